@@ -1,0 +1,145 @@
+/**
+ * Runtime state of one actor inside a pipeline, shared by the actor, its ports and the
+ * scheduler. Internal: nothing here is public API.
+ *
+ * @module
+ */
+
+import type { Actor } from "./actor.ts";
+import type { Clock } from "./clock.ts";
+import type { Input } from "./input.ts";
+import type { Output } from "./output.ts";
+import type { ResolvedSupervision } from "./supervision.ts";
+import { _LatencyWindow } from "./_latency_window.ts";
+import type { UpstreamClock } from "./upstream_clock.ts";
+import type { Schedule } from "./contract.ts";
+
+/** What ports and actors call on their pipeline. @internal */
+export interface _Scheduler {
+  /** An input of `node` received a message (front: run it before other ready actors). */
+  _wake(node: _Node, front: boolean): void;
+  /** Every pending write of `node` has been delivered. */
+  _unblocked(node: _Node): void;
+  /** An input of `node` reached end-of-stream, or lost its last link. */
+  _inputEnded(node: _Node): void;
+  /** The actor called `end()`. */
+  _endRequested(node: _Node): void;
+  /** The actor created an input from a request template. */
+  _inputAdded(node: _Node, input: Input): void;
+  /** Running time now, for input-driven ticks. */
+  _runningTime(): number;
+}
+
+/** One link from an output to an input. @internal */
+export interface _Link {
+  readonly output: Output;
+  readonly input: Input;
+  /** The output sent end-of-stream on this link. */
+  ended: boolean;
+}
+
+/** @internal */
+export class _Node {
+  readonly actor: Actor;
+  readonly sched: _Scheduler;
+  readonly schedule: Schedule;
+  readonly inputs: Input[] = [];
+  readonly outputs: Output[] = [];
+  supervision: ResolvedSupervision;
+
+  /** In the ready queue. */
+  queued = false;
+  /** Inside `process` (sync, or an async call in flight). */
+  running = false;
+  /** Woken while running: re-check inputs after the call even without progress. */
+  rewake = false;
+  /** `start()` has completed. */
+  started = false;
+  /** `start()` is under way. */
+  starting = false;
+  /** In the finish sequence (flush, EOS, stop). */
+  ending = false;
+  /** Finished: EOS sent and `stop()` done. */
+  finished = false;
+  /** Restarting after an error. */
+  restarting = false;
+  /** The actor asked to end. */
+  endRequested = false;
+  /** An input ended since the last process call. */
+  wakeEos = false;
+  /** Some input of this actor has had a link. */
+  everLinked = false;
+  /** Outputs with writes waiting for space. */
+  blockedOutputs = 0;
+  /** Messages read since the node was made (progress detection). */
+  reads = 0;
+  /** Resolvers waiting for `blockedOutputs` to reach 0. */
+  unblockWaiters: Array<() => void> = [];
+
+  // Ticks (schedule "tick").
+  fps = 30;
+  late: "skip" | "flag" = "skip";
+  /** The clock whose sleeps pace this actor's ticks. */
+  tickClock: Clock | undefined;
+  upstreamClock: UpstreamClock | undefined;
+  /** Running time of tick 0 (when the actor started). */
+  tickBase = 0;
+  /** Next tick number. */
+  tickNumber = 0;
+  tickArmed = false;
+  tickDue = false;
+  /** Due time (graph-clock µs) of the pending tick, for lateness. */
+  tickDueAt = 0;
+  /** Reused tick for input-driven actors. */
+  inputTick: { frameNumber: number } | undefined;
+
+  // Stats.
+  processed = 0;
+  errors = 0;
+  skipped = 0;
+  restarts = 0;
+  lateTicks = 0;
+  skippedTicks = 0;
+  calls = 0;
+  readonly times: _LatencyWindow = new _LatencyWindow();
+
+  constructor(
+    actor: Actor,
+    sched: _Scheduler,
+    schedule: Schedule,
+    supervision: ResolvedSupervision,
+  ) {
+    this.actor = actor;
+    this.sched = sched;
+    this.schedule = schedule;
+    this.supervision = supervision;
+  }
+
+  /** Any input has a message waiting. */
+  hasData(): boolean {
+    const inputs = this.inputs;
+    for (let i = 0; i < inputs.length; i++) if (inputs[i]!._buffer.size !== 0) return true;
+    return false;
+  }
+
+  /** Every input has ended (EOS from all links, or no links) and is drained. */
+  allInputsEnded(): boolean {
+    for (const input of this.inputs) if (!input.ended) return false;
+    return true;
+  }
+
+  /** Resolves when no write of this node waits for space. */
+  whenUnblocked(): Promise<void> {
+    if (this.blockedOutputs === 0) return Promise.resolve();
+    return new Promise((resolve) => this.unblockWaiters.push(resolve));
+  }
+
+  /** Called by outputs when their pending count reaches 0. */
+  outputUnblocked(): void {
+    if (--this.blockedOutputs !== 0) return;
+    const waiters = this.unblockWaiters;
+    this.unblockWaiters = [];
+    for (const resolve of waiters) resolve();
+    this.sched._unblocked(this);
+  }
+}

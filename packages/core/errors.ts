@@ -1,0 +1,115 @@
+/**
+ * The stable, machine-readable error codes that `@streamlib/core` throws.
+ *
+ * Other streamlib packages add their own codes (for example `SL_FFMPEG_EXITED`); they all use
+ * {@linkcode StreamlibError}, so code that handles errors only ever checks `error.code`.
+ *
+ * @example Checking an error code
+ * ```ts
+ * import { type CoreErrorCode, StreamlibError } from "@streamlib/core";
+ * const code: CoreErrorCode = "SL_CAPS_MISMATCH";
+ * const error = new StreamlibError(code, "no common format");
+ * console.assert(error.code === "SL_CAPS_MISMATCH");
+ * ```
+ */
+export type CoreErrorCode =
+  /** Two ports cannot be connected: their formats or capabilities do not intersect. */
+  | "SL_CAPS_MISMATCH"
+  /** Two ports cannot be connected: one carries video and the other audio, say. */
+  | "SL_KIND_MISMATCH"
+  /** A port name does not exist on an actor. */
+  | "SL_PORT_NOT_FOUND"
+  /** An actor name or address is not known to the pipeline or registry. */
+  | "SL_ACTOR_NOT_FOUND"
+  /** `pipe()` found more than one port pair it could connect. */
+  | "SL_PIPE_AMBIGUOUS"
+  /** `pipe()` found no port pair it could connect. */
+  | "SL_PIPE_NO_MATCH"
+  /** The same output is already connected to that input, or the input takes one link only. */
+  | "SL_ALREADY_CONNECTED"
+  /** A parameter name is not in the actor's contract. */
+  | "SL_PARAM_UNKNOWN"
+  /** A parameter value has the wrong type or lies outside its range. */
+  | "SL_PARAM_INVALID"
+  /** A contract (ports, parameters) is malformed. */
+  | "SL_CONTRACT_INVALID"
+  /** A delivery policy is malformed. */
+  | "SL_POLICY_INVALID"
+  /** `write()` was called while an earlier write on the same output still waits for space. */
+  | "SL_WRITE_PENDING"
+  /** An actor threw and its supervision policy stopped the pipeline. */
+  | "SL_ACTOR_FAILED"
+  /** An `actor://` address is malformed. */
+  | "SL_ADDRESS_INVALID"
+  /** A name or address is already taken. */
+  | "SL_NAME_TAKEN"
+  /** The operation is not allowed in the current state (e.g. starting a pipeline twice). */
+  | "SL_STATE"
+  /** A deadline passed before the operation finished. */
+  | "SL_DEADLINE"
+  /** The operation was aborted. */
+  | "SL_ABORTED";
+
+/**
+ * The base class of every error streamlib throws: a stable machine-readable `code` and a message
+ * for people. Tests assert on codes; users read messages.
+ *
+ * @example Catching by code
+ * ```ts
+ * import { StreamlibError } from "@streamlib/core";
+ *
+ * try {
+ *   throw new StreamlibError("SL_PARAM_INVALID", 'Parameter "fps" must be > 0, got -1');
+ * } catch (error) {
+ *   if (error instanceof StreamlibError && error.code === "SL_PARAM_INVALID") {
+ *     console.log(error.message);
+ *   }
+ * }
+ * ```
+ */
+export class StreamlibError extends Error {
+  /** The stable code, e.g. `"SL_CAPS_MISMATCH"`. */
+  readonly code: CoreErrorCode | (string & Record<never, never>);
+  /** Structured facts about the failure (port names, formats, actor address…), for programs. */
+  readonly details: Readonly<Record<string, unknown>>;
+
+  /**
+   * Creates an error with a code and a human message.
+   *
+   * @param code The stable code.
+   * @param message What went wrong, with the quoted value and what to do.
+   * @param options The underlying `cause` and structured `details`.
+   */
+  constructor(
+    code: CoreErrorCode | (string & Record<never, never>),
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "StreamlibError";
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+}
+
+/**
+ * Tells whether a value is a {@linkcode StreamlibError}, optionally with a given code.
+ *
+ * @example
+ * ```ts
+ * import { isStreamlibError, StreamlibError } from "@streamlib/core";
+ * const error: unknown = new StreamlibError("SL_STATE", "already started");
+ * console.assert(isStreamlibError(error, "SL_STATE"));
+ * console.assert(!isStreamlibError(new Error("x")));
+ * ```
+ *
+ * @param value The value to test.
+ * @param code When given, the code the error must have.
+ * @returns `true` when `value` is a `StreamlibError` (with that code).
+ */
+export function isStreamlibError(
+  value: unknown,
+  code?: CoreErrorCode | (string & Record<never, never>),
+): value is StreamlibError {
+  return value instanceof StreamlibError && (code === undefined || value.code === code);
+}

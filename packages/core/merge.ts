@@ -1,0 +1,43 @@
+/**
+ * Yields the values of several async iterables as each arrives, interleaved. Ends when all
+ * have ended; if one throws, the others are closed and the error is thrown. Stopping early
+ * (`break`) closes every source.
+ *
+ * @example
+ * ```ts
+ * import { merge } from "@streamlib/core";
+ * async function* letters(): AsyncGenerator<string | number> { yield "a"; yield "b"; }
+ * async function* numbers(): AsyncGenerator<string | number> { yield 1; }
+ * const seen: Array<string | number> = [];
+ * for await (const value of merge(letters(), numbers())) seen.push(value);
+ * console.assert(seen.length === 3);
+ * ```
+ *
+ * @typeParam T The value type.
+ * @param iterables The sources.
+ * @returns One async iterable of all their values.
+ */
+export async function* merge<T>(
+  ...iterables: AsyncIterable<T>[]
+): AsyncGenerator<T, void, undefined> {
+  const iterators = iterables.map((it) => it[Symbol.asyncIterator]());
+  type Step = { index: number; result: IteratorResult<T> };
+  const pending = new Map<number, Promise<Step>>();
+  const next = (index: number): void => {
+    pending.set(index, iterators[index]!.next().then((result) => ({ index, result })));
+  };
+  iterators.forEach((_, i) => next(i));
+  try {
+    while (pending.size > 0) {
+      const { index, result } = await Promise.race(pending.values());
+      if (result.done) {
+        pending.delete(index);
+      } else {
+        next(index);
+        yield result.value;
+      }
+    }
+  } finally {
+    await Promise.allSettled([...pending.keys()].map((i) => iterators[i]!.return?.()));
+  }
+}

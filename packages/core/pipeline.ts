@@ -1,0 +1,1470 @@
+import { _fitsTemplate, Actor } from "./actor.ts";
+import { Bus } from "./bus.ts";
+import { negotiate } from "./caps.ts";
+import { type Clock, tickTime, type TimedTick } from "./clock.ts";
+import { _clockId } from "./clock.ts";
+import { StreamlibError } from "./errors.ts";
+import { Input } from "./input.ts";
+import { type _Link, _Node, type _Scheduler } from "./_node.ts";
+import { Output } from "./output.ts";
+import { type DeliveryPolicy, formatPolicy, resolvePolicy } from "./policy.ts";
+import { formatActorAddress, Registry } from "./registry.ts";
+import { SoftwareClock } from "./software_clock.ts";
+import type { ActorStats, PipelineStats } from "./stats.ts";
+import { backoffDelayMs, resolveSupervision, type SupervisionPolicy } from "./supervision.ts";
+import { UpstreamClock } from "./upstream_clock.ts";
+import { _Deque } from "./_deque.ts";
+import { _macrotask } from "./_yield.ts";
+import { _toDot, type PipelineJSON } from "./graph_export.ts";
+import { _readable, _writable, type ReadableOptions, type WritableOptions } from "./web_streams.ts";
+import type { Message } from "./messages.ts";
+
+/**
+ * Options of a {@linkcode Pipeline}.
+ *
+ * @example
+ * ```ts
+ * import { ManualClock, type PipelineOptions } from "@streamlib/core";
+ * const options: PipelineOptions = { mode: "live", clock: new ManualClock() };
+ * console.assert(options.mode === "live");
+ * ```
+ */
+export interface PipelineOptions {
+  /**
+   * `live` (default): sources tick on the clock, live video inputs keep only the newest frame.
+   * `offline`: sources run as fast as the slowest actor allows, timestamps come from positions,
+   * and every input without an explicit policy is a lossless blocking queue — file processing.
+   */
+  mode?: "live" | "offline";
+  /** The clock (default: a {@linkcode SoftwareClock} when live, virtual time when offline). */
+  clock?: Clock;
+  /** Where actors are registered (default: a registry of this pipeline's own). */
+  registry?: Registry<Actor>;
+  /** Time one `process` call in every `statsSampleEvery` for the p50/p99 stats (default 16). */
+  statsSampleEvery?: number;
+}
+
+/**
+ * Options of {@linkcode Pipeline.add}.
+ *
+ * @example
+ * ```ts
+ * import type { AddOptions } from "@streamlib/core";
+ * const options: AddOptions = {
+ *   name: "cam",
+ *   supervision: { policy: "restart", maxRestarts: 3 },
+ *   inputs: { in: { policy: "queue:4:drop-oldest" } },
+ * };
+ * console.assert(options.name === "cam");
+ * ```
+ */
+export interface AddOptions {
+  /** Name in the pipeline and id in the address (default: type + number, `blur0`). */
+  name?: string;
+  /** What happens when the actor throws (default `stop`). */
+  supervision?: SupervisionPolicy;
+  /** Delivery policy per input port, overriding the contract's. */
+  inputs?: Readonly<Record<string, { readonly policy?: DeliveryPolicy }>>;
+  /** Ticks a second for a tick-scheduled actor, overriding `actor.fps`. */
+  fps?: number;
+  /** Late ticks (live only): `skip` to the current one (default) or deliver each, `flag`ged. */
+  late?: "skip" | "flag";
+}
+
+/**
+ * A port given by object or by `"name.port"` text.
+ *
+ * @example
+ * ```ts
+ * import type { Output, PortRef } from "@streamlib/core";
+ * const ref: PortRef<Output> = "src.out";
+ * console.assert(ref.includes("."));
+ * ```
+ */
+export type PortRef<P> = P | `${string}.${string}`;
+
+/**
+ * A link between two ports, as reported by {@linkcode Pipeline.connect} and `toJSON()`.
+ *
+ * @example
+ * ```ts
+ * import type { Connection } from "@streamlib/core";
+ * const c: Connection = { from: "src.out", to: "sink.in", policy: "latest", formats: ["RGBA"] };
+ * console.assert(c.to === "sink.in");
+ * ```
+ */
+export interface Connection {
+  /** `name.port` of the output. */
+  readonly from: string;
+  /** `name.port` of the input. */
+  readonly to: string;
+  /** The input's delivery policy. */
+  readonly policy: string;
+  /** Formats both sides accept; `"any"` when neither restricts them. */
+  readonly formats: readonly string[] | "any";
+}
+
+/**
+ * How a run ended.
+ *
+ * @example
+ * ```ts
+ * import type { RunResult } from "@streamlib/core";
+ * function ok(r: RunResult): boolean {
+ *   return r.status === "eos";
+ * }
+ * console.assert(typeof ok === "function");
+ * ```
+ */
+export interface RunResult {
+  /** `eos`: every actor finished; `aborted`: `stop({ mode: "abort" })` or a drain timeout. */
+  readonly status: "eos" | "aborted";
+  /** Stats at the end. */
+  readonly stats: PipelineStats;
+}
+
+/**
+ * Options of {@linkcode Pipeline.stop}.
+ *
+ * @example
+ * ```ts
+ * import type { StopOptions } from "@streamlib/core";
+ * const options: StopOptions = { mode: "drain", timeoutMs: 5_000 };
+ * console.assert(options.mode === "drain");
+ * ```
+ */
+export interface StopOptions {
+  /**
+   * `drain` (default): sources end, end-of-stream flows through, files finalise; `abort`:
+   * everything stops now and waiting messages are discarded.
+   */
+  mode?: "drain" | "abort";
+  /** With `drain`: abort if not done after this many ms of the pipeline's clock. */
+  timeoutMs?: number;
+}
+
+/**
+ * The state of a pipeline.
+ *
+ * @example
+ * ```ts
+ * import { Pipeline, type PipelineState } from "@streamlib/core";
+ * const state: PipelineState = new Pipeline().state;
+ * console.assert(state === "idle");
+ * ```
+ */
+export type PipelineState = "idle" | "starting" | "running" | "stopping" | "done" | "failed";
+
+/** Virtual time of an offline run: as far as the sources have got. @internal */
+class _OfflineClock implements Clock {
+  readonly id: string = _clockId("offline");
+  time = 0;
+  now(): number {
+    return this.time;
+  }
+  sleepUntil(time: number): Promise<void> {
+    if (time > this.time) this.time = time;
+    return Promise.resolve();
+  }
+}
+
+/** The tick input-driven actors receive; reused between calls. @internal */
+class _InputTick implements TimedTick {
+  frameNumber = 0;
+  readonly duration = 0;
+  readonly fps = 0;
+  readonly late = false;
+  readonly clockId: string;
+  readonly #sched: _Scheduler;
+  constructor(clockId: string, sched: _Scheduler) {
+    this.clockId = clockId;
+    this.#sched = sched;
+  }
+  get timestamp(): number {
+    return this.#sched._runningTime();
+  }
+}
+
+const NAME = /^[A-Za-z0-9_.~-]+$/;
+
+/**
+ * A graph of actors and the runtime that runs it: add actors, connect their ports (also while
+ * running), start, and wait for `done`.
+ *
+ * Scheduling: sources run on their ticks; other actors run as soon as an input has data,
+ * downstream first, so a message usually travels the whole chain before the next is made. Long
+ * runs yield to the event loop every few milliseconds. End-of-stream flows downstream; `done`
+ * settles once every actor has finished (every sink has seen end-of-stream and run its
+ * `stop`). An actor that throws is handled by its supervision policy and never takes the
+ * process down.
+ *
+ * @example Source → pass-through → sink, offline
+ * ```ts
+ * import { Collect, type DataMessage, DataSource, Identity, Pipeline } from "@streamlib/core";
+ *
+ * const pipeline = new Pipeline({ mode: "offline" });
+ * const sink = new Collect<DataMessage>();
+ * pipeline.pipe(new DataSource({ count: 3 }), new Identity(), sink);
+ * const result = await pipeline.run();
+ * console.assert(result.status === "eos");
+ * console.assert(sink.messages.map((m) => m.value).join() === "0,1,2");
+ * ```
+ *
+ * @example Connecting by name, and a live run on a manual clock
+ * ```ts
+ * import { Collect, DataSource, ManualClock, Pipeline } from "@streamlib/core";
+ *
+ * const clock = new ManualClock();
+ * const pipeline = new Pipeline({ clock });
+ * pipeline.add(new DataSource({ count: 2, fps: 10 }), { name: "src" });
+ * const sink = pipeline.add(new Collect(), { name: "sink" });
+ * pipeline.connect("src.out", "sink.in");
+ * await pipeline.start();
+ * await clock.advance(100_000);
+ * console.assert((await pipeline.done).status === "eos" && sink.messages.length === 2);
+ * ```
+ */
+export class Pipeline {
+  /** `live` or `offline`. */
+  readonly mode: "live" | "offline";
+  /** The pipeline's clock, shared by its actors. */
+  readonly clock: Clock;
+  /** Where the actors are registered. */
+  readonly registry: Registry<Actor>;
+  /** Errors, restarts, end-of-stream and state changes. */
+  readonly bus: Bus = new Bus();
+  /** Settles when the run ends: resolves with how it ended, rejects when an actor failed. */
+  readonly done: Promise<RunResult>;
+
+  #state: PipelineState = "idle";
+  #nodes = new Map<Actor, _Node>();
+  #byName = new Map<string, Actor>();
+  #counters = new Map<string, number>();
+  #ready = new _Deque<_Node>();
+  #abort = new AbortController();
+  #base = 0;
+  #offline: _OfflineClock | undefined;
+  #sampleEvery: number;
+  #resolveDone!: (result: RunResult) => void;
+  #rejectDone!: (error: unknown) => void;
+  #pumpScheduled = false;
+  #pumping = false;
+  #inSlice = false;
+  #sliceStart = 0;
+  #busy = 0;
+  #idleWaiters: Array<() => void> = [];
+  #starting: Promise<void> | undefined;
+  #stopped = new WeakSet<_Node>();
+  readonly #pump = (): void => this.#runReady();
+  readonly #endSlice = (): void => {
+    this.#inSlice = false;
+  };
+
+  /**
+   * Creates an empty pipeline.
+   *
+   * @param options Mode, clock, registry and stats sampling.
+   */
+  constructor(options: PipelineOptions = {}) {
+    this.mode = options.mode ?? "live";
+    if (this.mode !== "live" && this.mode !== "offline") {
+      throw new StreamlibError(
+        "SL_PARAM_INVALID",
+        `Pipeline mode must be "live" or "offline", got ${JSON.stringify(this.mode)}`,
+      );
+    }
+    if (this.mode === "offline") this.#offline = new _OfflineClock();
+    this.clock = options.clock ?? this.#offline ?? new SoftwareClock();
+    this.registry = options.registry ?? new Registry<Actor>();
+    this.#sampleEvery = Math.max(1, Math.floor(options.statsSampleEvery ?? 16));
+    this.done = new Promise<RunResult>((resolve, reject) => {
+      this.#resolveDone = resolve;
+      this.#rejectDone = reject;
+    });
+    // Nobody is obliged to await `done`; a failure must not become an unhandled rejection.
+    this.done.catch(() => {});
+  }
+
+  /**
+   * The pipeline's state.
+   *
+   * @returns `idle`, `starting`, `running`, `stopping`, `done` or `failed`.
+   */
+  get state(): PipelineState {
+    return this.#state;
+  }
+
+  /**
+   * The actors, in the order they were added.
+   *
+   * @returns A new array.
+   */
+  get actors(): Actor[] {
+    return [...this.#nodes.keys()];
+  }
+
+  /**
+   * Finds an actor by name.
+   *
+   * @param name The actor's name.
+   * @returns The actor, or `undefined`.
+   */
+  actor(name: string): Actor | undefined {
+    return this.#byName.get(name);
+  }
+
+  /**
+   * Adds an actor: names it, registers its address, applies delivery policies. While running,
+   * the actor starts at once (connect it in the same synchronous step).
+   *
+   * @param actor The actor.
+   * @param options Name, supervision, input policies, tick rate.
+   * @returns The same actor, for chaining.
+   */
+  add<A extends Actor>(actor: A, options: AddOptions = {}): A {
+    if (!(actor instanceof Actor)) {
+      throw new StreamlibError("SL_PARAM_INVALID", "Pipeline.add() takes an Actor instance");
+    }
+    if (actor._node !== undefined) {
+      throw new StreamlibError("SL_STATE", `Actor "${actor.name}" already belongs to a pipeline`);
+    }
+    this.#assertOpen("add actors");
+    const type = actor.contract.type;
+    const name = options.name ?? this.#autoName(type);
+    if (!NAME.test(name)) {
+      throw new StreamlibError(
+        "SL_PARAM_INVALID",
+        `Actor name ${JSON.stringify(name)} may use only letters, digits, "_", ".", "~" and "-"`,
+      );
+    }
+    if (this.#byName.has(name)) {
+      throw new StreamlibError("SL_NAME_TAKEN", `The pipeline already has an actor "${name}"`);
+    }
+    const address = formatActorAddress({ host: "local", type, id: name });
+    const contract = actor.contract;
+    const hasInputs = Object.keys(contract.inputs ?? {}).length > 0;
+    const schedule = contract.schedule ?? (hasInputs ? "input" : "tick");
+    const node = new _Node(actor, this, schedule, resolveSupervision(options.supervision));
+    for (const key of Object.keys(options.inputs ?? {})) {
+      if ((actor.inputs as Record<string, Input>)[key] === undefined) {
+        throw new StreamlibError(
+          "SL_PORT_NOT_FOUND",
+          `"${name}" has no input "${key}"; inputs: ${
+            Object.keys(actor.inputs).join(", ") || "none"
+          }`,
+        );
+      }
+    }
+    if (schedule === "tick") {
+      const fps = options.fps ?? actor.fps;
+      if (!(typeof fps === "number" && fps > 0 && Number.isFinite(fps))) {
+        throw new StreamlibError("SL_PARAM_INVALID", `fps of "${name}" must be > 0, got ${fps}`);
+      }
+      node.fps = fps;
+      node.late = options.late ?? "skip";
+      const clockKind = contract.clock ??
+        (this.mode === "offline" && hasInputs ? "upstream" : "graph");
+      if (clockKind === "upstream") {
+        node.upstreamClock = new UpstreamClock();
+        node.tickClock = node.upstreamClock;
+      } else {
+        node.tickClock = this.clock;
+      }
+    }
+    node.inputTick = new _InputTick(this.clock.id, this);
+    this.registry.register(address, actor);
+    actor._node = node;
+    actor._name = name;
+    actor._address = address;
+    actor._clock = this.clock;
+    for (const input of Object.values(actor.inputs as Record<string, Input>)) {
+      this.#attachInput(node, input, options.inputs?.[input.name]?.policy);
+    }
+    for (const output of Object.values(actor.outputs as Record<string, Output>)) {
+      output._node = node;
+      node.outputs.push(output);
+    }
+    this.#nodes.set(actor, node);
+    this.#byName.set(name, actor);
+    if (this.#state === "running" || this.#state === "stopping") {
+      this.#busy++;
+      this.#startNode(node).then((ok) => {
+        this.#busy--;
+        if (ok) this.#activate(node);
+        this.#notifyIdle();
+      });
+    }
+    return actor;
+  }
+
+  /**
+   * Removes an actor: disconnects all its links (inputs it fed see end-of-stream when they have
+   * no other upstream), stops it if running, and unregisters it.
+   *
+   * @param actor The actor or its name.
+   * @returns A promise that resolves once the actor's `stop()` has run.
+   */
+  async remove(actor: Actor | string): Promise<void> {
+    const node = this.#node(actor);
+    const a = node.actor;
+    node.ending = true;
+    node.endRequested = true;
+    for (const input of node.inputs) {
+      for (const link of [...input._links]) this.#unlink(link);
+    }
+    for (const output of node.outputs) {
+      for (const link of [...output._links]) this.#unlink(link);
+    }
+    this.#nodes.delete(a);
+    this.#byName.delete(a.name);
+    this.registry.unregister(a.address);
+    for (const input of node.inputs) input._close();
+    if (node.started && !node.finished && !this.#stopped.has(node)) {
+      this.#stopped.add(node);
+      try {
+        await a.stop();
+      } catch (error) {
+        this.bus.emit({ type: "error", actor: a.address, error, phase: "stop", action: "report" });
+      }
+    }
+    node.finished = true;
+    this.#checkDone();
+  }
+
+  /**
+   * Connects an output to an input after checking kinds, formats and capabilities
+   * (`SL_KIND_MISMATCH`, `SL_CAPS_MISMATCH`; the message names both ports and shows both sides).
+   * Ports are objects or `"name.port"` text; naming an instance of a request template
+   * (`"mix.in_2"`) creates that port. Works while running: other branches never stall.
+   *
+   * @param from The output.
+   * @param to The input.
+   * @param options A delivery policy for the input.
+   * @returns The link.
+   */
+  connect(
+    from: PortRef<Output>,
+    to: PortRef<Input>,
+    options: { policy?: DeliveryPolicy } = {},
+  ): Connection {
+    this.#assertOpen("connect ports");
+    const output = this.#output(from);
+    const input = this.#input(to, true);
+    const fromName = `${output.actor.name}.${output.name}`;
+    const toName = `${input.actor.name}.${input.name}`;
+    const inNode = this.#nodes.get(input.actor)!;
+    if (inNode.finished || inNode.ending) {
+      throw new StreamlibError("SL_STATE", `"${toName}" belongs to an actor that has finished`);
+    }
+    const caps = negotiate(output.spec, input.spec, fromName, toName);
+    if (input._links.some((l) => l.output === output)) {
+      throw new StreamlibError(
+        "SL_ALREADY_CONNECTED",
+        `"${fromName}" is already connected to "${toName}"`,
+      );
+    }
+    const multiple = input.spec.multiple ?? (caps.kind === "event" || caps.kind === "data");
+    if (!multiple && input._links.length !== 0) {
+      const other = input._links[0]!.output;
+      throw new StreamlibError(
+        "SL_ALREADY_CONNECTED",
+        `"${toName}" already takes "${other.actor.name}.${other.name}" and accepts one link; ` +
+          `disconnect it first, or connect to another input`,
+      );
+    }
+    if (options.policy !== undefined) {
+      if (input.size !== 0) {
+        throw new StreamlibError(
+          "SL_STATE",
+          `Cannot change the policy of "${toName}" while it holds messages`,
+        );
+      }
+      input._setPolicy(resolvePolicy(options.policy, input.spec.kind, this.mode));
+    }
+    const link: _Link = { output, input, ended: output._ended };
+    output._links.push(link);
+    input._links.push(link);
+    inNode.everLinked = true;
+    if (!link.ended) {
+      input._openLinks++;
+      inNode.upstreamClock?.track(input);
+    } else {
+      input._maybeEnded();
+    }
+    return {
+      from: fromName,
+      to: toName,
+      policy: input.policy,
+      formats: caps.formats ?? "any",
+    };
+  }
+
+  /**
+   * Removes the link between an output and an input. Messages already in the input stay; a
+   * write waiting on it is released. An input left with no upstream ends (after the current
+   * synchronous step, so `disconnect` then `connect` rewires without ending anything).
+   *
+   * @param from The output.
+   * @param to The input.
+   */
+  disconnect(from: PortRef<Output>, to: PortRef<Input>): void {
+    const output = this.#output(from);
+    const input = this.#input(to, false);
+    const link = output._links.find((l) => l.input === input);
+    if (link === undefined) {
+      throw new StreamlibError(
+        "SL_PORT_NOT_FOUND",
+        `"${output.actor.name}.${output.name}" is not connected to "${input.actor.name}.${input.name}"`,
+      );
+    }
+    this.#unlink(link);
+  }
+
+  /**
+   * Connects each actor to the next through their single compatible port pair (`a ! b ! c`),
+   * adding the actors that are not in the pipeline yet. Throws `SL_PIPE_AMBIGUOUS` when more
+   * than one pair fits (use `connect` then) and `SL_PIPE_NO_MATCH` when none does; both list
+   * the ports of the two actors.
+   *
+   * @param actors Two or more actors, upstream first.
+   * @returns This pipeline.
+   */
+  pipe(...actors: Actor[]): this {
+    for (const actor of actors) if (!this.#nodes.has(actor)) this.add(actor);
+    for (let i = 0; i + 1 < actors.length; i++) this.#pipePair(actors[i]!, actors[i + 1]!);
+    return this;
+  }
+
+  /**
+   * Starts every actor (sinks first, so nothing is produced before it can be consumed), then
+   * the clock. Rejects, like `done`, when an actor fails to start.
+   *
+   * @returns A promise that resolves once the pipeline runs.
+   */
+  start(): Promise<void> {
+    if (this.#state !== "idle") {
+      return Promise.reject(
+        new StreamlibError("SL_STATE", `Cannot start a pipeline that is ${this.#state}`),
+      );
+    }
+    this.#starting = this.#start();
+    return this.#starting;
+  }
+
+  /**
+   * Starts the pipeline and waits for it to end.
+   *
+   * @returns How the run ended; rejects when an actor failed.
+   */
+  async run(): Promise<RunResult> {
+    await this.start();
+    return await this.done;
+  }
+
+  /**
+   * Stops the pipeline. `drain` (default) ends the sources so that end-of-stream flows through
+   * and every sink finalises; `abort` stops every actor at once.
+   *
+   * @param options Mode and drain timeout.
+   * @returns The run result (as `done`).
+   */
+  async stop(options: StopOptions = {}): Promise<RunResult> {
+    const mode = options.mode ?? "drain";
+    if (this.#state === "idle") {
+      this.#complete("aborted");
+      return this.done;
+    }
+    if (this.#state === "starting") await this.#starting?.catch(() => {});
+    if (this.#state !== "running" && this.#state !== "stopping") return this.done;
+    if (mode === "abort") {
+      await this.#abortAll(undefined);
+      return this.done;
+    }
+    this.#setState("stopping");
+    for (const node of this.#nodes.values()) {
+      const source = node.schedule === "external" ||
+        (node.schedule === "tick" && !node.everLinked);
+      if (source) this._endRequested(node);
+    }
+    if (options.timeoutMs !== undefined) {
+      const timer = new AbortController();
+      this.done.finally(() => timer.abort()).catch(() => {});
+      this.clock.sleepUntil(this.clock.now() + options.timeoutMs * 1000, timer.signal)
+        .then(() => this.#abortAll(undefined), () => {});
+    }
+    return this.done;
+  }
+
+  /**
+   * Resolves when nothing is queued or running: no `process` call, start, flush or stop in
+   * progress. Actors waiting for a tick count as idle. Tests use it after advancing a
+   * {@linkcode ManualClock}.
+   *
+   * @returns A promise.
+   */
+  idle(): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /**
+   * The running time: µs since the pipeline started (virtual time when offline).
+   *
+   * @returns The running time in µs.
+   */
+  runningTime(): number {
+    return this._runningTime();
+  }
+
+  /**
+   * A snapshot of every actor's numbers: processed, dropped, errors, restarts, processing time
+   * p50/p99, and per input its depth and drops.
+   *
+   * @returns The stats.
+   */
+  stats(): PipelineStats {
+    const actors: ActorStats[] = [];
+    for (const node of this.#nodes.values()) actors.push(this.#actorStats(node));
+    return { state: this.#state, mode: this.mode, runningTime: this._runningTime(), actors };
+  }
+
+  /**
+   * The graph as JSON: actors with their types and parameters, links with their policies.
+   *
+   * @returns A plain object.
+   */
+  toJSON(): PipelineJSON {
+    const links: Connection[] = [];
+    for (const node of this.#nodes.values()) {
+      for (const output of node.outputs) {
+        for (const link of output._links) links.push(this.#describeLink(link));
+      }
+    }
+    return {
+      mode: this.mode,
+      actors: [...this.#nodes.keys()].map((a) => ({
+        name: a.name,
+        type: a.contract.type,
+        address: a.address,
+        params: structuredClone(a.params) as Record<string, unknown>,
+      })),
+      links,
+    };
+  }
+
+  /**
+   * The graph in Graphviz DOT: one record per actor with its ports, one edge per link.
+   *
+   * @returns DOT text (`dot -Tsvg` draws it).
+   */
+  toDot(): string {
+    return _toDot(this.toJSON(), [...this.#nodes.keys()]);
+  }
+
+  /**
+   * Exposes an output as a Web `ReadableStream`: a hidden sink with a blocking queue of
+   * `highWaterMark` messages (default 8) feeds it, so a slow reader backpressures the pipeline.
+   * The stream closes at end-of-stream; cancelling it ends that sink.
+   *
+   * @param output The output (object or `"name.port"`).
+   * @param options Queue size and sink name.
+   * @returns The stream of messages.
+   */
+  readable<T extends Message = Message>(
+    output: PortRef<Output<T>>,
+    options: ReadableOptions = {},
+  ): ReadableStream<T> {
+    return _readable(this, this.#output(output) as Output<T>, options);
+  }
+
+  /**
+   * Exposes an input as a Web `WritableStream`: a hidden source writes each chunk into it,
+   * with backpressure when the input's queue blocks. Closing the stream sends end-of-stream.
+   *
+   * @param input The input (object or `"name.port"`).
+   * @param options Source name.
+   * @returns The stream to write messages into.
+   */
+  writable<T extends Message = Message>(
+    input: PortRef<Input<T>>,
+    options: WritableOptions = {},
+  ): WritableStream<T> {
+    return _writable(this, this.#input(input, true) as Input<T>, options);
+  }
+
+  // ---- Scheduler interface (called by ports and actors) ----------------------------------
+
+  /** @internal */
+  _wake(node: _Node, front: boolean): void {
+    if (node.running) {
+      node.rewake = true;
+      return;
+    }
+    if (
+      node.queued || !node.started || node.ending || node.finished || node.restarting ||
+      node.blockedOutputs !== 0 || (this.#state !== "running" && this.#state !== "stopping")
+    ) return;
+    node.queued = true;
+    if (front) this.#ready.unshift(node);
+    else this.#ready.push(node);
+    if (!this.#pumpScheduled && !this.#pumping) {
+      this.#pumpScheduled = true;
+      queueMicrotask(this.#pump);
+    }
+  }
+
+  /** @internal */
+  _unblocked(node: _Node): void {
+    if (node.running || node.ending || node.finished || !node.started) return;
+    if (this.#state !== "running" && this.#state !== "stopping") return;
+    this.#continue(node, true);
+  }
+
+  /** @internal */
+  _inputEnded(node: _Node): void {
+    node.wakeEos = true;
+    this._wake(node, false);
+  }
+
+  /** @internal */
+  _endRequested(node: _Node): void {
+    if (node.endRequested || node.finished) return;
+    node.endRequested = true;
+    if (node.running || !node.started || node.restarting) return;
+    if (this.#state === "running" || this.#state === "stopping") void this.#finish(node);
+  }
+
+  /** @internal */
+  _inputAdded(node: _Node, input: Input): void {
+    this.#attachInput(node, input, undefined);
+  }
+
+  /** @internal */
+  _runningTime(): number {
+    if (this.#state === "idle" || this.#state === "starting") return 0;
+    return this.#offline ? this.#offline.time : this.clock.now() - this.#base;
+  }
+
+  // ---- Lifecycle ---------------------------------------------------------------------------
+
+  async #start(): Promise<void> {
+    this.#setState("starting");
+    for (const node of this.#startOrder()) {
+      if (!(await this.#startNode(node))) return;
+    }
+    if (this.#state !== "starting") return;
+    this.#base = this.clock.now();
+    this.#setState("running");
+    for (const node of this.#nodes.values()) this.#activate(node);
+    this.#checkDone();
+  }
+
+  /** Sinks first: reverse topological order (actors in cycles keep insertion order). */
+  #startOrder(): _Node[] {
+    const indegree = new Map<_Node, number>();
+    for (const node of this.#nodes.values()) indegree.set(node, 0);
+    for (const node of this.#nodes.values()) {
+      for (const output of node.outputs) {
+        for (const link of output._links) {
+          const down = link.input._node!;
+          indegree.set(down, indegree.get(down)! + 1);
+        }
+      }
+    }
+    const order: _Node[] = [];
+    const queue = [...indegree].filter(([, d]) => d === 0).map(([n]) => n);
+    while (queue.length) {
+      const node = queue.shift()!;
+      order.push(node);
+      for (const output of node.outputs) {
+        for (const link of output._links) {
+          const down = link.input._node!;
+          const d = indegree.get(down)! - 1;
+          indegree.set(down, d);
+          if (d === 0) queue.push(down);
+        }
+      }
+    }
+    for (const node of this.#nodes.values()) if (!order.includes(node)) order.push(node);
+    return order.reverse();
+  }
+
+  /** Runs `start()`, retrying per supervision; `false` when the pipeline fails instead. */
+  async #startNode(node: _Node): Promise<boolean> {
+    for (;;) {
+      node.starting = true;
+      try {
+        await node.actor.start();
+        node.starting = false;
+        node.started = true;
+        this.#stopped.delete(node);
+        return true;
+      } catch (error) {
+        node.starting = false;
+        node.errors++;
+        const restart = node.supervision.policy === "restart" &&
+          node.restarts < node.supervision.maxRestarts;
+        this.bus.emit({
+          type: "error",
+          actor: node.actor.address,
+          error,
+          phase: "start",
+          action: restart ? "restart" : "stop",
+        });
+        if (!restart) {
+          await this.#fail(node, error, "start");
+          return false;
+        }
+        if (!(await this.#backoff(node))) return false;
+      }
+    }
+  }
+
+  /** Counts a restart, publishes it and waits its backoff; `false` if the pipeline ended. */
+  async #backoff(node: _Node): Promise<boolean> {
+    node.restarts++;
+    const delayMs = backoffDelayMs(node.supervision, node.restarts);
+    this.bus.emit({ type: "restart", actor: node.actor.address, attempt: node.restarts, delayMs });
+    try {
+      await this.clock.sleepUntil(this.clock.now() + delayMs * 1000, this.#abort.signal);
+    } catch {
+      return false;
+    }
+    return this.#state === "running" || this.#state === "stopping" || this.#state === "starting";
+  }
+
+  /** Lets a started actor run: arm its first tick, or look at its inputs. */
+  #activate(node: _Node): void {
+    if (node.finished || node.ending || !node.started) return;
+    if (this.#state !== "running" && this.#state !== "stopping") return;
+    if (node.endRequested) {
+      void this.#finish(node);
+      return;
+    }
+    if (node.schedule === "tick") {
+      node.tickBase = this._runningTime();
+      this.#armTick(node);
+    } else if (node.schedule === "input") {
+      node.wakeEos = true;
+      this._wake(node, false);
+    }
+  }
+
+  #setState(state: PipelineState): void {
+    this.#state = state;
+    this.bus.emit({ type: "state", state });
+  }
+
+  #assertOpen(what: string): void {
+    if (this.#state === "done" || this.#state === "failed") {
+      throw new StreamlibError("SL_STATE", `Cannot ${what}: the pipeline is ${this.#state}`);
+    }
+  }
+
+  // ---- Scheduling --------------------------------------------------------------------------
+
+  #runReady(): void {
+    this.#pumpScheduled = false;
+    this.#pumping = true;
+    if (!this.#inSlice) {
+      this.#inSlice = true;
+      this.#sliceStart = performance.now();
+      _macrotask(this.#endSlice);
+    }
+    let steps = 0;
+    for (;;) {
+      const node = this.#ready.shift();
+      if (node === undefined) break;
+      node.queued = false;
+      this.#step(node);
+      if (
+        (++steps & 63) === 0 && this.#ready.length !== 0 && performance.now() - this.#sliceStart > 8
+      ) {
+        // Give I/O and timers a turn; carry on in a new macrotask.
+        this.#pumping = false;
+        this.#pumpScheduled = true;
+        _macrotask(this.#pump);
+        return;
+      }
+    }
+    this.#pumping = false;
+    this.#notifyIdle();
+  }
+
+  #step(node: _Node): void {
+    if (node.finished || node.ending || node.restarting) return;
+    if (node.endRequested) {
+      void this.#finish(node);
+      return;
+    }
+    if (node.schedule === "tick") {
+      if (node.wakeEos) {
+        node.wakeEos = false;
+        if (node.everLinked && node.inputs.length !== 0 && node.allInputsEnded()) {
+          void this.#finish(node);
+          return;
+        }
+      }
+      if (!node.tickDue) return;
+      node.tickDue = false;
+      this.#run(node, this.#makeTick(node));
+    } else if (node.schedule === "input") {
+      if (!node.hasData()) {
+        if (!node.wakeEos) return;
+        node.wakeEos = false;
+        if (node.allInputsEnded()) {
+          void this.#finish(node);
+          return;
+        }
+      }
+      node.wakeEos = false;
+      const tick = node.inputTick as _InputTick;
+      tick.frameNumber = node.calls;
+      this.#run(node, tick);
+    }
+  }
+
+  #run(node: _Node, tick: TimedTick): void {
+    node.running = true;
+    node.rewake = false;
+    const reads = node.reads;
+    const sample = ++node.calls % this.#sampleEvery === 0;
+    const t0 = sample ? performance.now() : 0;
+    let result: void | Promise<void>;
+    try {
+      result = node.actor.process(tick);
+    } catch (error) {
+      node.running = false;
+      this.#failed(node, error);
+      return;
+    }
+    if (result !== undefined && typeof (result as Promise<void>).then === "function") {
+      this.#busy++;
+      (result as Promise<void>).then(
+        () => {
+          this.#busy--;
+          if (sample) node.times.record((performance.now() - t0) * 1000);
+          this.#afterRun(node, reads);
+          this.#notifyIdle();
+        },
+        (error) => {
+          this.#busy--;
+          node.running = false;
+          this.#failed(node, error);
+          this.#notifyIdle();
+        },
+      );
+      return;
+    }
+    if (sample) node.times.record((performance.now() - t0) * 1000);
+    this.#afterRun(node, reads);
+  }
+
+  #afterRun(node: _Node, reads: number): void {
+    node.running = false;
+    node.processed++;
+    if (node.schedule === "tick") node.tickNumber++;
+    if (this.#state !== "running" && this.#state !== "stopping") return;
+    if (node.finished || node.ending) return;
+    if (node.endRequested) {
+      void this.#finish(node);
+      return;
+    }
+    if (node.blockedOutputs !== 0) return;
+    this.#continue(node, node.reads !== reads || node.rewake);
+  }
+
+  /** Decides what an idle, unblocked actor does next. */
+  #continue(node: _Node, progress: boolean): void {
+    if (node.endRequested) {
+      void this.#finish(node);
+      return;
+    }
+    if (node.schedule === "tick") {
+      if (node.everLinked && node.inputs.length !== 0 && node.allInputsEnded()) {
+        void this.#finish(node);
+      } else {
+        this.#armTick(node);
+      }
+    } else if (node.schedule === "input") {
+      if (node.hasData()) {
+        if (progress || node.wakeEos) this._wake(node, false);
+      } else if (node.wakeEos || node.allInputsEnded()) {
+        node.wakeEos = true;
+        this._wake(node, false);
+      }
+    }
+  }
+
+  #armTick(node: _Node): void {
+    if (node.tickArmed || node.finished || node.ending || node.endRequested) return;
+    if (node.tickDue) {
+      this._wake(node, false);
+      return;
+    }
+    const running = node.tickBase + tickTime(node.tickNumber, node.fps);
+    if (this.mode === "offline" && node.upstreamClock === undefined) {
+      if (this.#offline && running > this.#offline.time) this.#offline.time = running;
+      node.tickDue = true;
+      this._wake(node, false);
+      return;
+    }
+    const clock = node.tickClock!;
+    // An upstream clock has reached `t` once data *past* t arrived: frame n needs data covering
+    // its timestamp, not merely data ending there.
+    const target = node.upstreamClock ? running + 1 : this.#base + running;
+    if (clock.now() >= target) {
+      node.tickDue = true;
+      this._wake(node, false);
+      return;
+    }
+    node.tickArmed = true;
+    clock.sleepUntil(target, this.#abort.signal).then(() => {
+      node.tickArmed = false;
+      node.tickDue = true;
+      this._wake(node, false);
+    }, () => {
+      node.tickArmed = false;
+    });
+  }
+
+  #makeTick(node: _Node): TimedTick {
+    const fps = node.fps;
+    let n = node.tickNumber;
+    let late = false;
+    if (this.mode === "live" && node.upstreamClock === undefined) {
+      const elapsed = this.clock.now() - this.#base - node.tickBase;
+      if (elapsed - tickTime(n, fps) >= 1e6 / fps) {
+        if (node.late === "skip") {
+          const current = Math.max(n, Math.floor(elapsed * fps / 1e6));
+          node.skippedTicks += current - n;
+          n = node.tickNumber = current;
+        } else {
+          late = true;
+          node.lateTicks++;
+        }
+      }
+    }
+    const timestamp = node.tickBase + tickTime(n, fps);
+    return {
+      timestamp,
+      duration: node.tickBase + tickTime(n + 1, fps) - timestamp,
+      frameNumber: n,
+      clockId: node.tickClock!.id,
+      fps,
+      late,
+    };
+  }
+
+  // ---- Ending ------------------------------------------------------------------------------
+
+  /** flush → pending writes delivered → EOS downstream → inputs closed → stop → finished. */
+  async #finish(node: _Node): Promise<void> {
+    if (node.ending || node.finished) return;
+    node.ending = true;
+    this.#busy++;
+    try {
+      await null;
+      if (!this.#live(node)) return;
+      try {
+        await node.actor.flush();
+      } catch (error) {
+        if (!(await this.#hookFailed(node, error, "flush"))) return;
+      }
+      await node.whenUnblocked();
+      if (!this.#live(node)) return;
+      for (const output of node.outputs) output.end();
+      for (const input of node.inputs) input._close();
+      node.upstreamClock = undefined;
+      if (!this.#stopped.has(node)) {
+        this.#stopped.add(node);
+        try {
+          await node.actor.stop();
+        } catch (error) {
+          if (!(await this.#hookFailed(node, error, "stop"))) return;
+        }
+      }
+      if (!this.#live(node)) return;
+      node.finished = true;
+      this.bus.emit({ type: "eos", actor: node.actor.address });
+      for (const input of node.inputs) {
+        for (const link of input._links) this.#checkDownstreamClosed(link.output._node);
+      }
+      this.#checkDone();
+    } finally {
+      this.#busy--;
+      this.#notifyIdle();
+    }
+  }
+
+  /** The pipeline still runs and `node` was not aborted meanwhile. */
+  #live(node: _Node): boolean {
+    return !node.finished && (this.#state === "running" || this.#state === "stopping");
+  }
+
+  /** Ends an upstream actor whose every link leads to a finished actor (GStreamer's EOS flow return). */
+  #checkDownstreamClosed(up: _Node | undefined): void {
+    if (up === undefined || up.finished || up.ending || up.endRequested) return;
+    let linked = false;
+    for (const output of up.outputs) {
+      for (const link of output._links) {
+        linked = true;
+        if (!link.input._closed) return;
+      }
+    }
+    if (linked) this._endRequested(up);
+  }
+
+  #checkDone(): void {
+    if (this.#state !== "running" && this.#state !== "stopping") return;
+    for (const node of this.#nodes.values()) if (!node.finished) return;
+    this.#complete("eos");
+  }
+
+  #complete(status: "eos" | "aborted"): void {
+    this.#setState("done");
+    this.#abort.abort();
+    this.#resolveDone({ status, stats: this.stats() });
+    this.#notifyIdle();
+  }
+
+  /** A `process` call threw: apply the actor's supervision policy. */
+  #failed(node: _Node, error: unknown): void {
+    node.errors++;
+    if (this.#state !== "running" && this.#state !== "stopping") return;
+    const { policy, maxRestarts } = node.supervision;
+    const action = policy === "restart" && node.restarts >= maxRestarts ? "stop" : policy;
+    this.bus.emit({ type: "error", actor: node.actor.address, error, phase: "process", action });
+    if (action === "skip") {
+      node.skipped++;
+      this.#afterRun(node, node.reads - 1);
+    } else if (action === "restart") {
+      void this.#restart(node);
+    } else {
+      void this.#fail(node, error, "process");
+    }
+  }
+
+  async #restart(node: _Node): Promise<void> {
+    node.restarting = true;
+    node.running = false;
+    node.tickDue = false;
+    this.#stopped.add(node);
+    try {
+      await node.actor.stop();
+    } catch (error) {
+      this.bus.emit({
+        type: "error",
+        actor: node.actor.address,
+        error,
+        phase: "stop",
+        action: "report",
+      });
+    }
+    if (!(await this.#backoff(node))) return;
+    node.started = false;
+    const ok = await this.#startNode(node);
+    node.restarting = false;
+    if (!ok) return;
+    if (node.schedule === "tick") this.#armTick(node);
+    else this.#continue(node, true);
+  }
+
+  /** A flush or stop hook threw: `skip` reports and carries on, anything else fails the run. */
+  async #hookFailed(node: _Node, error: unknown, phase: "flush" | "stop"): Promise<boolean> {
+    node.errors++;
+    const carryOn = node.supervision.policy === "skip";
+    this.bus.emit({
+      type: "error",
+      actor: node.actor.address,
+      error,
+      phase,
+      action: carryOn ? "report" : "stop",
+    });
+    if (!carryOn) await this.#fail(node, error, phase);
+    return carryOn;
+  }
+
+  async #fail(node: _Node, error: unknown, phase: string): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    const gaveUp =
+      node.supervision.policy === "restart" && node.restarts >= node.supervision.maxRestarts
+        ? ` (gave up after ${node.restarts} restarts)`
+        : "";
+    await this.#abortAll(
+      new StreamlibError(
+        "SL_ACTOR_FAILED",
+        `Actor "${node.actor.address}" failed in ${phase}()${gaveUp}: ${message}`,
+        { cause: error, details: { actor: node.actor.address, phase } },
+      ),
+    );
+  }
+
+  /** Stops everything now; rejects `done` with `error` when given. */
+  async #abortAll(error: StreamlibError | undefined): Promise<void> {
+    if (this.#state === "done" || this.#state === "failed") return;
+    const wasStarting = this.#state === "starting";
+    this.#setState(error ? "failed" : "stopping");
+    this.#abort.abort();
+    this.#ready.clear();
+    const nodes = [...this.#nodes.values()];
+    for (const node of nodes) {
+      node.queued = false;
+      node.endRequested = true;
+      // Closing every input releases every write waiting for space.
+      for (const input of node.inputs) input._close();
+    }
+    for (const node of nodes) {
+      const hadStarted = node.started || node.restarting || node.starting;
+      node.finished = true;
+      if (!hadStarted || this.#stopped.has(node)) continue;
+      this.#stopped.add(node);
+      try {
+        await node.actor.stop();
+      } catch (stopError) {
+        this.bus.emit({
+          type: "error",
+          actor: node.actor.address,
+          error: stopError,
+          phase: "stop",
+          action: "report",
+        });
+      }
+    }
+    if (error) {
+      this.#rejectDone(error);
+      this.#notifyIdle();
+      if (wasStarting) throw error;
+    } else {
+      this.#complete("aborted");
+    }
+  }
+
+  // ---- Idle --------------------------------------------------------------------------------
+
+  #isIdle(): boolean {
+    return this.#busy === 0 && this.#ready.length === 0 && !this.#pumpScheduled && !this.#pumping;
+  }
+
+  #notifyIdle(): void {
+    if (this.#idleWaiters.length === 0 || !this.#isIdle()) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  // ---- Graph helpers -----------------------------------------------------------------------
+
+  #autoName(type: string): string {
+    let n = this.#counters.get(type) ?? 0;
+    while (this.#byName.has(`${type}${n}`)) n++;
+    this.#counters.set(type, n + 1);
+    return `${type}${n}`;
+  }
+
+  #attachInput(node: _Node, input: Input, policy: DeliveryPolicy | undefined): void {
+    input._node = node;
+    input._setPolicy(resolvePolicy(policy ?? input.spec.policy, input.spec.kind, this.mode));
+    node.inputs.push(input);
+  }
+
+  #node(actor: Actor | string): _Node {
+    const a = typeof actor === "string" ? this.#byName.get(actor) : actor;
+    const node = a === undefined ? undefined : this.#nodes.get(a);
+    if (node === undefined) {
+      throw new StreamlibError(
+        "SL_ACTOR_NOT_FOUND",
+        `No actor ${
+          JSON.stringify(typeof actor === "string" ? actor : actor.name)
+        } in this pipeline; actors: ${[...this.#byName.keys()].join(", ") || "none"}`,
+      );
+    }
+    return node;
+  }
+
+  #splitRef(ref: string): [_Node, string] {
+    const dot = ref.lastIndexOf(".");
+    if (dot <= 0 || dot === ref.length - 1) {
+      throw new StreamlibError(
+        "SL_PORT_NOT_FOUND",
+        `Port reference "${ref}" must look like "name.port"`,
+      );
+    }
+    return [this.#node(ref.slice(0, dot)), ref.slice(dot + 1)];
+  }
+
+  #output(ref: PortRef<Output>): Output {
+    if (ref instanceof Output) {
+      this.#node(ref.actor);
+      return ref;
+    }
+    const [node, port] = this.#splitRef(ref);
+    const output = node.outputs.find((o) => o.name === port);
+    if (output === undefined) {
+      throw new StreamlibError(
+        "SL_PORT_NOT_FOUND",
+        `"${node.actor.name}" has no output "${port}"; outputs: ${
+          node.outputs.map((o) => o.name).join(", ") || "none"
+        }`,
+      );
+    }
+    return output;
+  }
+
+  #input(ref: PortRef<Input>, create: boolean): Input {
+    if (ref instanceof Input) {
+      this.#node(ref.actor);
+      return ref;
+    }
+    const [node, port] = this.#splitRef(ref);
+    const existing = node.inputs.find((i) => i.name === port);
+    if (existing) return existing;
+    const templates = Object.entries(node.actor.contract.inputs ?? {})
+      .filter(([, s]) => s.presence === "request").map(([n]) => n);
+    const template = port.includes("%u")
+      ? templates.find((t) => t === port)
+      : templates.find((t) => _fitsTemplate(port, t));
+    if (create && template !== undefined) {
+      return port === template
+        ? (node.actor.requestInput as (t: string) => Input)(template)
+        : (node.actor.requestInput as (t: string, n: string) => Input)(template, port);
+    }
+    throw new StreamlibError(
+      "SL_PORT_NOT_FOUND",
+      `"${node.actor.name}" has no input "${port}"; inputs: ${
+        [...node.inputs.map((i) => i.name), ...templates].join(", ") || "none"
+      }`,
+    );
+  }
+
+  #unlink(link: _Link): void {
+    const { output, input } = link;
+    output._links.splice(output._links.indexOf(link), 1);
+    input._links.splice(input._links.indexOf(link), 1);
+    input._dropWaiters(link);
+    if (!link.ended) {
+      link.ended = true;
+      input._openLinks--;
+      input._maybeEnded();
+    }
+  }
+
+  #pipePair(a: Actor, b: Actor): void {
+    const up = this.#nodes.get(a)!;
+    const down = this.#nodes.get(b)!;
+    const fits = (o: Output, spec: Input["spec"]): boolean => {
+      try {
+        negotiate(o.spec, spec);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const pairs: Array<[Output, string]> = [];
+    for (const o of up.outputs) {
+      for (const i of down.inputs) if (!i.connected && fits(o, i.spec)) pairs.push([o, i.name]);
+    }
+    if (pairs.length === 0) {
+      for (const o of up.outputs) {
+        for (const [name, spec] of Object.entries(b.contract.inputs ?? {})) {
+          if (spec.presence === "request" && fits(o, spec)) pairs.push([o, name]);
+        }
+      }
+    }
+    const list = (ports: Array<Input | Output>): string =>
+      ports.map((p) => `${p.name} (${p.spec.kind}: ${p.spec.formats?.join(", ") ?? "any"})`).join(
+        ", ",
+      ) ||
+      "none";
+    if (pairs.length === 1) {
+      const [o, name] = pairs[0]!;
+      this.connect(o, `${b.name}.${name}`);
+      return;
+    }
+    if (pairs.length === 0) {
+      throw new StreamlibError(
+        "SL_PIPE_NO_MATCH",
+        `Cannot pipe "${a.name}" into "${b.name}": no compatible free ports. ` +
+          `"${a.name}" outputs: ${list(up.outputs)}; "${b.name}" free inputs: ${
+            list(down.inputs.filter((i) => !i.connected))
+          }`,
+      );
+    }
+    throw new StreamlibError(
+      "SL_PIPE_AMBIGUOUS",
+      `Cannot pipe "${a.name}" into "${b.name}": ${pairs.length} port pairs fit (${
+        pairs.map(([o, i]) => `${a.name}.${o.name} → ${b.name}.${i}`).join(", ")
+      }); choose one with pipeline.connect("${a.name}.${pairs[0]![0].name}", "${b.name}.${
+        pairs[0]![1]
+      }")`,
+    );
+  }
+
+  #describeLink(link: _Link): Connection {
+    const { output, input } = link;
+    let formats: readonly string[] | "any" = "any";
+    try {
+      formats = negotiate(output.spec, input.spec).formats ?? "any";
+    } catch {
+      // Links were checked when made.
+    }
+    return {
+      from: `${output.actor.name}.${output.name}`,
+      to: `${input.actor.name}.${input.name}`,
+      policy: formatPolicy(input._policy),
+      formats,
+    };
+  }
+
+  #actorStats(node: _Node): ActorStats {
+    const a = node.actor;
+    const inputs: Record<string, ActorStats["inputs"][string]> = {};
+    let dropped = node.skipped;
+    for (const input of node.inputs) {
+      dropped += input.dropped;
+      inputs[input.name] = {
+        policy: input.policy,
+        depth: input.size,
+        capacity: input._buffer.capacity,
+        received: input.received,
+        dropped: input.dropped,
+        links: input._links.length,
+      };
+    }
+    const outputs: Record<string, ActorStats["outputs"][string]> = {};
+    for (const output of node.outputs) {
+      outputs[output.name] = {
+        written: output.written,
+        links: output._links.length,
+        waiting: output._pending,
+      };
+    }
+    const state = node.finished
+      ? "finished"
+      : node.restarting
+      ? "restarting"
+      : node.starting
+      ? "starting"
+      : !node.started
+      ? "idle"
+      : node.blockedOutputs !== 0
+      ? "blocked"
+      : "running";
+    return {
+      address: a.address,
+      name: a.name,
+      type: a.contract.type,
+      state,
+      processed: node.processed,
+      dropped,
+      errors: node.errors,
+      skipped: node.skipped,
+      restarts: node.restarts,
+      lateTicks: node.lateTicks,
+      skippedTicks: node.skippedTicks,
+      processingTimeUs: node.times.percentiles(),
+      inputs,
+      outputs,
+    };
+  }
+}

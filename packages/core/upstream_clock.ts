@@ -1,0 +1,123 @@
+import { _abortReason, _clockId, type Clock } from "./clock.ts";
+
+interface _Waiter {
+  time: number;
+  resolve: () => void;
+}
+
+/**
+ * A clock that follows the timestamps of incoming messages instead of the wall: its time is how
+ * far the **slowest** tracked upstream has got (the end of its newest message). A tick-driven
+ * actor on this clock (a compositor or mixer in an offline run, say) produces frame `n` only once
+ * every input has delivered data up to frame `n`'s time.
+ *
+ * An upstream that ends stops holding time back; with none left, time is the furthest any
+ * upstream reached.
+ *
+ * @example
+ * ```ts
+ * import { UpstreamClock } from "@streamlib/core";
+ * const clock = new UpstreamClock();
+ * const a = {}, b = {};
+ * clock.track(a);
+ * clock.track(b);
+ * clock.observe(a, 40_000);
+ * console.assert(clock.now() === -Infinity); // b has said nothing yet
+ * clock.observe(b, 20_000);
+ * console.assert(clock.now() === 20_000);
+ * clock.untrack(b);
+ * console.assert(clock.now() === 40_000);
+ * ```
+ */
+export class UpstreamClock implements Clock {
+  /** The clock id. */
+  readonly id: string;
+  #reached = new Map<object, number>();
+  #highWater = -Infinity;
+  #waiters: _Waiter[] = [];
+
+  /**
+   * Creates an upstream clock with no upstreams.
+   *
+   * @param options Optional id.
+   */
+  constructor(options: { id?: string } = {}) {
+    this.id = options.id ?? _clockId("upstream");
+  }
+
+  /**
+   * Starts following an upstream; until it reports, time stays at `-Infinity`.
+   *
+   * @param upstream Any object identifying the upstream (an input port, say).
+   */
+  track(upstream: object): void {
+    if (!this.#reached.has(upstream)) this.#reached.set(upstream, -Infinity);
+  }
+
+  /**
+   * Records that `upstream` has delivered data up to `time` µs. Times only move forward.
+   *
+   * @param upstream The upstream (tracked automatically on first report).
+   * @param time The end time of its newest message in µs.
+   */
+  observe(upstream: object, time: number): void {
+    const before = this.#reached.get(upstream) ?? -Infinity;
+    if (time > before) this.#reached.set(upstream, time);
+    else if (!this.#reached.has(upstream)) this.#reached.set(upstream, before);
+    if (time > this.#highWater) this.#highWater = time;
+    this.#wake();
+  }
+
+  /**
+   * Stops following `upstream` (it ended or was disconnected).
+   *
+   * @param upstream The upstream to forget.
+   */
+  untrack(upstream: object): void {
+    this.#reached.delete(upstream);
+    this.#wake();
+  }
+
+  /**
+   * The time reached by the slowest tracked upstream.
+   *
+   * @returns The time in µs; `-Infinity` before every upstream has reported.
+   */
+  now(): number {
+    if (this.#reached.size === 0) return this.#highWater;
+    let min = Infinity;
+    for (const t of this.#reached.values()) if (t < min) min = t;
+    return min;
+  }
+
+  /**
+   * Resolves once every tracked upstream has reached `time`.
+   *
+   * @param time The time to wait for, in µs.
+   * @param signal Aborts the wait.
+   * @returns A promise resolved by `observe()` or `untrack()`.
+   */
+  sleepUntil(time: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(_abortReason(signal));
+    if (this.now() >= time) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter: _Waiter = { time, resolve };
+      this.#waiters.push(waiter);
+      signal?.addEventListener("abort", () => {
+        const i = this.#waiters.indexOf(waiter);
+        if (i !== -1) this.#waiters.splice(i, 1);
+        reject(_abortReason(signal));
+      }, { once: true });
+    });
+  }
+
+  #wake(): void {
+    if (this.#waiters.length === 0) return;
+    const now = this.now();
+    this.#waiters = this.#waiters.filter((w) => {
+      if (w.time > now) return true;
+      w.resolve();
+      return false;
+    });
+  }
+}
