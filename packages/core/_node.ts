@@ -67,6 +67,8 @@ export class _Node {
   endRequested = false;
   /** An input ended since the last process call. */
   wakeEos = false;
+  /** Some input has ended at some point (so finishing is worth checking). */
+  eosSeen = false;
   /** Some input of this actor has had a link. */
   everLinked = false;
   /** Outputs with writes waiting for space. */
@@ -84,6 +86,9 @@ export class _Node {
   upstreamClock: UpstreamClock | undefined;
   /** Running time of tick 0 (when the actor started). */
   tickBase = 0;
+  /** `tickTime(cachedTick, fps)`, kept from the previous tick's duration. */
+  cachedTick = -1;
+  cachedTickTime = 0;
   /** Next tick number. */
   tickNumber = 0;
   tickArmed = false;
@@ -101,6 +106,8 @@ export class _Node {
   lateTicks = 0;
   skippedTicks = 0;
   calls = 0;
+  /** Process calls until the next timed one (stats sampling). */
+  untilSample = 1;
   readonly times: _LatencyWindow = new _LatencyWindow();
 
   constructor(
@@ -118,6 +125,7 @@ export class _Node {
   /** Any input has a message waiting. */
   hasData(): boolean {
     const inputs = this.inputs;
+    if (inputs.length === 1) return inputs[0]!._buffer.size !== 0;
     for (let i = 0; i < inputs.length; i++) if (inputs[i]!._buffer.size !== 0) return true;
     return false;
   }

@@ -59,6 +59,14 @@ export class BoundedQueue<T> {
         `Queue capacity must be a positive integer, got ${capacity}`,
       );
     }
+    if (full !== "block" && full !== "drop-oldest" && full !== "drop-newest") {
+      throw new StreamlibError(
+        "SL_POLICY_INVALID",
+        `Queue full behaviour must be block, drop-oldest or drop-newest, got ${
+          JSON.stringify(full)
+        }`,
+      );
+    }
     this.capacity = capacity;
     this.full = full;
     this.#items = new Array(capacity);
@@ -95,10 +103,12 @@ export class BoundedQueue<T> {
       this.#dropped++;
       if (this.full === "drop-newest") return true;
       this.#items[this.#head] = message;
-      this.#head = (this.#head + 1) % this.capacity;
+      if (++this.#head === this.capacity) this.#head = 0;
       return true;
     }
-    this.#items[(this.#head + this.#size) % this.capacity] = message;
+    let tail = this.#head + this.#size;
+    if (tail >= this.capacity) tail -= this.capacity;
+    this.#items[tail] = message;
     this.#size++;
     return true;
   }
@@ -112,7 +122,7 @@ export class BoundedQueue<T> {
     if (this.#size === 0) return undefined;
     const message = this.#items[this.#head];
     this.#items[this.#head] = undefined;
-    this.#head = (this.#head + 1) % this.capacity;
+    if (++this.#head === this.capacity) this.#head = 0;
     this.#size--;
     return message;
   }

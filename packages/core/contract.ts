@@ -131,8 +131,8 @@ export interface Contract {
  * console.assert(Object.keys(none).length === 0);
  * ```
  */
-export type PortSpecs<P> = NonNullable<P> extends Readonly<Record<string, PortSpec>>
-  ? NonNullable<P>
+export type PortSpecs<P> = [NonNullable<P>] extends [never] ? Record<never, never>
+  : NonNullable<P> extends Readonly<Record<string, PortSpec>> ? NonNullable<P>
   : Record<never, never>;
 
 /**
@@ -250,6 +250,14 @@ export type RequestInputMessage<C extends Contract, K extends string> = MessageO
  */
 export type ContractParams<C extends Contract> = ParamsOf<C["params"]>;
 
+const PARAM_TYPES: readonly string[] = [
+  "number",
+  "integer",
+  "string",
+  "boolean",
+  "array",
+  "object",
+];
 const KINDS: ReadonlyArray<PortKind | "any"> = ["video", "audio", "event", "data", "any"];
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const TEMPLATE = /^[A-Za-z_][A-Za-z0-9_-]*%u[A-Za-z0-9_-]*$/;
@@ -305,6 +313,9 @@ export function validateContract(contract: Contract): void {
   for (const side of ["inputs", "outputs"] as const) {
     for (const [name, spec] of Object.entries(contract[side] ?? {})) {
       const where = `${side}.${name}`;
+      if (typeof spec !== "object" || spec === null) {
+        fail(where, 'must be a port object like { kind: "video" }');
+      }
       const request = spec.presence === "request";
       if (spec.presence !== undefined && spec.presence !== "always" && !request) {
         fail(`${where}.presence`, `must be "always" or "request"`);
@@ -346,6 +357,9 @@ export function validateContract(contract: Contract): void {
   }
   for (const [name, schema] of Object.entries(contract.params ?? {})) {
     if (!NAME.test(name)) fail(`params.${name}`, "is not a valid parameter name");
+    if (typeof schema !== "object" || schema === null || !PARAM_TYPES.includes(schema.type)) {
+      fail(`params.${name}`, `must have a type among ${PARAM_TYPES.join(", ")}`);
+    }
     if (schema.default !== undefined) {
       const problem = checkParam(schema, schema.default);
       if (problem) fail(`params.${name}.default`, problem);

@@ -105,7 +105,9 @@ export class ManualClock implements Clock {
    */
   advance(us: number): Promise<void> {
     if (!(us >= 0)) {
-      throw new StreamlibError("SL_PARAM_INVALID", `advance() needs µs ≥ 0, got ${us}`);
+      return Promise.reject(
+        new StreamlibError("SL_PARAM_INVALID", `advance() needs µs ≥ 0, got ${us}`),
+      );
     }
     return this.advanceTo(this.#now + us);
   }
@@ -117,7 +119,7 @@ export class ManualClock implements Clock {
    * @returns A promise that resolves once the clock reads `time`.
    */
   async advanceTo(time: number): Promise<void> {
-    if (time < this.#now) {
+    if (!(time >= this.#now)) {
       throw new StreamlibError(
         "SL_PARAM_INVALID",
         `A clock never goes backwards: now ${this.#now} µs, asked for ${time} µs`,

@@ -1,7 +1,8 @@
 /**
- * Yields the values of several async iterables as each arrives, interleaved. Ends when all
- * have ended; if one throws, the others are closed and the error is thrown. Stopping early
- * (`break`) closes every source.
+ * Yields the values of several async iterables as each arrives, interleaved fairly. Ends when
+ * all have ended; if one throws, the others are asked to close and the error is thrown.
+ * Stopping early (`break`) asks every source to close, without waiting for sources that are
+ * blocked.
  *
  * @example
  * ```ts
@@ -30,14 +31,17 @@ export async function* merge<T>(
   try {
     while (pending.size > 0) {
       const { index, result } = await Promise.race(pending.values());
-      if (result.done) {
-        pending.delete(index);
-      } else {
+      // Re-inserting at the end of the map keeps the race fair: a source that always has a
+      // value ready cannot starve the others.
+      pending.delete(index);
+      if (!result.done) {
         next(index);
         yield result.value;
       }
     }
   } finally {
-    await Promise.allSettled([...pending.keys()].map((i) => iterators[i]!.return?.()));
+    // Ask every source still running to close, without waiting: an async generator answers
+    // return() only after its current step, which may never come.
+    for (const i of pending.keys()) iterators[i]!.return?.()?.catch(() => {});
   }
 }

@@ -454,10 +454,14 @@ function _layoutEnd(
   let end = 0;
   rows.forEach(([rowBytes, count], i) => {
     const plane = layout[i]!;
-    if (plane.stride < rowBytes || plane.offset < 0) {
+    if (
+      !Number.isInteger(plane.stride) || !Number.isInteger(plane.offset) ||
+      plane.stride < rowBytes || plane.offset < 0
+    ) {
       throw new StreamlibError(
         "SL_PARAM_INVALID",
-        `Plane ${i} of a ${format} ${width}×${height} frame needs a stride of at least ${rowBytes}, got ${plane.stride}`,
+        `Plane ${i} of a ${format} ${width}×${height} frame needs an integer offset ≥ 0 and ` +
+          `stride ≥ ${rowBytes}, got offset ${plane.offset}, stride ${plane.stride}`,
       );
     }
     end = Math.max(end, plane.offset + plane.stride * (count - 1) + rowBytes);

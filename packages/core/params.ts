@@ -181,8 +181,9 @@ export type ParamValue<S> = S extends { readonly default: unknown } ? ParamType<
  * console.assert(params.fps === 25);
  * ```
  */
-export type ParamsOf<P> = NonNullable<P> extends Readonly<Record<string, ParamSchema>>
-  ? { -readonly [K in keyof NonNullable<P>]: ParamValue<NonNullable<P>[K]> }
+export type ParamsOf<P> = [NonNullable<P>] extends [never] ? Record<string, never>
+  : NonNullable<P> extends Readonly<Record<string, ParamSchema>>
+    ? { -readonly [K in keyof NonNullable<P>]: ParamValue<NonNullable<P>[K]> }
   : Record<string, never>;
 
 /**
@@ -223,6 +224,11 @@ export function describeParam(schema: ParamSchema): string {
   return parts.join(" ");
 }
 
+function _show(value: unknown): string {
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  return JSON.stringify(value) ?? String(value);
+}
+
 function _typeName(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
@@ -249,7 +255,7 @@ export function checkParam(schema: ParamSchema, value: unknown): string | undefi
     case "integer": {
       if (typeof value !== "number" || Number.isNaN(value)) {
         return `must be ${schema.type === "integer" ? "an integer" : "a number"}, got ${
-          JSON.stringify(value) ?? String(value)
+          _show(value)
         } (${_typeName(value)})`;
       }
       if (schema.type === "integer" && !Number.isInteger(value)) {
@@ -271,9 +277,7 @@ export function checkParam(schema: ParamSchema, value: unknown): string | undefi
     }
     case "string": {
       if (typeof value !== "string") {
-        return `must be a string, got ${JSON.stringify(value) ?? String(value)} (${
-          _typeName(value)
-        })`;
+        return `must be a string, got ${_show(value)} (${_typeName(value)})`;
       }
       if (schema.enum && !schema.enum.includes(value)) {
         return `must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}, got ${
@@ -294,9 +298,7 @@ export function checkParam(schema: ParamSchema, value: unknown): string | undefi
     case "boolean":
       return typeof value === "boolean"
         ? undefined
-        : `must be true or false, got ${JSON.stringify(value) ?? String(value)} (${
-          _typeName(value)
-        })`;
+        : `must be true or false, got ${_show(value)} (${_typeName(value)})`;
     case "array": {
       if (!Array.isArray(value)) return `must be an array, got ${_typeName(value)}`;
       if (schema.minItems !== undefined && value.length < schema.minItems) {
@@ -319,7 +321,7 @@ export function checkParam(schema: ParamSchema, value: unknown): string | undefi
       }
       const record = value as Record<string, unknown>;
       for (const key of schema.required ?? []) {
-        if (!(key in record)) return `must have property "${key}"`;
+        if (!Object.hasOwn(record, key)) return `must have property "${key}"`;
       }
       for (const [key, item] of Object.entries(record)) {
         const inner = schema.properties?.[key];

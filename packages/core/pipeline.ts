@@ -14,7 +14,7 @@ import type { ActorStats, PipelineStats } from "./stats.ts";
 import { backoffDelayMs, resolveSupervision, type SupervisionPolicy } from "./supervision.ts";
 import { UpstreamClock } from "./upstream_clock.ts";
 import { _Deque } from "./_deque.ts";
-import { _macrotask } from "./_yield.ts";
+import { _macrotask, _nextMacrotask } from "./_yield.ts";
 import { _toDot, type PipelineJSON } from "./graph_export.ts";
 import { _readable, _writable, type ReadableOptions, type WritableOptions } from "./web_streams.ts";
 import type { Message } from "./messages.ts";
@@ -40,7 +40,10 @@ export interface PipelineOptions {
   clock?: Clock;
   /** Where actors are registered (default: a registry of this pipeline's own). */
   registry?: Registry<Actor>;
-  /** Time one `process` call in every `statsSampleEvery` for the p50/p99 stats (default 16). */
+  /**
+   * Time one `process` call in every `statsSampleEvery` for the p50/p99 stats (default 64:
+   * reading the time costs about as much as a whole hop).
+   */
   statsSampleEvery?: number;
 }
 
@@ -237,6 +240,8 @@ export class Pipeline {
   readonly done: Promise<RunResult>;
 
   #state: PipelineState = "idle";
+  /** Running or stopping: actors may be scheduled. */
+  #active = false;
   #nodes = new Map<Actor, _Node>();
   #byName = new Map<string, Actor>();
   #counters = new Map<string, number>();
@@ -276,7 +281,7 @@ export class Pipeline {
     if (this.mode === "offline") this.#offline = new _OfflineClock();
     this.clock = options.clock ?? this.#offline ?? new SoftwareClock();
     this.registry = options.registry ?? new Registry<Actor>();
-    this.#sampleEvery = Math.max(1, Math.floor(options.statsSampleEvery ?? 16));
+    this.#sampleEvery = Math.max(1, Math.floor(options.statsSampleEvery ?? 64));
     this.done = new Promise<RunResult>((resolve, reject) => {
       this.#resolveDone = resolve;
       this.#rejectDone = reject;
@@ -386,7 +391,7 @@ export class Pipeline {
     }
     this.#nodes.set(actor, node);
     this.#byName.set(name, actor);
-    if (this.#state === "running" || this.#state === "stopping") {
+    if (this.#active) {
       this.#busy++;
       this.#startNode(node).then((ok) => {
         this.#busy--;
@@ -575,7 +580,7 @@ export class Pipeline {
       return this.done;
     }
     if (this.#state === "starting") await this.#starting?.catch(() => {});
-    if (this.#state !== "running" && this.#state !== "stopping") return this.done;
+    if (!this.#active) return this.done;
     if (mode === "abort") {
       await this.#abortAll(undefined);
       return this.done;
@@ -597,14 +602,19 @@ export class Pipeline {
 
   /**
    * Resolves when nothing is queued or running: no `process` call, start, flush or stop in
-   * progress. Actors waiting for a tick count as idle. Tests use it after advancing a
+   * progress, checked after a turn of the event loop so that wake-ups a clock already issued
+   * have run. Actors waiting for a tick count as idle. Tests use it after moving a
    * {@linkcode ManualClock}.
    *
    * @returns A promise.
    */
-  idle(): Promise<void> {
-    if (this.#isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  async idle(): Promise<void> {
+    for (;;) {
+      // Let callbacks of promises that already settled (a clock's wake-ups) run first.
+      await _nextMacrotask();
+      if (this.#isIdle()) return;
+      await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    }
   }
 
   /**
@@ -702,7 +712,7 @@ export class Pipeline {
     }
     if (
       node.queued || !node.started || node.ending || node.finished || node.restarting ||
-      node.blockedOutputs !== 0 || (this.#state !== "running" && this.#state !== "stopping")
+      node.blockedOutputs !== 0 || !this.#active
     ) return;
     node.queued = true;
     if (front) this.#ready.unshift(node);
@@ -716,13 +726,14 @@ export class Pipeline {
   /** @internal */
   _unblocked(node: _Node): void {
     if (node.running || node.ending || node.finished || !node.started) return;
-    if (this.#state !== "running" && this.#state !== "stopping") return;
+    if (!this.#active) return;
     this.#continue(node, true);
   }
 
   /** @internal */
   _inputEnded(node: _Node): void {
     node.wakeEos = true;
+    node.eosSeen = true;
     this._wake(node, false);
   }
 
@@ -731,7 +742,7 @@ export class Pipeline {
     if (node.endRequested || node.finished) return;
     node.endRequested = true;
     if (node.running || !node.started || node.restarting) return;
-    if (this.#state === "running" || this.#state === "stopping") void this.#finish(node);
+    if (this.#active) void this.#finish(node);
   }
 
   /** @internal */
@@ -836,7 +847,7 @@ export class Pipeline {
   /** Lets a started actor run: arm its first tick, or look at its inputs. */
   #activate(node: _Node): void {
     if (node.finished || node.ending || !node.started) return;
-    if (this.#state !== "running" && this.#state !== "stopping") return;
+    if (!this.#active) return;
     if (node.endRequested) {
       void this.#finish(node);
       return;
@@ -852,6 +863,7 @@ export class Pipeline {
 
   #setState(state: PipelineState): void {
     this.#state = state;
+    this.#active = state === "running" || state === "stopping";
     this.bus.emit({ type: "state", state });
   }
 
@@ -878,7 +890,8 @@ export class Pipeline {
       node.queued = false;
       this.#step(node);
       if (
-        (++steps & 63) === 0 && this.#ready.length !== 0 && performance.now() - this.#sliceStart > 8
+        (++steps & 255) === 0 && this.#ready.length !== 0 &&
+        performance.now() - this.#sliceStart > 8
       ) {
         // Give I/O and timers a turn; carry on in a new macrotask.
         this.#pumping = false;
@@ -904,6 +917,11 @@ export class Pipeline {
           void this.#finish(node);
           return;
         }
+        if (node.tickArmed && node.upstreamClock) {
+          // An armed upstream tick may now be out of reach.
+          node.tickArmed = false;
+          this.#armTick(node);
+        }
       }
       if (!node.tickDue) return;
       node.tickDue = false;
@@ -928,7 +946,9 @@ export class Pipeline {
     node.running = true;
     node.rewake = false;
     const reads = node.reads;
-    const sample = ++node.calls % this.#sampleEvery === 0;
+    node.calls++;
+    const sample = --node.untilSample === 0;
+    if (sample) node.untilSample = this.#sampleEvery;
     const t0 = sample ? performance.now() : 0;
     let result: void | Promise<void>;
     try {
@@ -964,7 +984,7 @@ export class Pipeline {
     node.running = false;
     node.processed++;
     if (node.schedule === "tick") node.tickNumber++;
-    if (this.#state !== "running" && this.#state !== "stopping") return;
+    if (!this.#active) return;
     if (node.finished || node.ending) return;
     if (node.endRequested) {
       void this.#finish(node);
@@ -989,7 +1009,7 @@ export class Pipeline {
     } else if (node.schedule === "input") {
       if (node.hasData()) {
         if (progress || node.wakeEos) this._wake(node, false);
-      } else if (node.wakeEos || node.allInputsEnded()) {
+      } else if (node.wakeEos || (node.eosSeen && node.allInputsEnded())) {
         node.wakeEos = true;
         this._wake(node, false);
       }
@@ -1002,17 +1022,22 @@ export class Pipeline {
       this._wake(node, false);
       return;
     }
-    const running = node.tickBase + tickTime(node.tickNumber, node.fps);
     if (this.mode === "offline" && node.upstreamClock === undefined) {
-      if (this.#offline && running > this.#offline.time) this.#offline.time = running;
+      // As fast as downstream takes it; #makeTick moves the virtual time.
       node.tickDue = true;
       this._wake(node, false);
       return;
     }
+    const running = node.tickBase + tickTime(node.tickNumber, node.fps);
     const clock = node.tickClock!;
     // An upstream clock has reached `t` once data *past* t arrived: frame n needs data covering
     // its timestamp, not merely data ending there.
     const target = node.upstreamClock ? running + 1 : this.#base + running;
+    if (node.upstreamClock && clock.now() < target && node.inputs.every((i) => i.eos)) {
+      // Every upstream has ended short of the next tick: there is nothing left to follow.
+      void this.#finish(node);
+      return;
+    }
     if (clock.now() >= target) {
       node.tickDue = true;
       this._wake(node, false);
@@ -1045,10 +1070,17 @@ export class Pipeline {
         }
       }
     }
-    const timestamp = node.tickBase + tickTime(n, fps);
+    const start = node.cachedTick === n ? node.cachedTickTime : tickTime(n, fps);
+    const end = tickTime(n + 1, fps);
+    node.cachedTick = n + 1;
+    node.cachedTickTime = end;
+    const timestamp = node.tickBase + start;
+    if (this.#offline !== undefined && timestamp > this.#offline.time) {
+      this.#offline.time = timestamp;
+    }
     return {
       timestamp,
-      duration: node.tickBase + tickTime(n + 1, fps) - timestamp,
+      duration: end - start,
       frameNumber: n,
       clockId: node.tickClock!.id,
       fps,
@@ -1099,7 +1131,7 @@ export class Pipeline {
 
   /** The pipeline still runs and `node` was not aborted meanwhile. */
   #live(node: _Node): boolean {
-    return !node.finished && (this.#state === "running" || this.#state === "stopping");
+    return !node.finished && this.#active;
   }
 
   /** Ends an upstream actor whose every link leads to a finished actor (GStreamer's EOS flow return). */
@@ -1116,7 +1148,7 @@ export class Pipeline {
   }
 
   #checkDone(): void {
-    if (this.#state !== "running" && this.#state !== "stopping") return;
+    if (!this.#active) return;
     for (const node of this.#nodes.values()) if (!node.finished) return;
     this.#complete("eos");
   }
@@ -1131,7 +1163,7 @@ export class Pipeline {
   /** A `process` call threw: apply the actor's supervision policy. */
   #failed(node: _Node, error: unknown): void {
     node.errors++;
-    if (this.#state !== "running" && this.#state !== "stopping") return;
+    if (!this.#active) return;
     const { policy, maxRestarts } = node.supervision;
     const action = policy === "restart" && node.restarts >= maxRestarts ? "stop" : policy;
     this.bus.emit({ type: "error", actor: node.actor.address, error, phase: "process", action });

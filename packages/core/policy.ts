@@ -110,21 +110,22 @@ export function resolvePolicy(
   );
 }
 
+const _QUEUE_TEXT = /^queue(?::([1-9][0-9]*)(?::(block|drop-oldest|drop-newest))?)?$/;
+
 function _parsePolicy(text: string): ResolvedPolicy {
   if (text === "latest") return { type: "latest" };
-  const parts = text.split(":");
-  if (parts[0] === "queue" && parts.length <= 3) {
-    const capacity = parts[1] === undefined ? DEFAULT_QUEUE_CAPACITY : Number(parts[1]);
-    return resolvePolicy(
-      { type: "queue", capacity, full: (parts[2] ?? "block") as FullBehavior },
-      "data",
-      "live",
-    );
+  const match = _QUEUE_TEXT.exec(text);
+  if (match) {
+    return {
+      type: "queue",
+      capacity: match[1] === undefined ? DEFAULT_QUEUE_CAPACITY : Number(match[1]),
+      full: (match[2] ?? "block") as FullBehavior,
+    };
   }
   throw new StreamlibError(
     "SL_POLICY_INVALID",
     `Unknown delivery policy "${text}"; expected "latest", "queue" or ` +
-      `"queue:<capacity>[:block|drop-oldest|drop-newest]"`,
+      `"queue:<capacity>[:block|drop-oldest|drop-newest]" with a capacity of 1 or more`,
   );
 }
 

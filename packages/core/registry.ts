@@ -159,7 +159,9 @@ export class Registry<T = unknown> {
   list(filter: { host?: string; type?: string } = {}): string[] {
     const out: string[] = [];
     for (const [key, { address }] of this.#entries) {
-      if (filter.host !== undefined && address.host !== filter.host) continue;
+      if (filter.host !== undefined && address.host.toLowerCase() !== filter.host.toLowerCase()) {
+        continue;
+      }
       if (filter.type !== undefined && address.type !== filter.type) continue;
       out.push(key);
     }

@@ -88,7 +88,8 @@ export function resolveSupervision(policy: SupervisionPolicy | undefined): Resol
       `Supervision policy must be "stop", "skip" or "restart", got ${JSON.stringify(given.policy)}`,
     );
   }
-  const resolved = { ...DEFAULTS, ...given } satisfies ResolvedSupervision;
+  const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  const resolved = { ...DEFAULTS, ...defined } as ResolvedSupervision;
   const numbers: Array<[string, number, number]> = [
     ["maxRestarts", resolved.maxRestarts, 0],
     ["initialDelayMs", resolved.initialDelayMs, 0],
