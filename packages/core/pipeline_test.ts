@@ -434,8 +434,8 @@ Deno.test("Actors added while running start at once and receive data", async () 
 Deno.test("Disconnecting then connecting in one step rewires without ending the sink", async () => {
   const clock = new ManualClock();
   const pipeline = new Pipeline({ clock });
-  const a = pipeline.add(new DataSource({ count: 0, fps: 10, topic: "a" }), { name: "a" });
-  const b = pipeline.add(new DataSource({ count: 0, fps: 10, topic: "b" }), { name: "b" });
+  pipeline.add(new DataSource({ count: 0, fps: 10, topic: "a" }), { name: "a" });
+  pipeline.add(new DataSource({ count: 0, fps: 10, topic: "b" }), { name: "b" });
   const sink = pipeline.add(new Collect<DataMessage>(), { name: "sink" });
   const other = pipeline.add(new Collect<DataMessage>(), { name: "other" });
   pipeline.connect("a.out", "sink.in");
