@@ -38,12 +38,20 @@ export interface _Link {
   ended: boolean;
 }
 
+const _NOT_STARTED = 1;
+const _ENDING = 2;
+const _FINISHED = 4;
+const _RESTARTING = 8;
+const _END_REQUESTED = 16;
+
 /** @internal */
 export class _Node {
   readonly actor: Actor;
   readonly sched: _Scheduler;
   readonly schedule: Schedule;
   readonly inputs: Input[] = [];
+  /** The only input of an input-scheduled actor with exactly one (the scheduler's fast path). */
+  single: Input | undefined;
   readonly outputs: Output[] = [];
   supervision: ResolvedSupervision;
 
@@ -53,18 +61,54 @@ export class _Node {
   running = false;
   /** Woken while running: re-check inputs after the call even without progress. */
   rewake = false;
-  /** `start()` has completed. */
-  started = false;
+  /**
+   * Non-zero while the actor must not run: not started, ending, finished, restarting or asked to
+   * end. One number so the scheduler's hot path tests it once; the flags below set its bits.
+   */
+  halt: number = _NOT_STARTED;
   /** `start()` is under way. */
   starting = false;
+
+  /** `start()` has completed. */
+  get started(): boolean {
+    return (this.halt & _NOT_STARTED) === 0;
+  }
+  set started(value: boolean) {
+    this.#flag(_NOT_STARTED, !value);
+  }
   /** In the finish sequence (flush, EOS, stop). */
-  ending = false;
+  get ending(): boolean {
+    return (this.halt & _ENDING) !== 0;
+  }
+  set ending(value: boolean) {
+    this.#flag(_ENDING, value);
+  }
   /** Finished: EOS sent and `stop()` done. */
-  finished = false;
+  get finished(): boolean {
+    return (this.halt & _FINISHED) !== 0;
+  }
+  set finished(value: boolean) {
+    this.#flag(_FINISHED, value);
+  }
   /** Restarting after an error. */
-  restarting = false;
+  get restarting(): boolean {
+    return (this.halt & _RESTARTING) !== 0;
+  }
+  set restarting(value: boolean) {
+    this.#flag(_RESTARTING, value);
+  }
   /** The actor asked to end. */
-  endRequested = false;
+  get endRequested(): boolean {
+    return (this.halt & _END_REQUESTED) !== 0;
+  }
+  set endRequested(value: boolean) {
+    this.#flag(_END_REQUESTED, value);
+  }
+
+  #flag(bit: number, on: boolean): void {
+    this.halt = on ? this.halt | bit : this.halt & ~bit;
+  }
+
   /** An input ended since the last process call. */
   wakeEos = false;
   /** Some input has ended at some point (so finishing is worth checking). */
@@ -99,15 +143,17 @@ export class _Node {
   inputTick: { frameNumber: number } | undefined;
 
   // Stats.
+  /** Completed `process` calls. */
   processed = 0;
   errors = 0;
   skipped = 0;
   restarts = 0;
   lateTicks = 0;
   skippedTicks = 0;
-  calls = 0;
   /** Process calls until the next timed one (stats sampling). */
   untilSample = 1;
+  /** Calls between timed ones: 1 for costly actors, growing for cheap ones. */
+  sampleInterval = 1;
   readonly times: _LatencyWindow = new _LatencyWindow();
 
   constructor(
