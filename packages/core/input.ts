@@ -58,6 +58,8 @@ export class Input<T extends Message = Message> {
   _closed = false;
   /** @internal */
   _received = 0;
+  /** @internal Some output has been connected to this input at some point. */
+  _everLinked = false;
   /** @internal Waiting writes discarded because the actor ended. */
   _discarded = 0;
 

@@ -261,6 +261,8 @@ export class Pipeline {
   #idleWaiters: Array<() => void> = [];
   #starting: Promise<void> | undefined;
   #stopped = new WeakSet<_Node>();
+  /** A tick or external actor has run: when all such are gone, nothing more can arrive. */
+  #hadProducer = false;
   readonly #pump = (): void => this.#runReady();
   readonly #endSlice = (): void => {
     this.#inSlice = false;
@@ -434,6 +436,7 @@ export class Pipeline {
       }
     }
     node.finished = true;
+    if (node.schedule !== "input") this.#wakeWaiting();
     this.#checkDone();
   }
 
@@ -490,6 +493,7 @@ export class Pipeline {
     const link: _Link = { output, input, ended: output._ended };
     output._links.push(link);
     input._links.push(link);
+    input._everLinked = true;
     inNode.everLinked = true;
     if (!link.ended) {
       input._openLinks++;
@@ -592,6 +596,7 @@ export class Pipeline {
         (node.schedule === "tick" && !node.everLinked);
       if (source) this._endRequested(node);
     }
+    this.#wakeWaiting();
     if (options.timeoutMs !== undefined) {
       const timer = new AbortController();
       this.done.finally(() => timer.abort()).catch(() => {});
@@ -850,6 +855,7 @@ export class Pipeline {
       void this.#finish(node);
       return;
     }
+    if (node.schedule !== "input") this.#hadProducer = true;
     if (node.schedule === "tick") {
       node.tickBase = this._runningTime();
       this.#armTick(node);
@@ -966,10 +972,11 @@ export class Pipeline {
       if (!node.hasData()) {
         if (!node.wakeEos) return;
         node.wakeEos = false;
-        if (node.allInputsEnded()) {
+        if (node.allInputsEnded() && this.#canFinish(node)) {
           void this.#finish(node);
           return;
         }
+        // Otherwise one of several inputs ended: process() hears of it.
       }
       node.wakeEos = false;
       const tick = node.inputTick as _InputTick;
@@ -1055,7 +1062,7 @@ export class Pipeline {
     } else if (node.schedule === "input") {
       if (node.hasData()) {
         if (progress || node.wakeEos) this._wake(node, false);
-      } else if (node.wakeEos || (node.eosSeen && node.allInputsEnded())) {
+      } else if (node.wakeEos || (node.eosSeen && this.#canFinish(node))) {
         node.wakeEos = true;
         this._wake(node, false);
       }
@@ -1165,6 +1172,7 @@ export class Pipeline {
       if (!this.#live(node)) return;
       node.finished = true;
       this.bus.emit({ type: "eos", actor: node.actor.address });
+      if (node.schedule !== "input") this.#wakeWaiting();
       for (const input of node.inputs) {
         for (const link of input._links) this.#checkDownstreamClosed(link.output._node);
       }
@@ -1191,6 +1199,37 @@ export class Pipeline {
       }
     }
     if (linked) this._endRequested(up);
+  }
+
+  /**
+   * Whether an input-driven actor whose inputs have all ended (or never had a link) may finish.
+   * An input that never had a link keeps its actor waiting to be connected, until nothing in the
+   * pipeline can produce any more (every tick or external actor finished) or it is draining.
+   */
+  #canFinish(node: _Node): boolean {
+    if (!node.allInputsEnded()) return false;
+    if (node.inputs.every((i) => i._everLinked)) return true;
+    return this.#producersGone();
+  }
+
+  #producersGone(): boolean {
+    if (!this.#hadProducer && this.#state !== "stopping") return false;
+    for (const node of this.#nodes.values()) {
+      if (node.schedule !== "input" && !node.finished) return false;
+    }
+    return true;
+  }
+
+  /** Lets actors waiting on never-connected inputs re-check whether they may finish. */
+  #wakeWaiting(): void {
+    if (!this.#producersGone()) return;
+    for (const node of this.#nodes.values()) {
+      if (node.schedule === "input" && !node.finished && !node.ending) {
+        node.eosSeen = true;
+        node.wakeEos = true;
+        this._wake(node, false);
+      }
+    }
   }
 
   #checkDone(): void {

@@ -573,3 +573,44 @@ Deno.test("Data messages carry what createDataMessage() was given", () => {
   assert.equal(m.kind, "data");
   assert.deepEqual(m.value, { a: 1 });
 });
+
+Deno.test("An actor with a never-connected input waits to be connected, even after an await", async () => {
+  const clock = new ManualClock();
+  const pipeline = new Pipeline({ clock });
+  pipeline.add(new DataSource({ count: 5, fps: 10 }), { name: "src" });
+  const sink = pipeline.add(new Collect<DataMessage>(), { name: "sink" });
+  await pipeline.start();
+  await clock.advance(150_000);
+  assert.equal(pipeline.stats().actors[1]!.state, "running");
+  pipeline.connect("src.out", "sink.in");
+  await clock.advance(1_000_000);
+  await pipeline.done;
+  assert.deepEqual(sink.messages.map((m) => m.value), [2, 3, 4]);
+});
+
+Deno.test("A sink left unconnected ends once every source has ended, so done settles", async () => {
+  const pipeline = new Pipeline({ mode: "offline" });
+  const used = new Collect();
+  pipeline.pipe(new DataSource({ count: 3 }), used);
+  const dangling = pipeline.add(new Collect());
+  const result = await pipeline.run();
+  assert.equal(result.status, "eos");
+  assert.equal(used.messages.length, 3);
+  assert.equal(dangling.messages.length, 0);
+});
+
+Deno.test("A pipeline of sinks only waits for writers, and stop() drains it", async () => {
+  const pipeline = new Pipeline({ mode: "offline" });
+  const sink = pipeline.add(new Collect<DataMessage>(), { name: "sink" });
+  await pipeline.start();
+  await pipeline.idle();
+  assert.equal(pipeline.state, "running");
+  const writer = pipeline.writable<DataMessage>("sink.in").getWriter();
+  await writer.write(data(1));
+  await pipeline.idle();
+  assert.deepEqual(sink.messages.map((m) => m.value), [1]);
+  const other = pipeline.add(new Collect(), { name: "other" });
+  const result = await pipeline.stop();
+  assert.equal(result.status, "eos");
+  assert.equal(other.messages.length, 0);
+});
