@@ -6,7 +6,14 @@
  *
  * @module
  */
-import { Actor, DataSource, defineContract, Logger, Pipeline, type TimedTick } from "@streamlib/core";
+import {
+  Actor,
+  DataSource,
+  defineContract,
+  Logger,
+  Pipeline,
+  type TimedTick,
+} from "@streamlib/core";
 
 // 1. The contract: ports and parameters, readable without running anything.
 const contract = defineContract({

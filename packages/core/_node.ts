@@ -109,8 +109,10 @@ export class _Node {
     this.halt = on ? this.halt | bit : this.halt & ~bit;
   }
 
-  /** An input ended since the last process call. */
+  /** Whether the actor may finish should be checked at its next step. */
   wakeEos = false;
+  /** An input reached end-of-stream since the last process call (process() hears of it). */
+  inputEnded = false;
   /** Some input has ended at some point (so finishing is worth checking). */
   eosSeen = false;
   /** Some input of this actor has had a link. */

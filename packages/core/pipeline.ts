@@ -736,6 +736,7 @@ export class Pipeline {
   /** @internal */
   _inputEnded(node: _Node): void {
     node.wakeEos = true;
+    node.inputEnded = true;
     node.eosSeen = true;
     this._wake(node, false);
   }
@@ -745,7 +746,7 @@ export class Pipeline {
     if (node.endRequested || node.finished) return;
     node.endRequested = true;
     if (node.running || !node.started || node.restarting) return;
-    if (this.#active) void this.#finish(node);
+    if (this.#active) this.#finish(node);
   }
 
   /** @internal */
@@ -852,7 +853,7 @@ export class Pipeline {
     if (node.finished || node.ending || !node.started) return;
     if (!this.#active) return;
     if (node.endRequested) {
-      void this.#finish(node);
+      this.#finish(node);
       return;
     }
     if (node.schedule !== "input") this.#hadProducer = true;
@@ -860,8 +861,8 @@ export class Pipeline {
       node.tickBase = this._runningTime();
       this.#armTick(node);
     } else if (node.schedule === "input") {
-      node.wakeEos = true;
-      this._wake(node, false);
+      if (node.hasData()) this._wake(node, false);
+      else if (this.#canFinish(node)) this.#finish(node);
     }
   }
 
@@ -948,7 +949,7 @@ export class Pipeline {
     }
     if (node.halt !== 0) {
       if (node.started && !node.finished && !node.ending && !node.restarting) {
-        void this.#finish(node); // asked to end
+        this.#finish(node); // asked to end
       }
       return;
     }
@@ -956,7 +957,7 @@ export class Pipeline {
       if (node.wakeEos) {
         node.wakeEos = false;
         if (node.everLinked && node.inputs.length !== 0 && node.allInputsEnded()) {
-          void this.#finish(node);
+          this.#finish(node);
           return;
         }
         if (node.tickArmed && node.upstreamClock) {
@@ -972,13 +973,15 @@ export class Pipeline {
       if (!node.hasData()) {
         if (!node.wakeEos) return;
         node.wakeEos = false;
-        if (node.allInputsEnded() && this.#canFinish(node)) {
-          void this.#finish(node);
+        if (this.#canFinish(node)) {
+          this.#finish(node);
           return;
         }
-        // Otherwise one of several inputs ended: process() hears of it.
+        // One of several inputs ended: process() hears of it; otherwise there is nothing to do.
+        if (!node.inputEnded) return;
       }
       node.wakeEos = false;
+      node.inputEnded = false;
       const tick = node.inputTick as _InputTick;
       tick.frameNumber = node.processed;
       this.#run(node, tick);
@@ -1040,7 +1043,7 @@ export class Pipeline {
     if (node.schedule === "tick") node.tickNumber++;
     if (!this.#active) return;
     if (node.halt !== 0) {
-      if (!node.finished && !node.ending && !node.restarting) void this.#finish(node); // asked to end
+      if (!node.finished && !node.ending && !node.restarting) this.#finish(node); // asked to end
       return;
     }
     if (node.blockedOutputs !== 0) return;
@@ -1050,12 +1053,12 @@ export class Pipeline {
   /** Decides what an idle, unblocked actor does next. */
   #continue(node: _Node, progress: boolean): void {
     if (node.halt !== 0) {
-      if (node.endRequested && !node.ending && !node.finished) void this.#finish(node);
+      if (node.endRequested && !node.ending && !node.finished) this.#finish(node);
       return;
     }
     if (node.schedule === "tick") {
       if (node.everLinked && node.inputs.length !== 0 && node.allInputsEnded()) {
-        void this.#finish(node);
+        this.#finish(node);
       } else {
         this.#armTick(node);
       }
@@ -1088,7 +1091,7 @@ export class Pipeline {
     const target = node.upstreamClock ? running + 1 : this.#base + running;
     if (node.upstreamClock && clock.now() < target && node.inputs.every((i) => i.eos)) {
       // Every upstream has ended short of the next tick: there is nothing left to follow.
-      void this.#finish(node);
+      this.#finish(node);
       return;
     }
     if (clock.now() >= target) {
@@ -1143,24 +1146,38 @@ export class Pipeline {
 
   // ---- Ending ------------------------------------------------------------------------------
 
-  /** flush → pending writes delivered → EOS downstream → inputs closed → stop → finished. */
-  async #finish(node: _Node): Promise<void> {
+  /**
+   * flush → pending writes delivered → EOS downstream → inputs closed → stop → finished.
+   * When `flush()` is synchronous and no write waits, end-of-stream leaves at once, in the same
+   * scheduling step as the last message; otherwise after they settle.
+   */
+  #finish(node: _Node): void {
     if (node.ending || node.finished) return;
     node.ending = true;
     this.#busy++;
+    let flushed: void | Promise<void>;
     try {
-      await null;
-      if (!this.#live(node)) return;
-      try {
-        await node.actor.flush();
-      } catch (error) {
-        if (!(await this.#hookFailed(node, error, "flush"))) return;
+      flushed = node.actor.flush();
+    } catch (error) {
+      flushed = Promise.reject(error);
+    }
+    const eosNow = flushed === undefined && node.blockedOutputs === 0;
+    if (eosNow) this.#sendEos(node);
+    void this.#finishRest(node, flushed, eosNow);
+  }
+
+  async #finishRest(node: _Node, flushed: void | Promise<void>, eosSent: boolean): Promise<void> {
+    try {
+      if (!eosSent) {
+        try {
+          await flushed;
+        } catch (error) {
+          if (!(await this.#hookFailed(node, error, "flush"))) return;
+        }
+        await node.whenUnblocked();
+        if (!this.#live(node)) return;
+        this.#sendEos(node);
       }
-      await node.whenUnblocked();
-      if (!this.#live(node)) return;
-      for (const output of node.outputs) output.end();
-      for (const input of node.inputs) input._close();
-      node.upstreamClock = undefined;
       if (!this.#stopped.has(node)) {
         this.#stopped.add(node);
         try {
@@ -1181,6 +1198,13 @@ export class Pipeline {
       this.#busy--;
       this.#notifyIdle();
     }
+  }
+
+  /** Sends end-of-stream on every output and stops taking input. */
+  #sendEos(node: _Node): void {
+    for (const output of node.outputs) output.end();
+    for (const input of node.inputs) input._close();
+    node.upstreamClock = undefined;
   }
 
   /** The pipeline still runs and `node` was not aborted meanwhile. */

@@ -614,3 +614,36 @@ Deno.test("A pipeline of sinks only waits for writers, and stop() drains it", as
   assert.equal(result.status, "eos");
   assert.equal(other.messages.length, 0);
 });
+
+Deno.test("process() runs once per message, plus once when one of several inputs ends first", async () => {
+  const calls: Array<[number, boolean, boolean]> = [];
+  const contract = {
+    type: "two",
+    inputs: { a: { kind: "data" }, b: { kind: "data" } },
+  } as const satisfies Contract;
+  class Two extends Actor<typeof contract> {
+    static override contract = contract;
+    process(): void {
+      const got = (this.inputs.a.read() ? 1 : 0) + (this.inputs.b.read() ? 1 : 0);
+      calls.push([got, this.inputs.a.eos, this.inputs.b.eos]);
+    }
+  }
+  const pipeline = new Pipeline({ mode: "offline" });
+  const single = new NullSink();
+  const two = pipeline.add(new Two());
+  pipeline.pipe(pipeline.add(new DataSource({ count: 2 }), { name: "short" }), single);
+  pipeline.connect("short.out", "two0.a");
+  pipeline.connect(
+    pipeline.add(new DataSource({ count: 4 }), { name: "long" }).outputs.out,
+    two.inputs.b,
+  );
+  const result = await pipeline.run();
+  assert.equal(result.stats.actors.find((a) => a.name === "nullsink0")!.processed, 2);
+  // Six messages; a call that reads nothing only ever reports an input that has just ended.
+  assert.equal(calls.reduce((n, [got]) => n + got, 0), 6);
+  const empty = calls.filter(([got]) => got === 0);
+  assert.ok(empty.length <= 1);
+  assert.ok(empty.every(([, aEnded, bEnded]) => aEnded && !bEnded));
+  // The actor heard of "a" ending while "b" was still open.
+  assert.ok(calls.some(([, aEnded, bEnded]) => aEnded && !bEnded));
+});
