@@ -41,20 +41,8 @@ export class JumpClock implements Clock {
   }
 }
 
-const passContract = {
-  type: "pass",
-  inputs: { in: { kind: "data" } },
-  outputs: { out: { kind: "data" } },
-} as const satisfies Contract;
-
-/** Forwards data messages; records the order of calls in `log` when given. */
-export class Pass extends Actor<typeof passContract> {
-  static override contract: typeof passContract = passContract;
-  process(_tick: TimedTick): void {
-    const m = this.inputs.in.read();
-    if (m) this.outputs.out.write(m);
-  }
-}
+/** Passes messages through: the core `identity` actor. */
+export { Identity as Pass } from "./actors/identity.ts";
 
 const slowContract = {
   type: "slow",

@@ -911,40 +911,12 @@ export class Pipeline {
 
   #step(node: _Node): void {
     const single = node.single;
-    if (single !== undefined && node.halt === 0 && !node.wakeEos && node.untilSample !== 1) {
-      // Fast path for the common case: one input, synchronous process(). Anything unusual
-      // (an async result, an error, ending, backpressure, end-of-stream) goes the general way.
+    if (single !== undefined && node.halt === 0 && !node.wakeEos) {
+      // The common case, one input with data: straight to process().
       if (single._buffer.size === 0) return;
       const tick = node.inputTick as _InputTick;
       tick.frameNumber = node.processed;
-      node.untilSample--;
-      node.running = true;
-      node.rewake = false;
-      const reads = node.reads;
-      let result: void | Promise<void>;
-      try {
-        result = node.actor.process(tick);
-      } catch (error) {
-        node.running = false;
-        this.#failed(node, error);
-        return;
-      }
-      if (result !== undefined) {
-        this.#settle(node, result as Promise<void>, reads, false, 0);
-        return;
-      }
-      if (node.halt !== 0 || node.blockedOutputs !== 0 || !this.#active || node.wakeEos) {
-        this.#afterRun(node, reads);
-        return;
-      }
-      node.running = false;
-      node.processed++;
-      if (single._buffer.size !== 0) {
-        if (node.reads !== reads || node.rewake) this._wake(node, false);
-      } else if (node.eosSeen && single.ended) {
-        node.wakeEos = true;
-        this._wake(node, false);
-      }
+      this.#run(node, tick);
       return;
     }
     if (node.halt !== 0) {
@@ -1007,7 +979,27 @@ export class Pipeline {
       return;
     }
     if (sample) this.#sampled(node, t0);
-    this.#afterRun(node, reads);
+    if (node.single === undefined || !this.#afterSingle(node, node.single, reads)) {
+      this.#afterRun(node, reads);
+    }
+  }
+
+  /**
+   * After a synchronous call of a one-input actor in the ordinary case (not ending, not blocked,
+   * no end-of-stream news): reschedule it if more input waits. `false` sends anything else the
+   * general way.
+   */
+  #afterSingle(node: _Node, single: Input, reads: number): boolean {
+    if (node.halt !== 0 || node.blockedOutputs !== 0 || !this.#active || node.wakeEos) return false;
+    node.running = false;
+    node.processed++;
+    if (single._buffer.size !== 0) {
+      if (node.reads !== reads || node.rewake) this._wake(node, false);
+    } else if (node.eosSeen && single.ended) {
+      node.wakeEos = true;
+      this._wake(node, false);
+    }
+    return true;
   }
 
   /** Records a timed call and picks when to time the next one. */
