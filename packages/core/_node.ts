@@ -68,6 +68,12 @@ export class _Node {
   halt: number = _NOT_STARTED;
   /** `start()` is under way. */
   starting = false;
+  /** `start()` succeeded and `stop()` has not been called since: the actor holds resources. */
+  opened = false;
+  /** Removed from its pipeline. */
+  removed = false;
+  /** The actor's lifecycle hooks, chained so that they never overlap. */
+  lifecycle: Promise<void> = Promise.resolve();
 
   /** `start()` has completed. */
   get started(): boolean {

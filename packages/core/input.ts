@@ -207,6 +207,9 @@ export class Input<T extends Message = Message> {
       this._node?.upstreamClock?.observe(this, waiter.message.timestamp + waiter.message.duration);
       waiter.link.output._delivered();
     }
+    if (this._openLinks === 0 && this._waiters.length === 0) {
+      this._node?.upstreamClock?.untrack(this);
+    }
     if (admitted && this._node !== undefined) this._node.sched._wake(this._node, true);
   }
 
@@ -221,7 +224,8 @@ export class Input<T extends Message = Message> {
   /** @internal Tells the actor when this input has no open upstream left. */
   _maybeEnded(): void {
     if (this._openLinks !== 0 || this._node === undefined) return;
-    this._node.upstreamClock?.untrack(this);
+    // Writes still waiting for space are data too: time stays held back until they are in.
+    if (this._waiters.length === 0) this._node.upstreamClock?.untrack(this);
     this._node.sched._inputEnded(this._node);
   }
 
@@ -230,6 +234,7 @@ export class Input<T extends Message = Message> {
     if (this._waiters.length === 0) return;
     this._waiters = this._waiters.filter((w) => {
       if (w.link !== link) return true;
+      this._discarded++;
       w.link.output._delivered();
       return false;
     });

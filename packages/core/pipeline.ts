@@ -166,8 +166,7 @@ class _OfflineClock implements Clock {
   now(): number {
     return this.time;
   }
-  sleepUntil(time: number): Promise<void> {
-    if (time > this.time) this.time = time;
+  sleepUntil(): Promise<void> {
     return Promise.resolve();
   }
 }
@@ -260,7 +259,10 @@ export class Pipeline {
   #busy = 0;
   #idleWaiters: Array<() => void> = [];
   #starting: Promise<void> | undefined;
-  #stopped = new WeakSet<_Node>();
+  /** stop({ mode: "abort" }) or a failure is under way. */
+  #aborting = false;
+  /** Backoffs and stop timeouts wait on this: the pipeline's clock, or wall time offline. */
+  readonly #timer: Clock;
   /** A tick or external actor has run: when all such are gone, nothing more can arrive. */
   #hadProducer = false;
   readonly #pump = (): void => this.#runReady();
@@ -283,6 +285,7 @@ export class Pipeline {
     }
     if (this.mode === "offline") this.#offline = new _OfflineClock();
     this.clock = options.clock ?? this.#offline ?? new SoftwareClock();
+    this.#timer = options.clock ?? (this.#offline ? new SoftwareClock() : this.clock);
     this.registry = options.registry ?? new Registry<Actor>();
     this.#sampleEvery = Math.max(1, Math.floor(options.statsSampleEvery ?? 256));
     this.done = new Promise<RunResult>((resolve, reject) => {
@@ -415,6 +418,7 @@ export class Pipeline {
   async remove(actor: Actor | string): Promise<void> {
     const node = this.#node(actor);
     const a = node.actor;
+    node.removed = true;
     node.ending = true;
     node.endRequested = true;
     for (const input of node.inputs) {
@@ -427,17 +431,17 @@ export class Pipeline {
     this.#byName.delete(a.name);
     this.registry.unregister(a.address);
     for (const input of node.inputs) input._close();
-    if (node.started && !node.finished && !this.#stopped.has(node)) {
-      this.#stopped.add(node);
-      try {
-        await a.stop();
-      } catch (error) {
-        this.bus.emit({ type: "error", actor: a.address, error, phase: "stop", action: "report" });
-      }
+    // A restart waiting on its backoff gives up; a start() under way is stopped when it ends.
+    const closing = this.#close(node).catch((error) => this.#report(node, error, "stop"));
+    if (!node.starting) {
+      this.#busy++;
+      await closing;
+      this.#busy--;
     }
     node.finished = true;
     if (node.schedule !== "input") this.#wakeWaiting();
     this.#checkDone();
+    this.#notifyIdle();
   }
 
   /**
@@ -581,26 +585,27 @@ export class Pipeline {
   async stop(options: StopOptions = {}): Promise<RunResult> {
     const mode = options.mode ?? "drain";
     if (this.#state === "idle") {
+      // Nothing started: release writes waiting on an input (a writable's) and end.
+      for (const node of this.#nodes.values()) for (const input of node.inputs) input._close();
       this.#complete("aborted");
       return this.done;
     }
-    if (this.#state === "starting") await this.#starting?.catch(() => {});
-    if (!this.#active) return this.done;
-    if (mode === "abort") {
+    if (this.#state === "starting") {
+      if (mode === "abort") this.#abort.abort(); // a start waiting on a backoff gives up now
+      await this.#starting?.catch(() => {});
+    }
+    if (mode === "abort" || this.#state === "starting") {
       await this.#abortAll(undefined);
       return this.done;
     }
+    if (!this.#active) return this.done;
     this.#setState("stopping");
-    for (const node of this.#nodes.values()) {
-      const source = node.schedule === "external" ||
-        (node.schedule === "tick" && !node.everLinked);
-      if (source) this._endRequested(node);
-    }
+    for (const node of this.#nodes.values()) if (this.#isSource(node)) this._endRequested(node);
     this.#wakeWaiting();
     if (options.timeoutMs !== undefined) {
       const timer = new AbortController();
       this.done.finally(() => timer.abort()).catch(() => {});
-      this.clock.sleepUntil(this.clock.now() + options.timeoutMs * 1000, timer.signal)
+      this.#timer.sleepUntil(this.#timer.now() + options.timeoutMs * 1000, timer.signal)
         .then(() => this.#abortAll(undefined), () => {});
     }
     return this.done;
@@ -728,7 +733,7 @@ export class Pipeline {
 
   /** @internal */
   _unblocked(node: _Node): void {
-    if (node.running || node.ending || node.finished || !node.started) return;
+    if (node.running || node.halt !== 0) return;
     if (!this.#active) return;
     this.#continue(node, true);
   }
@@ -767,11 +772,19 @@ export class Pipeline {
     for (const node of this.#startOrder()) {
       if (!(await this.#startNode(node))) return;
     }
+    // Actors added while the others were starting.
+    for (let more = this.#unstarted(); more.length !== 0; more = this.#unstarted()) {
+      for (const node of more) if (!(await this.#startNode(node))) return;
+    }
     if (this.#state !== "starting") return;
     this.#base = this.clock.now();
     this.#setState("running");
     for (const node of this.#nodes.values()) this.#activate(node);
     this.#checkDone();
+  }
+
+  #unstarted(): _Node[] {
+    return [...this.#nodes.values()].filter((n) => !n.started && !n.starting && !n.finished);
   }
 
   /** Sinks first: reverse topological order (actors in cycles keep insertion order). */
@@ -804,19 +817,33 @@ export class Pipeline {
     return order.reverse();
   }
 
-  /** Runs `start()`, retrying per supervision; `false` when the pipeline fails instead. */
+  /**
+   * Runs `start()`, retrying per supervision. `false` when the actor will not run: the pipeline
+   * failed or stopped, or the actor was removed meanwhile (then it is stopped again if the start
+   * went through).
+   */
   async #startNode(node: _Node): Promise<boolean> {
     for (;;) {
       node.starting = true;
       try {
-        await node.actor.start();
+        await this.#hook(node, async () => {
+          await node.actor.start();
+          node.opened = true;
+        });
         node.starting = false;
+        if (!this.#wanted(node)) {
+          await this.#close(node).catch((error) => this.#report(node, error, "stop"));
+          return false;
+        }
         node.started = true;
-        this.#stopped.delete(node);
         return true;
       } catch (error) {
         node.starting = false;
         node.errors++;
+        if (!this.#wanted(node)) {
+          this.#report(node, error, "start");
+          return false;
+        }
         const restart = node.supervision.policy === "restart" &&
           node.restarts < node.supervision.maxRestarts;
         this.bus.emit({
@@ -835,17 +862,44 @@ export class Pipeline {
     }
   }
 
-  /** Counts a restart, publishes it and waits its backoff; `false` if the pipeline ended. */
+  /** Runs a lifecycle hook of `node` once its previous hook has settled: hooks never overlap. */
+  #hook(node: _Node, hook: () => Promise<void>): Promise<void> {
+    const run = node.lifecycle.then(hook);
+    node.lifecycle = run.catch(() => {});
+    return run;
+  }
+
+  /** Calls `stop()` once for each successful `start()`, after any hook in flight. */
+  #close(node: _Node): Promise<void> {
+    return this.#hook(node, async () => {
+      if (!node.opened) return;
+      node.opened = false;
+      await node.actor.stop();
+    });
+  }
+
+  /** The actor should still be running: not removed, not finished, the pipeline not ending. */
+  #wanted(node: _Node): boolean {
+    return !node.removed && !node.finished && !this.#aborting &&
+      (this.#active || this.#state === "starting");
+  }
+
+  /** Publishes an error that changes nothing (the actor is on its way out anyway). */
+  #report(node: _Node, error: unknown, phase: "start" | "process" | "flush" | "stop"): void {
+    this.bus.emit({ type: "error", actor: node.actor.address, error, phase, action: "report" });
+  }
+
+  /** Counts a restart, publishes it and waits its backoff; `false` if the actor is not wanted. */
   async #backoff(node: _Node): Promise<boolean> {
     node.restarts++;
     const delayMs = backoffDelayMs(node.supervision, node.restarts);
     this.bus.emit({ type: "restart", actor: node.actor.address, attempt: node.restarts, delayMs });
     try {
-      await this.clock.sleepUntil(this.clock.now() + delayMs * 1000, this.#abort.signal);
+      await this.#timer.sleepUntil(this.#timer.now() + delayMs * 1000, this.#abort.signal);
     } catch {
       return false;
     }
-    return this.#state === "running" || this.#state === "stopping" || this.#state === "starting";
+    return this.#wanted(node);
   }
 
   /** Lets a started actor run: arm its first tick, or look at its inputs. */
@@ -857,6 +911,12 @@ export class Pipeline {
       return;
     }
     if (node.schedule !== "input") this.#hadProducer = true;
+    if (this.#state === "stopping" && this.#isSource(node)) {
+      // Added while the pipeline drains: a source ends at once.
+      node.endRequested = true;
+      this.#finish(node);
+      return;
+    }
     if (node.schedule === "tick") {
       node.tickBase = this._runningTime();
       this.#armTick(node);
@@ -910,6 +970,8 @@ export class Pipeline {
   }
 
   #step(node: _Node): void {
+    // Queued, then blocked by a write from outside process(): wait for the unblock.
+    if (node.blockedOutputs !== 0) return;
     const single = node.single;
     if (single !== undefined && node.halt === 0 && !node.wakeEos) {
       // The common case, one input with data: straight to process().
@@ -928,7 +990,10 @@ export class Pipeline {
     if (node.schedule === "tick") {
       if (node.wakeEos) {
         node.wakeEos = false;
-        if (node.everLinked && node.inputs.length !== 0 && node.allInputsEnded()) {
+        if (
+          node.upstreamClock === undefined && node.everLinked && node.inputs.length !== 0 &&
+          node.allInputsEnded()
+        ) {
           this.#finish(node);
           return;
         }
@@ -971,7 +1036,8 @@ export class Pipeline {
       result = node.actor.process(tick);
     } catch (error) {
       node.running = false;
-      this.#failed(node, error);
+      if (sample) node.untilSample = node.sampleInterval;
+      this.#failed(node, error, reads);
       return;
     }
     if (result !== undefined && typeof (result as Promise<void>).then === "function") {
@@ -1023,15 +1089,16 @@ export class Pipeline {
       (error) => {
         this.#busy--;
         node.running = false;
-        this.#failed(node, error);
+        if (sample) node.untilSample = node.sampleInterval;
+        this.#failed(node, error, reads);
         this.#notifyIdle();
       },
     );
   }
 
-  #afterRun(node: _Node, reads: number): void {
+  #afterRun(node: _Node, reads: number, completed = true): void {
     node.running = false;
-    node.processed++;
+    if (completed) node.processed++;
     if (node.schedule === "tick") node.tickNumber++;
     if (!this.#active) return;
     if (node.halt !== 0) {
@@ -1049,7 +1116,11 @@ export class Pipeline {
       return;
     }
     if (node.schedule === "tick") {
-      if (node.everLinked && node.inputs.length !== 0 && node.allInputsEnded()) {
+      // An upstream-clocked actor goes on while its clock still reaches ticks (#armTick ends it).
+      if (
+        node.upstreamClock === undefined && node.everLinked && node.inputs.length !== 0 &&
+        node.allInputsEnded()
+      ) {
         this.#finish(node);
       } else {
         this.#armTick(node);
@@ -1170,13 +1241,10 @@ export class Pipeline {
         if (!this.#live(node)) return;
         this.#sendEos(node);
       }
-      if (!this.#stopped.has(node)) {
-        this.#stopped.add(node);
-        try {
-          await node.actor.stop();
-        } catch (error) {
-          if (!(await this.#hookFailed(node, error, "stop"))) return;
-        }
+      try {
+        await this.#close(node);
+      } catch (error) {
+        if (!(await this.#hookFailed(node, error, "stop"))) return;
       }
       if (!this.#live(node)) return;
       node.finished = true;
@@ -1201,7 +1269,7 @@ export class Pipeline {
 
   /** The pipeline still runs and `node` was not aborted meanwhile. */
   #live(node: _Node): boolean {
-    return !node.finished && this.#active;
+    return !node.finished && this.#active && !this.#aborting;
   }
 
   /** Ends an upstream actor whose every link leads to a finished actor (GStreamer's EOS flow return). */
@@ -1222,10 +1290,17 @@ export class Pipeline {
    * An input that never had a link keeps its actor waiting to be connected, until nothing in the
    * pipeline can produce any more (every tick or external actor finished) or it is draining.
    */
+  /** Produces without input: an external actor, or a tick actor nothing feeds. */
+  #isSource(node: _Node): boolean {
+    return node.schedule === "external" || (node.schedule === "tick" && !node.everLinked);
+  }
+
   #canFinish(node: _Node): boolean {
     if (!node.allInputsEnded()) return false;
-    if (node.inputs.every((i) => i._everLinked)) return true;
-    return this.#producersGone();
+    const waitingForLinks = node.inputs.length === 0
+      ? Object.values(node.actor.contract.inputs ?? {}).some((s) => s.presence === "request")
+      : !node.inputs.every((i) => i._everLinked);
+    return !waitingForLinks || this.#producersGone();
   }
 
   #producersGone(): boolean {
@@ -1249,7 +1324,7 @@ export class Pipeline {
   }
 
   #checkDone(): void {
-    if (!this.#active) return;
+    if (!this.#active || this.#aborting) return;
     for (const node of this.#nodes.values()) if (!node.finished) return;
     this.#complete("eos");
   }
@@ -1262,15 +1337,23 @@ export class Pipeline {
   }
 
   /** A `process` call threw: apply the actor's supervision policy. */
-  #failed(node: _Node, error: unknown): void {
+  #failed(node: _Node, error: unknown, reads: number): void {
     node.errors++;
-    if (!this.#active) return;
+    if (!this.#active || this.#aborting || node.finished || node.ending || node.removed) {
+      // The actor was being stopped or removed: its failure changes nothing.
+      this.#report(node, error, "process");
+      return;
+    }
     const { policy, maxRestarts } = node.supervision;
     const action = policy === "restart" && node.restarts >= maxRestarts ? "stop" : policy;
     this.bus.emit({ type: "error", actor: node.actor.address, error, phase: "process", action });
     if (action === "skip") {
       node.skipped++;
-      this.#afterRun(node, node.reads - 1);
+      if (node.reads === reads) {
+        // It threw before reading: drop what it choked on, or it would choke on it forever.
+        for (const input of node.inputs) if (input.size !== 0) input.read();
+      }
+      this.#afterRun(node, node.reads - 1, false);
     } else if (action === "restart") {
       void this.#restart(node);
     } else {
@@ -1282,24 +1365,29 @@ export class Pipeline {
     node.restarting = true;
     node.running = false;
     node.tickDue = false;
-    this.#stopped.add(node);
+    this.#busy++;
     try {
-      await node.actor.stop();
+      await this.#close(node);
     } catch (error) {
-      this.bus.emit({
-        type: "error",
-        actor: node.actor.address,
-        error,
-        phase: "stop",
-        action: "report",
-      });
+      this.#report(node, error, "stop");
+    } finally {
+      this.#busy--;
+      this.#notifyIdle();
     }
     if (!(await this.#backoff(node))) return;
     node.started = false;
-    const ok = await this.#startNode(node);
+    this.#busy++;
+    let ok: boolean;
+    try {
+      ok = await this.#startNode(node);
+    } finally {
+      this.#busy--;
+    }
     node.restarting = false;
-    if (!ok) return;
-    if (node.schedule === "tick") this.#armTick(node);
+    this.#notifyIdle();
+    if (!ok || !this.#wanted(node)) return;
+    if (node.endRequested) this.#finish(node);
+    else if (node.schedule === "tick") this.#armTick(node);
     else this.#continue(node, true);
   }
 
@@ -1335,7 +1423,8 @@ export class Pipeline {
 
   /** Stops everything now; rejects `done` with `error` when given. */
   async #abortAll(error: StreamlibError | undefined): Promise<void> {
-    if (this.#state === "done" || this.#state === "failed") return;
+    if (this.#state === "done" || this.#state === "failed" || this.#aborting) return;
+    this.#aborting = true;
     const wasStarting = this.#state === "starting";
     this.#setState(error ? "failed" : "stopping");
     this.#abort.abort();
@@ -1347,23 +1436,14 @@ export class Pipeline {
       // Closing every input releases every write waiting for space.
       for (const input of node.inputs) input._close();
     }
-    for (const node of nodes) {
-      const hadStarted = node.started || node.restarting || node.starting;
+    // Each actor holding resources is stopped once, after whatever hook it is in: none is left
+    // started, none is stopped twice. A stop() already under way (finalising a file) is waited
+    // for; a start() still under way is not (it may never end): it is stopped when it does.
+    await Promise.all(nodes.map(async (node) => {
       node.finished = true;
-      if (!hadStarted || this.#stopped.has(node)) continue;
-      this.#stopped.add(node);
-      try {
-        await node.actor.stop();
-      } catch (stopError) {
-        this.bus.emit({
-          type: "error",
-          actor: node.actor.address,
-          error: stopError,
-          phase: "stop",
-          action: "report",
-        });
-      }
-    }
+      const closing = this.#close(node).catch((stopError) => this.#report(node, stopError, "stop"));
+      if (!node.starting) await closing;
+    }));
     if (error) {
       this.#rejectDone(error);
       this.#notifyIdle();
@@ -1459,6 +1539,12 @@ export class Pipeline {
       ? templates.find((t) => t === port)
       : templates.find((t) => _fitsTemplate(port, t));
     if (create && template !== undefined) {
+      if (node.finished || node.ending) {
+        throw new StreamlibError(
+          "SL_STATE",
+          `"${node.actor.name}" has finished; it takes no new inputs`,
+        );
+      }
       return port === template
         ? (node.actor.requestInput as (t: string) => Input)(template)
         : (node.actor.requestInput as (t: string, n: string) => Input)(template, port);
@@ -1481,6 +1567,9 @@ export class Pipeline {
       input._openLinks--;
       input._maybeEnded();
     }
+    // Once the current step is over (a rewire may be under way), an upstream whose remaining
+    // links all lead to finished actors has nobody left to feed.
+    if (this.#active) queueMicrotask(() => this.#checkDownstreamClosed(output._node));
   }
 
   #pipePair(a: Actor, b: Actor): void {

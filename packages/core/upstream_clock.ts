@@ -33,6 +33,8 @@ export class UpstreamClock implements Clock {
   /** The clock id. */
   readonly id: string;
   #reached = new Map<object, number>();
+  /** Upstreams that ended: a late report still moves the high-water mark, never re-tracks. */
+  #ended = new WeakSet<object>();
   #highWater = -Infinity;
   #waiters: _Waiter[] = [];
 
@@ -51,6 +53,7 @@ export class UpstreamClock implements Clock {
    * @param upstream Any object identifying the upstream (an input port, say).
    */
   track(upstream: object): void {
+    this.#ended.delete(upstream);
     if (!this.#reached.has(upstream)) this.#reached.set(upstream, -Infinity);
   }
 
@@ -61,9 +64,10 @@ export class UpstreamClock implements Clock {
    * @param time The end time of its newest message in µs.
    */
   observe(upstream: object, time: number): void {
-    const before = this.#reached.get(upstream) ?? -Infinity;
-    if (time > before) this.#reached.set(upstream, time);
-    else if (!this.#reached.has(upstream)) this.#reached.set(upstream, before);
+    if (!this.#ended.has(upstream)) {
+      const before = this.#reached.get(upstream) ?? -Infinity;
+      this.#reached.set(upstream, Math.max(before, time));
+    }
     if (time > this.#highWater) this.#highWater = time;
     this.#wake();
   }
@@ -75,6 +79,7 @@ export class UpstreamClock implements Clock {
    */
   untrack(upstream: object): void {
     this.#reached.delete(upstream);
+    this.#ended.add(upstream);
     this.#wake();
   }
 
@@ -101,13 +106,20 @@ export class UpstreamClock implements Clock {
     if (signal?.aborted) return Promise.reject(_abortReason(signal));
     if (this.now() >= time) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const waiter: _Waiter = { time, resolve };
-      this.#waiters.push(waiter);
-      signal?.addEventListener("abort", () => {
+      const onAbort = (): void => {
         const i = this.#waiters.indexOf(waiter);
         if (i !== -1) this.#waiters.splice(i, 1);
-        reject(_abortReason(signal));
-      }, { once: true });
+        reject(_abortReason(signal!));
+      };
+      const waiter: _Waiter = {
+        time,
+        resolve: () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        },
+      };
+      this.#waiters.push(waiter);
+      signal?.addEventListener("abort", onAbort, { once: true });
     });
   }
 

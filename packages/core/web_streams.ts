@@ -5,6 +5,7 @@ import type { Input } from "./input.ts";
 import type { Message } from "./messages.ts";
 import type { Output } from "./output.ts";
 import type { Pipeline } from "./pipeline.ts";
+import { StreamlibError } from "./errors.ts";
 
 /**
  * Options of `Pipeline.readable()`.
@@ -43,6 +44,20 @@ function _spec(port: { spec: PortSpec }): PortSpec {
   return { kind, ...(formats ? { formats } : {}), ...(capabilities ? { capabilities } : {}) };
 }
 
+function _stopped(): StreamlibError {
+  return new StreamlibError("SL_ABORTED", "The pipeline stopped before this stream ended");
+}
+
+/** Connects a hidden adapter actor, or takes it out again if the connection is refused. */
+function _attach(pipeline: Pipeline, actor: Actor, connect: () => void): void {
+  try {
+    connect();
+  } catch (error) {
+    void pipeline.remove(actor);
+    throw error;
+  }
+}
+
 /** @internal */
 export function _readable<T extends Message>(
   pipeline: Pipeline,
@@ -51,6 +66,12 @@ export function _readable<T extends Message>(
 ): ReadableStream<T> {
   let controller!: ReadableStreamDefaultController<T>;
   let closed = false;
+  const end = (error?: unknown): void => {
+    if (closed) return;
+    closed = true;
+    if (error === undefined) controller.close();
+    else controller.error(error);
+  };
   const contract: Contract = {
     type: "readable",
     inputs: {
@@ -76,13 +97,17 @@ export function _readable<T extends Message>(
       this.transfer();
     }
     override stop(): void {
-      if (closed) return;
-      closed = true;
-      controller.close();
+      // End-of-stream arrived: a clean end. Otherwise the run was aborted or failed, and the
+      // stream errors with the reason once `done` settles.
+      if (this.input.eos) end();
     }
   }
   const sink = pipeline.add(new ReadableSink(), options.name ? { name: options.name } : {});
-  pipeline.connect(output, sink.input);
+  _attach(pipeline, sink, () => pipeline.connect(output, sink.input));
+  pipeline.done.then(
+    (r) => end(r.status === "eos" ? undefined : _stopped()),
+    (error) => end(error),
+  );
   return new ReadableStream<T>({
     start(c): void {
       controller = c;
@@ -117,12 +142,19 @@ export function _writable<T extends Message>(
     process(_tick: TimedTick): void {}
   }
   const source = pipeline.add(new WritableSource(), options.name ? { name: options.name } : {});
-  pipeline.connect(source.output, input);
+  _attach(pipeline, source, () => pipeline.connect(source.output, input));
   const output = source.output;
+  // Stopped without end-of-stream: aborted, failed, or stopped before it started.
+  const stopped = (): boolean =>
+    !output.ended &&
+    (source._node?.finished === true || pipeline.state === "done" || pipeline.state === "failed");
   return new WritableStream<T>({
     async write(chunk): Promise<void> {
-      if (output.ended) throw new TypeError("The pipeline input behind this stream has ended");
+      if (output.ended) throw new StreamlibError("SL_STATE", "This stream was closed");
+      if (stopped()) throw _stopped();
       await output.write(chunk);
+      // A write waiting for space is released, undelivered, when the pipeline stops.
+      if (stopped()) throw _stopped();
     },
     close(): void {
       source.end();
