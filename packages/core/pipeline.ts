@@ -779,7 +779,7 @@ export class Pipeline {
     if (this.#state !== "starting") return;
     this.#base = this.clock.now();
     this.#setState("running");
-    for (const node of this.#nodes.values()) this.#activate(node);
+    for (const node of this.#nodes.values()) this.#activate(node, true);
     this.#checkDone();
   }
 
@@ -902,8 +902,11 @@ export class Pipeline {
     return this.#wanted(node);
   }
 
-  /** Lets a started actor run: arm its first tick, or look at its inputs. */
-  #activate(node: _Node): void {
+  /**
+   * Lets a started actor run: arm its first tick, or look at its inputs. Sources there at the
+   * start tick from running time 0; one added later from the running time it joins at.
+   */
+  #activate(node: _Node, atStart = false): void {
     if (node.finished || node.ending || !node.started) return;
     if (!this.#active) return;
     if (node.endRequested) {
@@ -918,7 +921,7 @@ export class Pipeline {
       return;
     }
     if (node.schedule === "tick") {
-      node.tickBase = this._runningTime();
+      node.tickBase = atStart ? 0 : this._runningTime();
       this.#armTick(node);
     } else if (node.schedule === "input") {
       if (node.hasData()) this._wake(node, false);

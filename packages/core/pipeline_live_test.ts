@@ -157,3 +157,21 @@ Deno.test("A tick-driven actor on an upstream clock produces frame n only once i
   assert.deepEqual(sink.messages.map((m) => m.value), [0, 2, 4, 6, 8]);
   assert.equal(log[0], "tick 0 @0 saw 0");
 });
+
+Deno.test("Sources present at start tick from running time 0 even when the clock moves meanwhile", async () => {
+  // Every read of this clock finds it 3 µs later, as a real clock would be.
+  class Creeping extends ManualClock {
+    #reads = 0;
+    override now(): number {
+      return super.now() + 3 * ++this.#reads;
+    }
+  }
+  const clock = new Creeping();
+  const pipeline = new Pipeline({ clock });
+  const sink = new Collect<DataMessage>();
+  pipeline.pipe(new DataSource({ count: 3, fps: 10 }), sink);
+  await pipeline.start();
+  await clock.advance(1_000_000);
+  await pipeline.done;
+  assert.deepEqual(sink.messages.map((m) => m.timestamp), [0, 100_000, 200_000]);
+});
