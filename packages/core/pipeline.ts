@@ -254,6 +254,8 @@ export class Pipeline {
   #rejectDone!: (error: unknown) => void;
   #pumpScheduled = false;
   #pumping = false;
+  /** Nesting of direct dispatches (bounded, so the stack stays shallow). */
+  #depth = 0;
   #inSlice = false;
   #sliceStart = 0;
   #busy = 0;
@@ -722,6 +724,14 @@ export class Pipeline {
       return;
     }
     if (node.queued || node.halt !== 0 || node.blockedOutputs !== 0 || !this.#active) return;
+    if (front && this.#pumping && node.single !== undefined && this.#depth < 32) {
+      // Direct dispatch, as GStreamer's chain functions: a one-input actor that just received a
+      // message runs now, inside the writer's step, instead of a round trip through the queue.
+      this.#depth++;
+      this.#step(node);
+      this.#depth--;
+      return;
+    }
     node.queued = true;
     if (front) this.#ready.unshift(node);
     else this.#ready.push(node);
@@ -1240,7 +1250,13 @@ export class Pipeline {
         } catch (error) {
           if (!(await this.#hookFailed(node, error, "flush"))) return;
         }
-        await node.whenUnblocked();
+        if (node.blockedOutputs !== 0) {
+          // Waiting for downstream to make room is not work in progress: idle() may resolve.
+          this.#busy--;
+          this.#notifyIdle();
+          await node.whenUnblocked();
+          this.#busy++;
+        }
         if (!this.#live(node)) return;
         this.#sendEos(node);
       }

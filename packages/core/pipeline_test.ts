@@ -286,12 +286,28 @@ Deno.test("A second write while the first waits for space throws SL_WRITE_PENDIN
       this.end();
     }
   }
+  // A consumer that reads nothing until told to: its one-slot queue fills at once.
+  const held = { type: "held", inputs: { in: { kind: "data" } } } as const satisfies Contract;
+  let open = false;
+  const got: unknown[] = [];
+  class Held extends Actor<typeof held> {
+    static override contract = held;
+    process(): void {
+      for (let m = open ? this.inputs.in.read() : undefined; m; m = this.inputs.in.read()) {
+        got.push(m.value);
+      }
+    }
+  }
   const pipeline = new Pipeline({ mode: "offline" });
-  const sink = pipeline.add(new Collect(), { inputs: { in: { policy: "queue:1" } } });
+  const sink = pipeline.add(new Held(), { inputs: { in: { policy: "queue:1" } } });
   pipeline.connect(pipeline.add(new Burst()).outputs.out, sink.inputs.in);
-  await pipeline.run();
+  await pipeline.start();
+  await pipeline.idle();
   assert.ok(isStreamlibError(error, "SL_WRITE_PENDING"));
-  assert.equal(sink.messages.length, 2);
+  open = true;
+  sink.inputs.in.read(); // make room: the waiting write lands and the actor runs again
+  await pipeline.done;
+  assert.deepEqual(got, [1]);
 });
 
 Deno.test("Awaited writes let one process() call write many messages through a small queue", async () => {
