@@ -53,11 +53,9 @@ export function _toDot(graph: PipelineJSON, actors: readonly Actor[]): string {
     '  node [shape=Mrecord, fontname="Helvetica", fontsize=10];',
     '  edge [fontname="Helvetica", fontsize=9];',
   ];
-  const kinds = new Map<string, string>();
   for (const actor of actors) {
     const ports = (side: Record<string, { name: string; spec: { kind: string } }>): string =>
       Object.values(side).map((p) => {
-        kinds.set(`${actor.name}.${p.name}`, p.spec.kind);
         return `<${_recordText(p.name)}> ${_recordText(p.name)}`;
       }).join("|");
     const ins = ports(actor.inputs as Record<string, { name: string; spec: { kind: string } }>);
@@ -69,7 +67,7 @@ export function _toDot(graph: PipelineJSON, actors: readonly Actor[]): string {
   for (const link of graph.links) {
     const [fromActor, fromPort] = _split(link.from);
     const [toActor, toPort] = _split(link.to);
-    const kind = kinds.get(link.from) ?? "data";
+    const kind = link.kind;
     lines.push(
       `  ${_quote(fromActor)}:${_quote(fromPort)} -> ${_quote(toActor)}:${_quote(toPort)} ` +
         `[label=${_quote(`${kind} · ${link.policy}`)}, color=${

@@ -160,7 +160,8 @@ export class Input<T extends Message = Message> {
   }
 
   /**
-   * Messages that entered the buffer.
+   * Messages that arrived: taken into the buffer, or dropped by its policy on arrival
+   * (`drop-newest`), so that `received = read + waiting + dropped`.
    *
    * @returns The count.
    */

@@ -17,7 +17,7 @@ import { _Deque } from "./_deque.ts";
 import { _macrotask, _nextMacrotask } from "./_yield.ts";
 import { _toDot, type PipelineJSON } from "./graph_export.ts";
 import { _readable, _writable, type ReadableOptions, type WritableOptions } from "./web_streams.ts";
-import type { Message } from "./messages.ts";
+import type { Message, PortKind } from "./messages.ts";
 
 /**
  * Options of a {@linkcode Pipeline}.
@@ -93,7 +93,9 @@ export type PortRef<P> = P | `${string}.${string}`;
  * @example
  * ```ts
  * import type { Connection } from "@streamlib/core";
- * const c: Connection = { from: "src.out", to: "sink.in", policy: "latest", formats: ["RGBA"] };
+ * const c: Connection = {
+ *   from: "src.out", to: "sink.in", kind: "video", policy: "latest", formats: ["RGBA"],
+ * };
  * console.assert(c.to === "sink.in");
  * ```
  */
@@ -102,6 +104,8 @@ export interface Connection {
   readonly from: string;
   /** `name.port` of the input. */
   readonly to: string;
+  /** What flows: the more specific side's kind (`any` only when both sides take anything). */
+  readonly kind: PortKind | "any";
   /** The input's delivery policy. */
   readonly policy: string;
   /** Formats both sides accept; `"any"` when neither restricts them. */
@@ -478,7 +482,13 @@ export class Pipeline {
         `"${fromName}" is already connected to "${toName}"`,
       );
     }
-    const multiple = input.spec.multiple ?? (caps.kind === "event" || caps.kind === "data");
+    // Several links may feed an input when it says so, or when all of them carry events or data
+    // (interleaving those is meaningful; interleaving two videos is not).
+    const interleaves = (kind: string): boolean => kind === "event" || kind === "data";
+    const multiple = input.spec.multiple ??
+      [caps.kind, ...input._links.map((l) => negotiate(l.output.spec, input.spec).kind)].every(
+        interleaves,
+      );
     if (!multiple && input._links.length !== 0) {
       const other = input._links[0]!.output;
       throw new StreamlibError(
@@ -507,12 +517,7 @@ export class Pipeline {
     } else {
       input._maybeEnded();
     }
-    return {
-      from: fromName,
-      to: toName,
-      policy: input.policy,
-      formats: caps.formats ?? "any",
-    };
+    return this.#describeLink(link);
   }
 
   /**
@@ -1644,17 +1649,13 @@ export class Pipeline {
 
   #describeLink(link: _Link): Connection {
     const { output, input } = link;
-    let formats: readonly string[] | "any" = "any";
-    try {
-      formats = negotiate(output.spec, input.spec).formats ?? "any";
-    } catch {
-      // Links were checked when made.
-    }
+    const caps = negotiate(output.spec, input.spec); // checked when the link was made
     return {
       from: `${output.actor.name}.${output.name}`,
       to: `${input.actor.name}.${input.name}`,
+      kind: caps.kind,
       policy: formatPolicy(input._policy),
-      formats,
+      formats: caps.formats ?? "any",
     };
   }
 

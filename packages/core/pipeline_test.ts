@@ -346,8 +346,14 @@ Deno.test("Pipeline.toJSON() and toDot() describe actors, parameters, links and 
   ]);
   assert.equal(json.actors[0]!.params.count, 3);
   assert.deepEqual(json.links, [
-    { from: "src.out", to: "id.in", policy: "queue:4:drop-oldest", formats: ["number"] },
-    { from: "id.out", to: "sink.in", policy: "queue:8:block", formats: "any" },
+    {
+      from: "src.out",
+      to: "id.in",
+      kind: "data",
+      policy: "queue:4:drop-oldest",
+      formats: ["number"],
+    },
+    { from: "id.out", to: "sink.in", kind: "any", policy: "queue:8:block", formats: "any" },
   ]);
   const dot = pipeline.toDot();
   assert.match(dot, /^digraph pipeline \{/);

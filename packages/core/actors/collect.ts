@@ -47,7 +47,7 @@ export class Collect<T extends Message = Message> extends Actor<typeof collectCo
   static override contract: typeof collectContract = collectContract;
   /** The messages received so far. */
   readonly messages: T[] = [];
-  /** Resolves with `messages` once end-of-stream arrived and the actor stopped. */
+  /** Resolves with `messages` when the actor stops: at end-of-stream, or when the pipeline stops. */
   readonly ended: Promise<T[]>;
   #resolve!: (messages: T[]) => void;
 

@@ -63,7 +63,7 @@ export class DataSource extends Actor<typeof dataSourceContract> {
 
   /** Resets the random generator to `seed`. */
   override start(): void {
-    this.#state = this.params.seed >>> 0 || 1;
+    this.#state = this.params.seed >>> 0;
   }
 
   /**
