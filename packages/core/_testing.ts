@@ -120,3 +120,35 @@ export class Head extends Actor<typeof headContract> {
 export function data(value: unknown, timestamp = 0, duration = 0): DataMessage {
   return createDataMessage(value, { timestamp, duration, position: 0 });
 }
+
+const pusherContract = {
+  type: "pusher",
+  outputs: { out: { kind: "data" } },
+  schedule: "external",
+} as const satisfies Contract;
+
+/** A source driven by the test: it writes into `outputs.out` by hand. */
+export class Pusher extends Actor<typeof pusherContract> {
+  static override contract: typeof pusherContract = pusherContract;
+  process(_tick: TimedTick): void {}
+}
+
+const holdContract = {
+  type: "hold",
+  inputs: { in: { kind: "data" } },
+} as const satisfies Contract;
+
+/** A sink that leaves its messages in its input for the test to look at, until `drain`. */
+export class Hold extends Actor<typeof holdContract> {
+  static override contract: typeof holdContract = holdContract;
+  drain = false;
+  calls = 0;
+  readonly read: DataMessage[] = [];
+  process(_tick: TimedTick): void {
+    this.calls++;
+    if (!this.drain) return;
+    for (let m = this.inputs.in.read(); m !== undefined; m = this.inputs.in.read()) {
+      this.read.push(m);
+    }
+  }
+}

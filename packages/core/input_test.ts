@@ -7,39 +7,7 @@ import type { Contract } from "./contract.ts";
 import { ManualClock } from "./manual_clock.ts";
 import { createVideoFrame, type DataMessage } from "./messages.ts";
 import { Pipeline } from "./pipeline.ts";
-import { data } from "./_testing.ts";
-
-const pusherContract = {
-  type: "pusher",
-  outputs: { out: { kind: "data" } },
-  schedule: "external",
-} as const satisfies Contract;
-
-/** A source driven by the test: it writes into `outputs.out` by hand. */
-class Pusher extends Actor<typeof pusherContract> {
-  static override contract: typeof pusherContract = pusherContract;
-  process(_tick: TimedTick): void {}
-}
-
-const holdContract = {
-  type: "hold",
-  inputs: { in: { kind: "data" } },
-} as const satisfies Contract;
-
-/** A sink that leaves its messages in its input for the test to look at, until `drain`. */
-class Hold extends Actor<typeof holdContract> {
-  static override contract: typeof holdContract = holdContract;
-  drain = false;
-  calls = 0;
-  readonly read: DataMessage[] = [];
-  process(_tick: TimedTick): void {
-    this.calls++;
-    if (!this.drain) return;
-    for (let m = this.inputs.in.read(); m !== undefined; m = this.inputs.in.read()) {
-      this.read.push(m);
-    }
-  }
-}
+import { data, Hold, Pusher } from "./_testing.ts";
 
 /** A running live pipeline on a manual clock: pusher → hold, with an optional input policy. */
 async function setup(

@@ -7,32 +7,9 @@ import { isStreamlibError } from "./errors.ts";
 import { ManualClock } from "./manual_clock.ts";
 import { createDataMessage, type DataMessage } from "./messages.ts";
 import { Pipeline } from "./pipeline.ts";
-import { data } from "./_testing.ts";
+import { data, Hold, Pusher } from "./_testing.ts";
 
 const code = (c: string) => (e: unknown): boolean => isStreamlibError(e, c);
-
-const pusherContract = {
-  type: "pusher",
-  outputs: { out: { kind: "data" } },
-  schedule: "external",
-} as const satisfies Contract;
-
-/** A source driven by the test: it writes into `outputs.out` by hand. */
-class Pusher extends Actor<typeof pusherContract> {
-  static override contract: typeof pusherContract = pusherContract;
-  process(_tick: TimedTick): void {}
-}
-
-const holdContract = {
-  type: "hold",
-  inputs: { in: { kind: "data" } },
-} as const satisfies Contract;
-
-/** A sink that leaves its messages in its input for the test to read. */
-class Hold extends Actor<typeof holdContract> {
-  static override contract: typeof holdContract = holdContract;
-  process(_tick: TimedTick): void {}
-}
 
 const twinContract = {
   type: "twin",
