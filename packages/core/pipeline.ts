@@ -147,7 +147,8 @@ export interface StopOptions {
    * everything stops now and waiting messages are discarded.
    */
   mode?: "drain" | "abort";
-  /** With `drain`: abort if not done after this many ms of the pipeline's clock. */
+  /** With `drain`: abort if not done after this many ms of the pipeline's clock (wall time
+   * offline). */
   timeoutMs?: number;
 }
 

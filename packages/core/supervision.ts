@@ -7,7 +7,8 @@ import { StreamlibError } from "./errors.ts";
  *   the actor.
  * - `"skip"`: the messages being processed are dropped and counted, and processing goes on.
  * - `"restart"`: `stop()` then `start()` again after an exponential backoff on the pipeline's
- *   clock, up to `maxRestarts` times in a run; then the pipeline stops as with `"stop"`.
+ *   clock (wall time in an offline run, whose virtual time does not pass while it waits), up to
+ *   `maxRestarts` times in a run; then the pipeline stops as with `"stop"`.
  *
  * Every error, and every restart, is also published on the pipeline's bus.
  *
