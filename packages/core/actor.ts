@@ -12,7 +12,7 @@ import { StreamlibError } from "./errors.ts";
 import { Input } from "./input.ts";
 import { Output } from "./output.ts";
 import { checkParam, describeParam, type ParamSchema, resolveParams } from "./params.ts";
-import { resolvePolicy } from "./policy.ts";
+import { type DeliveryPolicy, resolvePolicy } from "./policy.ts";
 import type { _Node } from "./_node.ts";
 
 const _validated = new WeakSet<Contract>();
@@ -190,6 +190,18 @@ export abstract class Actor<C extends Contract = Contract> {
    * @returns Nothing, or a promise.
    */
   stop(): void | Promise<void> {}
+
+  /**
+   * The delivery policy of an input, when the actor derives it from its parameters (a queue
+   * actor's capacity, say). `Pipeline.add(actor, { inputs })` still overrides it; otherwise it
+   * overrides the contract's. Default: none.
+   *
+   * @param _input The input's name.
+   * @returns A policy, or `undefined` to keep the contract's.
+   */
+  inputPolicy(_input: string): DeliveryPolicy | undefined {
+    return undefined;
+  }
 
   /**
    * Called after {@linkcode Actor.setParams} changed parameters while the actor exists.

@@ -1502,7 +1502,13 @@ export class Pipeline {
 
   #attachInput(node: _Node, input: Input, policy: DeliveryPolicy | undefined): void {
     input._node = node;
-    input._setPolicy(resolvePolicy(policy ?? input.spec.policy, input.spec.kind, this.mode));
+    input._setPolicy(
+      resolvePolicy(
+        policy ?? node.actor.inputPolicy(input.name) ?? input.spec.policy,
+        input.spec.kind,
+        this.mode,
+      ),
+    );
     node.inputs.push(input);
     node.single = node.schedule === "input" && node.inputs.length === 1 ? input : undefined;
   }

@@ -1,0 +1,125 @@
+import { QUANTITY } from "./parse_pipeline.ts";
+import {
+  type ActorSpec,
+  type PipelineSpec,
+  resolveEndpoint,
+  type SpecValue,
+} from "./pipeline_spec.ts";
+
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const BARE = /^[^\s!"'=[{#][^\s!]*$/;
+
+/**
+ * Writes a value as the pipeline language reads it back: bare where that is unambiguous
+ * (`30`, `smpte`, `10s`, `true`), quoted otherwise (`"my video.mp4"`, `"30"` for the text),
+ * JSON for arrays and objects.
+ *
+ * @example
+ * ```ts
+ * import { formatValue } from "@streamlib/core";
+ * console.assert(formatValue(30) === "30");
+ * console.assert(formatValue("smpte") === "smpte");
+ * console.assert(formatValue("30") === '"30"');
+ * console.assert(formatValue("a b") === '"a b"');
+ * console.assert(formatValue([1, 2]) === "[1,2]");
+ * ```
+ *
+ * @param value The value.
+ * @returns Its text.
+ */
+export function formatValue(value: SpecValue): string {
+  if (value === null || typeof value === "number" || typeof value === "boolean") {
+    return String(value);
+  }
+  if (typeof value === "string") {
+    const ambiguous = NUMBER.test(value) || value === "true" || value === "false" ||
+      value === "null";
+    if (!ambiguous && !value.includes("=") && BARE.test(value)) return value;
+    const escaped = value.replace(
+      /[\\"\n\t]/g,
+      (c) => ({ "\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t" })[c]!,
+    );
+    return `"${escaped}"`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Writes a pipeline's JSON form as pipeline text, the inverse of `parsePipeline`: parsing the
+ * result gives back the same actors (names, types, parameters) and the same links. Chains are
+ * followed where they exist (`a ! b ! c`), branches become references (`t. ! queue`), and
+ * `name=` is written only where the automatic name would differ.
+ *
+ * @example
+ * ```ts
+ * import { formatPipeline, parsePipeline } from "@streamlib/core";
+ * const text = "datasrc count=3 name=src ! log  src. ! nullsink";
+ * const spec = parsePipeline(text).spec;
+ * console.assert(formatPipeline(spec) === "datasrc name=src count=3 ! log\nsrc. ! nullsink");
+ * console.assert(JSON.stringify(parsePipeline(formatPipeline(spec)).spec) === JSON.stringify(spec));
+ * ```
+ *
+ * @param spec The JSON form.
+ * @returns Pipeline text, one chain a line.
+ */
+export function formatPipeline(spec: PipelineSpec): string {
+  const byName = new Map(spec.actors.map((a) => [a.name, a]));
+  const isActor = (n: string): boolean => byName.has(n);
+  const links = spec.links.map((l) => {
+    const [fromName, fromPort] = resolveEndpoint(l.from, isActor);
+    const [toName, toPort] = resolveEndpoint(l.to, isActor);
+    return { fromName, fromPort, toName, toPort, used: false };
+  });
+  const emitted = new Set<string>();
+  const counters = new Map<string, number>();
+  const ref = (name: string, port?: string): string =>
+    port !== undefined ? `${name}.${port}` : `${name}.`;
+  const define = (actor: ActorSpec): string => {
+    emitted.add(actor.name);
+    const n = counters.get(actor.type) ?? 0;
+    const parts = [actor.type];
+    if (actor.name === `${actor.type}${n}`) counters.set(actor.type, n + 1);
+    else parts.push(`name=${formatValue(actor.name)}`);
+    for (const [key, value] of Object.entries(actor.params ?? {})) {
+      parts.push(`${key}=${formatValue(value)}`);
+    }
+    return parts.join(" ");
+  };
+  /** Follows unused links out of `name` (by any output) until a reference ends the chain. */
+  const follow = (name: string, parts: string[]): void => {
+    for (;;) {
+      const next = links.find((l) => !l.used && l.fromName === name && l.fromPort === undefined);
+      if (next === undefined) return;
+      next.used = true;
+      const target = byName.get(next.toName)!;
+      if (next.toPort !== undefined || emitted.has(target.name)) {
+        parts.push(ref(next.toName, next.toPort));
+        return;
+      }
+      parts.push(define(target));
+      name = target.name;
+    }
+  };
+  const lines: string[] = [];
+  for (const actor of spec.actors) {
+    if (emitted.has(actor.name)) continue;
+    // Fed by an actor already written: start from a reference to it (`c. ! nullsink`).
+    const feed = links.find((l) =>
+      !l.used && l.toName === actor.name && l.toPort === undefined && emitted.has(l.fromName)
+    );
+    const parts: string[] = [];
+    if (feed !== undefined) {
+      feed.used = true;
+      parts.push(ref(feed.fromName, feed.fromPort));
+    }
+    parts.push(define(actor));
+    follow(actor.name, parts);
+    lines.push(parts.join(" ! "));
+  }
+  for (const link of links) {
+    if (link.used) continue;
+    link.used = true;
+    lines.push(`${ref(link.fromName, link.fromPort)} ! ${ref(link.toName, link.toPort)}`);
+  }
+  return lines.join("\n");
+}
