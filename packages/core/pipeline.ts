@@ -9,6 +9,7 @@ import { type _Link, _Node, type _Scheduler } from "./_node.ts";
 import { Output } from "./output.ts";
 import { type DeliveryPolicy, formatPolicy, resolvePolicy } from "./policy.ts";
 import { formatActorAddress, Registry } from "./registry.ts";
+import { resolveEndpoint } from "./pipeline_spec.ts";
 import { SoftwareClock } from "./software_clock.ts";
 import type { ActorStats, PipelineStats } from "./stats.ts";
 import { backoffDelayMs, resolveSupervision, type SupervisionPolicy } from "./supervision.ts";
@@ -553,8 +554,85 @@ export class Pipeline {
    */
   pipe(...actors: Actor[]): this {
     for (const actor of actors) if (!this.#nodes.has(actor)) this.add(actor);
-    for (let i = 0; i + 1 < actors.length; i++) this.#pipePair(actors[i]!, actors[i + 1]!);
+    for (let i = 0; i + 1 < actors.length; i++) this.link(actors[i]!, actors[i + 1]!);
     return this;
+  }
+
+  /**
+   * Connects two actors, naming ports only where wanted: either end is an actor (any fitting
+   * port), a port object, or text `"name"` / `"name.port"`. Where a port is left open the single
+   * compatible pair is chosen, free inputs first, then a new request input (`layer_%u`).
+   * Throws `SL_PIPE_AMBIGUOUS` (listing the pairs and the `connect()` call to pick one) or
+   * `SL_PIPE_NO_MATCH` (listing both sides' ports).
+   *
+   * @param from The upstream actor or output.
+   * @param to The downstream actor or input.
+   * @param options A delivery policy for the input.
+   * @returns The link.
+   */
+  link(
+    from: Actor | PortRef<Output> | string,
+    to: Actor | PortRef<Input> | string,
+    options: { policy?: DeliveryPolicy } = {},
+  ): Connection {
+    const [up, fixedOut] = this.#end<Output>(from, "output");
+    const [down, fixedIn] = this.#end<Input>(to, "input");
+    if (fixedOut !== undefined && fixedIn !== undefined) {
+      return this.connect(fixedOut as Output, fixedIn as PortRef<Input>, options);
+    }
+    const fits = (o: Output, spec: Input["spec"] | undefined): boolean => {
+      if (spec === undefined) return false;
+      try {
+        negotiate(o.spec, spec);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const outputs = fixedOut !== undefined ? [fixedOut as Output] : up.outputs;
+    const a = up.actor.name;
+    const b = down.actor.name;
+    const pairs: Array<[Output, string]> = [];
+    if (fixedIn !== undefined) {
+      const port = typeof fixedIn === "string" ? fixedIn.slice(b.length + 1) : fixedIn.name;
+      const spec = typeof fixedIn === "string" ? this.#inputSpec(down, port) : fixedIn.spec;
+      if (spec === undefined) this.#input(`${b}.${port}`, false); // throws: no such input
+      for (const o of outputs) if (fits(o, spec)) pairs.push([o, port]);
+    } else {
+      for (const o of outputs) {
+        for (const i of down.inputs) if (!i.connected && fits(o, i.spec)) pairs.push([o, i.name]);
+      }
+      if (pairs.length === 0) {
+        for (const o of outputs) {
+          for (const [name, spec] of Object.entries(down.actor.contract.inputs ?? {})) {
+            if (spec.presence === "request" && fits(o, spec)) pairs.push([o, name]);
+          }
+        }
+      }
+    }
+    if (pairs.length === 1) {
+      const [o, name] = pairs[0]!;
+      return this.connect(o, `${b}.${name}`, options);
+    }
+    const list = (ports: Array<Input | Output>): string =>
+      ports.map((p) => `${p.name} (${p.spec.kind}: ${p.spec.formats?.join(", ") ?? "any"})`)
+        .join(", ") || "none";
+    if (pairs.length === 0) {
+      throw new StreamlibError(
+        "SL_PIPE_NO_MATCH",
+        `Cannot link "${a}" to "${b}": no compatible free ports. "${a}" outputs: ${
+          list(outputs)
+        }; "${b}" free inputs: ${list(down.inputs.filter((i) => !i.connected))}`,
+        { details: { from: a, to: b } },
+      );
+    }
+    throw new StreamlibError(
+      "SL_PIPE_AMBIGUOUS",
+      `Cannot link "${a}" to "${b}": ${pairs.length} port pairs fit (${
+        pairs.map(([o, i]) => `${a}.${o.name} → ${b}.${i}`).join(", ")
+      }); choose one with pipeline.connect("${a}.${pairs[0]![0].name}", "${b}.${pairs[0]![1]}")`,
+      { details: { from: a, to: b, pairs: pairs.map(([o, i]) => [o.name, i]) } },
+    );
   }
 
   /**
@@ -1603,55 +1681,34 @@ export class Pipeline {
     if (this.#active) queueMicrotask(() => this.#checkDownstreamClosed(output._node));
   }
 
-  #pipePair(a: Actor, b: Actor): void {
-    const up = this.#nodes.get(a)!;
-    const down = this.#nodes.get(b)!;
-    const fits = (o: Output, spec: Input["spec"]): boolean => {
-      try {
-        negotiate(o.spec, spec);
-        return true;
-      } catch {
-        return false;
+  /** Resolves one end of `link()`: the actor, and the port when one is named. */
+  #end<P extends Input | Output>(
+    ref: Actor | PortRef<P> | string,
+    side: "input" | "output",
+  ): [_Node, P | string | undefined] {
+    if (ref instanceof Actor) return [this.#node(ref), undefined];
+    if (ref instanceof Input || ref instanceof Output) {
+      if ((side === "input") !== (ref instanceof Input)) {
+        throw new StreamlibError(
+          "SL_PORT_NOT_FOUND",
+          `"${ref.actor.name}.${ref.name}" is not an ${side}`,
+        );
       }
-    };
-    const pairs: Array<[Output, string]> = [];
-    for (const o of up.outputs) {
-      for (const i of down.inputs) if (!i.connected && fits(o, i.spec)) pairs.push([o, i.name]);
+      return [this.#node(ref.actor), ref as P];
     }
-    if (pairs.length === 0) {
-      for (const o of up.outputs) {
-        for (const [name, spec] of Object.entries(b.contract.inputs ?? {})) {
-          if (spec.presence === "request" && fits(o, spec)) pairs.push([o, name]);
-        }
-      }
-    }
-    const list = (ports: Array<Input | Output>): string =>
-      ports.map((p) => `${p.name} (${p.spec.kind}: ${p.spec.formats?.join(", ") ?? "any"})`).join(
-        ", ",
-      ) ||
-      "none";
-    if (pairs.length === 1) {
-      const [o, name] = pairs[0]!;
-      this.connect(o, `${b.name}.${name}`);
-      return;
-    }
-    if (pairs.length === 0) {
-      throw new StreamlibError(
-        "SL_PIPE_NO_MATCH",
-        `Cannot pipe "${a.name}" into "${b.name}": no compatible free ports. ` +
-          `"${a.name}" outputs: ${list(up.outputs)}; "${b.name}" free inputs: ${
-            list(down.inputs.filter((i) => !i.connected))
-          }`,
-      );
-    }
-    throw new StreamlibError(
-      "SL_PIPE_AMBIGUOUS",
-      `Cannot pipe "${a.name}" into "${b.name}": ${pairs.length} port pairs fit (${
-        pairs.map(([o, i]) => `${a.name}.${o.name} → ${b.name}.${i}`).join(", ")
-      }); choose one with pipeline.connect("${a.name}.${pairs[0]![0].name}", "${b.name}.${
-        pairs[0]![1]
-      }")`,
-    );
+    const [name, port] = resolveEndpoint(ref, (n) => this.#byName.has(n));
+    const node = this.#node(name);
+    if (port === undefined) return [node, undefined];
+    if (side === "output") return [node, this.#output(`${name}.${port}`) as P];
+    return [node, `${name}.${port}`];
+  }
+
+  /** The spec a named input has, or will have once requested from its template. */
+  #inputSpec(node: _Node, port: string): Input["spec"] | undefined {
+    const existing = node.inputs.find((i) => i.name === port);
+    if (existing) return existing.spec;
+    return Object.entries(node.actor.contract.inputs ?? {})
+      .find(([t, s]) => s.presence === "request" && (t === port || _fitsTemplate(port, t)))?.[1];
   }
 
   #describeLink(link: _Link): Connection {

@@ -669,3 +669,40 @@ Deno.test("process() runs once per message, plus once when one of several inputs
   // The actor heard of "a" ending while "b" was still open.
   assert.ok(calls.some(([, aEnded, bEnded]) => aEnded && !bEnded));
 });
+
+Deno.test("Pipeline.link() connects with ports named on either side, both or neither", () => {
+  const contract = {
+    type: "split",
+    inputs: { in: { kind: "data" } },
+    outputs: { even: { kind: "data" }, odd: { kind: "data" } },
+  } as const satisfies Contract;
+  class Split extends Actor<typeof contract> {
+    static override contract = contract;
+    process(): void {}
+  }
+  const mixContract = {
+    type: "mix",
+    inputs: { "in_%u": { kind: "data", presence: "request" } },
+  } as const satisfies Contract;
+  class Mix extends Actor<typeof mixContract> {
+    static override contract = mixContract;
+    process(): void {}
+  }
+  const pipeline = new Pipeline();
+  pipeline.add(new DataSource(), { name: "my.src" });
+  pipeline.add(new Split(), { name: "split" });
+  pipeline.add(new Mix(), { name: "mix" });
+  assert.equal(pipeline.link("my.src", "split").to, "split.in");
+  assert.throws(() => pipeline.link("split", "mix"), code("SL_PIPE_AMBIGUOUS"));
+  assert.deepEqual(pipeline.link("split.odd", "mix"), {
+    from: "split.odd",
+    to: "mix.in_0",
+    kind: "data",
+    policy: "queue:8:block",
+    formats: "any",
+  });
+  assert.equal(pipeline.link("split.even", "mix.in_5").to, "mix.in_5");
+  assert.throws(() => pipeline.link("split", "mix.nope"), code("SL_PORT_NOT_FOUND"));
+  assert.throws(() => pipeline.link("split.nope", "mix"), code("SL_PORT_NOT_FOUND"));
+  assert.throws(() => pipeline.link("ghost", "mix"), code("SL_ACTOR_NOT_FOUND"));
+});
