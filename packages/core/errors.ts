@@ -48,7 +48,17 @@ export type CoreErrorCode =
   /** A deadline passed before the operation finished. */
   | "SL_DEADLINE"
   /** The operation was aborted. */
-  | "SL_ABORTED";
+  | "SL_ABORTED"
+  /** Pipeline text does not parse; the message points at the line and column. */
+  | "SL_PIPELINE_SYNTAX"
+  /** A pipeline description (JSON form) is malformed. */
+  | "SL_PIPELINE_INVALID"
+  /** A plugin manifest is malformed. */
+  | "SL_MANIFEST_INVALID"
+  /** A manifest does not match what its implementation declares. */
+  | "SL_MANIFEST_MISMATCH"
+  /** No actor type of that name is in the catalogue. */
+  | "SL_UNKNOWN_TYPE";
 
 /**
  * The base class of every error streamlib throws: a stable machine-readable `code` and a message

@@ -1,4 +1,3 @@
-import { QUANTITY } from "./parse_pipeline.ts";
 import {
   type ActorSpec,
   type PipelineSpec,

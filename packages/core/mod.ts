@@ -44,6 +44,7 @@ export * from "./bounded_queue.ts";
 export * from "./policy.ts";
 export * from "./params.ts";
 export * from "./contract.ts";
+export * from "./manifest.ts";
 export * from "./caps.ts";
 export * from "./input.ts";
 export * from "./output.ts";
