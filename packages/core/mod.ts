@@ -58,6 +58,7 @@ export * from "./graph_export.ts";
 export * from "./pipeline_spec.ts";
 export * from "./parse_pipeline.ts";
 export * from "./format_pipeline.ts";
+export * from "./catalogue.ts";
 export * from "./web_streams.ts";
 export * from "./delay.ts";
 export * from "./deadline.ts";
