@@ -544,7 +544,8 @@ export class Pipeline {
   }
 
   /**
-   * Connects each actor to the next through their single compatible port pair (`a ! b ! c`),
+   * Connects each actor to the next through their single compatible port pair (`a ! b ! c`;
+   * where several fit, the one on the main ports `out` and `in`, if there is exactly one),
    * adding the actors that are not in the pipeline yet. Throws `SL_PIPE_AMBIGUOUS` when more
    * than one pair fits (use `connect` then) and `SL_PIPE_NO_MATCH` when none does; both list
    * the ports of the two actors.
@@ -561,7 +562,8 @@ export class Pipeline {
   /**
    * Connects two actors, naming ports only where wanted: either end is an actor (any fitting
    * port), a port object, or text `"name"` / `"name.port"`. Where a port is left open the single
-   * compatible pair is chosen, free inputs first, then a new request input (`layer_%u`).
+   * compatible pair is chosen, free inputs first, then a new request input (`layer_%u`); when
+   * several fit and exactly one uses the main ports `out` and `in`, that one.
    * Throws `SL_PIPE_AMBIGUOUS` (listing the pairs and the `connect()` call to pick one) or
    * `SL_PIPE_NO_MATCH` (listing both sides' ports).
    *
@@ -609,6 +611,14 @@ export class Pipeline {
           }
         }
       }
+    }
+    if (pairs.length > 1) {
+      // Several fit: the conventional main ports, "out" and "in", win if exactly one pair uses
+      // them (a detector's video "out" rather than its "motion" events).
+      const main = pairs.filter(([o, i]) =>
+        (fixedOut !== undefined || o.name === "out") && (fixedIn !== undefined || i === "in")
+      );
+      if (main.length === 1) pairs.splice(0, pairs.length, main[0]!);
     }
     if (pairs.length === 1) {
       const [o, name] = pairs[0]!;
