@@ -192,6 +192,17 @@ export abstract class Actor<C extends Contract = Contract> {
   stop(): void | Promise<void> {}
 
   /**
+   * How far the actor has got, for progress displays: `done` units (frames, messages, bytes)
+   * of `total` when known. Sources that know their length (a file reader, a finite generator)
+   * report it; the default reports nothing.
+   *
+   * @returns Progress, or `undefined`.
+   */
+  progress(): { readonly done: number; readonly total: number | undefined } | undefined {
+    return undefined;
+  }
+
+  /**
    * The delivery policy of an input, when the actor derives it from its parameters (a queue
    * actor's capacity, say). `Pipeline.add(actor, { inputs })` still overrides it; otherwise it
    * overrides the contract's. Default: none.

@@ -1756,6 +1756,12 @@ export class Pipeline {
         waiting: output._pending,
       };
     }
+    let progress: ActorStats["progress"];
+    try {
+      progress = a.progress();
+    } catch {
+      // A faulty progress() must not break stats.
+    }
     const state = node.finished
       ? "finished"
       : node.restarting
@@ -1782,6 +1788,7 @@ export class Pipeline {
       processingTimeUs: node.times.percentiles(),
       inputs,
       outputs,
+      ...(progress === undefined ? {} : { progress }),
     };
   }
 }

@@ -87,6 +87,8 @@ export interface ActorStats {
   readonly inputs: Readonly<Record<string, InputStats>>;
   /** Per output port. */
   readonly outputs: Readonly<Record<string, OutputStats>>;
+  /** What the actor reports of its progress (`Actor.progress()`), when it does. */
+  readonly progress?: { readonly done: number; readonly total: number | undefined };
 }
 
 /**

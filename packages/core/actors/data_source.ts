@@ -61,6 +61,15 @@ export class DataSource extends Actor<typeof dataSourceContract> {
   static override contract: typeof dataSourceContract = dataSourceContract;
   #state = 1;
 
+  /**
+   * Messages sent, of `count` (unknown when endless).
+   *
+   * @returns Progress.
+   */
+  override progress(): { done: number; total: number | undefined } {
+    return { done: this.outputs.out.written, total: this.params.count || undefined };
+  }
+
   /** Resets the random generator to `seed`. */
   override start(): void {
     this.#state = this.params.seed >>> 0;

@@ -5,6 +5,7 @@ import type { DataMessage } from "../messages.ts";
 import { Pipeline } from "../pipeline.ts";
 import { Collect } from "./collect.ts";
 import { DataSource } from "./data_source.ts";
+import { NullSink } from "./null_sink.ts";
 
 type Params = ConstructorParameters<typeof DataSource>[0];
 
@@ -221,4 +222,15 @@ Deno.test({
     const one = (await collect({ count: 5, pattern: "random", seed: 1 })).map((m) => m.value);
     assert.notDeepEqual(zero, one);
   },
+});
+
+Deno.test("DataSource reports its progress, and stats() carries it", async () => {
+  const pipeline = new Pipeline({ mode: "offline" });
+  const src = new DataSource({ count: 5 });
+  pipeline.pipe(src, new NullSink());
+  assert.deepEqual(src.progress(), { done: 0, total: 5 });
+  const result = await pipeline.run();
+  assert.deepEqual(result.stats.actors[0]!.progress, { done: 5, total: 5 });
+  assert.deepEqual(new DataSource().progress(), { done: 0, total: undefined });
+  assert.equal(result.stats.actors[1]!.progress, undefined);
 });
