@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { Catalogue, isStreamlibError } from "@streamlib/core";
+import { loadPipeline } from "./load_pipeline.ts";
+
+const catalogue = Catalogue.withCore();
+
+Deno.test("loadPipeline() parses text and keeps it for errors found later", async () => {
+  const loaded = await loadPipeline("datasrc count=5 name=src ! log", catalogue);
+  assert.deepEqual(loaded.spec.actors.map((a) => a.name), ["src", "log0"]);
+  assert.equal(loaded.text, "datasrc count=5 name=src ! log");
+  assert.ok(loaded.parsed?.spans.has("actors[0].params.count"));
+});
+
+Deno.test("loadPipeline() points at a bad parameter or type with a caret", async () => {
+  await assert.rejects(loadPipeline("datasrc fps=10s ! log", catalogue), (e) => {
+    assert.ok(isStreamlibError(e, "SL_PARAM_INVALID"));
+    assert.match(e.message, /^line 1, column 9: Parameter "fps" of "datasrc"/);
+    assert.match(e.message, /\n {2}datasrc fps=10s ! log\n {10}\^{7}$/);
+    return true;
+  });
+  await assert.rejects(loadPipeline("datasrc bogus=1 ! log", catalogue), (e) => {
+    assert.ok(isStreamlibError(e, "SL_PARAM_UNKNOWN"));
+    assert.match(e.message, /column 9: Unknown parameter "bogus" for "datasrc"/);
+    return true;
+  });
+  await assert.rejects(
+    loadPipeline("datasrc !", catalogue),
+    (e) => isStreamlibError(e, "SL_PIPELINE_SYNTAX") && /\^/.test(e.message),
+  );
+});
+
+Deno.test("loadPipeline() reads a .json file and names the file in its errors", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/p.json`;
+    const actors = [{ name: "a", type: "datasrc", params: { count: 2 } }, {
+      name: "b",
+      type: "log",
+    }];
+    await Deno.writeTextFile(file, JSON.stringify({ actors, links: [{ from: "a", to: "b" }] }));
+    const loaded = await loadPipeline(file, catalogue);
+    assert.equal(loaded.text, undefined);
+    assert.equal(loaded.source, file);
+    assert.deepEqual(loaded.spec.actors, actors);
+
+    await Deno.writeTextFile(
+      file,
+      JSON.stringify({
+        actors: [{ name: "a", type: "datasrc", params: { count: -1 } }],
+        links: [],
+      }),
+    );
+    await assert.rejects(
+      loadPipeline(file, catalogue),
+      (e) =>
+        isStreamlibError(e, "SL_PARAM_INVALID") &&
+        e.message.startsWith(`${file}: actors[0]: Parameter "count"`),
+    );
+    await Deno.writeTextFile(file, "{ actors");
+    await assert.rejects(
+      loadPipeline(file, catalogue),
+      (e) =>
+        isStreamlibError(e, "SL_PIPELINE_INVALID") && e.message.startsWith(`${file} is not JSON`),
+    );
+    await assert.rejects(
+      loadPipeline(`${dir}/missing.json`, catalogue),
+      (e) => isStreamlibError(e, "SL_USAGE") && /Cannot read the pipeline file/.test(e.message),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

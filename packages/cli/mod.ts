@@ -1,0 +1,37 @@
+/**
+ * `@streamlib/cli`: the `streamlib` command — list and inspect actor types, run pipelines with
+ * least privilege, draw them, and check plugins. Install it from a checkout with
+ * `deno install -g -A -n streamlib --config deno.json packages/cli/main.ts`.
+ *
+ * ```sh
+ * streamlib list                                   # every actor type
+ * streamlib inspect datasrc                        # ports, parameters, permissions
+ * streamlib run "datasrc count=5 ! log"            # run it; Ctrl-C drains, twice aborts
+ * streamlib run --print-permissions "…"            # the exact Deno flags it needs
+ * streamlib graph "datasrc ! log" -o graph.svg     # draw it with Graphviz
+ * streamlib plugins validate plugins/x/manifest.json
+ * ```
+ *
+ * A pipeline runs in a child `deno run --no-prompt` process granted exactly the permissions
+ * its actors' manifests declare ({@linkcode permissionFlags}); the pieces the command is made
+ * of are exported for programs that want the same behaviour.
+ *
+ * @example Compute what a pipeline may do before running it
+ * ```ts
+ * import { discoverPlugins, loadPipeline } from "@streamlib/cli";
+ * const { catalogue } = await discoverPlugins({ cwd: await Deno.makeTempDir() });
+ * const { spec } = await loadPipeline("datasrc count=5 ! log", catalogue);
+ * console.assert(Object.keys(catalogue.permissions(spec)).length === 0); // core needs nothing
+ * ```
+ *
+ * @module
+ */
+
+export * from "./discover_plugins.ts";
+export * from "./load_pipeline.ts";
+export * from "./shell_quote.ts";
+export * from "./exit_code.ts";
+export * from "./format_list.ts";
+export * from "./format_inspect.ts";
+export * from "./format_plugins.ts";
+export * from "./validate_plugin.ts";
