@@ -18,10 +18,10 @@
  *
  * @example Compute what a pipeline may do before running it
  * ```ts
- * import { discoverPlugins, loadPipeline } from "@streamlib/cli";
+ * import { discoverPlugins, loadPipeline, permissionFlags } from "@streamlib/cli";
  * const { catalogue } = await discoverPlugins({ cwd: await Deno.makeTempDir() });
  * const { spec } = await loadPipeline("datasrc count=5 ! log", catalogue);
- * console.assert(Object.keys(catalogue.permissions(spec)).length === 0); // core needs nothing
+ * console.assert(permissionFlags(catalogue.permissions(spec)).length === 0); // core needs nothing
  * ```
  *
  * @module
@@ -29,9 +29,18 @@
 
 export * from "./discover_plugins.ts";
 export * from "./load_pipeline.ts";
+export * from "./permission_flags.ts";
+export * from "./allow_flags.ts";
 export * from "./shell_quote.ts";
 export * from "./exit_code.ts";
 export * from "./format_list.ts";
 export * from "./format_inspect.ts";
 export * from "./format_plugins.ts";
+export * from "./format_progress.ts";
+export * from "./format_actor_stats.ts";
+export * from "./progress_display.ts";
+export * from "./protocol.ts";
+export * from "./runner_source.ts";
+export * from "./run_pipeline.ts";
+export * from "./run_script.ts";
 export * from "./validate_plugin.ts";

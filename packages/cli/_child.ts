@@ -1,0 +1,217 @@
+/**
+ * The pipeline process's side of `streamlib run`. The `streamlib` command writes a small
+ * runner module that imports this one, imports each plugin module the pipeline needs (with
+ * literal specifiers, so no `--allow-read` is needed to load them) and calls
+ * {@linkcode runChild}. It runs with only the permissions the pipeline's manifests declare.
+ *
+ * Protocol: {@linkcode encodeMessage} lines on stdout; commands on stdin, one a line: `drain`
+ * (stop the sources, let end-of-stream flow) and `abort`. When stdin ends, the parent has gone:
+ * the pipeline is aborted and the process exits, so it never outlives the command.
+ *
+ * @module
+ */
+
+import {
+  Catalogue,
+  isStreamlibError,
+  type Pipeline,
+  type PipelineSpec,
+  type RunResult,
+  StreamlibError,
+  validateManifest,
+} from "@streamlib/core";
+import { type ChildMessage, type DeniedPermission, encodeMessage } from "./protocol.ts";
+
+/** One plugin manifest the pipeline needs, with loaders for the modules it uses. */
+export interface ChildPlugin {
+  /** The manifest (parsed JSON). */
+  readonly manifest: unknown;
+  /** Where it was read from. */
+  readonly url: string;
+  /** Module URL → a function that imports it (a literal `import()`). */
+  readonly modules: Readonly<Record<string, () => Promise<Record<string, unknown>>>>;
+}
+
+/** What to run. */
+export interface ChildOptions {
+  /** The plugins the pipeline needs (core's actors are always there). */
+  readonly plugins: readonly ChildPlugin[];
+  /** The pipeline. */
+  readonly spec: PipelineSpec;
+  /** The pipeline text, when it came as text: build errors then point at it. */
+  readonly text?: string;
+  /** `live` or `offline`. */
+  readonly mode: "live" | "offline";
+}
+
+const _STATS_EVERY_MS = 500;
+/** After stdin ends, exit at the latest this long after asking the pipeline to abort. */
+const _ORPHAN_EXIT_MS = 2_000;
+
+/**
+ * Loads the plugins, builds and runs the pipeline, reports on stdout and obeys stdin. Never
+ * returns: the process exits with 0 after a result and 1 after an error.
+ *
+ * @param options What to run.
+ * @returns Never.
+ */
+export async function runChild(options: ChildOptions): Promise<never> {
+  // A terminal's Ctrl-C goes to the whole process group; only the parent's word counts here.
+  Deno.addSignalListener("SIGINT", () => {});
+  _emit({ type: "hello", pid: Deno.pid });
+
+  let pipeline: Pipeline | undefined = undefined;
+  let requested: "drain" | "abort" | undefined;
+  const obey = (command: "drain" | "abort"): void => {
+    if (requested === "abort" || requested === command) return;
+    requested = command;
+    pipeline?.stop({ mode: command }).catch(() => {});
+  };
+  void _readCommands(obey, () => {
+    obey("abort");
+    setTimeout(() => Deno.exit(1), _ORPHAN_EXIT_MS);
+    if (pipeline === undefined) Deno.exit(1);
+  });
+
+  const catalogue = Catalogue.withCore();
+  for (const plugin of options.plugins) {
+    const loaded = new Map<string, Record<string, unknown>>();
+    for (const [url, load] of Object.entries(plugin.modules)) {
+      try {
+        loaded.set(url, await load());
+      } catch (error) {
+        _fail("load", error, { module: url });
+      }
+    }
+    const classes: Record<string, new () => never> = {};
+    try {
+      for (const actor of validateManifest(plugin.manifest, plugin.url).actors) {
+        const url = new URL(actor.module, plugin.url).href;
+        const module = loaded.get(url);
+        if (module === undefined) continue;
+        const value = module[actor.export];
+        if (typeof value !== "function") {
+          throw new StreamlibError(
+            "SL_MANIFEST_MISMATCH",
+            `${url} has no actor class "${actor.export}" for type "${actor.type}"`,
+            { details: { type: actor.type } },
+          );
+        }
+        classes[actor.export] = value as new () => never;
+      }
+      catalogue.add(plugin.manifest, plugin.url, classes);
+    } catch (error) {
+      _fail("load", error);
+    }
+  }
+
+  let running: Pipeline;
+  try {
+    running = await catalogue.build(options.text ?? options.spec, { mode: options.mode });
+  } catch (error) {
+    _fail("build", error);
+  }
+  const t0 = performance.now();
+  if (requested === "abort") _finish({ status: "aborted", stats: running.stats() }, t0);
+
+  running.bus.on("eos", (event) => _emit({ type: "eos", actor: event.actor }));
+  const timer = setInterval(
+    () => _emit({ type: "stats", t: performance.now() - t0, stats: running.stats() }),
+    _STATS_EVERY_MS,
+  );
+  // From here on a command stops the pipeline at once; a drain asked for earlier waits for it.
+  pipeline = running;
+  const done = running.run();
+  if (requested === "drain") running.stop({ mode: "drain" }).catch(() => {});
+  try {
+    const result = await done;
+    clearInterval(timer);
+    _finish(result, t0);
+  } catch (error) {
+    clearInterval(timer);
+    _fail("run", error);
+  }
+}
+
+/** Reads `drain` / `abort` lines from stdin; calls `ended` when stdin closes. */
+async function _readCommands(
+  obey: (command: "drain" | "abort") => void,
+  ended: () => void,
+): Promise<void> {
+  const decoder = new TextDecoder();
+  let pending = "";
+  try {
+    for await (const chunk of Deno.stdin.readable) {
+      pending += decoder.decode(chunk, { stream: true });
+      for (let nl = pending.indexOf("\n"); nl !== -1; nl = pending.indexOf("\n")) {
+        const command = pending.slice(0, nl).trim();
+        pending = pending.slice(nl + 1);
+        if (command === "drain" || command === "abort") obey(command);
+      }
+    }
+  } catch {
+    // A broken stdin means the same as its end.
+  }
+  ended();
+}
+
+function _finish(result: Pick<RunResult, "status" | "stats">, t0: number): never {
+  _emit({ type: "result", status: result.status, t: performance.now() - t0, stats: result.stats });
+  Deno.exit(0);
+}
+
+function _fail(
+  phase: "load" | "build" | "run",
+  error: unknown,
+  extra: { module?: string } = {},
+): never {
+  const actor = isStreamlibError(error) && typeof error.details.actor === "string"
+    ? error.details.actor
+    : undefined;
+  const denied = deniedPermission(error);
+  _emit({
+    type: "error",
+    phase,
+    code: isStreamlibError(error) ? error.code : error instanceof Error ? error.name : "Error",
+    message: error instanceof Error ? error.message : String(error),
+    ...(actor === undefined ? {} : { actor }),
+    ...extra,
+    ...(denied === undefined ? {} : { denied }),
+  });
+  Deno.exit(1);
+}
+
+/**
+ * Finds a permission Deno refused in an error or its causes (`NotCapable`, `PermissionDenied`,
+ * or a `TypeError` from a refused dynamic import, all saying "Requires … access").
+ *
+ * @param error The error.
+ * @returns What was refused, or `undefined`.
+ */
+export function deniedPermission(error: unknown): DeniedPermission | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 10; depth++) {
+    const match = /Requires (\w+) access(?: to (.+?))?(?:, run again with|$)/.exec(e.message);
+    const refused = e instanceof Deno.errors.NotCapable ||
+      e instanceof Deno.errors.PermissionDenied || e.name === "NotCapable";
+    if (match && (refused || e instanceof TypeError)) {
+      return {
+        permission: match[1]!,
+        ...(match[2] === undefined ? {} : { target: match[2] }),
+        message: e.message,
+      };
+    }
+    e = e.cause;
+  }
+  return undefined;
+}
+
+const _encoder = new TextEncoder();
+
+function _emit(message: ChildMessage): void {
+  const bytes = _encoder.encode(encodeMessage(message));
+  try {
+    for (let at = 0; at < bytes.length;) at += Deno.stdout.writeSync(bytes.subarray(at));
+  } catch {
+    Deno.exit(1); // the parent has gone
+  }
+}

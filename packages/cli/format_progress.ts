@@ -1,0 +1,77 @@
+import type { PipelineStats } from "@streamlib/core";
+
+/**
+ * The progress line of `streamlib run`: units done of the total (summed over the actors that
+ * report progress), the percentage and ETA when every one of them knows its total, the rate,
+ * and the elapsed time. Without progress reports it shows the elapsed time alone.
+ *
+ * @example
+ * ```ts
+ * import type { PipelineStats } from "@streamlib/core";
+ * import { formatProgress } from "@streamlib/cli";
+ * const stats = {
+ *   state: "running",
+ *   mode: "live",
+ *   runningTime: 4_000_000,
+ *   actors: [{ progress: { done: 120, total: 300 } }],
+ * } as unknown as PipelineStats;
+ * console.assert(formatProgress(stats, 4_000) === "120/300 (40%)  30.0/s  elapsed 0:04  ETA 0:06");
+ * ```
+ *
+ * @param stats A stats snapshot.
+ * @param elapsedMs Wall time since the pipeline started, in ms.
+ * @returns One line, without a newline.
+ */
+export function formatProgress(stats: PipelineStats, elapsedMs: number): string {
+  let done = 0;
+  let total: number | undefined = 0;
+  let reporting = 0;
+  for (const actor of stats.actors) {
+    if (actor.progress === undefined) continue;
+    reporting++;
+    done += actor.progress.done;
+    total = actor.progress.total === undefined || total === undefined
+      ? undefined
+      : total + actor.progress.total;
+  }
+  const elapsed = `elapsed ${formatDuration(elapsedMs)}`;
+  if (reporting === 0) return elapsed;
+  const seconds = elapsedMs / 1000;
+  const rate = seconds > 0 ? done / seconds : 0;
+  const parts = [
+    total === undefined
+      ? `${done}`
+      : `${done}/${total} (${total > 0 ? Math.floor(100 * done / total) : 100}%)`,
+    `${_rate(rate)}/s`,
+    elapsed,
+  ];
+  if (total !== undefined && done < total && rate > 0) {
+    parts.push(`ETA ${formatDuration(1000 * Math.max(0, total - done) / rate)}`);
+  }
+  return parts.join("  ");
+}
+
+/**
+ * Formats a duration as `m:ss`, or `h:mm:ss` from an hour on.
+ *
+ * @example
+ * ```ts
+ * import { formatDuration } from "@streamlib/cli";
+ * console.assert(formatDuration(6_400) === "0:06");
+ * console.assert(formatDuration(3_723_000) === "1:02:03");
+ * ```
+ *
+ * @param ms The duration in ms.
+ * @returns The text.
+ */
+export function formatDuration(ms: number): string {
+  const total = Math.round(Math.max(0, ms) / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor(total / 60) % 60;
+  const s = String(total % 60).padStart(2, "0");
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
+}
+
+function _rate(rate: number): string {
+  return rate >= 100 ? rate.toFixed(0) : rate.toFixed(1);
+}

@@ -1,0 +1,123 @@
+import type { PipelineStats } from "@streamlib/core";
+
+/**
+ * What starts a protocol line on the pipeline process's stdout: the ASCII record separator and
+ * `STREAMLIB `, then one JSON {@linkcode ChildMessage}. Every other line the pipeline process
+ * prints (the `log` actor's, say) is the user's output and passes through unchanged.
+ *
+ * @example
+ * ```ts
+ * import { PROTOCOL_MARKER } from "@streamlib/cli";
+ * console.assert(PROTOCOL_MARKER === "\u001eSTREAMLIB ");
+ * ```
+ */
+export const PROTOCOL_MARKER: string = "\u001eSTREAMLIB ";
+
+/**
+ * A message from the pipeline process to the `streamlib` command:
+ * - `hello`: the process has started and loaded its modules;
+ * - `stats`: a snapshot of the pipeline's stats, `t` ms after it started (about every 500 ms);
+ * - `eos`: an actor finished;
+ * - `result`: the run ended (`eos`, or `aborted` after an abort);
+ * - `error`: the pipeline could not be loaded or built, or an actor failed; `denied` says which
+ *   permission Deno refused when that is the cause.
+ *
+ * @example
+ * ```ts
+ * import type { ChildMessage } from "@streamlib/cli";
+ * const message: ChildMessage = { type: "eos", actor: "actor://local/log/log0" };
+ * console.assert(message.type === "eos");
+ * ```
+ */
+export type ChildMessage =
+  | { readonly type: "hello"; readonly pid: number }
+  | { readonly type: "stats"; readonly t: number; readonly stats: PipelineStats }
+  | { readonly type: "eos"; readonly actor: string }
+  | {
+    readonly type: "result";
+    readonly status: "eos" | "aborted";
+    readonly t: number;
+    readonly stats: PipelineStats;
+  }
+  | {
+    readonly type: "error";
+    /** `load`: importing plugin code; `build`: creating and linking actors; `run`: running. */
+    readonly phase: "load" | "build" | "run";
+    /** The error's `code` (`SL_ACTOR_FAILED`…), or its name when it has none. */
+    readonly code: string;
+    readonly message: string;
+    /** The `actor://` address of the actor that failed, when one did. */
+    readonly actor?: string;
+    /** The module that failed to load (`load` phase). */
+    readonly module?: string;
+    /** The permission Deno refused, when that caused the failure. */
+    readonly denied?: DeniedPermission;
+  };
+
+/**
+ * A permission Deno refused: its name as in `--allow-<name>`, what was asked for (a quoted
+ * path, host or variable, when Deno names one), and Deno's own message.
+ *
+ * @example
+ * ```ts
+ * import type { DeniedPermission } from "@streamlib/cli";
+ * const denied: DeniedPermission = {
+ *   permission: "read",
+ *   target: '"/etc/hostname"',
+ *   message: 'Requires read access to "/etc/hostname", run again with the --allow-read flag',
+ * };
+ * console.assert(denied.permission === "read");
+ * ```
+ */
+export interface DeniedPermission {
+  /** `read`, `write`, `net`, `env`, `run`, `ffi`, `sys` or `import`. */
+  readonly permission: string;
+  /** What was asked for, as Deno quotes it; absent when Deno names nothing. */
+  readonly target?: string;
+  /** Deno's message. */
+  readonly message: string;
+}
+
+/**
+ * Encodes a message as one protocol line, newline included.
+ *
+ * @example
+ * ```ts
+ * import { decodeMessage, encodeMessage } from "@streamlib/cli";
+ * const line = encodeMessage({ type: "hello", pid: 42 });
+ * console.assert(line.endsWith("\n"));
+ * console.assert(decodeMessage(line.trimEnd())?.type === "hello");
+ * ```
+ *
+ * @param message The message.
+ * @returns The marker, the JSON and a newline.
+ */
+export function encodeMessage(message: ChildMessage): string {
+  return `${PROTOCOL_MARKER}${JSON.stringify(message)}\n`;
+}
+
+/**
+ * Decodes one line (without its newline): the message when it is a protocol line, else
+ * `undefined` (the line is the user's output).
+ *
+ * @example
+ * ```ts
+ * import { decodeMessage } from "@streamlib/cli";
+ * console.assert(decodeMessage("log0: t=0.000000s #0 data 0") === undefined);
+ * console.assert(decodeMessage('\u001eSTREAMLIB {"type":"eos","actor":"a"}')?.type === "eos");
+ * ```
+ *
+ * @param line A line of the pipeline process's stdout.
+ * @returns The message, or `undefined`.
+ */
+export function decodeMessage(line: string): ChildMessage | undefined {
+  if (!line.startsWith(PROTOCOL_MARKER)) return undefined;
+  try {
+    const value = JSON.parse(line.slice(PROTOCOL_MARKER.length));
+    return typeof value === "object" && value !== null && typeof value.type === "string"
+      ? value as ChildMessage
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

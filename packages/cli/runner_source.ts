@@ -1,0 +1,86 @@
+import type { Manifest, PipelineSpec } from "@streamlib/core";
+
+/**
+ * What {@linkcode runnerSource} needs: the pipeline, and for each plugin manifest it uses, the
+ * manifest, where it came from and the modules of the actor types the pipeline creates.
+ *
+ * @example
+ * ```ts
+ * import type { RunnerOptions } from "@streamlib/cli";
+ * const options: RunnerOptions = {
+ *   spec: { actors: [{ name: "src", type: "datasrc" }], links: [] },
+ *   mode: "live",
+ *   plugins: [],
+ * };
+ * console.assert(options.plugins.length === 0);
+ * ```
+ */
+export interface RunnerOptions {
+  /** The pipeline. */
+  readonly spec: PipelineSpec;
+  /** The pipeline text, when it came as text, so that build errors point at it. */
+  readonly text?: string;
+  /** `live` or `offline`. */
+  readonly mode: "live" | "offline";
+  /** The plugins the pipeline uses (not core: its actors are always there). */
+  readonly plugins: ReadonlyArray<{
+    readonly manifest: Manifest;
+    readonly url: string;
+    /** The module URLs to import. */
+    readonly modules: readonly string[];
+  }>;
+  /** The pipeline process's own module (default: `_child.ts` beside this module). */
+  readonly childUrl?: string;
+}
+
+/**
+ * The source of the module that `streamlib run` runs in the pipeline process: it imports the
+ * pipeline process's code, imports each plugin module with a literal specifier (Deno loads
+ * those without `--allow-read`) and runs the pipeline, embedded as JSON. So the process needs
+ * only the permissions its actors declare.
+ *
+ * @example
+ * ```ts
+ * import { runnerSource } from "@streamlib/cli";
+ * const source = runnerSource({
+ *   spec: { actors: [{ name: "src", type: "datasrc", params: { count: 3 } }], links: [] },
+ *   mode: "offline",
+ *   plugins: [],
+ * });
+ * console.assert(source.includes("runChild(") && source.includes('"count":3'));
+ * ```
+ *
+ * @param options The pipeline and the plugins it uses.
+ * @returns TypeScript source.
+ */
+export function runnerSource(options: RunnerOptions): string {
+  const child = options.childUrl ?? new URL("./_child.ts", import.meta.url).href;
+  const plugins = options.plugins.map((plugin) => {
+    const modules = plugin.modules.map((url) =>
+      `        ${JSON.stringify(url)}: () => import(${JSON.stringify(url)}),`
+    );
+    return [
+      "    {",
+      `      url: ${JSON.stringify(plugin.url)},`,
+      `      manifest: ${JSON.stringify(plugin.manifest)},`,
+      "      modules: {",
+      ...modules,
+      "      },",
+      "    },",
+    ].join("\n");
+  });
+  return [
+    "// Written by `streamlib run` for one run; safe to delete.",
+    `import { runChild } from ${JSON.stringify(child)};`,
+    "",
+    "await runChild({",
+    `  mode: ${JSON.stringify(options.mode)},`,
+    `  spec: ${JSON.stringify(options.spec)},`,
+    ...(options.text === undefined ? [] : [`  text: ${JSON.stringify(options.text)},`]),
+    "  plugins: [",
+    ...plugins,
+    "  ],",
+    "});",
+    "",
+  ].join("\n");
+}
