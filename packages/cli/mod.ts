@@ -27,6 +27,7 @@
  * @module
  */
 
+export * from "./main.ts";
 export * from "./discover_plugins.ts";
 export * from "./load_pipeline.ts";
 export * from "./permission_flags.ts";
@@ -43,4 +44,5 @@ export * from "./protocol.ts";
 export * from "./runner_source.ts";
 export * from "./run_pipeline.ts";
 export * from "./run_script.ts";
+export * from "./render_graph.ts";
 export * from "./validate_plugin.ts";

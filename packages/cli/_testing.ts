@@ -1,0 +1,159 @@
+/**
+ * Helpers for the end-to-end tests: they run `deno run -A packages/cli/main.ts …` from the
+ * repository root, as a user would, and wait for specific output with a deadline.
+ *
+ * @module
+ */
+
+/** The repository root, where the tests run the command. */
+export const ROOT: string = new URL("../../", import.meta.url).pathname;
+/** The command's entry point. */
+export const MAIN: string = new URL("./main.ts", import.meta.url).pathname;
+/** The test plugins' directory, for `--plugins`. */
+export const TESTDATA: string = new URL("./testdata/", import.meta.url).pathname;
+
+/** How long any one wait may take before a test fails (generous for slow CI machines). */
+export const DEADLINE_MS = 30_000;
+
+/** How a run of the command ended. */
+export interface Ended {
+  readonly code: number;
+  readonly signal: Deno.Signal | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Options for a run of the command. */
+export interface CliOptions {
+  /** Environment variables to add. */
+  readonly env?: Record<string, string>;
+  /** The working directory (default: the repository root). */
+  readonly cwd?: string;
+}
+
+/**
+ * The command running in the background: its output so far, waits for lines matching a
+ * pattern, signals, and the end. `await using` kills it if a test leaves it running.
+ */
+export class RunningCli implements AsyncDisposable {
+  readonly process: Deno.ChildProcess;
+  stdout = "";
+  stderr = "";
+  readonly #ended: Promise<Ended>;
+  #waiters: Array<() => void> = [];
+  #finished = false;
+
+  constructor(args: readonly string[], options: CliOptions = {}) {
+    this.process = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", MAIN, ...args],
+      cwd: options.cwd ?? ROOT,
+      env: { NO_COLOR: "1", ...options.env },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const read = async (stream: ReadableStream<Uint8Array>, to: "stdout" | "stderr") => {
+      for await (const text of stream.pipeThrough(new TextDecoderStream())) {
+        this[to] += text;
+        for (const wake of this.#waiters.splice(0)) wake();
+      }
+    };
+    this.#ended = Promise.all([
+      read(this.process.stdout, "stdout"),
+      read(this.process.stderr, "stderr"),
+      this.process.status,
+    ]).then(([, , status]) => {
+      this.#finished = true;
+      for (const wake of this.#waiters.splice(0)) wake();
+      return { code: status.code, signal: status.signal, stdout: this.stdout, stderr: this.stderr };
+    });
+  }
+
+  /** Resolves with the first match of `pattern` in the stream; fails after the deadline. */
+  async waitFor(
+    stream: "stdout" | "stderr",
+    pattern: RegExp,
+    timeoutMs: number = DEADLINE_MS,
+  ): Promise<RegExpMatchArray> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const match = this[stream].match(pattern);
+      if (match) return match;
+      if (this.#finished) {
+        throw new Error(
+          `The command ended without printing ${pattern} on ${stream}.\n` +
+            `stdout:\n${this.stdout}\nstderr:\n${this.stderr}`,
+        );
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new Error(
+          `No ${pattern} on ${stream} within ${timeoutMs} ms.\n` +
+            `stdout:\n${this.stdout}\nstderr:\n${this.stderr}`,
+        );
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((resolve) => {
+        this.#waiters.push(resolve);
+        timer = setTimeout(resolve, left);
+      });
+      clearTimeout(timer);
+    }
+  }
+
+  /** Sends a signal, unless the command has ended. */
+  kill(signal: Deno.Signal): void {
+    try {
+      this.process.kill(signal);
+    } catch {
+      // Already ended.
+    }
+  }
+
+  /** Waits for the end (output read to its end); kills the command after the deadline. */
+  async ended(timeoutMs: number = DEADLINE_MS): Promise<Ended> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.kill("SIGKILL");
+        reject(
+          new Error(
+            `The command did not end within ${timeoutMs} ms.\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`,
+          ),
+        );
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([this.#ended, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.kill("SIGKILL");
+    await this.#ended.catch(() => {});
+  }
+}
+
+/** Runs the command to its end. */
+export async function cli(args: readonly string[], options: CliOptions = {}): Promise<Ended> {
+  await using running = new RunningCli(args, options);
+  return await running.ended();
+}
+
+/**
+ * Whether a process exists and has not exited (a zombie counts as exited). Reads
+ * `/proc/<pid>/stat` through `cat`, since Deno lets only `--allow-all` read `/proc` itself.
+ */
+export async function isAlive(pid: number): Promise<boolean> {
+  const { success, stdout } = await new Deno.Command("cat", {
+    args: [`/proc/${pid}/stat`],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  if (!success) return false;
+  const stat = new TextDecoder().decode(stdout);
+  // The state follows the command name in parentheses: "1234 (deno) S …".
+  return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+}

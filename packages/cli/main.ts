@@ -1,0 +1,277 @@
+#!/usr/bin/env -S deno run -A
+/**
+ * The `streamlib` command. Install it with
+ * `deno install -g -A -n streamlib packages/cli/main.ts`, or run it in place with
+ * `deno run -A packages/cli/main.ts <command>`.
+ *
+ * @module
+ */
+
+import { Command, CommanderError } from "commander";
+import cliConfig from "./deno.json" with { type: "json" };
+import { allowFlags } from "./allow_flags.ts";
+import { type DiscoverOptions, discoverPlugins, type Discovery } from "./discover_plugins.ts";
+import { exitCodeOf } from "./exit_code.ts";
+import { formatInspect } from "./format_inspect.ts";
+import { formatList } from "./format_list.ts";
+import { formatPlugins } from "./format_plugins.ts";
+import { loadPipeline } from "./load_pipeline.ts";
+import { permissionFlags } from "./permission_flags.ts";
+import { renderGraph } from "./render_graph.ts";
+import { runPipeline } from "./run_pipeline.ts";
+import { runScript } from "./run_script.ts";
+import { shellQuote } from "./shell_quote.ts";
+import { validatePlugin } from "./validate_plugin.ts";
+import { StreamlibError } from "@streamlib/core";
+
+const _encoder = new TextEncoder();
+const _SCRIPT = /\.(?:ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
+
+interface _PluginOptions {
+  plugins: string[];
+  plugin: string[];
+}
+
+/**
+ * Runs the `streamlib` command with `args` (without the program name) and returns its exit
+ * status: 0 on success, 1 when a pipeline or a check fails, 2 for a usage error (bad options,
+ * pipeline text or JSON that does not parse or validate, an unknown actor type), 130 when a
+ * run was aborted with a second Ctrl-C. Output goes to stdout, messages to stderr.
+ *
+ * Commands: `list`, `inspect <type>`, `run <pipeline | file.json | script.ts>`,
+ * `graph <pipeline> [-o file]`, `plugins list`, `plugins validate <manifest>`; `--help` on
+ * any of them says more.
+ *
+ * @example
+ * ```ts
+ * import { main } from "@streamlib/cli";
+ * const status = await main(["--version"]); // prints 0.1.0
+ * console.assert(status === 0);
+ * ```
+ *
+ * @param args The command line.
+ * @returns The exit status.
+ */
+export async function main(args: readonly string[]): Promise<number> {
+  let status = 0;
+  const out = (text: string): void => _write(Deno.stdout, text);
+  const err = (text: string): void => _write(Deno.stderr, text);
+  const discover = async (options: _PluginOptions): Promise<Discovery> => {
+    const found = await discoverPlugins(
+      { dirs: options.plugins, plugins: options.plugin } satisfies DiscoverOptions,
+    );
+    for (const warning of found.warnings) err(`streamlib: ${warning}\n`);
+    return found;
+  };
+  const collect = (value: string, previous: string[]): string[] => [...previous, value];
+  const withPlugins = (command: Command): Command =>
+    command
+      .option(
+        "--plugins <dir>",
+        "also load <dir>/manifest.json and <dir>/*/manifest.json (repeatable)",
+        collect,
+        [],
+      )
+      .option(
+        "--plugin <manifest>",
+        "also load this plugin manifest, a path or URL (repeatable)",
+        collect,
+        [],
+      );
+
+  const program = new Command("streamlib")
+    .description("Run, inspect and draw streamlib pipelines")
+    .version(cliConfig.version)
+    .exitOverride()
+    .configureOutput({ writeOut: out, writeErr: err })
+    .showHelpAfterError("(run with --help for usage)")
+    .addHelpText(
+      "after",
+      `
+Plugins: core's actors, every ./plugins/*/manifest.json, and those named by --plugins/--plugin.
+
+Examples:
+  streamlib list
+  streamlib inspect datasrc
+  streamlib run "datasrc count=5 ! log"
+  streamlib run --print-permissions "datasrc ! myplugin path=out.bin"
+  streamlib graph "datasrc name=src ! log  src. ! nullsink" -o graph.svg
+
+Exit status: 0 success, 1 pipeline or check failed, 2 usage error, 130 aborted by Ctrl-C twice.`,
+    );
+
+  withPlugins(
+    program.command("list").description("list every actor type: type, classification, description"),
+  ).action(async (options: _PluginOptions) => {
+    out(formatList((await discover(options)).catalogue.list()));
+  });
+
+  withPlugins(
+    program.command("inspect").argument("<type>", "an actor type")
+      .description("describe an actor type: ports, parameters, permissions"),
+  ).action(async (type: string, options: _PluginOptions) => {
+    out(formatInspect((await discover(options)).catalogue.describe(type)));
+  });
+
+  withPlugins(
+    program.command("run")
+      .argument("<pipeline>", 'pipeline text ("datasrc ! log"), a pipeline JSON file, or a script')
+      .argument("[args...]", "more pipeline text, or after -- the script's arguments")
+      .description(
+        "run a pipeline in a process with only the permissions its actors' manifests declare, " +
+          "or a script with the permissions given by --allow",
+      )
+      .option("--offline", "run offline: as fast as possible, nothing dropped")
+      .option("--print-permissions", "print the Deno flags the pipeline needs and exit")
+      .option("--stats", "show each actor's rate and drops")
+      .option("--verbose", "say more: the pipeline process and its permissions, end-of-stream")
+      .option(
+        "--allow <permission>",
+        "for a script: grant a permission, e.g. read=./data or net (repeatable)",
+        collect,
+        [],
+      )
+      .addHelpText(
+        "after",
+        `
+A pipeline runs in a child "deno run --no-prompt" process granted exactly what its actors'
+manifests declare. A script's permissions cannot be computed: grant them with --allow.
+Ctrl-C once drains the pipeline (end-of-stream flows, files are finalised); twice aborts it.`,
+      ),
+  ).action(async (target: string, rest: string[], options: _RunOptions) => {
+    status = await _run(target, rest, options, discover, out, err);
+  });
+
+  withPlugins(
+    program.command("graph")
+      .argument("<pipeline>", "pipeline text or a pipeline JSON file")
+      .argument("[more...]", "more pipeline text")
+      .option("-o, --output <file>", "write to a .dot file, or draw .svg/.png/.pdf with Graphviz")
+      .description("print a pipeline's graph in Graphviz DOT, or draw it"),
+  ).action(
+    async (target: string, rest: string[], options: _PluginOptions & { output?: string }) => {
+      const { catalogue } = await discover(options);
+      const loaded = await loadPipeline([target, ...rest].join(" "), catalogue);
+      const dot = (await catalogue.build(loaded.parsed ?? loaded.spec)).toDot();
+      if (options.output === undefined) out(dot);
+      else await renderGraph(dot, options.output);
+    },
+  );
+
+  const plugins = program.command("plugins").description("list or check plugin manifests");
+  withPlugins(plugins.command("list").description("list the plugin manifests found"))
+    .action(async (options: _PluginOptions) => {
+      out(formatPlugins((await discover(options)).catalogue));
+    });
+  plugins.command("validate").argument("<manifest>", "a manifest's path or URL")
+    .description("check a manifest and that each type matches its implementation")
+    .action(async (path: string) => {
+      const { manifest, problems } = await validatePlugin(path);
+      if (problems.length === 0 && manifest !== undefined) {
+        const types = manifest.actors.map((a) => a.type);
+        out(
+          `${path}: valid: ${manifest.name} ${manifest.version}, ${types.length} actor type${
+            types.length === 1 ? "" : "s"
+          } (${types.join(", ")})\n`,
+        );
+        return;
+      }
+      for (const problem of problems) out(`${problem}\n`);
+      out(`${path}: ${problems.length} problem${problems.length === 1 ? "" : "s"}\n`);
+      status = 1;
+    });
+
+  try {
+    await program.parseAsync([...args], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    err(`streamlib: ${error instanceof Error ? error.message : String(error)}\n`);
+    return exitCodeOf(error);
+  }
+  return status;
+}
+
+interface _RunOptions extends _PluginOptions {
+  offline?: boolean;
+  printPermissions?: boolean;
+  stats?: boolean;
+  verbose?: boolean;
+  allow: string[];
+}
+
+async function _run(
+  target: string,
+  rest: string[],
+  options: _RunOptions,
+  discover: (options: _PluginOptions) => Promise<Discovery>,
+  out: (text: string) => void,
+  err: (text: string) => void,
+): Promise<number> {
+  if (_SCRIPT.test(target.trim())) {
+    const pipelineOnly = ["offline", "printPermissions", "stats"] as const;
+    const given = pipelineOnly.find((o) => options[o]);
+    if (given === "printPermissions") {
+      throw new StreamlibError(
+        "SL_USAGE",
+        `The permissions of a script cannot be computed: it can do anything its code does. ` +
+          `Grant what it needs with --allow (e.g. --allow read=./data)`,
+      );
+    }
+    if (given !== undefined) {
+      throw new StreamlibError("SL_USAGE", `--${given} applies to pipelines, not scripts`);
+    }
+    try {
+      await Deno.stat(target);
+    } catch {
+      throw new StreamlibError("SL_USAGE", `Cannot find the script "${target}"`);
+    }
+    return await runScript(target, {
+      flags: allowFlags(options.allow),
+      args: rest,
+      ...(options.verbose ? { verbose: true } : {}),
+    });
+  }
+  if (options.allow.length) {
+    throw new StreamlibError(
+      "SL_USAGE",
+      `--allow applies to scripts; a pipeline gets the permissions its actors' manifests ` +
+        `declare (see them with --print-permissions)`,
+    );
+  }
+  if (target.trim().endsWith(".json") && rest.length) {
+    throw new StreamlibError(
+      "SL_USAGE",
+      `Unexpected arguments after the pipeline file "${target}": ${rest.join(" ")}`,
+    );
+  }
+  const discovery = await discover(options);
+  const loaded = await loadPipeline([target, ...rest].join(" "), discovery.catalogue);
+  if (options.printPermissions) {
+    const permissions = discovery.catalogue.permissions(loaded.spec);
+    out(`${permissionFlags(permissions).map(shellQuote).join(" ")}\n`);
+    if (options.verbose) {
+      for (const [name, need] of Object.entries(permissions)) {
+        for (const reason of need?.reasons ?? []) err(`streamlib: needs ${name}: ${reason}\n`);
+      }
+    }
+    return 0;
+  }
+  return await runPipeline({
+    loaded,
+    discovery,
+    ...(options.offline ? { offline: true } : {}),
+    ...(options.stats ? { stats: true } : {}),
+    ...(options.verbose ? { verbose: true } : {}),
+  });
+}
+
+function _write(file: { writeSync(p: Uint8Array): number }, text: string): void {
+  const bytes = _encoder.encode(text);
+  try {
+    for (let at = 0; at < bytes.length;) at += file.writeSync(bytes.subarray(at));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
