@@ -13,7 +13,7 @@ import { Catalogue, type Manifest, StreamlibError, validateManifest } from "@str
  * ```
  */
 export interface DiscoverOptions {
-  /** The directory whose `plugins/*\/manifest.json` are read (default: the current one). */
+  /** The directory whose `packages/*\/manifest.json` and `plugins/*\/manifest.json` are read (default: the current one). */
   readonly cwd?: string;
   /** `--plugins` directories: each one's `manifest.json` and `*\/manifest.json`. */
   readonly dirs?: readonly string[];
@@ -63,7 +63,8 @@ export interface Discovery {
 
 /**
  * Builds the catalogue the `streamlib` command works with: core's actors, then every
- * `plugins/*\/manifest.json` under `cwd`, then each `--plugins` directory's `manifest.json` and
+ * `packages/*\/manifest.json` and `plugins/*\/manifest.json` under `cwd` (a workspace's
+ * packages and plugins), then each `--plugins` directory's `manifest.json` and
  * `*\/manifest.json`, then each `--plugin` manifest (path or URL). A manifest found in a
  * directory that cannot be added (invalid, for another streamlib version, a type already taken)
  * is skipped with a warning; a `--plugin` that cannot be added throws, since it was asked for
@@ -94,6 +95,8 @@ export async function discoverPlugins(options: DiscoverOptions = {}): Promise<Di
     seen.add(url.href);
     try {
       const manifest = validateManifest(await _readJson(url), url.href);
+      // Core's own manifest, met again in a workspace's packages/core: already loaded.
+      if (manifest.name === "@streamlib/core") return;
       catalogue.add(manifest, url);
       plugins.push({ manifest, url: url.href });
     } catch (error) {
@@ -102,8 +105,9 @@ export async function discoverPlugins(options: DiscoverOptions = {}): Promise<Di
       warnings.push(`skipped the plugin ${url.href}: ${(error as Error).message}`);
     }
   };
-  for (const manifest of await _childManifests(resolve(cwd, "plugins"))) {
-    await add(manifest, false);
+  // A workspace's packages (video, audio… as they land), then its plugins.
+  for (const folder of ["packages", "plugins"]) {
+    for (const manifest of await _childManifests(resolve(cwd, folder))) await add(manifest, false);
   }
   for (const dir of options.dirs ?? []) {
     const path = resolve(cwd, dir);

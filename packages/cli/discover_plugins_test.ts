@@ -101,3 +101,17 @@ Deno.test("discoverPlugins() throws for a --plugin or --plugins that cannot be u
     );
   });
 });
+
+Deno.test("discoverPlugins() finds a workspace's packages/*/manifest.json, core's own once", async () => {
+  const core = await Deno.readTextFile(new URL("../core/manifest.json", import.meta.url));
+  await withTree({
+    "packages/core/manifest.json": core,
+    "packages/video/manifest.json": manifest("@streamlib/video", "testsrc"),
+    "plugins/a/manifest.json": manifest("a", "atype"),
+  }, async (dir) => {
+    const found = await discoverPlugins({ cwd: dir });
+    assert.deepEqual(found.plugins.map((p) => p.manifest.name), ["@streamlib/video", "a"]);
+    assert.ok(found.catalogue.has("testsrc") && found.catalogue.has("datasrc"));
+    assert.deepEqual(found.warnings, []);
+  });
+});
