@@ -1,3 +1,4 @@
+import { _NUMBER } from "./parse_pipeline.ts";
 import {
   type ActorSpec,
   type PipelineSpec,
@@ -5,7 +6,6 @@ import {
   type SpecValue,
 } from "./pipeline_spec.ts";
 
-const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const BARE = /^[^\s!"'=[{#][^\s!]*$/;
 
 /**
@@ -31,7 +31,7 @@ export function formatValue(value: SpecValue): string {
     return String(value);
   }
   if (typeof value === "string") {
-    const ambiguous = NUMBER.test(value) || value === "true" || value === "false" ||
+    const ambiguous = _NUMBER.test(value) || value === "true" || value === "false" ||
       value === "null";
     if (!ambiguous && !value.includes("=") && BARE.test(value)) return value;
     const escaped = value.replace(

@@ -89,7 +89,8 @@ type _Token =
 
 const TYPE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** A plain number as the language writes it. @internal */
+export const _NUMBER: RegExp = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** Numbers with the units the catalogue converts: times, frequencies. */
 export const QUANTITY: RegExp =
   /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?:us|µs|ms|s|min|h|Hz|kHz|MHz)$/;
@@ -397,7 +398,7 @@ class _Parser {
         ? false
         : bare === "null"
         ? null
-        : NUMBER.test(bare)
+        : _NUMBER.test(bare)
         ? Number(bare)
         : bare;
     }

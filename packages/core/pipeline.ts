@@ -9,7 +9,7 @@ import { type _Link, _Node, type _Scheduler } from "./_node.ts";
 import { Output } from "./output.ts";
 import { type DeliveryPolicy, formatPolicy, resolvePolicy } from "./policy.ts";
 import { formatActorAddress, Registry } from "./registry.ts";
-import { resolveEndpoint } from "./pipeline_spec.ts";
+import { ACTOR_NAME, resolveEndpoint } from "./pipeline_spec.ts";
 import { SoftwareClock } from "./software_clock.ts";
 import type { ActorStats, PipelineStats } from "./stats.ts";
 import { backoffDelayMs, resolveSupervision, type SupervisionPolicy } from "./supervision.ts";
@@ -194,8 +194,6 @@ class _InputTick implements TimedTick {
   }
 }
 
-const NAME = /^[A-Za-z0-9_.~-]+$/;
-
 /**
  * A graph of actors and the runtime that runs it: add actors, connect their ports (also while
  * running), start, and wait for `done`.
@@ -350,7 +348,7 @@ export class Pipeline {
     this.#assertOpen("add actors");
     const type = actor.contract.type;
     const name = options.name ?? this.#autoName(type);
-    if (!NAME.test(name)) {
+    if (!ACTOR_NAME.test(name)) {
       throw new StreamlibError(
         "SL_PARAM_INVALID",
         `Actor name ${JSON.stringify(name)} may use only letters, digits, "_", ".", "~" and "-"`,
