@@ -132,6 +132,8 @@ export class _Node {
 
   // Ticks (schedule "tick").
   fps = 30;
+  /** The rate came from `Pipeline.add(actor, { fps })`, not from the actor. */
+  fixedFps = false;
   late: "skip" | "flag" = "skip";
   /** The clock whose sleeps pace this actor's ticks. */
   tickClock: Clock | undefined;

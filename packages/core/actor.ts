@@ -159,6 +159,8 @@ export abstract class Actor<C extends Contract = Contract> {
   /**
    * Ticks a second for tick-scheduled actors: the `fps` parameter when the contract has one,
    * else 30. Override to compute it otherwise; `Pipeline.add(actor, { fps })` overrides both.
+   * The pipeline reads it when the actor is added and again after each `start()`, so a source
+   * can learn its rate there (a file reader from its file).
    *
    * @returns The tick rate.
    */

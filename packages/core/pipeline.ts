@@ -378,6 +378,7 @@ export class Pipeline {
         throw new StreamlibError("SL_PARAM_INVALID", `fps of "${name}" must be > 0, got ${fps}`);
       }
       node.fps = fps;
+      node.fixedFps = options.fps !== undefined;
       node.late = options.late ?? "skip";
       const clockKind = contract.clock ??
         (this.mode === "offline" && hasInputs ? "upstream" : "graph");
@@ -919,6 +920,21 @@ export class Pipeline {
     return order.reverse();
   }
 
+  /** A source may learn its rate in `start()` (a file reader reading its file's frame rate). */
+  #refreshFps(node: _Node): void {
+    const fps = node.actor.fps;
+    if (!(typeof fps === "number" && fps > 0 && Number.isFinite(fps))) {
+      throw new StreamlibError(
+        "SL_PARAM_INVALID",
+        `fps of "${node.actor.name}" must be > 0, got ${fps}`,
+      );
+    }
+    if (fps !== node.fps) {
+      node.fps = fps;
+      node.cachedTick = -1;
+    }
+  }
+
   /**
    * Runs `start()`, retrying per supervision. `false` when the actor will not run: the pipeline
    * failed or stopped, or the actor was removed meanwhile (then it is stopped again if the start
@@ -931,6 +947,7 @@ export class Pipeline {
         await this.#hook(node, async () => {
           await node.actor.start();
           node.opened = true;
+          if (node.schedule === "tick" && !node.fixedFps) this.#refreshFps(node);
         });
         node.starting = false;
         if (!this.#wanted(node)) {

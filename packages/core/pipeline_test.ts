@@ -706,3 +706,51 @@ Deno.test("Pipeline.link() connects with ports named on either side, both or nei
   assert.throws(() => pipeline.link("split.nope", "mix"), code("SL_PORT_NOT_FOUND"));
   assert.throws(() => pipeline.link("ghost", "mix"), code("SL_ACTOR_NOT_FOUND"));
 });
+
+const probingContract = {
+  type: "probing",
+  outputs: { out: { kind: "data" } },
+} as const satisfies Contract;
+
+/** A source that learns its tick rate in start(), as a file reader does from its file. */
+class Probing extends Actor<typeof probingContract> {
+  static override contract = probingContract;
+  #fps = 0;
+  rate = 4;
+  override get fps(): number {
+    return this.#fps || 30;
+  }
+  override start(): void {
+    this.#fps = this.rate;
+  }
+  process(tick: TimedTick): void {
+    this.outputs.out.write(data(tick.frameNumber, tick.timestamp, tick.duration));
+    if (tick.frameNumber === 2) this.end();
+  }
+}
+
+Deno.test("Pipeline reads a source's fps again after start()", async () => {
+  const sink = new Collect<DataMessage>();
+  await new Pipeline({ mode: "offline" }).pipe(new Probing(), sink).run();
+  assert.deepEqual(sink.messages.map((m) => [m.timestamp, m.duration]), [
+    [0, 250_000],
+    [250_000, 250_000],
+    [500_000, 250_000],
+  ]);
+});
+
+Deno.test("Pipeline keeps the fps given to add() over the one a source learns in start()", async () => {
+  const sink = new Collect<DataMessage>();
+  const pipeline = new Pipeline({ mode: "offline" });
+  const source = pipeline.add(new Probing(), { fps: 2 });
+  pipeline.link(source, pipeline.add(sink));
+  await pipeline.run();
+  assert.deepEqual(sink.messages.map((m) => m.timestamp), [0, 500_000, 1_000_000]);
+});
+
+Deno.test("Pipeline fails a source whose start() leaves an invalid fps", async () => {
+  const source = new Probing();
+  source.rate = -1;
+  const pipeline = new Pipeline({ mode: "offline" }).pipe(source, new Collect());
+  await assert.rejects(pipeline.run(), code("SL_ACTOR_FAILED"));
+});
