@@ -1,0 +1,218 @@
+import assert from "node:assert/strict";
+import {
+  Actor,
+  Collect,
+  type Contract,
+  type DataMessage,
+  isStreamlibError,
+  Pipeline,
+  type TimedTick,
+  type VideoFrame,
+} from "@streamlib/core";
+import { FileReader } from "./file_reader.ts";
+import { FileWriter } from "./file_writer.ts";
+import type { MediaInfo } from "./probe.ts";
+import { ffmpegChildren, Frames, framePixel } from "./_testing.ts";
+
+const dir = await Deno.makeTempDir();
+const clip = `${dir}/clip.mkv`;
+// 50 frames at 25 fps, nearly lossless so that pixels can be checked.
+await new Pipeline({ mode: "offline" })
+  .pipe(
+    new Frames({ count: 50, width: 80, height: 60, fps: 25 }),
+    new FileWriter({ location: clip, crf: 4, preset: "ultrafast", pixelFormat: "yuv444p" }),
+  )
+  .run();
+
+globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+
+async function read(
+  params: ConstructorParameters<typeof FileReader>[0],
+  limit = Infinity,
+): Promise<{ frames: VideoFrame[]; info: DataMessage[]; reader: FileReader }> {
+  const reader = new FileReader({ location: clip, ...params });
+  const sink = new Collect<VideoFrame>();
+  const infoSink = new Collect<DataMessage>();
+  const pipeline = new Pipeline({ mode: "offline" });
+  pipeline.add(reader);
+  pipeline.link(reader, limit === Infinity ? pipeline.add(sink) : chain(pipeline, sink, limit));
+  // A limited run ends at the head; an info sink would keep the reader going.
+  if (limit === Infinity) pipeline.connect(reader.outputs.info, pipeline.add(infoSink).inputs.in);
+  await pipeline.run();
+  return { frames: sink.messages, info: infoSink.messages, reader };
+}
+
+const headContract = {
+  type: "head",
+  inputs: { in: { kind: "video" } },
+  outputs: { out: { kind: "video" } },
+  params: { count: { type: "integer", default: 1 } },
+} as const satisfies Contract;
+
+/** Passes the first `count` frames, then ends. */
+class Head extends Actor<typeof headContract> {
+  static override contract = headContract;
+  #seen = 0;
+  process(_tick: TimedTick): void | Promise<void> {
+    const frame = this.inputs.in.read();
+    if (frame === undefined) return;
+    this.outputs.out.write(frame);
+    if (++this.#seen >= this.params.count) this.end();
+  }
+}
+
+function chain(pipeline: Pipeline, sink: Collect<VideoFrame>, count: number): Head {
+  const head = pipeline.add(new Head({ count }));
+  pipeline.link(head, pipeline.add(sink));
+  return head;
+}
+
+/** Mean absolute difference between a decoded RGBA frame and frame n's known pixels. */
+function error(frame: VideoFrame, n: number): number {
+  let sum = 0;
+  for (let y = 0; y < frame.codedHeight; y++) {
+    for (let x = 0; x < frame.codedWidth; x++) {
+      const p = (y * frame.codedWidth + x) * 4;
+      const [r, g, b] = framePixel(x, y, n);
+      sum += Math.abs(frame.data[p]! - r) + Math.abs(frame.data[p + 1]! - g) +
+        Math.abs(frame.data[p + 2]! - b);
+    }
+  }
+  return sum / (frame.codedWidth * frame.codedHeight * 3);
+}
+
+Deno.test("FileReader reports duration, fps and frame count before the first frame", async () => {
+  const { frames, info, reader } = await read({});
+  assert.equal(frames.length, 50);
+  assert.equal(info.length, 1);
+  assert.equal(info[0]!.topic, "info");
+  const value = info[0]!.value as MediaInfo;
+  assert.equal(value.duration, 2);
+  assert.equal(value.video?.fps, 25);
+  assert.equal(value.video?.frames, 50);
+  assert.equal(value.video?.width, 80);
+  assert.equal(reader.fps, 25);
+  assert.deepEqual(reader.progress(), { done: 50, total: 50 });
+});
+
+Deno.test("FileReader delivers every frame in order with timestamps from the frame rate", async () => {
+  const { frames } = await read({});
+  frames.forEach((frame, n) => {
+    assert.equal(frame.timestamp, n * 40_000);
+    assert.equal(frame.duration, 40_000);
+    assert.equal(frame.position, n);
+    assert.ok(error(frame, n) < 3, `frame ${n}: mean error ${error(frame, n)}`);
+  });
+});
+
+Deno.test("FileReader converts to the requested format and size", async () => {
+  const { frames } = await read({ format: "I420", width: 41, height: 0 }, 2);
+  assert.equal(frames.length, 2);
+  const frame = frames[0]!;
+  assert.equal(frame.format, "I420");
+  assert.equal(frame.codedWidth, 41);
+  assert.equal(frame.codedHeight, 31); // 60 × 41/80 = 30.75
+  assert.equal(frame.data.length, 41 * 31 + 2 * 21 * 16);
+  assert.equal(frame.colorSpace?.fullRange, false);
+  const nv12 = await read({ format: "NV12" }, 1);
+  assert.equal(nv12.frames[0]!.layout.length, 2);
+  const bgra = await read({ format: "BGRA" }, 1);
+  const rgba = await read({ format: "RGBA" }, 1);
+  const [b, r] = [bgra.frames[0]!.data, rgba.frames[0]!.data];
+  assert.deepEqual([b[0], b[1], b[2], b[3]], [r[2], r[1], r[0], r[3]]);
+});
+
+Deno.test("FileReader seeks to start and changes the frame rate with fps", async () => {
+  const seeked = await read({ start: 1 });
+  assert.equal(seeked.frames.length, 25);
+  assert.equal(seeked.frames[0]!.timestamp, 0);
+  assert.ok(error(seeked.frames[0]!, 25) < 3, "the first frame is the one at 1 s");
+  assert.deepEqual(seeked.reader.progress(), { done: 25, total: 25 });
+  const slower = await read({ fps: 12.5 });
+  assert.equal(slower.frames.length, 25);
+  assert.equal(slower.frames[1]!.timestamp, 80_000);
+  assert.ok(error(slower.frames[1]!, 2) < 3, "every other frame");
+});
+
+Deno.test("FileReader loops forever with loop=true", async () => {
+  const { frames, reader } = await read({ loop: true }, 120);
+  assert.equal(frames.length, 120);
+  assert.equal(frames[119]!.timestamp, 119 * 40_000);
+  assert.ok(error(frames[60]!, 10) < 3, "frame 60 is the file's frame 10 again");
+  assert.equal(reader.progress().total, undefined);
+  assert.deepEqual(ffmpegChildren(), []);
+});
+
+Deno.test("FileReader fails with SL_FILE_NOT_FOUND for a missing file", async () => {
+  await assert.rejects(read({ location: `${dir}/missing.mp4` }), (e) => {
+    assert.ok(isStreamlibError((e as Error).cause, "SL_FILE_NOT_FOUND"), String(e));
+    assert.match(((e as Error).cause as Error).message, /missing\.mp4/);
+    return true;
+  });
+});
+
+Deno.test("FileReader fails with SL_FILE_INVALID for a file that is not media", async () => {
+  const path = `${dir}/corrupt.mp4`;
+  const bytes = new Uint8Array(4096);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919) & 255;
+  await Deno.writeFile(path, bytes);
+  await assert.rejects(read({ location: path }), (e) => {
+    const cause = (e as Error).cause as Error;
+    assert.ok(isStreamlibError(cause, "SL_FILE_INVALID"), String(e));
+    assert.match(cause.message, /corrupt\.mp4.*: .*Invalid data/s);
+    return true;
+  });
+  assert.deepEqual(ffmpegChildren(), []);
+});
+
+Deno.test("FileReader reads what it can of a truncated file, then ends without hanging", async () => {
+  const path = `${dir}/truncated.mkv`;
+  const whole = await Deno.readFile(clip);
+  await Deno.writeFile(path, whole.subarray(0, Math.floor(whole.length / 2)));
+  const result = await read({ location: path }).then(
+    ({ frames }) => frames.length,
+    (e) => (isStreamlibError((e as Error).cause, "SL_FFMPEG_EXITED") ? -1 : Promise.reject(e)),
+  );
+  assert.ok(result === -1 || (result > 0 && result < 50), `read ${result} frames`);
+  assert.deepEqual(ffmpegChildren(), []);
+});
+
+Deno.test("FileReader fails with SL_FFMPEG_EXITED when ffmpeg is killed mid-run", async () => {
+  const reader = new FileReader({ location: clip, loop: true });
+  const pipeline = new Pipeline({ mode: "offline" });
+  let n = 0;
+  const killer = new Collect<VideoFrame>();
+  const process = killer.process.bind(killer);
+  killer.process = (tick) => {
+    process(tick);
+    if (++n === 5) for (const pid of ffmpegChildren()) Deno.kill(pid, "SIGKILL");
+  };
+  pipeline.pipe(reader, killer);
+  await assert.rejects(pipeline.run(), (e) => {
+    const cause = (e as Error).cause as Error;
+    assert.ok(isStreamlibError(cause, "SL_FFMPEG_EXITED"), String(e));
+    assert.match(cause.message, /SIGKILL/);
+    return true;
+  });
+  assert.deepEqual(ffmpegChildren(), []);
+});
+
+Deno.test("FileReader leaves no ffmpeg running when the pipeline is aborted", async () => {
+  const pipeline = new Pipeline({ mode: "offline" });
+  const sink = new Collect<VideoFrame>();
+  let n = 0;
+  const started = new Promise<void>((resolve) => {
+    const process = sink.process.bind(sink);
+    sink.process = (tick) => {
+      process(tick);
+      if (++n === 3) resolve();
+    };
+  });
+  pipeline.pipe(new FileReader({ location: clip, loop: true }), sink);
+  const run = pipeline.run();
+  await started;
+  assert.equal(ffmpegChildren().length, 1);
+  await pipeline.stop({ mode: "abort" });
+  await run.catch(() => {});
+  assert.deepEqual(ffmpegChildren(), []);
+});

@@ -1,0 +1,160 @@
+import { StreamlibError, type VideoColorSpace } from "@streamlib/core";
+import { _FfmpegProcess } from "./_ffmpeg_process.ts";
+import { findFfmpeg } from "./ffmpeg.ts";
+
+/**
+ * What {@linkcode probeMedia} learns about a file's first video and audio streams.
+ *
+ * @example
+ * ```ts
+ * import type { MediaInfo } from "@streamlib/video";
+ * const info: MediaInfo = { duration: 10, video: undefined, audio: undefined };
+ * console.assert(info.duration === 10);
+ * ```
+ */
+export interface MediaInfo {
+  /** Length in seconds, or `undefined` when unknown (live streams, some raw formats). */
+  readonly duration: number | undefined;
+  /** The first video stream. */
+  readonly video:
+    | {
+      readonly codec: string;
+      readonly width: number;
+      readonly height: number;
+      /** Frames a second (NTSC rates as exact fractions: 29.97 is 30000/1001). */
+      readonly fps: number;
+      /** `round(duration × fps)`: exact for constant-rate files. */
+      readonly frames: number | undefined;
+      /** The pixel format ffmpeg decodes to, e.g. `yuv420p`. */
+      readonly pixelFormat: string;
+      /** The colour matrix and range the file declares, when it declares them. */
+      readonly colorSpace: VideoColorSpace | undefined;
+    }
+    | undefined;
+  /** The first audio stream. */
+  readonly audio:
+    | { readonly codec: string; readonly sampleRate: number; readonly channels: number }
+    | undefined;
+}
+
+/**
+ * Reads a file's (or URL's) duration and stream properties with ffmpeg, without decoding it.
+ * Missing local files fail with `SL_FILE_NOT_FOUND`, files ffmpeg cannot read (corrupt,
+ * truncated, unknown format) with `SL_FILE_INVALID` carrying ffmpeg's own message.
+ *
+ * @example
+ * ```ts ignore
+ * import { probeMedia } from "@streamlib/video";
+ * const info = await probeMedia("clip.mp4");
+ * console.log(info.duration, info.video?.fps, info.video?.frames);
+ * ```
+ *
+ * @param location A file path or a URL ffmpeg can read.
+ * @returns The media's properties.
+ */
+export async function probeMedia(location: string): Promise<MediaInfo> {
+  await _checkExists(location);
+  const ffmpeg = await findFfmpeg();
+  const process = new _FfmpegProcess(ffmpeg.path, [
+    "-hide_banner",
+    "-nostdin",
+    "-i",
+    location,
+  ], {});
+  const status = await process.waitOrKill(30_000);
+  const text = process.stderr;
+  const info = _parseProbe(text);
+  if (info === undefined) {
+    const reason = text.split("\n").filter((l) => !/output file/.test(l)).join("\n").trim();
+    throw new StreamlibError(
+      "SL_FILE_INVALID",
+      `ffmpeg cannot read ${JSON.stringify(location)}` +
+        (process.killed
+          ? " (it did not answer within 30 s)"
+          : `: ${reason || `code ${status.code}`}`),
+      { details: { location, stderr: text } },
+    );
+  }
+  return info;
+}
+
+/**
+ * Throws `SL_FILE_NOT_FOUND` when `location` is a local path that does not exist.
+ *
+ * @internal
+ */
+export async function _checkExists(location: string): Promise<void> {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(location) && !/^[a-z]:[\\/]/i.test(location)) {
+    if (!location.startsWith("file:")) return;
+  }
+  try {
+    await Deno.stat(location.startsWith("file:") ? new URL(location) : location);
+  } catch (cause) {
+    if (cause instanceof Deno.errors.NotFound) {
+      throw new StreamlibError(
+        "SL_FILE_NOT_FOUND",
+        `No such file: ${JSON.stringify(location)}`,
+        { details: { location }, cause },
+      );
+    }
+    throw cause;
+  }
+}
+
+/**
+ * Parses the stream summary `ffmpeg -i` prints; `undefined` when it has no input section.
+ *
+ * @internal
+ */
+export function _parseProbe(text: string): MediaInfo | undefined {
+  if (!/^Input #0/m.test(text)) return undefined;
+  const d = /Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)/.exec(text);
+  const duration = d ? Number(d[1]) * 3600 + Number(d[2]) * 60 + Number(d[3]) : undefined;
+  const v = /Stream #0:\d+[^:]*: Video: ([^\s,]+)[^\n]*/.exec(text);
+  let video: MediaInfo["video"];
+  if (v) {
+    const line = v[0];
+    const size = /, (\d+)x(\d+)/.exec(line);
+    const rate = /, ([\d.]+)(k?) fps/.exec(line) ?? /, ([\d.]+)(k?) tbr/.exec(line);
+    const fps = rate ? _exactRate(Number(rate[1]) * (rate[2] === "k" ? 1000 : 1)) : 25;
+    // "yuv420p(tv, bt709, progressive)" or "yuv420p(progressive)" or "rgba".
+    const pix = /Video: [^,]+(?:\([^)]*\))*[^,]*, ([a-z0-9_]+)(?:\(([^)]*)\))?/.exec(line);
+    const tags = (pix?.[2] ?? "").split(/,\s*/);
+    const fullRange = tags.includes("pc") ? true : tags.includes("tv") ? false : undefined;
+    const matrix = tags.includes("bt709")
+      ? "bt709" as const
+      : tags.some((t) => t === "bt470bg" || t === "smpte170m")
+      ? "smpte170m" as const
+      : undefined;
+    video = {
+      codec: v[1]!,
+      width: size ? Number(size[1]) : 0,
+      height: size ? Number(size[2]) : 0,
+      fps,
+      frames: duration === undefined ? undefined : Math.round(duration * fps),
+      pixelFormat: pix?.[1] ?? "",
+      colorSpace: matrix === undefined && fullRange === undefined
+        ? undefined
+        : { ...(matrix ? { matrix } : {}), ...(fullRange === undefined ? {} : { fullRange }) },
+    };
+  }
+  const a = /Stream #0:\d+[^:]*: Audio: ([^\s,]+)[^\n]*/.exec(text);
+  let audio: MediaInfo["audio"];
+  if (a) {
+    const rate = /, (\d+) Hz/.exec(a[0]);
+    const layout = /Hz, ([^,]+)/.exec(a[0])?.[1] ?? "";
+    const channels = { mono: 1, stereo: 2, "5.1": 6, "5.1(side)": 6, "7.1": 8, quad: 4 }[layout] ??
+      (Number(/(\d+) channels/.exec(layout)?.[1]) || 0);
+    audio = { codec: a[1]!, sampleRate: rate ? Number(rate[1]) : 0, channels };
+  }
+  return { duration, video, audio };
+}
+
+/** ffmpeg prints NTSC rates rounded (29.97); return the exact fraction's value. */
+function _exactRate(fps: number): number {
+  for (const base of [24, 30, 60, 120]) {
+    const ntsc = base * 1000 / 1001;
+    if (Math.abs(fps - ntsc) < 0.006) return ntsc;
+  }
+  return fps;
+}
