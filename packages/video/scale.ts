@@ -1,0 +1,282 @@
+import {
+  Actor,
+  type Contract,
+  StreamlibError,
+  type TimedTick,
+  type VideoFrame,
+} from "@streamlib/core";
+import {
+  _derivedFrame,
+  _framePlanes,
+  _isPacked,
+  _packedCopy,
+  type _Plane,
+} from "./_frame_planes.ts";
+
+/**
+ * How {@linkcode scaleFrame} resamples:
+ * - `bilinear`: interpolates the 2×2 nearest source pixels (good for enlarging);
+ * - `area`: averages every source pixel the destination pixel covers, weighted by the covered
+ *   area (good for shrinking: no aliasing, like ffmpeg's `area` or OpenCV's `INTER_AREA`);
+ * - `auto`: `area` when shrinking in both dimensions, else `bilinear`.
+ *
+ * @example
+ * ```ts
+ * import type { ScaleMethod } from "@streamlib/video";
+ * const method: ScaleMethod = "area";
+ * console.assert(method === "area");
+ * ```
+ */
+export type ScaleMethod = "bilinear" | "area" | "auto";
+
+/**
+ * Resamples a frame to `width` × `height` pixels, keeping its format, timing and colour space.
+ * Pixel centres are aligned as in ffmpeg and GStreamer (source x = (x + 0.5) × ratio − 0.5) and
+ * edges are clamped. Each plane is scaled on its own: RGBA/BGRA with their 4 channels (alpha
+ * included, not premultiplied), I420 and NV12 as a luma plane and chroma planes of
+ * ⌈width/2⌉ × ⌈height/2⌉. A frame already `width` × `height` comes back as it is when tightly
+ * packed (else as a packed copy). The input is never modified.
+ *
+ * Throws `SL_PARAM_INVALID` when `width` or `height` is not a positive integer.
+ *
+ * @example
+ * ```ts
+ * import { scaleFrame } from "@streamlib/video";
+ * import { createVideoFrame } from "@streamlib/core";
+ * const frame = createVideoFrame({ format: "RGBA", codedWidth: 4, codedHeight: 4 });
+ * frame.data.fill(200);
+ * const small = scaleFrame(frame, 2, 2);
+ * console.assert(small.codedWidth === 2 && small.data.every((v) => v === 200));
+ * ```
+ *
+ * @param frame The frame to scale.
+ * @param width The new width in pixels.
+ * @param height The new height in pixels.
+ * @param method `bilinear`, `area` or `auto` (default).
+ * @returns A new, tightly packed frame (or `frame` itself, see above).
+ */
+export function scaleFrame(
+  frame: VideoFrame,
+  width: number,
+  height: number,
+  method: ScaleMethod = "auto",
+): VideoFrame {
+  for (const [name, value] of [["width", width], ["height", height]] as const) {
+    if (!Number.isInteger(value) || value <= 0) {
+      throw new StreamlibError(
+        "SL_PARAM_INVALID",
+        `Cannot scale to a ${name} of ${JSON.stringify(value)}: give a positive integer`,
+      );
+    }
+  }
+  if (method !== "bilinear" && method !== "area" && method !== "auto") {
+    throw new StreamlibError(
+      "SL_PARAM_INVALID",
+      `Unknown scaling method "${method as string}"; use "bilinear", "area" or "auto"`,
+    );
+  }
+  const { codedWidth: srcW, codedHeight: srcH } = frame;
+  if (srcW === width && srcH === height) return _isPacked(frame) ? frame : _packedCopy(frame);
+  const chosen = method !== "auto" ? method : width < srcW && height < srcH ? "area" : "bilinear";
+  const out = _derivedFrame(frame, frame.format, width, height);
+  const clamped = new Uint8ClampedArray(out.data.buffer, out.data.byteOffset, out.data.length);
+  const dstPlanes = _framePlanes(out);
+  _framePlanes(frame).forEach((src, i) => {
+    _scalePlane(frame.data, src, clamped, dstPlanes[i]!, chosen);
+  });
+  return out;
+}
+
+/** Resampling taps: output `i` reads `index[i*n + k]` with `weight[i*n + k]`, k < n. */
+interface _Taps {
+  readonly n: number;
+  readonly index: Int32Array;
+  readonly weight: Float32Array;
+}
+
+const _tapCache = new Map<string, _Taps>();
+const _TAP_CACHE_SIZE = 64;
+
+/** The taps that resample `srcN` samples to `dstN` (cached: scalers run on every frame). */
+function _taps(srcN: number, dstN: number, method: "bilinear" | "area"): _Taps {
+  const key = `${method} ${srcN} ${dstN}`;
+  const cached = _tapCache.get(key);
+  if (cached !== undefined) return cached;
+  const ratio = srcN / dstN;
+  let taps: _Taps;
+  if (method === "bilinear") {
+    const index = new Int32Array(dstN * 2);
+    const weight = new Float32Array(dstN * 2);
+    for (let i = 0; i < dstN; i++) {
+      const s = Math.min(Math.max((i + 0.5) * ratio - 0.5, 0), srcN - 1);
+      const j = Math.floor(s);
+      const f = s - j;
+      index[2 * i] = j;
+      index[2 * i + 1] = Math.min(j + 1, srcN - 1);
+      weight[2 * i] = 1 - f;
+      weight[2 * i + 1] = f;
+    }
+    taps = { n: 2, index, weight };
+  } else {
+    const n = Math.ceil(ratio) + 1;
+    const index = new Int32Array(dstN * n);
+    const weight = new Float32Array(dstN * n);
+    for (let i = 0; i < dstN; i++) {
+      const from = i * ratio;
+      const to = Math.min((i + 1) * ratio, srcN);
+      const first = Math.floor(from);
+      for (let k = 0; k < n; k++) {
+        const j = first + k;
+        const overlap = Math.min(j + 1, to) - Math.max(j, from);
+        index[i * n + k] = Math.min(j, srcN - 1);
+        weight[i * n + k] = overlap > 0 ? overlap / ratio : 0;
+      }
+    }
+    taps = { n, index, weight };
+  }
+  if (_tapCache.size >= _TAP_CACHE_SIZE) _tapCache.delete(_tapCache.keys().next().value!);
+  _tapCache.set(key, taps);
+  return taps;
+}
+
+/** Scales one plane: vertical taps into a float row, then horizontal taps into the output. */
+function _scalePlane(
+  data: Uint8Array,
+  src: _Plane,
+  out: Uint8ClampedArray,
+  dst: _Plane,
+  method: "bilinear" | "area",
+): void {
+  const ch = src.channels;
+  const rowLength = src.width * ch;
+  const v = _taps(src.height, dst.height, method);
+  const h = _taps(src.width, dst.width, method);
+  const row = new Float32Array(rowLength);
+  const hn = h.n;
+  const hIndex = h.index.map((j) => j * ch);
+  const hWeight = h.weight;
+  for (let oy = 0; oy < dst.height; oy++) {
+    row.fill(0);
+    for (let k = 0; k < v.n; k++) {
+      const w = v.weight[oy * v.n + k]!;
+      if (w === 0) continue;
+      const start = src.offset + v.index[oy * v.n + k]! * src.stride;
+      for (let i = 0; i < rowLength; i++) row[i]! += w * data[start + i]!;
+    }
+    let o = dst.offset + oy * dst.stride;
+    if (ch === 4) {
+      for (let ox = 0, t = 0; ox < dst.width; ox++, t += hn) {
+        let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        for (let k = t; k < t + hn; k++) {
+          const w = hWeight[k]!, j = hIndex[k]!;
+          a0 += w * row[j]!;
+          a1 += w * row[j + 1]!;
+          a2 += w * row[j + 2]!;
+          a3 += w * row[j + 3]!;
+        }
+        out[o] = a0;
+        out[o + 1] = a1;
+        out[o + 2] = a2;
+        out[o + 3] = a3;
+        o += 4;
+      }
+      continue;
+    }
+    for (let ox = 0, t = 0; ox < dst.width; ox++, t += hn) {
+      for (let c = 0; c < ch; c++) {
+        let acc = 0;
+        for (let k = t; k < t + hn; k++) acc += hWeight[k]! * row[hIndex[k]! + c]!;
+        out[o++] = acc;
+      }
+    }
+  }
+}
+
+/**
+ * The contract of {@linkcode VideoScale}.
+ *
+ * @example
+ * ```ts
+ * import { videoScaleContract } from "@streamlib/video";
+ * console.assert(videoScaleContract.type === "videoscale");
+ * ```
+ */
+export const videoScaleContract = {
+  type: "videoscale",
+  description: "Resizes video to a given width and height (bilinear or area averaging)",
+  inputs: { in: { kind: "video", formats: ["RGBA", "BGRA", "I420", "NV12"] } },
+  outputs: {
+    out: {
+      kind: "video",
+      formats: ["RGBA", "BGRA", "I420", "NV12"],
+      description: "The video at the new size, in the input's format",
+    },
+  },
+  params: {
+    width: {
+      type: "integer",
+      default: 0,
+      minimum: 0,
+      unit: "px",
+      description: "Output width; 0 keeps the aspect ratio from height (or the input's width)",
+    },
+    height: {
+      type: "integer",
+      default: 0,
+      minimum: 0,
+      unit: "px",
+      description: "Output height; 0 keeps the aspect ratio from width (or the input's height)",
+    },
+    method: {
+      type: "string",
+      enum: ["auto", "bilinear", "area"],
+      default: "auto",
+      description:
+        "Resampling: area averaging when shrinking in both dimensions (auto), bilinear " +
+        "interpolation, or area averaging",
+    },
+  },
+} as const satisfies Contract;
+
+/**
+ * Resizes video frames to `width` × `height`, like GStreamer's `videoscale`, with
+ * {@linkcode scaleFrame}. A size of 0 follows the other dimension keeping the input's aspect
+ * ratio (rounded to whole pixels); with both 0 the video passes through unchanged. The format,
+ * timing and colour space of each frame are kept. Parameters may change while running.
+ *
+ * ```text
+ * filesrc location=in.mp4 ! videoscale width=640 height=360 ! display
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { VideoScale } from "@streamlib/video";
+ * const scale = new VideoScale({ width: 640 });
+ * console.assert(scale.params.height === 0 && scale.params.method === "auto");
+ * ```
+ */
+export class VideoScale extends Actor<typeof videoScaleContract> {
+  /** Ports and parameters. */
+  static override contract: typeof videoScaleContract = videoScaleContract;
+
+  /**
+   * Scales one frame and writes it on.
+   *
+   * @param _tick Unused.
+   */
+  process(_tick: TimedTick): void {
+    const frame = this.inputs.in.read();
+    if (frame === undefined) return;
+    const { codedWidth: w, codedHeight: h } = frame;
+    let { width, height } = this.params;
+    if (width === 0 && height === 0) {
+      width = w;
+      height = h;
+    } else if (width === 0) {
+      width = Math.max(1, Math.round(w * height / h));
+    } else if (height === 0) {
+      height = Math.max(1, Math.round(h * width / w));
+    }
+    this.outputs.out.write(scaleFrame(frame, width, height, this.params.method));
+  }
+}
