@@ -178,9 +178,14 @@ export class FileReader extends Actor<typeof fileReaderContract> {
       ? video.colorSpace ??
         { matrix: this.#height >= 720 ? "bt709" : "smpte170m", fullRange: false }
       : undefined;
+    // Scale only to resize or to convert to RGB (with the file's matrix); YUV to YUV at the same
+    // size needs no swscale pass of our own.
+    const resize = this.#width !== video.width || this.#height !== video.height;
     const filters = [
       `fps=${_rational(this.fps)}`,
-      `scale=${this.#width}:${this.#height}:in_color_matrix=${matrix}:flags=bilinear`,
+      ...(resize || !yuv
+        ? [`scale=${this.#width}:${this.#height}:in_color_matrix=${matrix}:flags=bilinear`]
+        : []),
     ];
     const ffmpeg = await findFfmpeg();
     this.#process = new _FfmpegProcess(ffmpeg.path, [
