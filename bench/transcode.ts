@@ -1,0 +1,85 @@
+/**
+ * Transcode overhead: the same H.264 re-encode done by plain ffmpeg and by a streamlib pipeline,
+ * side by side in the same run with the same ffmpeg binary and encoder settings.
+ *
+ *   ffmpeg:    ffmpeg -i in.mp4 -c:v libx264 -preset P -crf C … out.mp4
+ *   streamlib: filesrc location=in.mp4 format=I420 ! identity ! filesink location=out.mp4 …
+ *
+ * The input is a 1280×720 30 fps H.264 clip of ffmpeg's testsrc2 made at the start. Rounds
+ * alternate between the two; the median of each is reported with their ratio. Ends with one
+ * summary line.
+ *
+ * Run: deno run -A bench/transcode.ts [seconds=10] [rounds=5]
+ *
+ * @module
+ */
+
+import { Identity, Pipeline } from "@streamlib/core";
+import { FileReader, FileWriter, findFfmpeg } from "@streamlib/video";
+
+const SECONDS = Number(Deno.args[0] ?? 10);
+const ROUNDS = Number(Deno.args[1] ?? 5);
+const PRESET = "veryfast";
+const CRF = 23;
+
+const ffmpeg = await findFfmpeg();
+const dir = await Deno.makeTempDir({ prefix: "streamlib-bench-" });
+const input = `${dir}/in.mp4`;
+
+async function run(args: string[]): Promise<void> {
+  const { success, stderr } = await new Deno.Command(ffmpeg.path, {
+    args,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!success) throw new Error(new TextDecoder().decode(stderr));
+}
+
+// deno-fmt-ignore
+await run([
+  "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
+  "-i", `testsrc2=size=1280x720:rate=30:duration=${SECONDS}`,
+  "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", input,
+]);
+
+async function plain(): Promise<number> {
+  const start = performance.now();
+  // The same output options the writer passes, so that only the plumbing differs.
+  // deno-fmt-ignore
+  await run([
+    "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", input, "-map", "0:v:0",
+    "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
+    "-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", String(CRF), "-preset", PRESET,
+    "-movflags", "+faststart", "-vsync", "vfr", `${dir}/plain.mp4`,
+  ]);
+  return performance.now() - start;
+}
+
+async function streamlib(): Promise<number> {
+  const start = performance.now();
+  await new Pipeline({ mode: "offline" }).pipe(
+    new FileReader({ location: input, format: "I420" }),
+    new Identity(),
+    new FileWriter({ location: `${dir}/streamlib.mp4`, crf: CRF, preset: PRESET }),
+  ).run();
+  return performance.now() - start;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+const times = { plain: [] as number[], streamlib: [] as number[] };
+try {
+  for (let round = 0; round < ROUNDS; round++) {
+    times.plain.push(await plain());
+    times.streamlib.push(await streamlib());
+  }
+} finally {
+  await Deno.remove(dir, { recursive: true });
+}
+const [p, s] = [median(times.plain), median(times.streamlib)];
+const frames = SECONDS * 30;
+// deno-lint-ignore no-console
+console.log(
+  `transcode: 720p30 ${frames} frames, ffmpeg ${(p / 1000).toFixed(2)} s, streamlib ${
+    (s / 1000).toFixed(2)
+  } s, ratio ${(s / p).toFixed(2)}x (ffmpeg ${ffmpeg.version}, ${ffmpeg.source})`,
+);
