@@ -30,6 +30,7 @@
 export * from "./color.ts";
 export * from "./convert.ts";
 export * from "./test_pattern.ts";
+export * from "./compositor.ts";
 export * from "./draw.ts";
 export * from "./blur.ts";
 export * from "./scale.ts";

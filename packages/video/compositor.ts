@@ -1,0 +1,364 @@
+import {
+  Actor,
+  checkParam,
+  type Contract,
+  type ContractParams,
+  createVideoFrame,
+  type Input,
+  type ObjectParam,
+  StreamlibError,
+  type TimedTick,
+  timingOf,
+  type VideoFrame,
+} from "@streamlib/core";
+import { _Blender, type _BlendLayer } from "./_blend.ts";
+import { parseColor, type Rgba } from "./color.ts";
+import { scaleFrame } from "./scale.ts";
+
+/**
+ * The contract of {@linkcode Compositor}.
+ *
+ * @example
+ * ```ts
+ * import { compositorContract } from "@streamlib/video";
+ * console.assert(compositorContract.inputs["layer_%u"].presence === "request");
+ * ```
+ */
+export const compositorContract = {
+  type: "compositor",
+  description: "Composites video layers over a background at a fixed frame rate and size",
+  inputs: {
+    "layer_%u": {
+      kind: "video",
+      formats: ["RGBA", "BGRA"],
+      presence: "request",
+      description: "One layer a port, requested on demand; placed by the layers parameter",
+    },
+  },
+  outputs: {
+    out: {
+      kind: "video",
+      formats: ["RGBA", "BGRA"],
+      description: "The composite, width × height in format, fps frames a second",
+    },
+  },
+  params: {
+    width: {
+      type: "integer",
+      default: 1280,
+      minimum: 1,
+      unit: "px",
+      description: "Output width",
+    },
+    height: {
+      type: "integer",
+      default: 720,
+      minimum: 1,
+      unit: "px",
+      description: "Output height",
+    },
+    fps: {
+      type: "number",
+      default: 30,
+      exclusiveMinimum: 0,
+      unit: "Hz",
+      description: "Output frame rate (fixed once the compositor is in a pipeline)",
+    },
+    format: {
+      type: "string",
+      enum: ["RGBA", "BGRA"],
+      default: "RGBA",
+      description: "Output pixel format",
+    },
+    background: {
+      type: "string",
+      default: "black",
+      description: 'Colour under the layers: "#rrggbb[aa]", a name, or "transparent"',
+    },
+    layers: {
+      type: "object",
+      default: {},
+      additionalProperties: true,
+      description: "Placement by input name: { layer_0: { x, y, width, height, opacity, " +
+        "zorder, visible, repeatAfterEos } }; width or height 0 means the frame's own",
+    },
+  },
+  schedule: "tick",
+} as const satisfies Contract;
+
+/**
+ * Where and how one layer is drawn; every field is optional. An entry of the compositor's
+ * `layers` parameter.
+ *
+ * @example
+ * ```ts
+ * import type { CompositorLayer } from "@streamlib/video";
+ * const pip: CompositorLayer = { x: 1260, y: 20, width: 640, height: 360, opacity: 0.9 };
+ * console.assert(pip.opacity === 0.9);
+ * ```
+ */
+export interface CompositorLayer {
+  /** Left edge in output pixels; may be negative (default 0). */
+  readonly x?: number;
+  /** Top edge in output pixels; may be negative (default 0). */
+  readonly y?: number;
+  /** Drawn width; the frame is scaled to it. 0 or absent: the frame's own width. */
+  readonly width?: number;
+  /** Drawn height; the frame is scaled to it. 0 or absent: the frame's own height. */
+  readonly height?: number;
+  /** 0 (invisible) to 1 (default); multiplies the frame's own alpha. */
+  readonly opacity?: number;
+  /** Higher is drawn later, on top; ties go by input index. Default: the input's index. */
+  readonly zorder?: number;
+  /** `false` hides the layer (its frames are still consumed). Default `true`. */
+  readonly visible?: boolean;
+  /** Keep drawing the last frame after the input ends (default `false`, as GStreamer). */
+  readonly repeatAfterEos?: boolean;
+}
+
+const _LAYER_SCHEMA: ObjectParam = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    x: { type: "integer" },
+    y: { type: "integer" },
+    width: { type: "integer", minimum: 0 },
+    height: { type: "integer", minimum: 0 },
+    opacity: { type: "number", minimum: 0, maximum: 1 },
+    zorder: { type: "integer" },
+    visible: { type: "boolean" },
+    repeatAfterEos: { type: "boolean" },
+  },
+};
+
+const _LAYER_NAME = /^layer_\d+$/;
+
+/** What the compositor keeps for one layer input. */
+interface _LayerState {
+  /** The frame on show. */
+  frame: VideoFrame | undefined;
+  /** The last frame scaled to the layer's size, and the frame it came from. */
+  scaled: VideoFrame | undefined;
+  scaledFrom: VideoFrame | undefined;
+}
+
+/**
+ * Composites any number of video layers over a background colour: GStreamer's `compositor`.
+ * Request one input per layer (`layer_0`, `layer_1`…, created by `connect`/`pipe` or
+ * {@linkcode Actor.requestInput}); each is placed by its entry in the `layers` parameter, which
+ * can change while running (`setParams({ layers })`, or {@linkcode Compositor.setLayer} for one
+ * layer): position (may be partly or wholly outside the picture), size (the frame is scaled
+ * with {@linkcode scaleFrame}), opacity, z-order and visibility.
+ *
+ * It runs on its own clock at `fps` and writes a `width` × `height` frame in `format` on every
+ * tick. For each layer it shows the newest frame whose timestamp is not after the tick's, and
+ * keeps showing it until a newer one is due (slower inputs repeat, faster ones skip). A layer
+ * whose input ended leaves the picture once its last frame's duration is over, unless
+ * `repeatAfterEos`; the output ends when every layer input has ended. In an offline pipeline
+ * the compositor ticks as its inputs' timestamps advance, so the output is the same on every
+ * run; a layer may then bring at most its queue's capacity (8 by default) of frames per output
+ * frame, so connect a much faster layer with a bigger queue (`{ policy: "queue:64" }`). In a
+ * live pipeline, layers default to the `latest` delivery policy.
+ *
+ * Alpha is straight (not premultiplied), as in every RGBA/BGRA frame. A layer pixel weighs
+ * α = alpha / 255 × opacity. Over an opaque background the picture stays opaque and each
+ * channel is `dst + (src − dst) × α`; over a translucent or `transparent` background it is
+ * Porter-Duff "over" of straight colours: outα = α + dstα × (1 − α) and
+ * out = (src × α + dst × dstα × (1 − α)) / outα. Results are within ±1 of that arithmetic done
+ * exactly and rounded after each layer (over a translucent background, rarely 2 where a low
+ * alpha rounds the other way). Layers of the other byte order (RGBA into BGRA) are
+ * swapped on the way. The blending runs in WebAssembly SIMD, one band of rows at a time: a 1080p
+ * composite of an opaque base and three full-frame translucent layers takes about 8 ms on one
+ * core of a 2.6 GHz x86 server (`deno run -A bench/compositor.ts`).
+ *
+ * ```text
+ * compositor name=mix width=1920 height=1080 layers={"layer_1":{"x":1260,"y":20,"width":640,"height":360}} ! display
+ * testsrc pattern=smpte width=1920 height=1080 ! mix.layer_0
+ * testsrc pattern=ball ! mix.layer_1
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { Compositor, type CompositorLayer } from "@streamlib/video";
+ * const mix = new Compositor({
+ *   width: 640,
+ *   height: 360,
+ *   layers: { layer_1: { x: 20, y: 20, width: 160, height: 90, opacity: 0.8 } },
+ * });
+ * mix.setLayer("layer_1", { x: 40 });
+ * const pip = mix.params.layers.layer_1 as CompositorLayer;
+ * console.assert(pip.x === 40 && pip.width === 160);
+ * ```
+ */
+export class Compositor extends Actor<typeof compositorContract> {
+  /** Ports and parameters. */
+  static override contract: typeof compositorContract = compositorContract;
+  #layers = new Map<string, _LayerState>();
+  #background: Rgba;
+  #blender: _Blender | undefined;
+
+  /**
+   * Creates a compositor; `SL_PARAM_INVALID` for a bad background colour or layer entry.
+   *
+   * @param params Parameter values; the rest take their defaults.
+   */
+  constructor(params: Partial<ContractParams<typeof compositorContract>> = {}) {
+    super(params);
+    _checkLayers(this.name, this.params.layers);
+    this.#background = parseColor(this.params.background);
+  }
+
+  /**
+   * Changes parameters, checked as at construction; `layers` replaces the whole placement
+   * object (see {@linkcode Compositor.setLayer} to change one layer).
+   *
+   * @param changes The parameters to change.
+   */
+  override setParams(changes: Partial<ContractParams<typeof compositorContract>>): void {
+    if (changes.layers !== undefined) _checkLayers(this.name, changes.layers);
+    const background = changes.background === undefined
+      ? this.#background
+      : parseColor(changes.background);
+    super.setParams(changes);
+    this.#background = background;
+  }
+
+  /**
+   * Changes some of one layer's placement, keeping the rest: merges `props` into its entry of
+   * the `layers` parameter through {@linkcode Actor.setParams}.
+   *
+   * @param name The layer's input, e.g. `"layer_1"`.
+   * @param props The fields to change.
+   */
+  setLayer(name: string, props: CompositorLayer): void {
+    const layers = this.params.layers as Record<string, CompositorLayer>;
+    this.setParams({ layers: { ...layers, [name]: { ...layers[name], ...props } } });
+  }
+
+  /** Forgets the frames on show. */
+  override start(): void {
+    this.#layers.clear();
+    this.#blender = _Blender.shared();
+  }
+
+  /**
+   * Picks each layer's frame for this tick and writes the composite.
+   *
+   * @param tick The output tick: its time picks the frames and stamps the output.
+   */
+  process(tick: TimedTick): void {
+    const { width, height, format } = this.params;
+    const placements = this.params.layers as Record<string, CompositorLayer | undefined>;
+    const drawn: Array<{ z: number; index: number; layer: _BlendLayer }> = [];
+    for (const input of Object.values(this.inputs) as Input<VideoFrame>[]) {
+      const name = input.name;
+      let state = this.#layers.get(name);
+      if (state === undefined) {
+        state = { frame: undefined, scaled: undefined, scaledFrom: undefined };
+        this.#layers.set(name, state);
+      }
+      while ((input.peek()?.timestamp ?? Infinity) <= tick.timestamp) state.frame = input.read();
+      const frame = state.frame;
+      const place = placements[name] ?? {};
+      if (frame === undefined || place.visible === false) continue;
+      if (
+        input.ended && !place.repeatAfterEos &&
+        tick.timestamp >= frame.timestamp + Math.max(frame.duration, 1)
+      ) {
+        continue;
+      }
+      if (frame.format !== "RGBA" && frame.format !== "BGRA") {
+        throw new StreamlibError(
+          "SL_CAPS_MISMATCH",
+          `Compositor "${this.name}" got a ${frame.format} frame on "${name}"; layers must be ` +
+            `RGBA or BGRA: put a convert before it`,
+        );
+      }
+      const shown = this.#sized(
+        state,
+        frame,
+        place.width || frame.codedWidth,
+        place.height || frame.codedHeight,
+      );
+      const index = Number(name.slice(name.lastIndexOf("_") + 1));
+      drawn.push({
+        z: place.zorder ?? index,
+        index,
+        layer: {
+          data: shown.data,
+          offset: shown.layout[0]!.offset,
+          stride: shown.layout[0]!.stride,
+          width: shown.codedWidth,
+          height: shown.codedHeight,
+          x: place.x ?? 0,
+          y: place.y ?? 0,
+          opacity: place.opacity ?? 1,
+          swap: shown.format !== format,
+        },
+      });
+    }
+    const inputs = Object.values(this.inputs) as Input<VideoFrame>[];
+    if (
+      drawn.length === 0 && inputs.some((input) => input.connected) &&
+      inputs.every((input) => input.ended)
+    ) {
+      // Every layer has ended and left the picture: nothing more to show.
+      this.end();
+      return;
+    }
+    drawn.sort((a, b) => a.z - b.z || a.index - b.index);
+    const out = createVideoFrame({
+      format,
+      codedWidth: width,
+      codedHeight: height,
+      ...timingOf(tick),
+    });
+    const [r, g, b, a] = this.#background;
+    this.#blender!.blend(
+      out.data,
+      width,
+      height,
+      format === "RGBA" ? [r, g, b, a] : [b, g, r, a],
+      drawn.map((d) => d.layer),
+    );
+    this.outputs.out.write(out);
+  }
+
+  /** `frame` at `width` × `height`, scaled once per frame and size. */
+  #sized(state: _LayerState, frame: VideoFrame, width: number, height: number): VideoFrame {
+    if (frame.codedWidth === width && frame.codedHeight === height) return frame;
+    const cached = state.scaled;
+    if (
+      cached !== undefined && state.scaledFrom === frame && cached.codedWidth === width &&
+      cached.codedHeight === height
+    ) {
+      return cached;
+    }
+    state.scaledFrom = frame;
+    return state.scaled = scaleFrame(frame, width, height);
+  }
+}
+
+/** Throws `SL_PARAM_INVALID` unless `layers` maps layer names to valid placements. */
+function _checkLayers(owner: string, layers: Readonly<Record<string, unknown>>): void {
+  for (const [name, entry] of Object.entries(layers)) {
+    if (!_LAYER_NAME.test(name)) {
+      throw new StreamlibError(
+        "SL_PARAM_INVALID",
+        `Parameter "layers" of "${owner}" has an entry ${
+          JSON.stringify(name)
+        }; keys are input names such as "layer_0"`,
+        { details: { actor: owner, param: "layers", value: layers } },
+      );
+    }
+    const problem = checkParam(_LAYER_SCHEMA, entry);
+    if (problem !== undefined) {
+      throw new StreamlibError(
+        "SL_PARAM_INVALID",
+        `Parameter "layers" of "${owner}": "${name}" ${problem}; expected { x, y, width, ` +
+          `height, opacity (0 to 1), zorder, visible, repeatAfterEos }`,
+        { details: { actor: owner, param: "layers", value: layers } },
+      );
+    }
+  }
+}
