@@ -28,6 +28,8 @@ export interface _Scheduler {
   _inputAdded(node: _Node, input: Input): void;
   /** Running time now, for input-driven ticks. */
   _runningTime(): number;
+  /** `node` ticks on its inputs' time and that time has not reached its next tick yet. */
+  _waitsForTime(node: _Node): boolean;
 }
 
 /** One link from an output to an input. @internal */

@@ -12,6 +12,8 @@ import {
 interface _Waiter<T> {
   message: T;
   link: _Link;
+  /** Taken past capacity (see `_offer`): the writer is not waiting for it. */
+  taken: boolean;
 }
 
 /**
@@ -182,8 +184,17 @@ export class Input<T extends Message = Message> {
   _offer(message: T, link: _Link): boolean {
     if (this._closed) return true;
     if (this._waiters.length !== 0 || !this._buffer.offer(message)) {
-      this._waiters.push({ message, link });
-      return false;
+      const node = this._node;
+      // A tick actor following its inputs' time (a compositor offline) cannot tick until data
+      // past its next tick has come. When this full input is what holds that time back, take
+      // the message past capacity, or a fast input would stall the actor for ever. Bounded: once
+      // the tick is due, writes wait again.
+      const taken = node?.upstreamClock !== undefined && node.sched._waitsForTime(node);
+      this._waiters.push({ message, link, taken });
+      if (!taken) return false;
+      this._received++;
+      node!.upstreamClock!.observe(this, message.timestamp + message.duration);
+      return true;
     }
     this._received++;
     const node = this._node;
@@ -203,8 +214,9 @@ export class Input<T extends Message = Message> {
       const waiter = this._waiters[0]!;
       if (!this._buffer.offer(waiter.message)) break;
       this._waiters.shift();
-      this._received++;
       admitted = true;
+      if (waiter.taken) continue;
+      this._received++;
       this._node?.upstreamClock?.observe(this, waiter.message.timestamp + waiter.message.duration);
       waiter.link.output._delivered();
     }
@@ -234,7 +246,7 @@ export class Input<T extends Message = Message> {
   _dropWaiters(link: _Link): void {
     if (this._waiters.length === 0) return;
     this._waiters = this._waiters.filter((w) => {
-      if (w.link !== link) return true;
+      if (w.link !== link || w.taken) return true;
       this._discarded++;
       w.link.output._delivered();
       return false;
@@ -248,6 +260,6 @@ export class Input<T extends Message = Message> {
     const waiters = this._waiters;
     this._waiters = [];
     this._discarded += waiters.length;
-    for (const w of waiters) w.link.output._delivered();
+    for (const w of waiters) if (!w.taken) w.link.output._delivered();
   }
 }

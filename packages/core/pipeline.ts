@@ -842,6 +842,13 @@ export class Pipeline {
   }
 
   /** @internal */
+  _waitsForTime(node: _Node): boolean {
+    const clock = node.upstreamClock;
+    if (clock === undefined || node.tickDue || node.finished) return false;
+    return clock.now() < node.tickBase + tickTime(node.tickNumber, node.fps) + 1;
+  }
+
+  /** @internal */
   _inputEnded(node: _Node): void {
     node.wakeEos = true;
     node.inputEnded = true;

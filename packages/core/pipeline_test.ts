@@ -754,3 +754,37 @@ Deno.test("Pipeline fails a source whose start() leaves an invalid fps", async (
   const pipeline = new Pipeline({ mode: "offline" }).pipe(source, new Collect());
   await assert.rejects(pipeline.run(), code("SL_ACTOR_FAILED"));
 });
+
+const samplerContract = {
+  type: "sampler",
+  inputs: { in: { kind: "data" } },
+  outputs: { out: { kind: "data" } },
+  schedule: "tick",
+  params: { fps: { type: "number", default: 25 } },
+} as const satisfies Contract;
+
+/** At each tick, passes on the newest message stamped at or before the tick (a compositor). */
+class Sampler extends Actor<typeof samplerContract> {
+  static override contract = samplerContract;
+  process(tick: TimedTick): void {
+    let newest: DataMessage | undefined;
+    for (
+      let m = this.inputs.in.peek();
+      m && m.timestamp <= tick.timestamp;
+      m = this.inputs.in.peek()
+    ) {
+      newest = this.inputs.in.read();
+    }
+    if (newest) this.outputs.out.write(data(newest.value, tick.timestamp));
+    else if (this.inputs.in.eos) this.end();
+  }
+}
+
+Deno.test("Pipeline keeps an offline tick actor going when a faster input fills its queue", async () => {
+  // 250 messages a second into 25 ticks a second: ten arrive per tick, the queue holds eight.
+  const sink = new Collect<DataMessage>();
+  const pipeline = new Pipeline({ mode: "offline" });
+  pipeline.pipe(new DataSource({ count: 100, fps: 250 }), new Sampler(), sink);
+  await pipeline.run();
+  assert.deepEqual(sink.messages.map((m) => m.value), [0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
+});

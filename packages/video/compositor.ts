@@ -156,9 +156,8 @@ interface _LayerState {
  * whose input ended leaves the picture once its last frame's duration is over, unless
  * `repeatAfterEos`; the output ends when every layer input has ended. In an offline pipeline
  * the compositor ticks as its inputs' timestamps advance, so the output is the same on every
- * run; a layer may then bring at most its queue's capacity (8 by default) of frames per output
- * frame, so connect a much faster layer with a bigger queue (`{ policy: "queue:64" }`). In a
- * live pipeline, layers default to the `latest` delivery policy.
+ * run, however much faster than `fps` a layer is. In a live pipeline, layers default to the
+ * `latest` delivery policy.
  *
  * Alpha is straight (not premultiplied), as in every RGBA/BGRA frame. A layer pixel weighs
  * α = alpha / 255 × opacity. Over an opaque background the picture stays opaque and each
