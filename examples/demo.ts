@@ -1,144 +1,157 @@
 // deno-lint-ignore-file no-console
 /**
- * The streamlib demo: a live pipeline of six actors, wired like Unix pipes, for four seconds.
+ * The streamlib demo: ten seconds of video composited from three layers and written to an MP4,
+ * with a PNG snapshot of one frame. No ffmpeg needs to be installed: without one on PATH, the
+ * static build from the npm package @ffmpeg-installer is fetched on first use.
  *
- *   sensor (sine) ─► mix.a ─┐
- *   noise (random) ─► mix.b ─┴► mix ─► smooth ─┬─► chart     queue: sees every value
- *                                              └─► slowlog   latest: keeps only the newest
+ *   bars   (videotestsrc smpte, timecode) ─► mix.layer_0 ─┐
+ *   ball   (videotestsrc ball, transparent) ─► mix.layer_1 ─┼► mix ─► snap ─► file
+ *   title  (draw: Canvas 2D, animated) ──────► mix.layer_2 ─┘  compositor  snapshot  filesink
  *
- * Two 30 fps sources are joined by timestamp, smoothed, and fanned out to a chart that draws a
- * sparkline and to a deliberately slow logger whose `latest` input drops what it cannot keep up
- * with. At the end it prints every actor's stats and the graph in Graphviz DOT.
+ * It renders offline — as fast as the slowest actor, every frame kept — then prints where the
+ * files are and how long each actor took per frame.
  *
- *   deno task demo
+ *   deno task demo [output folder, default ./demo-output]
  *
  * @module
  */
+import { Pipeline } from "@streamlib/core";
 import {
-  type DataMessage,
-  DataSource,
-  defineActor,
-  Pipeline,
-  type TimedTick,
-} from "@streamlib/core";
+  Compositor,
+  Draw,
+  type DrawFunction,
+  FileWriter,
+  findFfmpeg,
+  Snapshot,
+  TestPattern,
+} from "@streamlib/video";
 
-const SECONDS = 4;
+const WIDTH = 1280;
+const HEIGHT = 720;
 const FPS = 30;
+const SECONDS = 10;
+const folder = Deno.args[0] ?? "demo-output";
+await Deno.mkdir(folder, { recursive: true });
+const video = `${folder}/demo.mp4`;
+const still = `${folder}/demo-%d.png`;
 
-/** Joins two streams by timestamp: sensor + noise, once both values for a tick are in. */
-class Mix extends defineActor({
-  type: "mix",
-  inputs: { a: { kind: "data" }, b: { kind: "data" } },
-  outputs: { out: { kind: "data" } },
-}) {
-  process(_tick: TimedTick): void {
-    const { a, b } = this.inputs;
-    while (a.peek() && b.peek()) {
-      const signal = a.read()!;
-      const noise = b.read()!;
-      const value = (signal.value as number) + 0.4 * ((noise.value as number) - 0.5);
-      this.outputs.out.write({ ...signal, topic: "mixed", value });
-    }
+/** The animated overlay: a title card, a spinning ring of squares and a progress bar. */
+const title: DrawFunction = (ctx, { width, height, time, frame }) => {
+  const progress = time / SECONDS;
+  // A translucent card sliding in from the left.
+  const x = Math.min(40, -520 + time * 900);
+  ctx.fillStyle = "rgba(0, 0, 0, 0.6)";
+  ctx.beginPath();
+  ctx.roundRect(x, 40, 520, 150, 18);
+  ctx.fill();
+  ctx.fillStyle = "white";
+  ctx.font = "bold 56px sans-serif";
+  ctx.fillText("streamlib", x + 30, 110);
+  ctx.font = "28px sans-serif";
+  ctx.fillStyle = "#ffd166";
+  ctx.fillText(`frame ${frame} · ${time.toFixed(2)} s`, x + 32, 160);
+  // Twelve squares turning around a point, each a different hue.
+  ctx.save();
+  ctx.translate(width - 200, height - 220);
+  ctx.rotate(time * Math.PI / 2);
+  for (let i = 0; i < 12; i++) {
+    ctx.rotate(Math.PI / 6);
+    ctx.fillStyle = `hsla(${i * 30 + time * 90}, 90%, 60%, 0.85)`;
+    ctx.fillRect(90, -14, 28, 28);
   }
-}
+  ctx.restore();
+  // A progress bar along the bottom.
+  ctx.fillStyle = "rgba(255, 255, 255, 0.25)";
+  ctx.fillRect(0, height - 12, width, 12);
+  ctx.fillStyle = "#06d6a0";
+  ctx.fillRect(0, height - 12, width * progress, 12);
+};
 
-/** Moving average of the last `window` values. */
-class Smooth extends defineActor({
-  type: "smooth",
-  inputs: { in: { kind: "data" } },
-  outputs: { out: { kind: "data" } },
-  params: { window: { type: "integer", default: 4, minimum: 1 } },
-}) {
-  #window: number[] = [];
-  process(_tick: TimedTick): void {
-    const m = this.inputs.in.read();
-    if (!m) return;
-    this.#window.push(m.value as number);
-    if (this.#window.length > this.params.window) this.#window.shift();
-    const mean = this.#window.reduce((x, y) => x + y, 0) / this.#window.length;
-    this.outputs.out.write({ ...m, topic: "smooth", value: mean });
-  }
-}
-
-/** Prints a sparkline of the recent values twice a second. */
-class Chart extends defineActor({ type: "chart", inputs: { in: { kind: "data" } } }) {
-  #history: number[] = [];
-  process(_tick: TimedTick): void {
-    for (let m = this.inputs.in.read(); m; m = this.inputs.in.read()) {
-      this.#history.push(m.value as number);
-      if (this.#history.length > 45) this.#history.shift();
-      if (m.position % (FPS / 2) === FPS / 2 - 1) this.#draw(m);
-    }
-  }
-  #draw(m: DataMessage): void {
-    const bars = "▁▂▃▄▅▆▇█";
-    const line = this.#history.map((v) =>
-      bars[Math.max(0, Math.min(7, Math.round((v + 1.2) / 2.4 * 7)))]
-    )
-      .join("");
-    console.log(
-      `  t=${(m.timestamp / 1e6).toFixed(2)}s  ${line.padEnd(45)}  ${
-        (m.value as number).toFixed(3)
-      }`,
-    );
-  }
-}
-
-/** A consumer that needs 250 ms for each value: its `latest` input keeps only the newest. */
-class SlowLog extends defineActor({
-  type: "slowlog",
-  inputs: { in: { kind: "data", policy: "latest" } },
-}) {
-  readonly seen: number[] = [];
-  async process(_tick: TimedTick): Promise<void> {
-    const m = this.inputs.in.read();
-    if (!m) return;
-    this.seen.push(m.position);
-    await this.clock.sleepUntil(this.clock.now() + 250_000);
-  }
-}
-
-const pipeline = new Pipeline(); // live, on the system clock
-pipeline.add(new DataSource({ pattern: "sine", frequency: 0.5, fps: FPS, count: SECONDS * FPS }), {
-  name: "sensor",
+const pipeline = new Pipeline({ mode: "offline" });
+const frames = SECONDS * FPS;
+const bars = pipeline.add(
+  new TestPattern({ pattern: "smpte", width: WIDTH, height: HEIGHT, fps: FPS, frames }),
+  { name: "bars" },
+);
+const ball = pipeline.add(
+  new TestPattern({
+    pattern: "ball",
+    width: WIDTH,
+    height: HEIGHT,
+    fps: FPS,
+    frames,
+    size: 220,
+    speed: 260,
+    foreground: "#ef476f",
+    background: "transparent",
+  }),
+  { name: "ball" },
+);
+const overlay = pipeline.add(
+  new Draw({ width: WIDTH, height: HEIGHT, fps: FPS, frames }, { draw: title }),
+  { name: "title" },
+);
+const mix = pipeline.add(
+  new Compositor({
+    width: WIDTH,
+    height: HEIGHT,
+    fps: FPS,
+    layers: { layer_1: { opacity: 0.65 } },
+  }),
+  { name: "mix" },
+);
+const snap = pipeline.add(
+  new Snapshot({ location: still, mode: "first", frame: 5 * FPS }),
+  { name: "snap" },
+);
+const file = pipeline.add(new FileWriter({ location: video, crf: 20, preset: "veryfast" }), {
+  name: "file",
 });
-pipeline.add(new DataSource({ pattern: "random", seed: 42, fps: FPS, count: SECONDS * FPS }), {
-  name: "noise",
-});
-pipeline.add(new Mix(), { name: "mix" });
-pipeline.add(new Smooth({ window: 5 }), { name: "smooth" });
-pipeline.add(new Chart(), { name: "chart" });
-const slow = pipeline.add(new SlowLog(), { name: "slowlog" });
-pipeline.connect("sensor.out", "mix.a");
-pipeline.connect("noise.out", "mix.b");
-pipeline.pipe(pipeline.actor("mix")!, pipeline.actor("smooth")!, pipeline.actor("chart")!);
-pipeline.connect("smooth.out", "slowlog.in");
+pipeline.link(bars, mix);
+pipeline.link(ball, mix);
+pipeline.link(overlay, mix);
+pipeline.link(mix, snap);
+pipeline.link(snap, file);
 
+const ffmpeg = await findFfmpeg();
+console.log(`ffmpeg ${ffmpeg.version} (${ffmpeg.source}: ${ffmpeg.path})`);
+console.log(`rendering ${SECONDS} s of ${WIDTH}×${HEIGHT} at ${FPS} fps…`);
+const started = performance.now();
+const progress = setInterval(() => {
+  const done = file.inputs.in.received;
+  Deno.stdout.writeSync(new TextEncoder().encode(`\r  ${done}/${frames} frames`));
+}, 250);
+try {
+  await pipeline.run();
+} finally {
+  clearInterval(progress);
+}
+const seconds = (performance.now() - started) / 1000;
 console.log(
-  `streamlib demo: ${pipeline.actors.length} actors, live at ${FPS} fps for ${SECONDS} s\n`,
+  `\r  ${frames}/${frames} frames in ${seconds.toFixed(1)} s (${
+    (frames / seconds).toFixed(0)
+  } fps)`,
 );
-const result = await pipeline.run();
 
-console.log(
-  `\nfinished: ${result.status} after ${
-    (pipeline.runningTime() / 1e6).toFixed(2)
-  } s of running time`,
-);
-console.log(
-  `slowlog read ${slow.seen.length} values (positions ${
-    slow.seen.join(", ")
-  }); the rest were dropped as stale\n`,
-);
-console.log("  actor     processed  dropped  policy                        p50 µs   p99 µs");
-for (const a of result.stats.actors) {
-  const policies = Object.values(a.inputs).map((i) => i.policy).join(",") || "-";
+const png = still.replace("%d", "0");
+console.log(`\nvideo:    ${await Deno.realPath(video)} (${await size(video)})`);
+console.log(`snapshot: ${await Deno.realPath(png)} (${await size(png)}, frame ${5 * FPS})`);
+
+console.log("\nactor   type          frames  p50 ms  p99 ms   (time in process(), per frame)");
+for (const s of pipeline.stats().actors) {
+  const { p50, p99 } = s.processingTimeUs;
   console.log(
-    `  ${a.name.padEnd(9)} ${String(a.processed).padStart(9)} ${String(a.dropped).padStart(8)}  ${
-      policies.padEnd(28)
-    } ${a.processingTimeUs.p50.toFixed(1).padStart(8)} ${
-      a.processingTimeUs.p99.toFixed(1).padStart(8)
+    `${s.name.padEnd(7)} ${s.type.padEnd(12)} ${String(s.processed).padStart(7)}  ${ms(p50)}  ${
+      ms(p99)
     }`,
   );
 }
-console.log("\nThe same graph in Graphviz DOT (pipeline.toDot()):\n");
-console.log(pipeline.toDot());
+
+async function size(path: string): Promise<string> {
+  const bytes = (await Deno.stat(path)).size;
+  return bytes > 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(0)} kB`;
+}
+
+function ms(us: number): string {
+  return (us / 1000).toFixed(2).padStart(6);
+}

@@ -252,9 +252,23 @@ function _encoderArgs(
   if (codec === "libvpx-vp9") args.push("-row-mt", "1");
   if (ext === "mp4" || ext === "mov" || ext === "m4v") args.push("-movflags", "+faststart");
   if (sequence) args.push("-vsync", "passthrough", "-f", "image2");
-  else args.push("-vsync", "vfr", "-enc_time_base", "-1");
+  else {
+    // Timestamps pass through at µs precision; the nominal rate (from the first frame's
+    // duration) gives the last frame its length, so a 300-frame 30 fps file lasts 10 s.
+    args.push("-vsync", "vfr", "-enc_time_base", "-1");
+    if (frame.duration > 0) args.push("-r", _rate(frame.duration));
+  }
   args.push(location);
   return args;
+}
+
+/** The frame rate a frame duration means: exact NTSC fractions, else 10⁶ / duration. */
+function _rate(duration: number): string {
+  for (const base of [24, 30, 48, 60, 120]) {
+    if (Math.abs(duration - 1001e3 / base) <= 1) return `${base * 1000}/1001`;
+  }
+  const fps = 1e6 / duration;
+  return Math.abs(fps - Math.round(fps)) < 0.001 ? String(Math.round(fps)) : `1000000/${duration}`;
 }
 
 function _codecFor(ext: string, sequence: boolean): string {

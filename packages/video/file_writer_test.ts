@@ -64,7 +64,7 @@ Deno.test(probe({
       assert.equal(video.height, 64);
       assert.equal(video.nb_read_frames, "30");
       assert.equal(video.pix_fmt, "yuv420p");
-      assert.ok(Math.abs(Number(info.format.duration) - 1) < 0.05, String(info.format.duration));
+      assert.ok(Math.abs(Number(info.format.duration) - 1) < 0.002, String(info.format.duration));
       assert.deepEqual(ffmpegChildren(), []);
     } finally {
       await Deno.remove(dir, { recursive: true });
