@@ -64,7 +64,8 @@ export interface Discovery {
 /**
  * Builds the catalogue the `streamlib` command works with: core's actors, then every
  * `packages/*\/manifest.json` and `plugins/*\/manifest.json` under `cwd` (a workspace's
- * packages and plugins), then each `--plugins` directory's `manifest.json` and
+ * packages and plugins), then the video package's (the command comes with it, unless the
+ * workspace has its own `@streamlib/video`), then each `--plugins` directory's `manifest.json` and
  * `*\/manifest.json`, then each `--plugin` manifest (path or URL). A manifest found in a
  * directory that cannot be added (invalid, for another streamlib version, a type already taken)
  * is skipped with a warning; a `--plugin` that cannot be added throws, since it was asked for
@@ -105,9 +106,13 @@ export async function discoverPlugins(options: DiscoverOptions = {}): Promise<Di
       warnings.push(`skipped the plugin ${url.href}: ${(error as Error).message}`);
     }
   };
-  // A workspace's packages (video, audio… as they land), then its plugins.
+  // A workspace's packages and plugins, then the first-party packages the command comes with,
+  // unless the workspace has its own copy of one (a clone of streamlib, say).
   for (const folder of ["packages", "plugins"]) {
     for (const manifest of await _childManifests(resolve(cwd, folder))) await add(manifest, false);
+  }
+  for (const bundled of _BUNDLED) {
+    if (!plugins.some((p) => p.manifest.name === bundled.name)) await add(bundled.url, false);
   }
   for (const dir of options.dirs ?? []) {
     const path = resolve(cwd, dir);
@@ -121,6 +126,11 @@ export async function discoverPlugins(options: DiscoverOptions = {}): Promise<Di
   for (const plugin of options.plugins ?? []) await add(_toUrl(plugin, cwd), true);
   return { catalogue, plugins, warnings };
 }
+
+/** Manifests of the packages the command comes with, beyond core. */
+const _BUNDLED: ReadonlyArray<{ name: string; url: URL }> = [
+  { name: "@streamlib/video", url: new URL(import.meta.resolve("@streamlib/video/manifest.json")) },
+];
 
 /** A URL as given (`https:`, `file:`), else a path resolved against `cwd`. */
 function _toUrl(pathOrUrl: string, cwd: string): URL {

@@ -42,7 +42,9 @@ Deno.test("discoverPlugins() finds core's actors and every plugins/*/manifest.js
     "plugins/not-a-plugin/readme.md": "no manifest here",
   }, async (dir) => {
     const found = await discoverPlugins({ cwd: dir });
-    assert.deepEqual(found.plugins.map((p) => p.manifest.name), ["a", "b"]);
+    // The video package comes with the command.
+    assert.deepEqual(found.plugins.map((p) => p.manifest.name), ["a", "b", "@streamlib/video"]);
+    assert.ok(found.catalogue.has("compositor"));
     assert.ok(found.catalogue.has("datasrc") && found.catalogue.has("atype"));
     assert.deepEqual(found.warnings, []);
   });
@@ -59,6 +61,7 @@ Deno.test("discoverPlugins() adds --plugins directories and --plugin manifests, 
       plugins: [files.href, "vendor/sub/manifest.json"],
     });
     assert.deepEqual(found.plugins.map((p) => p.manifest.name), [
+      "@streamlib/video",
       "own",
       "sub",
       "@streamlib/test-files",
@@ -74,7 +77,7 @@ Deno.test("discoverPlugins() skips a broken manifest it found, with a warning sa
     "plugins/good/manifest.json": manifest("good", "goodtype"),
   }, async (dir) => {
     const found = await discoverPlugins({ cwd: dir });
-    assert.deepEqual(found.plugins.map((p) => p.manifest.name), ["good"]);
+    assert.deepEqual(found.plugins.map((p) => p.manifest.name), ["good", "@streamlib/video"]);
     assert.equal(found.warnings.length, 2);
     assert.match(found.warnings[0]!, /^skipped the plugin file:.*bad\/manifest\.json: .*version/);
     assert.match(
@@ -110,8 +113,10 @@ Deno.test("discoverPlugins() finds a workspace's packages/*/manifest.json, core'
     "plugins/a/manifest.json": manifest("a", "atype"),
   }, async (dir) => {
     const found = await discoverPlugins({ cwd: dir });
+    // The workspace's own @streamlib/video replaces the one the command comes with.
     assert.deepEqual(found.plugins.map((p) => p.manifest.name), ["@streamlib/video", "a"]);
     assert.ok(found.catalogue.has("testsrc") && found.catalogue.has("datasrc"));
+    assert.ok(!found.catalogue.has("compositor"));
     assert.deepEqual(found.warnings, []);
   });
 });

@@ -88,7 +88,8 @@ export async function main(args: readonly string[]): Promise<number> {
     .addHelpText(
       "after",
       `
-Plugins: core's actors, every ./plugins/*/manifest.json, and those named by --plugins/--plugin.
+Plugins: core's and the video package's actors, every ./packages/*/manifest.json and
+./plugins/*/manifest.json, and those named by --plugins/--plugin.
 
 Examples:
   streamlib list

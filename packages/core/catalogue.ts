@@ -536,7 +536,11 @@ export class Catalogue {
           }
         }
         if (request.values === undefined && request.params === undefined) need.all = true;
-        for (const v of values) if (!need.values.includes(v)) need.values.push(v);
+        for (const raw of values) {
+          // An empty parameter asks for nothing; a file pattern (frame-%05d.png) for its folder.
+          const v = (name === "read" || name === "write") ? _patternFolder(raw) : raw;
+          if (v !== "" && !need.values.includes(v)) need.values.push(v);
+        }
       }
     }
     return out;
@@ -598,4 +602,11 @@ function _distance(a: string, b: string): number {
     }
   }
   return d[a.length]![b.length]!;
+}
+
+/** The folder of a printf-style file pattern (`shots/frame-%05d.png` → `shots`), else the path. */
+function _patternFolder(path: string): string {
+  if (!/%0?\d*d/.test(path)) return path;
+  const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  return slash < 0 ? "." : slash === 0 ? "/" : path.slice(0, slash);
 }

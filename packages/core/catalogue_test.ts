@@ -171,6 +171,14 @@ Deno.test("Catalogue.permissions() gathers what a pipeline needs, with the param
   assert.deepEqual(Catalogue.withCore().permissions(core.parsePipeline("datasrc ! log").spec), {});
 });
 
+Deno.test("Catalogue.permissions() grants a file pattern's folder and skips empty values", async () => {
+  const catalogue = await new Catalogue().load(plugin);
+  const spec = core.parsePipeline(
+    'writer path="shots/frame-%05d.png"  writer name=b path="f%d.png"  writer name=c path=""',
+  ).spec;
+  assert.deepEqual(catalogue.permissions(spec).write?.values, ["shots", "."]);
+});
+
 Deno.test("Catalogue.add() refuses a taken type, an incompatible streamlib range and a broken manifest", async () => {
   const catalogue = await new Catalogue().load(plugin);
   const json = JSON.parse(await Deno.readTextFile(plugin));
