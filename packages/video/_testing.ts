@@ -136,19 +136,18 @@ export async function ffprobe(
   return JSON.parse(new TextDecoder().decode(stdout));
 }
 
-/** Process ids of this process's running ffmpeg children (Linux). */
+/** Process ids of this process's running ffmpeg children (from `ps`; Deno guards /proc). */
 export function ffmpegChildren(): number[] {
+  const { stdout } = new Deno.Command("ps", {
+    args: ["-e", "-o", "pid=,ppid=,stat=,comm="],
+    stdout: "piped",
+    stderr: "null",
+  }).outputSync();
   const pids: number[] = [];
-  for (const entry of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    try {
-      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
-      const match = /^(\d+) \((.*)\) (\S) (\d+)/.exec(stat);
-      if (match && match[2] === "ffmpeg" && match[3] !== "Z" && Number(match[4]) === Deno.pid) {
-        pids.push(Number(match[1]));
-      }
-    } catch {
-      // Gone meanwhile.
+  for (const line of new TextDecoder().decode(stdout).split("\n")) {
+    const [pid, ppid, stat, comm] = line.trim().split(/\s+/);
+    if (comm === "ffmpeg" && Number(ppid) === Deno.pid && !stat?.startsWith("Z")) {
+      pids.push(Number(pid));
     }
   }
   return pids;
