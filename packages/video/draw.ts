@@ -10,6 +10,7 @@ import {
   timingOf,
 } from "@streamlib/core";
 import type { Canvas, SKRSContext2D } from "@napi-rs/canvas";
+import type { DrawContext } from "./draw_context.ts";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -106,7 +107,7 @@ export interface DrawInfo {
 }
 
 /**
- * A function that draws one frame on a Canvas 2D context (Skia, from `@napi-rs/canvas`). The
+ * A function that draws one frame on a {@linkcode DrawContext} (Canvas 2D, Skia). The
  * context comes cleared to transparent and reset (identity transform, default styles, no clip)
  * for every frame. It may be async; the frame is taken when its promise settles.
  *
@@ -122,7 +123,7 @@ export interface DrawInfo {
  * console.assert(typeof spin === "function");
  * ```
  */
-export type DrawFunction = (ctx: SKRSContext2D, info: DrawInfo) => void | Promise<void>;
+export type DrawFunction = (ctx: DrawContext, info: DrawInfo) => void | Promise<void>;
 
 /**
  * Options of {@linkcode Draw} that are code rather than parameters.

@@ -12,7 +12,7 @@ import {
 import { FileReader } from "./file_reader.ts";
 import { FileWriter } from "./file_writer.ts";
 import type { MediaInfo } from "./probe.ts";
-import { ffmpegChildren, Frames, framePixel } from "./_testing.ts";
+import { ffmpegChildren, framePixel, Frames } from "./_testing.ts";
 
 const dir = await Deno.makeTempDir();
 const clip = `${dir}/clip.mkv`;
@@ -185,7 +185,7 @@ Deno.test("FileReader fails with SL_FFMPEG_EXITED when ffmpeg is killed mid-run"
   const process = killer.process.bind(killer);
   killer.process = (tick) => {
     process(tick);
-    if (++n === 5) for (const pid of ffmpegChildren()) Deno.kill(pid, "SIGKILL");
+    if (++n === 5) { for (const pid of ffmpegChildren()) Deno.kill(pid, "SIGKILL"); }
   };
   pipeline.pipe(reader, killer);
   await assert.rejects(pipeline.run(), (e) => {

@@ -32,6 +32,7 @@ export * from "./convert.ts";
 export * from "./test_pattern.ts";
 export * from "./compositor.ts";
 export * from "./draw.ts";
+export * from "./draw_context.ts";
 export * from "./blur.ts";
 export * from "./scale.ts";
 export * from "./crop.ts";
