@@ -5,6 +5,7 @@ import {
   type Contract,
   type DataMessage,
   isStreamlibError,
+  ManualClock,
   Pipeline,
   type TimedTick,
   type VideoFrame,
@@ -214,5 +215,25 @@ Deno.test("FileReader leaves no ffmpeg running when the pipeline is aborted", as
   assert.equal(ffmpegChildren().length, 1);
   await pipeline.stop({ mode: "abort" });
   await run.catch(() => {});
+  assert.deepEqual(ffmpegChildren(), []);
+});
+
+Deno.test("FileReader paces a live pipeline at the file's rate on the pipeline clock", async () => {
+  const clock = new ManualClock();
+  const sink = new Collect<VideoFrame>();
+  const pipeline = new Pipeline({ clock }).pipe(new FileReader({ location: clip }), sink);
+  await pipeline.start();
+  await pipeline.idle();
+  assert.equal(sink.messages.length, 1, "frame 0 is due at once");
+  for (let n = 1; n <= 4; n++) {
+    await clock.advance(40_000);
+    await pipeline.idle();
+    assert.equal(sink.messages.length, n + 1, `after ${n * 40} ms`);
+  }
+  await clock.advance(39_000);
+  await pipeline.idle();
+  assert.equal(sink.messages.length, 5, "frame 5 is not due before 200 ms");
+  assert.deepEqual(sink.messages.map((f) => f.timestamp), [0, 40_000, 80_000, 120_000, 160_000]);
+  await pipeline.stop({ mode: "abort" });
   assert.deepEqual(ffmpegChildren(), []);
 });
