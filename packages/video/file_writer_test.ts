@@ -216,3 +216,26 @@ Deno.test("FileWriter finishes the file when the pipeline is aborted, and leaves
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("FileWriter fails with SL_FFMPEG_EXITED when its ffmpeg is killed mid-run", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const writer = new FileWriter({ location: `${dir}/killed.mkv`, preset: "ultrafast" });
+    const process = writer.process.bind(writer);
+    let n = 0;
+    writer.process = async (tick) => {
+      await process(tick);
+      if (++n === 5) { for (const pid of ffmpegChildren()) Deno.kill(pid, "SIGKILL"); }
+    };
+    const pipeline = new Pipeline({ mode: "offline" }).pipe(new Frames({ count: 10_000 }), writer);
+    await assert.rejects(pipeline.run(), (e) => {
+      const cause = (e as Error).cause as Error;
+      assert.ok(isStreamlibError(cause, "SL_FFMPEG_EXITED"), String(e));
+      assert.match(cause.message, /SIGKILL/);
+      return true;
+    });
+    assert.deepEqual(ffmpegChildren(), []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
