@@ -237,3 +237,21 @@ Deno.test("FileReader paces a live pipeline at the file's rate on the pipeline c
   await pipeline.stop({ mode: "abort" });
   assert.deepEqual(ffmpegChildren(), []);
 });
+
+Deno.test("FileReader reads a URL, here from a server on 127.0.0.1", async () => {
+  const bytes = await Deno.readFile(clip);
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => new Response(bytes, { headers: { "content-type": "video/x-matroska" } }),
+  );
+  try {
+    const { frames, reader } = await read({
+      location: `http://127.0.0.1:${server.addr.port}/clip.mkv`,
+    });
+    assert.equal(frames.length, 50);
+    assert.equal(reader.info?.video?.fps, 25);
+    assert.ok(error(frames[49]!, 49) < 3);
+  } finally {
+    await server.shutdown();
+  }
+});
