@@ -22,7 +22,8 @@
 ;;                 outA = round(255 × outα); where four destination pixels in a row are
 ;;                 opaque this is `over`'s formula, which `over` computes faster.
 ;; Both skip source pixels that are all transparent, and copy ones that are all opaque when the
-;; opacity is 1, several at a time: what the formulas give, sooner.
+;; opacity is 1, several at a time: what the formulas give, sooner. `over` also blends sixteen
+;; opaque pixels with one weight, α = q15(32767, opacity), what each of them would get.
 ;;   under         puts an opaque colour under pixels in place: what `over` gives for those
 ;;                 pixels onto that colour.
 ;;   fill          writes one 32-bit pixel value over a rectangle.
@@ -31,8 +32,9 @@
   (memory (export "memory") 1)
 
   ;; Blends a `$w` × `$h` block of source pixels onto an opaque destination. Sixteen pixels at
-  ;; a time: copied when all are opaque (and the opacity is 1), skipped when all are
-  ;; transparent, else blended four at a time by $lerp.
+  ;; a time: when all are opaque, copied at opacity 1, else blended with the weight of an opaque
+  ;; pixel ($aop: no alpha to spread, and the source alpha is already 255); skipped when all are
+  ;; transparent; else blended four at a time by $lerp.
   (func (export "over")
     (param $src i32) (param $srcStride i32) (param $dst i32) (param $dstStride i32)
     (param $w i32) (param $h i32) (param $opacity i32)
@@ -40,7 +42,9 @@
     (local $full i32) (local $k i32) (local $op v128)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
     (local $s v128) (local $d v128) (local $a v128) (local $de v128) (local $do v128)
+    (local $aop v128)  ;; α of an opaque source pixel: 255 × 128.5 → 32767, times the opacity
     (local.set $op (i16x8.splat (local.get $opacity)))
+    (local.set $aop (i16x8.relaxed_q15mulr_s (i16x8.splat (i32.const 32767)) (local.get $op)))
     (local.set $full (i32.ge_u (local.get $opacity) (i32.const 32767)))
     (block $done
       (loop $rows
@@ -60,17 +64,38 @@
               (local.set $s1 (v128.load offset=16 align=1 (local.get $p)))
               (local.set $s2 (v128.load offset=32 align=1 (local.get $p)))
               (local.set $s3 (v128.load offset=48 align=1 (local.get $p)))
-              (if (local.get $full)
+              (if (call $opaque (v128.and
+                  (v128.and (local.get $s0) (local.get $s1))
+                  (v128.and (local.get $s2) (local.get $s3))))
                 (then
-                  (if (call $opaque (v128.and
-                      (v128.and (local.get $s0) (local.get $s1))
-                      (v128.and (local.get $s2) (local.get $s3))))
+                  (if (local.get $full)
                     (then
                       (v128.store align=1 (local.get $q) (local.get $s0))
                       (v128.store offset=16 align=1 (local.get $q) (local.get $s1))
                       (v128.store offset=32 align=1 (local.get $q) (local.get $s2))
                       (v128.store offset=48 align=1 (local.get $q) (local.get $s3))
-                      (br $next)))))
+                      (br $next)))
+                  ;; $lerp with α = $aop, over the four quads in turn.
+                  (local.set $k (i32.const 0))
+                  (loop $fourop
+                    (local.set $s (v128.load align=1 (i32.add (local.get $p) (local.get $k))))
+                    (local.set $d (v128.load align=1 (i32.add (local.get $q) (local.get $k))))
+                    (local.set $de (v128.and (local.get $d)
+                      (v128.const i16x8 255 255 255 255 255 255 255 255)))
+                    (local.set $do (i16x8.shr_u (local.get $d) (i32.const 8)))
+                    (local.set $de (i16x8.add (local.get $de) (i16x8.relaxed_q15mulr_s
+                      (i16x8.sub
+                        (v128.and (local.get $s) (v128.const i16x8 255 255 255 255 255 255 255 255))
+                        (local.get $de))
+                      (local.get $aop))))
+                    (local.set $do (i16x8.add (local.get $do) (i16x8.relaxed_q15mulr_s
+                      (i16x8.sub (i16x8.shr_u (local.get $s) (i32.const 8)) (local.get $do))
+                      (local.get $aop))))
+                    (v128.store align=1 (i32.add (local.get $q) (local.get $k))
+                      (v128.or (local.get $de) (i16x8.shl (local.get $do) (i32.const 8))))
+                    (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                    (br_if $fourop (i32.lt_u (local.get $k) (i32.const 64))))
+                  (br $next)))
               (br_if $next (i32.eqz (v128.any_true (v128.and
                 (v128.or
                   (v128.or (local.get $s0) (local.get $s1))

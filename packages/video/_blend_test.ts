@@ -244,3 +244,49 @@ Deno.test("_Blender.blend() composites over a transparent background as Porter-D
   relaxed.blend(out, 1, 1, [0, 0, 0, 0], [px(255, 0, 0, 0), { ...px(0, 0, 0, 0), opacity: 0.5 }]);
   assert.deepEqual([...out], [0, 0, 0, 0]);
 });
+
+Deno.test("_Blender.blend() gives an opaque pixel the same bytes whether its neighbours are opaque or not", () => {
+  // Runs of opaque pixels may take a faster path than mixed ones; the bytes must not change.
+  const rand = random(11);
+  const width = 53; // three runs of sixteen and a tail
+  const height = 3;
+  const frame = (alpha: (x: number) => number): _BlendLayer => {
+    const data = new Uint8Array(width * height * 4);
+    for (let i = 0; i < data.length; i++) data[i] = i % 4 === 3 ? alpha((i >> 2) % width) : 0;
+    return {
+      data,
+      offset: 0,
+      stride: width * 4,
+      width,
+      height,
+      x: 0,
+      y: 0,
+      opacity: 1,
+      swap: false,
+    };
+  };
+  const base = frame(() => 255);
+  const opaque = frame(() => 255);
+  const mixed = frame((x) => (x % 16 === 15 ? 254 : 255));
+  for (let i = 0; i < base.data.length; i++) {
+    if (i % 4 === 3) continue;
+    base.data[i] = Math.floor(rand() * 256);
+    opaque.data[i] = mixed.data[i] = Math.floor(rand() * 256);
+  }
+  for (const blender of [relaxed, standard]) {
+    for (const opacity of [1, 0.77, 0.5, 0.3, 0.01]) {
+      const runs = new Uint8Array(width * height * 4);
+      const single = new Uint8Array(width * height * 4);
+      blender.blend(runs, width, height, [0, 0, 0, 255], [base, { ...opaque, opacity }]);
+      blender.blend(single, width, height, [0, 0, 0, 255], [base, { ...mixed, opacity }]);
+      for (let p = 0; p < width * height; p++) {
+        if (p % width % 16 === 15) continue;
+        assert.deepEqual(
+          [...runs.subarray(p * 4, p * 4 + 4)],
+          [...single.subarray(p * 4, p * 4 + 4)],
+          `opacity ${opacity}, pixel ${p}`,
+        );
+      }
+    }
+  }
+});

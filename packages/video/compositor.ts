@@ -13,6 +13,7 @@ import {
 } from "@streamlib/core";
 import { _Blender, type _BlendLayer } from "./_blend.ts";
 import { parseColor, type Rgba } from "./color.ts";
+import { _PrefaultedBuffers } from "./_prefaulted_buffers.ts";
 import { scaleFrame } from "./scale.ts";
 
 /**
@@ -167,8 +168,9 @@ interface _LayerState {
  * exactly and rounded after each layer (over a translucent background, rarely 2 where a low
  * alpha rounds the other way). Layers of the other byte order (RGBA into BGRA) are
  * swapped on the way. The blending runs in WebAssembly SIMD, one band of rows at a time: a 1080p
- * composite of an opaque base and three full-frame translucent layers takes about 8 ms on one
- * core of a 2.6 GHz x86 server (`deno run -A bench/compositor.ts`).
+ * composite of an opaque base and three full-frame translucent layers takes about 8 ms on a
+ * 2-core x86 server (`deno task bench:compositor`). Output buffers are fresh for every frame
+ * (downstream may keep them); a worker thread allocates and maps them ahead of time.
  *
  * ```text
  * compositor name=mix width=1920 height=1080 layers={"layer_1":{"x":1260,"y":20,"width":640,"height":360}} ! display
@@ -195,6 +197,7 @@ export class Compositor extends Actor<typeof compositorContract> {
   #layers = new Map<string, _LayerState>();
   #background: Rgba;
   #blender: _Blender | undefined;
+  #buffers: _PrefaultedBuffers | undefined;
 
   /**
    * Creates a compositor; `SL_PARAM_INVALID` for a bad background colour or layer entry.
@@ -238,6 +241,14 @@ export class Compositor extends Actor<typeof compositorContract> {
   override start(): void {
     this.#layers.clear();
     this.#blender = _Blender.shared();
+    this.#buffers?.close();
+    this.#buffers = new _PrefaultedBuffers();
+  }
+
+  /** Stops the thread that prepares output buffers. */
+  override stop(): void {
+    this.#buffers?.close();
+    this.#buffers = undefined;
   }
 
   /**
@@ -310,6 +321,7 @@ export class Compositor extends Actor<typeof compositorContract> {
       format,
       codedWidth: width,
       codedHeight: height,
+      data: new Uint8Array(this.#buffers!.take(width * height * 4)),
       ...timingOf(tick),
     });
     const [r, g, b, a] = this.#background;

@@ -378,3 +378,31 @@ Deno.test("Compositor fails with SL_CAPS_MISMATCH on a layer frame that is not R
     (e) => isStreamlibError(e, "SL_ACTOR_FAILED") && isStreamlibError(e.cause, "SL_CAPS_MISMATCH"),
   );
 });
+
+Deno.test("Compositor stops the thread that prepares its output buffers when the pipeline ends", async () => {
+  const made: Worker[] = [];
+  const terminated = new Set<Worker>();
+  const Real = globalThis.Worker;
+  globalThis.Worker = class extends Real {
+    constructor(url: string | URL, options?: WorkerOptions) {
+      super(url, options);
+      made.push(this);
+    }
+    override terminate(): void {
+      terminated.add(this);
+      super.terminate();
+    }
+  };
+  try {
+    // 640×480 RGBA is over a megabyte: large enough for prepared buffers.
+    const frames = [0, 1, 2].map((n) => solid(640, 480, [10, 20, 30, 255], n));
+    const out = await composite({ width: 640, height: 480, fps: 25 }, [frames]);
+    assert.equal(out.length, 3);
+    assert.deepEqual(pixel(out[2]!, 639, 479), [10, 20, 30, 255]);
+    assert.equal(new Set(out.map((frame) => frame.data.buffer)).size, 3);
+  } finally {
+    globalThis.Worker = Real;
+  }
+  assert.equal(made.length, 1);
+  assert.ok(made.every((worker) => terminated.has(worker)));
+});
