@@ -9,7 +9,10 @@
  * alternate between the two; the median of each is reported with their ratio. Ends with one
  * summary line.
  *
- * Run: deno run -A bench/transcode.ts [seconds=10] [rounds=5]
+ * Run: deno task bench:transcode [seconds=10] [rounds=5] [x264 preset=medium]
+ *
+ * The pipeline's extra cost is fixed per frame (raw frames cross two pipes: about 2 ms a 720p
+ * frame of CPU here), so it weighs more against a faster preset: compare `… 10 5 veryfast`.
  *
  * @module
  */
@@ -19,7 +22,8 @@ import { FileReader, FileWriter, findFfmpeg } from "@streamlib/video";
 
 const SECONDS = Number(Deno.args[0] ?? 10);
 const ROUNDS = Number(Deno.args[1] ?? 5);
-const PRESET = "veryfast";
+/** x264's preset: its default (medium) unless given, as in a plain `ffmpeg -i in out.mp4`. */
+const PRESET = Deno.args[2] ?? "medium";
 const CRF = 23;
 
 const ffmpeg = await findFfmpeg();
@@ -79,7 +83,7 @@ const [p, s] = [median(times.plain), median(times.streamlib)];
 const frames = SECONDS * 30;
 // deno-lint-ignore no-console
 console.log(
-  `transcode: 720p30 ${frames} frames, ffmpeg ${(p / 1000).toFixed(2)} s, streamlib ${
+  `transcode: 720p30 ${frames} frames x264 ${PRESET}, ffmpeg ${(p / 1000).toFixed(2)} s, streamlib ${
     (s / 1000).toFixed(2)
   } s, ratio ${(s / p).toFixed(2)}x (ffmpeg ${ffmpeg.version}, ${ffmpeg.source})`,
 );
