@@ -83,7 +83,9 @@ const [p, s] = [median(times.plain), median(times.streamlib)];
 const frames = SECONDS * 30;
 // deno-lint-ignore no-console
 console.log(
-  `transcode: 720p30 ${frames} frames x264 ${PRESET}, ffmpeg ${(p / 1000).toFixed(2)} s, streamlib ${
-    (s / 1000).toFixed(2)
-  } s, ratio ${(s / p).toFixed(2)}x (ffmpeg ${ffmpeg.version}, ${ffmpeg.source})`,
+  `transcode: 720p30 ${frames} frames x264 ${PRESET}, ffmpeg ${
+    (p / 1000).toFixed(2)
+  } s, streamlib ${(s / 1000).toFixed(2)} s, ratio ${
+    (s / p).toFixed(2)
+  }x (ffmpeg ${ffmpeg.version}, ${ffmpeg.source})`,
 );

@@ -1,5 +1,13 @@
 import { StreamlibError } from "@streamlib/core";
 
+/**
+ * Process ids of the ffmpeg processes this module started that have not been seen to exit, for
+ * tests checking that none outlives its actor.
+ *
+ * @internal
+ */
+export const _running: Set<number> = new Set();
+
 /** Lines of stderr kept for error messages. */
 const _TAIL_LINES = 20;
 
@@ -39,10 +47,12 @@ export class _FfmpegProcess {
       );
     }
     this.pid = this.#child.pid;
+    _running.add(this.pid);
     if (io.stdin) this.#writer = this.#child.stdin.getWriter();
     if (io.stdout) this.#reader = this.#child.stdout.getReader({ mode: "byob" });
     this.#stderrDone = this.#collectStderr();
     this.#status = this.#child.status.then((status) => {
+      _running.delete(this.pid);
       this.#exited = status;
       return status;
     });

@@ -11,6 +11,7 @@ import {
   type VideoFrame,
   type VideoPixelFormat,
 } from "@streamlib/core";
+import { _running } from "./_ffmpeg_process.ts";
 
 const framesContract = {
   type: "frames",
@@ -136,21 +137,24 @@ export async function ffprobe(
   return JSON.parse(new TextDecoder().decode(stdout));
 }
 
-/** Process ids of this process's running ffmpeg children (from `ps`; Deno guards /proc). */
+/**
+ * The ffmpeg processes this test file's actors started that are still running, by `ps` (Deno
+ * guards /proc). Test files run in parallel in one process, so other files' ffmpeg children are
+ * told apart by the ids our module recorded.
+ */
 export function ffmpegChildren(): number[] {
+  if (_running.size === 0) return [];
   const { stdout } = new Deno.Command("ps", {
-    args: ["-e", "-o", "pid=,ppid=,stat=,comm="],
+    args: ["-e", "-o", "pid=,stat="],
     stdout: "piped",
     stderr: "null",
   }).outputSync();
-  const pids: number[] = [];
+  const alive = new Set<number>();
   for (const line of new TextDecoder().decode(stdout).split("\n")) {
-    const [pid, ppid, stat, comm] = line.trim().split(/\s+/);
-    if (comm === "ffmpeg" && Number(ppid) === Deno.pid && !stat?.startsWith("Z")) {
-      pids.push(Number(pid));
-    }
+    const [pid, stat] = line.trim().split(/\s+/);
+    if (pid && !stat?.startsWith("Z")) alive.add(Number(pid));
   }
-  return pids;
+  return [..._running].filter((pid) => alive.has(pid));
 }
 
 /** Timing of frame n at 25 fps. */
