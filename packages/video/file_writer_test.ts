@@ -97,7 +97,7 @@ Deno.test(probe({
 }));
 
 Deno.test(probe({
-  name: "FileWriter writes WebM/VP9 and an image sequence",
+  name: "FileWriter writes WebM/VP9, MOV and an image sequence",
   fn: async () => {
     const dir = await Deno.makeTempDir();
     try {
@@ -105,6 +105,11 @@ Deno.test(probe({
       const webm = await ffprobe(`${dir}/out.webm`);
       assert.equal(webm.streams[0]!.codec_name, "vp9");
       assert.equal(webm.streams[0]!.nb_read_frames, "10");
+      await write(`${dir}/out.mov`, { count: 6, width: 64, height: 48 });
+      const mov = await ffprobe(`${dir}/out.mov`);
+      assert.match(String(mov.format.format_name), /mov/);
+      assert.equal(mov.streams[0]!.codec_name, "h264");
+      assert.equal(mov.streams[0]!.nb_read_frames, "6");
       await write(`${dir}/frame-%03d.png`, { count: 4, width: 33, height: 17, format: "I420" });
       const names = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.endsWith(".png"));
       assert.deepEqual(names.sort(), [
