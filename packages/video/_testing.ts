@@ -6,8 +6,10 @@
 import {
   Actor,
   type Contract,
+  createAudioBuffer,
   createVideoFrame,
   type TimedTick,
+  timingOf,
   type VideoFrame,
   type VideoPixelFormat,
 } from "@streamlib/core";
@@ -182,4 +184,124 @@ export class Replay extends Actor<typeof replayContract> {
     if (frame !== undefined) this.outputs.out.write(frame);
     if (tick.frameNumber + 1 >= this.frames.length) this.end();
   }
+}
+
+const clicksContract = {
+  type: "clicks",
+  outputs: { out: { kind: "audio", formats: ["f32-planar"] } },
+  params: {
+    seconds: { type: "number", default: 2 },
+    sampleRate: { type: "integer", default: 48_000 },
+    channels: { type: "integer", default: 2 },
+    samplesPerBuffer: { type: "integer", default: 1024 },
+  },
+} as const satisfies Contract;
+
+/**
+ * Audio of `seconds` length: silence with a click (4 samples at 0.9) starting exactly on every
+ * whole second, in buffers of `samplesPerBuffer` (the last one shorter).
+ */
+export class Clicks extends Actor<typeof clicksContract> {
+  static override contract = clicksContract;
+  override get fps(): number {
+    return this.params.sampleRate / this.params.samplesPerBuffer;
+  }
+  process(tick: TimedTick): void {
+    const { seconds, sampleRate, channels, samplesPerBuffer } = this.params;
+    const total = Math.round(seconds * sampleRate);
+    const position = tick.frameNumber * samplesPerBuffer;
+    const frames = Math.min(samplesPerBuffer, total - position);
+    if (frames <= 0) return this.end();
+    const buffer = createAudioBuffer({
+      sampleRate,
+      numberOfChannels: channels,
+      numberOfFrames: frames,
+      position,
+      clockId: tick.clockId,
+    });
+    for (let i = 0; i < frames; i++) {
+      if ((position + i) % sampleRate < 4) {
+        for (let c = 0; c < channels; c++) buffer.data[c * frames + i] = 0.9;
+      }
+    }
+    this.outputs.out.write(buffer);
+    if (position + frames >= total) this.end();
+  }
+}
+
+const flashesContract = {
+  type: "flashes",
+  outputs: { out: { kind: "video", formats: ["I420"] } },
+  params: {
+    seconds: { type: "number", default: 2 },
+    fps: { type: "number", default: 30 },
+    width: { type: "integer", default: 64 },
+    height: { type: "integer", default: 48 },
+  },
+} as const satisfies Contract;
+
+/** I420 video of `seconds`: black, with a white frame on every whole second. */
+export class Flashes extends Actor<typeof flashesContract> {
+  static override contract = flashesContract;
+  process(tick: TimedTick): void {
+    const { seconds, fps, width, height } = this.params;
+    const count = Math.round(seconds * fps);
+    const n = tick.frameNumber;
+    if (n >= count) return this.end();
+    const frame = createVideoFrame({
+      format: "I420",
+      codedWidth: width,
+      codedHeight: height,
+      ...timingOf(tick),
+    });
+    const white = n % fps === 0;
+    frame.data.fill(white ? 235 : 16, 0, width * height);
+    frame.data.fill(128, width * height);
+    this.outputs.out.write(frame);
+    if (n + 1 >= count) this.end();
+  }
+}
+
+/** Decodes the first audio stream of `path` to mono f32 at its own rate with ffmpeg. */
+export async function decodeAudio(path: string): Promise<Float32Array> {
+  const { success, stdout, stderr } = await new Deno.Command("ffmpeg", {
+    args: ["-v", "error", "-i", path, "-map", "0:a:0", "-ac", "1", "-f", "f32le", "pipe:1"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!success) throw new Error(new TextDecoder().decode(stderr));
+  return new Float32Array(stdout.buffer, stdout.byteOffset, stdout.byteLength / 4);
+}
+
+/** Mean luma of each decoded frame of `path` (scaled to 4×4 gray by ffmpeg), in order. */
+export async function frameBrightness(path: string): Promise<number[]> {
+  const { success, stdout, stderr } = await new Deno.Command("ffmpeg", {
+    args: [
+      "-v",
+      "error",
+      "-i",
+      path,
+      "-map",
+      "0:v:0",
+      "-vsync",
+      "passthrough",
+      "-vf",
+      "scale=4:4",
+      "-pix_fmt",
+      "gray",
+      "-f",
+      "rawvideo",
+      "pipe:1",
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!success) throw new Error(new TextDecoder().decode(stderr));
+  const out: number[] = [];
+  for (let i = 0; i + 16 <= stdout.length; i += 16) {
+    let sum = 0;
+    for (let k = 0; k < 16; k++) sum += stdout[i + k]!;
+    out.push(sum / 16);
+  }
+  return out;
 }

@@ -1,12 +1,13 @@
 import {
   Actor,
+  type AudioBuffer,
   type Contract,
   StreamlibError,
   type TimedTick,
   type VideoFrame,
 } from "@streamlib/core";
 import { _FfmpegProcess } from "./_ffmpeg_process.ts";
-import { _MatroskaWriter, _packedFrameData } from "./_matroska.ts";
+import { type _MatroskaTrack, _MatroskaWriter, _packedFrameData } from "./_matroska.ts";
 import { findFfmpeg } from "./ffmpeg.ts";
 
 /**
@@ -27,6 +28,12 @@ export const fileWriterContract = {
       formats: ["RGBA", "BGRA", "I420", "NV12"],
       policy: "queue:16:block",
       description: "Frames to encode; their timestamps become the file's",
+    },
+    audio: {
+      kind: "audio",
+      formats: ["f32-planar"],
+      policy: "queue:16:block",
+      description: "Audio to mux with the video (or alone), kept in sync by its timestamps",
     },
   },
   params: {
@@ -63,6 +70,17 @@ export const fileWriterContract = {
       default: "auto",
       description: "Pixel format in the file (yuv420p, yuv444p, rgba…); auto suits the codec",
     },
+    audioCodec: {
+      type: "string",
+      default: "auto",
+      description: "ffmpeg audio encoder (aac, libopus, flac, libmp3lame, pcm_s16le…); auto " +
+        "picks by extension",
+    },
+    audioBitrate: {
+      type: "string",
+      default: "",
+      description: 'Audio bitrate as ffmpeg writes it ("128k"); empty for the codec default',
+    },
   },
 } as const satisfies Contract;
 
@@ -87,13 +105,20 @@ const _VPX_SPEED: Readonly<Record<string, number>> = {
  * the pipeline stops, even by abort — it closes ffmpeg's input and waits for ffmpeg to finish the
  * file, so the file always plays; the pipeline's `done` settles after that.
  *
+ * With its `audio` input connected it muxes sound into the same file — AAC in MP4/MOV/MKV, Opus
+ * in WebM — or, with no video, writes audio alone: WAV (16-bit PCM), FLAC, MP3, Opus, M4A (AAC),
+ * or any `audioCodec`. Video frames and audio buffers go to ffmpeg interleaved by timestamp, so
+ * the streams stay in sync however long the file is (ten minutes are tested to 1 ms).
+ *
  * RGBA and BGRA frames are converted to YUV by ffmpeg with the BT.709 matrix for frames 720 or
  * more lines high and BT.601 below, limited range, and the file is tagged accordingly. The first
- * frame fixes the size and format; a frame of another size fails with `SL_CAPS_MISMATCH`. ffmpeg
- * failing fails the actor with `SL_FFMPEG_EXITED` (exit code and the tail of ffmpeg's messages).
+ * frame fixes the size and format, the first audio buffer the rate and channels; anything else
+ * later fails with `SL_CAPS_MISMATCH`. ffmpeg failing fails the actor with `SL_FFMPEG_EXITED`
+ * (exit code and the tail of ffmpeg's messages).
  *
  * ```text
- * videotestsrc frames=300 ! filesink location=bars.mp4 crf=20 preset=veryfast
+ * videotestsrc frames=300 ! filesink name=out location=bars.mp4 crf=20 preset=veryfast
+ * audiotestsrc duration=10 ! out.audio
  * ```
  *
  * @example
@@ -110,38 +135,114 @@ export class FileWriter extends Actor<typeof fileWriterContract> {
   #mkv: _MatroskaWriter | undefined;
   #caps = "";
   #finished: Promise<void> | undefined;
+  /** Read but not yet written, in timestamp order per stream. */
+  #video: VideoFrame[] = [];
+  #audio: AudioBuffer[] = [];
+  /** Tracks of the open file: their index in the Matroska stream, -1 when absent. */
+  #videoTrack = -1;
+  #audioTrack = -1;
 
   /** Checks the parameters and finds ffmpeg; ffmpeg itself starts with the first frame. */
   override async start(): Promise<void> {
     if (this.params.location === "") {
       throw new StreamlibError("SL_PARAM_INVALID", `"${this.name}" needs a location to write`);
     }
-    if (this.params.bitrate !== "" && !/^\d+(\.\d+)?[kKmM]?$/.test(this.params.bitrate)) {
-      throw new StreamlibError(
-        "SL_PARAM_INVALID",
-        `bitrate must look like "2M" or "800k", got ${JSON.stringify(this.params.bitrate)}`,
-      );
+    for (const key of ["bitrate", "audioBitrate"] as const) {
+      const value = this.params[key];
+      if (value !== "" && !/^\d+(\.\d+)?[kKmM]?$/.test(value)) {
+        throw new StreamlibError(
+          "SL_PARAM_INVALID",
+          `${key} must look like "2M" or "128k", got ${JSON.stringify(value)}`,
+        );
+      }
     }
     this.#process = undefined;
     this.#mkv = undefined;
     this.#caps = "";
     this.#finished = undefined;
+    this.#video = [];
+    this.#audio = [];
+    this.#videoTrack = this.#audioTrack = -1;
     await findFfmpeg();
   }
 
   /**
-   * Pipes one frame to ffmpeg (starting it on the first).
+   * Reads what has arrived and pipes it to ffmpeg in timestamp order across video and audio,
+   * starting ffmpeg once the first frame of each connected stream is in.
    *
    * @param _tick Unused.
    */
   async process(_tick: TimedTick): Promise<void> {
-    const frame = this.inputs.in.read();
-    if (frame === undefined) return;
+    await this.#drain(false);
+  }
+
+  /** Writes what is left and finishes the file. */
+  override async flush(): Promise<void> {
+    await this.#drain(true);
+    await this.#finish();
+  }
+
+  /** Finishes the file (also when the pipeline is aborted). */
+  override async stop(): Promise<void> {
+    await this.#finish();
+  }
+
+  /**
+   * Reads, opens and writes as far as order allows, a few blocks a call (more input, or the
+   * end, calls again); at the end, everything.
+   */
+  async #drain(end: boolean): Promise<void> {
+    const { in: video, audio } = this.inputs;
+    for (let budget = end ? Infinity : 8; budget > 0; budget--) {
+      this.#pull();
+      const videoDone = end || video.ended || (!video.connected && this.#video.length === 0);
+      const audioDone = end || audio.ended || (!audio.connected && this.#audio.length === 0);
+      if (this.#process === undefined) {
+        // The header needs the first frame of each stream that will come.
+        if ((this.#video.length === 0 && !videoDone) || (this.#audio.length === 0 && !audioDone)) {
+          return;
+        }
+        if (this.#video.length === 0 && this.#audio.length === 0) return;
+        await this.#open();
+      }
+      const v = this.#video[0];
+      const a = this.#audio[0];
+      let next: "video" | "audio" | undefined;
+      if (v !== undefined && a !== undefined) next = v.timestamp <= a.timestamp ? "video" : "audio";
+      else if (v !== undefined && (audioDone || this.#audioTrack < 0)) next = "video";
+      else if (a !== undefined && (videoDone || this.#videoTrack < 0)) next = "audio";
+      if (next === undefined) return;
+      if (next === "video") await this.#writeVideo(this.#video.shift()!);
+      else await this.#writeAudio(this.#audio.shift()!);
+    }
+  }
+
+  /** Moves arrived messages into the pending lists, a few frames or about a second at most. */
+  #pull(): void {
+    const { in: video, audio } = this.inputs;
+    while (this.#video.length < 8) {
+      const frame = video.read();
+      if (frame === undefined) break;
+      this.#video.push(frame);
+    }
+    let pending = this.#audio.reduce((us, b) => us + b.duration, 0);
+    while (pending < 1_000_000) {
+      const buffer = audio.read();
+      if (buffer === undefined) break;
+      this.#audio.push(buffer);
+      pending += buffer.duration;
+    }
+  }
+
+  async #writeVideo(frame: VideoFrame): Promise<void> {
+    if (this.#videoTrack < 0) {
+      throw new StreamlibError(
+        "SL_CAPS_MISMATCH",
+        `"${this.name}" started without video (no frame had come when the file was opened)`,
+      );
+    }
     const caps = `${frame.format} ${frame.codedWidth}×${frame.codedHeight}`;
-    if (this.#process === undefined) {
-      this.#caps = caps;
-      await this.#open(frame);
-    } else if (caps !== this.#caps) {
+    if (caps !== this.#caps) {
       throw new StreamlibError(
         "SL_CAPS_MISMATCH",
         `"${this.name}" was writing ${this.#caps} frames and got a ${caps} frame; ` +
@@ -150,19 +251,30 @@ export class FileWriter extends Actor<typeof fileWriterContract> {
     }
     const data = _packedFrameData(frame);
     await this.#process!.write(
-      this.#mkv!.blockHeader(0, frame.timestamp, frame.duration, data.length),
+      this.#mkv!.blockHeader(this.#videoTrack, frame.timestamp, frame.duration, data.length),
     );
     await this.#process!.write(data);
   }
 
-  /** Finishes the file. */
-  override async flush(): Promise<void> {
-    await this.#finish();
-  }
-
-  /** Finishes the file (also when the pipeline is aborted). */
-  override async stop(): Promise<void> {
-    await this.#finish();
+  async #writeAudio(buffer: AudioBuffer): Promise<void> {
+    if (this.#audioTrack < 0) return; // audio that came after a video-only file was opened
+    const track = this.#mkv!.tracks[this.#audioTrack]!;
+    if (
+      track.kind !== "audio" || buffer.sampleRate !== track.sampleRate ||
+      buffer.numberOfChannels !== track.channels
+    ) {
+      throw new StreamlibError(
+        "SL_CAPS_MISMATCH",
+        `"${this.name}" was writing ${track.kind === "audio" ? track.sampleRate : 0} Hz ` +
+          `${track.kind === "audio" ? track.channels : 0}-channel audio and got ` +
+          `${buffer.sampleRate} Hz ${buffer.numberOfChannels}-channel audio; resample or mix first`,
+      );
+    }
+    const data = _interleavedBytes(buffer);
+    await this.#process!.write(
+      this.#mkv!.blockHeader(this.#audioTrack, buffer.timestamp, buffer.duration, data.length),
+    );
+    await this.#process!.write(data);
   }
 
   #finish(): Promise<void> {
@@ -176,29 +288,83 @@ export class FileWriter extends Actor<typeof fileWriterContract> {
     return this.#finished;
   }
 
-  async #open(frame: VideoFrame): Promise<void> {
+  async #open(): Promise<void> {
     const ffmpeg = await findFfmpeg();
-    this.#mkv = new _MatroskaWriter([{
-      kind: "video",
-      format: frame.format,
-      width: frame.codedWidth,
-      height: frame.codedHeight,
-    }]);
-    this.#process = new _FfmpegProcess(ffmpeg.path, _encoderArgs(this.params, frame), {
+    const frame = this.#video[0];
+    const buffer = this.#audio[0];
+    const tracks: _MatroskaTrack[] = [];
+    if (frame !== undefined) {
+      this.#videoTrack = tracks.length;
+      this.#caps = `${frame.format} ${frame.codedWidth}×${frame.codedHeight}`;
+      tracks.push({
+        kind: "video",
+        format: frame.format,
+        width: frame.codedWidth,
+        height: frame.codedHeight,
+      });
+    }
+    if (buffer !== undefined) {
+      this.#audioTrack = tracks.length;
+      tracks.push({
+        kind: "audio",
+        sampleRate: buffer.sampleRate,
+        channels: buffer.numberOfChannels,
+      });
+    }
+    this.#mkv = new _MatroskaWriter(tracks);
+    this.#process = new _FfmpegProcess(ffmpeg.path, _encoderArgs(this.params, frame, buffer), {
       stdin: true,
     });
     await this.#process.write(this.#mkv.header());
   }
 }
 
-/** ffmpeg's arguments for the writer's parameters and first frame. */
+/** Planar float samples as interleaved little-endian float32 bytes (Matroska's PCM layout). */
+function _interleavedBytes(buffer: AudioBuffer): Uint8Array {
+  const { numberOfChannels: channels, numberOfFrames: frames, data } = buffer;
+  const out = new Float32Array(channels * frames);
+  for (let c = 0; c < channels; c++) {
+    const from = c * frames;
+    for (let i = 0; i < frames; i++) out[i * channels + c] = data[from + i]!;
+  }
+  const bytes = new Uint8Array(out.buffer);
+  if (!_LITTLE_ENDIAN) {
+    for (let i = 0; i < bytes.length; i += 4) bytes.subarray(i, i + 4).reverse();
+  }
+  return bytes;
+}
+
+const _LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/** ffmpeg's arguments for the writer's parameters and the first frame and audio buffer. */
 function _encoderArgs(
   params: FileWriter["params"],
-  frame: VideoFrame,
+  frame: VideoFrame | undefined,
+  audio: AudioBuffer | undefined,
 ): string[] {
-  const { location, crf, bitrate, preset } = params;
+  const { location } = params;
   const sequence = /%0?\d*d/.test(location);
   const ext = /\.([a-z0-9]+)$/i.exec(location)?.[1]?.toLowerCase() ?? "";
+  const args = ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "matroska"];
+  args.push("-i", "pipe:0");
+  if (frame !== undefined) args.push("-map", "0:v:0", ..._videoArgs(params, frame, ext, sequence));
+  if (audio !== undefined && !sequence) {
+    args.push("-map", "0:a:0", ..._audioArgs(params, audio, ext));
+  }
+  if (ext === "mp4" || ext === "mov" || ext === "m4v" || ext === "m4a") {
+    args.push("-movflags", "+faststart");
+  }
+  args.push(location);
+  return args;
+}
+
+function _videoArgs(
+  params: FileWriter["params"],
+  frame: VideoFrame,
+  ext: string,
+  sequence: boolean,
+): string[] {
+  const { crf, bitrate, preset } = params;
   const codec = params.codec !== "auto" ? params.codec : _codecFor(ext, sequence);
   const rgb = frame.format === "RGBA" || frame.format === "BGRA";
   const pixelFormat = params.pixelFormat !== "auto"
@@ -215,19 +381,7 @@ function _encoderArgs(
     ? "bt709"
     : "smpte170m";
   const yuvOut = pixelFormat.startsWith("yuv") || pixelFormat.startsWith("nv");
-  const args = [
-    "-hide_banner",
-    "-nostdin",
-    "-loglevel",
-    "error",
-    "-y",
-    "-f",
-    "matroska",
-    "-i",
-    "pipe:0",
-    "-map",
-    "0:v:0",
-  ];
+  const args: string[] = [];
   if (rgb && yuvOut) {
     args.push(
       "-vf",
@@ -250,7 +404,6 @@ function _encoderArgs(
     }
   }
   if (codec === "libvpx-vp9") args.push("-row-mt", "1");
-  if (ext === "mp4" || ext === "mov" || ext === "m4v") args.push("-movflags", "+faststart");
   if (sequence) args.push("-vsync", "passthrough", "-f", "image2");
   else {
     // Timestamps pass through at µs precision; the nominal rate (from the first frame's
@@ -258,8 +411,35 @@ function _encoderArgs(
     args.push("-vsync", "vfr", "-enc_time_base", "-1");
     if (frame.duration > 0) args.push("-r", _rate(frame.duration));
   }
-  args.push(location);
   return args;
+}
+
+/** Sample rates libopus takes; others are resampled to 48 kHz. */
+const _OPUS_RATES = [8000, 12000, 16000, 24000, 48000];
+
+function _audioArgs(params: FileWriter["params"], audio: AudioBuffer, ext: string): string[] {
+  const codec = params.audioCodec !== "auto" ? params.audioCodec : _audioCodecFor(ext);
+  const args = ["-c:a", codec];
+  if (params.audioBitrate !== "") args.push("-b:a", params.audioBitrate);
+  if (codec === "libopus" && !_OPUS_RATES.includes(audio.sampleRate)) args.push("-ar", "48000");
+  return args;
+}
+
+function _audioCodecFor(ext: string): string {
+  switch (ext) {
+    case "wav":
+      return "pcm_s16le";
+    case "flac":
+      return "flac";
+    case "mp3":
+      return "libmp3lame";
+    case "opus":
+    case "ogg":
+    case "webm":
+      return "libopus";
+    default:
+      return "aac";
+  }
 }
 
 /** The frame rate a frame duration means: exact NTSC fractions, else 10⁶ / duration. */
