@@ -79,9 +79,10 @@ export class _FfmpegProcess {
 
   /**
    * Reads the next `size` bytes of ffmpeg's stdout into a fresh buffer. `undefined` when the
-   * output ended before the first byte; throws `SL_FFMPEG_EXITED` when it ended in the middle.
+   * output ended before the first byte; when it ended in the middle, the bytes read if
+   * `partial`, else throws `SL_FFMPEG_EXITED`.
    */
-  async read(size: number): Promise<Uint8Array | undefined> {
+  async read(size: number, partial = false): Promise<Uint8Array | undefined> {
     // BYOB reads transfer the buffer each time; the last view holds the bytes.
     let buffer = new ArrayBuffer(size);
     let filled = 0;
@@ -96,6 +97,7 @@ export class _FfmpegProcess {
       if (done) break;
     }
     if (filled === 0) return undefined;
+    if (partial) return new Uint8Array(buffer, 0, filled);
     if (filled !== size) {
       throw await this.failure(`ended in the middle of a frame (${filled} of ${size} bytes)`);
     }

@@ -1,6 +1,7 @@
 import {
   Actor,
   type Contract,
+  createAudioBuffer,
   createDataMessage,
   createVideoFrame,
   StreamlibError,
@@ -24,12 +25,17 @@ import { type MediaInfo, probeMedia } from "./probe.ts";
  */
 export const fileReaderContract = {
   type: "filesrc",
-  description: "Decodes a video file or URL with ffmpeg into raw frames",
+  description: "Decodes a video or audio file or URL with ffmpeg into raw frames and samples",
   outputs: {
     out: {
       kind: "video",
       formats: ["RGBA", "BGRA", "I420", "NV12"],
       description: "The decoded frames",
+    },
+    audio: {
+      kind: "audio",
+      formats: ["f32-planar"],
+      description: "The file's first audio stream, when connected, in step with the video",
     },
     info: {
       kind: "data",
@@ -72,6 +78,25 @@ export const fileReaderContract = {
       description: "Seek to this time before reading",
     },
     loop: { type: "boolean", default: false, description: "Start again at the end, forever" },
+    sampleRate: {
+      type: "integer",
+      default: 0,
+      minimum: 0,
+      unit: "Hz",
+      description: "Audio sample rate to deliver (0: the file's)",
+    },
+    channels: {
+      type: "integer",
+      default: 0,
+      minimum: 0,
+      description: "Audio channels to deliver (0: the file's; ffmpeg mixes up or down)",
+    },
+    samplesPerBuffer: {
+      type: "integer",
+      default: 1024,
+      minimum: 1,
+      description: "Audio samples a buffer when the file has no video (else one buffer a frame)",
+    },
   },
 } as const satisfies Contract;
 
@@ -93,13 +118,19 @@ const _PIX_FMT: Readonly<Record<VideoPixelFormat, string>> = {
  * frames when it falls behind; offline it goes as fast as downstream takes frames. It ends at the
  * end of the file (never with `loop=true`).
  *
+ * With its `audio` output connected it also sends the file's first audio stream (at
+ * `sampleRate`/`channels` if set), one buffer a video frame covering that frame's time, and the
+ * audio past the last frame before ending; a file with audio alone sends buffers of
+ * `samplesPerBuffer`. A second ffmpeg decodes the audio.
+ *
  * ffmpeg (found by {@linkcode findFfmpeg}) runs as a child process piping raw frames on stdout;
  * no temporary files. A missing file fails with `SL_FILE_NOT_FOUND`, an unreadable one with
  * `SL_FILE_INVALID`, and ffmpeg failing midway with `SL_FFMPEG_EXITED` carrying its exit code and
  * the tail of its messages. ffmpeg is killed when the actor stops.
  *
  * ```text
- * filesrc location=clip.mp4 format=I420 ! filesink location=copy.mp4
+ * filesrc name=src location=clip.mp4 format=I420 ! filesink name=out location=copy.mp4
+ * src.audio ! out.audio
  * ```
  *
  * @example
@@ -121,6 +152,12 @@ export class FileReader extends Actor<typeof fileReaderContract> {
   #read = 0;
   #sentInfo = false;
   #colorSpace: VideoColorSpace | undefined;
+  /** The audio ffmpeg, when the audio output is connected and the file has audio. */
+  #audio: _FfmpegProcess | undefined;
+  #rate = 0;
+  #channels = 0;
+  /** Audio samples (per channel) sent so far. */
+  #samples = 0;
 
   /** What the file holds, once `start()` has read it. */
   get info(): MediaInfo | undefined {
@@ -133,25 +170,40 @@ export class FileReader extends Actor<typeof fileReaderContract> {
    * @returns Frames a second.
    */
   override get fps(): number {
-    return this.params.fps || this.#fps || 30;
+    if (this.params.fps) return this.params.fps;
+    if (this.#fps) return this.#fps;
+    // Audio alone: one buffer of samplesPerBuffer a tick.
+    if (this.#rate) return this.#rate / this.params.samplesPerBuffer;
+    return 30;
   }
 
   /**
-   * Frames sent, of the file's frame count (unknown when looping or for live streams).
+   * Frames sent, of the file's frame count (unknown when looping or for live streams); for a
+   * file with audio alone, buffers.
    *
    * @returns Progress.
    */
   override progress(): { done: number; total: number | undefined } {
-    const frames = this.#info?.video?.frames;
+    const info = this.#info;
+    const seconds = info?.duration === undefined || this.params.loop
+      ? undefined
+      : Math.max(0, info.duration - this.params.start);
+    const frames = info?.video?.frames;
+    if (info?.video === undefined) {
+      return {
+        done: this.outputs.audio.written,
+        total: seconds === undefined ? undefined : Math.ceil(seconds * this.fps),
+      };
+    }
     const total = frames === undefined || this.params.loop ? undefined : Math.max(
       0,
-      Math.round(frames * this.fps / (this.#info!.video!.fps || this.fps)) -
+      Math.round(frames * this.fps / (info.video.fps || this.fps)) -
         Math.round(this.params.start * this.fps),
     );
     return { done: this.outputs.out.written, total };
   }
 
-  /** Probes the file and starts ffmpeg. */
+  /** Probes the file and starts ffmpeg: one for the video, one for the audio when wanted. */
   override async start(): Promise<void> {
     const { location, format, width, height, start, loop } = this.params;
     if (location === "") {
@@ -159,36 +211,24 @@ export class FileReader extends Actor<typeof fileReaderContract> {
     }
     const info = await probeMedia(location);
     const video = info.video;
-    if (video === undefined) {
+    const audio = this.outputs.audio.connected ? info.audio : undefined;
+    if (video === undefined && audio === undefined) {
       throw new StreamlibError(
         "SL_FILE_INVALID",
-        `${JSON.stringify(location)} has no video stream`,
+        `${JSON.stringify(location)} has no video stream` +
+          (info.audio ? " (it has audio: connect the audio output)" : ""),
         { details: { location } },
       );
     }
     this.#info = info;
-    this.#fps = video.fps;
-    [this.#width, this.#height] = _outputSize(video.width, video.height, width, height);
-    this.#frameBytes = videoFrameLayout(format, this.#width, this.#height).byteLength;
+    this.#fps = video?.fps ?? 0;
     this.#read = 0;
+    this.#samples = 0;
     this.#sentInfo = false;
-    const yuv = format === "I420" || format === "NV12";
-    const matrix = video.colorSpace?.matrix === "bt709" ? "bt709" : "bt601";
-    this.#colorSpace = yuv
-      ? video.colorSpace ??
-        { matrix: this.#height >= 720 ? "bt709" : "smpte170m", fullRange: false }
-      : undefined;
-    // Scale only to resize or to convert to RGB (with the file's matrix); YUV to YUV at the same
-    // size needs no swscale pass of our own.
-    const resize = this.#width !== video.width || this.#height !== video.height;
-    const filters = [
-      `fps=${_rational(this.fps)}`,
-      ...(resize || !yuv
-        ? [`scale=${this.#width}:${this.#height}:in_color_matrix=${matrix}:flags=bilinear`]
-        : []),
-    ];
+    this.#rate = audio ? this.params.sampleRate || audio.sampleRate : 0;
+    this.#channels = audio ? this.params.channels || audio.channels || 2 : 0;
     const ffmpeg = await findFfmpeg();
-    this.#process = new _FfmpegProcess(ffmpeg.path, [
+    const input = [
       "-hide_banner",
       "-nostdin",
       "-loglevel",
@@ -197,25 +237,51 @@ export class FileReader extends Actor<typeof fileReaderContract> {
       ...(start > 0 ? ["-ss", String(start)] : []),
       "-i",
       location,
-      "-map",
-      "0:v:0",
-      "-vf",
-      filters.join(","),
-      "-pix_fmt",
-      _PIX_FMT[format],
-      "-f",
-      "rawvideo",
-      "pipe:1",
-    ], { stdout: true });
+    ];
+    if (video !== undefined) {
+      [this.#width, this.#height] = _outputSize(video.width, video.height, width, height);
+      this.#frameBytes = videoFrameLayout(format, this.#width, this.#height).byteLength;
+      const yuv = format === "I420" || format === "NV12";
+      const matrix = video.colorSpace?.matrix === "bt709" ? "bt709" : "bt601";
+      this.#colorSpace = yuv
+        ? video.colorSpace ??
+          { matrix: this.#height >= 720 ? "bt709" : "smpte170m", fullRange: false }
+        : undefined;
+      // Scale only to resize or to convert to RGB (with the file's matrix); YUV to YUV at the
+      // same size needs no swscale pass of our own.
+      const resize = this.#width !== video.width || this.#height !== video.height;
+      const filters = [
+        `fps=${_rational(this.fps)}`,
+        ...(resize || !yuv
+          ? [`scale=${this.#width}:${this.#height}:in_color_matrix=${matrix}:flags=bilinear`]
+          : []),
+      ];
+      // deno-fmt-ignore
+      this.#process = new _FfmpegProcess(ffmpeg.path, [
+        ...input, "-map", "0:v:0", "-vf", filters.join(","), "-pix_fmt", _PIX_FMT[format],
+        "-f", "rawvideo", "pipe:1",
+      ], { stdout: true });
+    } else {
+      this.outputs.out.end();
+    }
+    if (audio !== undefined) {
+      // deno-fmt-ignore
+      this.#audio = new _FfmpegProcess(ffmpeg.path, [
+        ...input, "-map", "0:a:0", "-vn", "-ac", String(this.#channels),
+        "-ar", String(this.#rate), "-f", "f32le", "pipe:1",
+      ], { stdout: true });
+    } else {
+      this.outputs.audio.end();
+    }
   }
 
   /**
-   * Sends the frame for `tick` (reading past frames that a late live tick skipped), or ends.
+   * Sends the frame for `tick` (reading past frames that a late live tick skipped) and the audio
+   * up to the frame's end, or ends.
    *
    * @param tick The tick.
    */
   async process(tick: TimedTick): Promise<void> {
-    const process = this.#process!;
     if (!this.#sentInfo) {
       this.#sentInfo = true;
       this.outputs.info.write(createDataMessage(this.#info, {
@@ -223,6 +289,14 @@ export class FileReader extends Actor<typeof fileReaderContract> {
         timestamp: tick.timestamp,
         clockId: tick.clockId,
       }));
+    }
+    const process = this.#process;
+    if (process === undefined) {
+      // Audio alone: one buffer a tick.
+      const n = tick.frameNumber;
+      const more = await this.#sendAudio((n + 1) * this.params.samplesPerBuffer, n, tick);
+      if (!more) this.end();
+      return;
     }
     let data: Uint8Array | undefined;
     while (this.#read <= tick.frameNumber) {
@@ -233,6 +307,8 @@ export class FileReader extends Actor<typeof fileReaderContract> {
     if (data === undefined) {
       const status = await process.wait();
       if (!status.success && !process.killed) throw await process.failure("failed while decoding");
+      // The audio may run a little past the last frame: send the rest before ending.
+      if (this.#audio !== undefined) await this.#sendAudio(Infinity, Infinity, tick);
       this.end();
       return;
     }
@@ -247,15 +323,63 @@ export class FileReader extends Actor<typeof fileReaderContract> {
       clockId: tick.clockId,
       ...(this.#colorSpace ? { colorSpace: this.#colorSpace } : {}),
     }));
+    if (this.#audio !== undefined) {
+      const end = Math.round((tick.frameNumber + 1) * this.#rate / this.fps);
+      await this.#sendAudio(end, Math.round(tick.frameNumber * this.#rate / this.fps), tick);
+    }
+  }
+
+  /**
+   * Sends audio up to sample `end` (per channel), skipping what lies before `from` (a late live
+   * tick). `false` once the audio has ended.
+   */
+  async #sendAudio(end: number, from: number, tick: TimedTick): Promise<boolean> {
+    const audio = this.#audio!;
+    const channels = this.#channels;
+    if (this.#samples < from && Number.isFinite(from)) {
+      const skip = from - this.#samples;
+      const bytes = await audio.read(skip * channels * 4, true);
+      this.#samples += (bytes?.length ?? 0) / (channels * 4);
+      if (bytes === undefined || bytes.length < skip * channels * 4) return false;
+    }
+    const want = Number.isFinite(end) ? end - this.#samples : this.#rate;
+    if (want <= 0) return true;
+    for (;;) {
+      const bytes = await audio.read(want * channels * 4, true);
+      if (bytes === undefined) {
+        const status = await audio.wait();
+        if (!status.success && !audio.killed) {
+          throw await audio.failure("failed while decoding audio");
+        }
+        return false;
+      }
+      const frames = Math.floor(bytes.length / (channels * 4));
+      const interleaved = new Float32Array(bytes.buffer, bytes.byteOffset, frames * channels);
+      const buffer = createAudioBuffer({
+        sampleRate: this.#rate,
+        numberOfChannels: channels,
+        numberOfFrames: frames,
+        position: this.#samples,
+        clockId: tick.clockId,
+      });
+      for (let c = 0; c < channels; c++) {
+        const plane = c * frames;
+        for (let i = 0; i < frames; i++) buffer.data[plane + i] = interleaved[i * channels + c]!;
+      }
+      this.#samples += frames;
+      await this.outputs.audio.write(buffer);
+      if (frames < want) return false;
+      // After the last frame, keep reading until the audio ends.
+      if (Number.isFinite(end)) return true;
+    }
   }
 
   /** Ends ffmpeg. */
   override async stop(): Promise<void> {
-    const process = this.#process;
-    this.#process = undefined;
-    if (process === undefined) return;
-    process.kill();
-    await process.wait();
+    const processes = [this.#process, this.#audio];
+    this.#process = this.#audio = undefined;
+    for (const process of processes) process?.kill();
+    for (const process of processes) await process?.wait();
   }
 }
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   Actor,
+  type AudioBuffer,
   Collect,
   type Contract,
   type DataMessage,
@@ -13,7 +14,7 @@ import {
 import { FileReader } from "./file_reader.ts";
 import { FileWriter } from "./file_writer.ts";
 import type { MediaInfo } from "./probe.ts";
-import { ffmpegChildren, framePixel, Frames } from "./_testing.ts";
+import { Clicks, ffmpegChildren, Flashes, framePixel, Frames } from "./_testing.ts";
 
 const dir = await Deno.makeTempDir();
 const clip = `${dir}/clip.mkv`;
@@ -254,4 +255,81 @@ Deno.test("FileReader reads a URL, here from a server on 127.0.0.1", async () =>
   } finally {
     await server.shutdown();
   }
+});
+
+/** Writes 2 s of flashes and clicks (lossless PCM audio) into `location`. */
+async function writeAv(location: string, video = true): Promise<void> {
+  const pipeline = new Pipeline({ mode: "offline" });
+  const sink = pipeline.add(
+    new FileWriter({ location, preset: "ultrafast", audioCodec: video ? "pcm_f32le" : "auto" }),
+  );
+  if (video) {
+    pipeline.connect(pipeline.add(new Flashes({ seconds: 2 })).outputs.out, sink.inputs.in);
+  }
+  pipeline.connect(pipeline.add(new Clicks({ seconds: 2 })).outputs.out, sink.inputs.audio);
+  await pipeline.run();
+}
+
+async function readAv(
+  params: ConstructorParameters<typeof FileReader>[0],
+  video = true,
+): Promise<{ frames: VideoFrame[]; audio: AudioBuffer[] }> {
+  const reader = new FileReader(params);
+  const frames = new Collect<VideoFrame>();
+  const audio = new Collect<AudioBuffer>();
+  const pipeline = new Pipeline({ mode: "offline" });
+  pipeline.add(reader);
+  if (video) pipeline.connect(reader.outputs.out, pipeline.add(frames).inputs.in);
+  pipeline.connect(reader.outputs.audio, pipeline.add(audio).inputs.in);
+  await pipeline.run();
+  return { frames: frames.messages, audio: audio.messages };
+}
+
+/** Positions (sample index) where each click of the left channel starts. */
+function clicksIn(buffers: AudioBuffer[]): number[] {
+  const out: number[] = [];
+  let previous = 0;
+  for (const b of buffers) {
+    for (let i = 0; i < b.numberOfFrames; i++) {
+      const v = b.data[i]!;
+      if (v > 0.5 && previous < 0.25) out.push(b.position + i);
+      previous = v;
+    }
+  }
+  return out;
+}
+
+Deno.test("FileReader sends a file's audio in step with its video, one buffer a frame", async () => {
+  const path = `${dir}/av.mkv`;
+  await writeAv(path);
+  const { frames, audio } = await readAv({ location: path, format: "I420" });
+  assert.equal(frames.length, 60);
+  assert.equal(audio.reduce((n, b) => n + b.numberOfFrames, 0), 96_000);
+  audio.forEach((b, i) => {
+    assert.equal(b.numberOfChannels, 2);
+    assert.equal(b.sampleRate, 48_000);
+    assert.equal(b.position, i * 1600, "48000 / 30 samples a frame");
+    assert.equal(b.timestamp, frames[i]!.timestamp);
+  });
+  assert.deepEqual(clicksIn(audio), [0, 48_000]);
+});
+
+Deno.test("FileReader reads audio alone, resampled when asked, in buffers of samplesPerBuffer", async () => {
+  const path = `${dir}/clicks.wav`;
+  await writeAv(path, false);
+  const { audio } = await readAv({ location: path, samplesPerBuffer: 4800 }, false);
+  assert.equal(audio.length, 20);
+  assert.ok(audio.every((b) => b.numberOfFrames === 4800));
+  assert.equal(audio[19]!.timestamp, 1_900_000);
+  assert.deepEqual(clicksIn(audio), [0, 48_000]);
+  const resampled = await readAv({ location: path, sampleRate: 44_100, channels: 1 }, false);
+  const total = resampled.audio.reduce((n, b) => n + b.numberOfFrames, 0);
+  assert.ok(Math.abs(total - 88_200) <= 64, `${total} samples`);
+  assert.equal(resampled.audio[0]!.numberOfChannels, 1);
+  await assert.rejects(read({ location: path }), (e) => {
+    const cause = (e as Error).cause as Error;
+    assert.ok(isStreamlibError(cause, "SL_FILE_INVALID"));
+    assert.match(cause.message, /no video stream \(it has audio: connect the audio output\)/);
+    return true;
+  });
 });
