@@ -64,8 +64,8 @@ export interface Discovery {
 /**
  * Builds the catalogue the `streamlib` command works with: core's actors, then every
  * `packages/*\/manifest.json` and `plugins/*\/manifest.json` under `cwd` (a workspace's
- * packages and plugins), then the video package's (the command comes with it, unless the
- * workspace has its own `@streamlib/video`), then each `--plugins` directory's `manifest.json` and
+ * packages and plugins), then the video and audio packages' (the command comes with them, unless
+ * the workspace has its own copy), then each `--plugins` directory's `manifest.json` and
  * `*\/manifest.json`, then each `--plugin` manifest (path or URL). A manifest found in a
  * directory that cannot be added (invalid, for another streamlib version, a type already taken)
  * is skipped with a warning; a `--plugin` that cannot be added throws, since it was asked for
@@ -130,6 +130,7 @@ export async function discoverPlugins(options: DiscoverOptions = {}): Promise<Di
 /** Manifests of the packages the command comes with, beyond core. */
 const _BUNDLED: ReadonlyArray<{ name: string; url: URL }> = [
   { name: "@streamlib/video", url: new URL(import.meta.resolve("@streamlib/video/manifest.json")) },
+  { name: "@streamlib/audio", url: new URL(import.meta.resolve("@streamlib/audio/manifest.json")) },
 ];
 
 /** A URL as given (`https:`, `file:`), else a path resolved against `cwd`. */

@@ -43,7 +43,12 @@ Deno.test("discoverPlugins() finds core's actors and every plugins/*/manifest.js
   }, async (dir) => {
     const found = await discoverPlugins({ cwd: dir });
     // The video package comes with the command.
-    assert.deepEqual(found.plugins.map((p) => p.manifest.name), ["a", "b", "@streamlib/video"]);
+    assert.deepEqual(found.plugins.map((p) => p.manifest.name), [
+      "a",
+      "b",
+      "@streamlib/video",
+      "@streamlib/audio",
+    ]);
     assert.ok(found.catalogue.has("compositor"));
     assert.ok(found.catalogue.has("datasrc") && found.catalogue.has("atype"));
     assert.deepEqual(found.warnings, []);
@@ -62,6 +67,7 @@ Deno.test("discoverPlugins() adds --plugins directories and --plugin manifests, 
     });
     assert.deepEqual(found.plugins.map((p) => p.manifest.name), [
       "@streamlib/video",
+      "@streamlib/audio",
       "own",
       "sub",
       "@streamlib/test-files",
@@ -77,7 +83,11 @@ Deno.test("discoverPlugins() skips a broken manifest it found, with a warning sa
     "plugins/good/manifest.json": manifest("good", "goodtype"),
   }, async (dir) => {
     const found = await discoverPlugins({ cwd: dir });
-    assert.deepEqual(found.plugins.map((p) => p.manifest.name), ["good", "@streamlib/video"]);
+    assert.deepEqual(found.plugins.map((p) => p.manifest.name), [
+      "good",
+      "@streamlib/video",
+      "@streamlib/audio",
+    ]);
     assert.equal(found.warnings.length, 2);
     assert.match(found.warnings[0]!, /^skipped the plugin file:.*bad\/manifest\.json: .*version/);
     assert.match(
@@ -114,7 +124,11 @@ Deno.test("discoverPlugins() finds a workspace's packages/*/manifest.json, core'
   }, async (dir) => {
     const found = await discoverPlugins({ cwd: dir });
     // The workspace's own @streamlib/video replaces the one the command comes with.
-    assert.deepEqual(found.plugins.map((p) => p.manifest.name), ["@streamlib/video", "a"]);
+    assert.deepEqual(found.plugins.map((p) => p.manifest.name), [
+      "@streamlib/video",
+      "a",
+      "@streamlib/audio",
+    ]);
     assert.ok(found.catalogue.has("testsrc") && found.catalogue.has("datasrc"));
     assert.ok(!found.catalogue.has("compositor"));
     assert.deepEqual(found.warnings, []);

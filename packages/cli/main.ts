@@ -88,7 +88,7 @@ export async function main(args: readonly string[]): Promise<number> {
     .addHelpText(
       "after",
       `
-Plugins: core's and the video package's actors, every ./packages/*/manifest.json and
+Plugins: core's, the video and audio packages' actors, every ./packages/*/manifest.json and
 ./plugins/*/manifest.json, and those named by --plugins/--plugin.
 
 Examples:
