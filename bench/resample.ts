@@ -2,9 +2,9 @@
  * How fast the audio resampler converts 10 s of stereo noise, for a few ratios and qualities:
  * `resampleAudio` on the whole signal, and the `audioresample` actor in an offline pipeline fed
  * 1024-sample buffers. Prints the median of `ROUNDS` rounds in ms and as a multiple of real
- * time, one line a case.
+ * time, one line a case, then one summary line against ffmpeg's aresample in the same run.
  *
- * Run: deno run bench/resample.ts [rounds, default 5]
+ * Run: deno task bench:resample [rounds, default 5]
  *
  * @module
  */
@@ -111,4 +111,45 @@ for (const [from, to, quality] of cases) {
     times.push(performance.now() - start);
   }
   report("audioresample actor 44100 → 48000 q4", median(times));
+}
+
+// Baseline in the same run: ffmpeg's own resampler (swr, its default quality) on the same
+// 10 s of stereo 44.1 kHz samples, from a raw file, to nowhere.
+{
+  const { findFfmpeg } = await import("@streamlib/video");
+  const ffmpeg = await findFfmpeg();
+  const dir = await Deno.makeTempDir();
+  const raw = `${dir}/in.f32`;
+  const interleaved = new Float32Array(SECONDS * 44_100 * 2);
+  const left = noise(SECONDS * 44_100, 1);
+  const right = noise(SECONDS * 44_100, 2);
+  for (let i = 0; i < left.length; i++) {
+    interleaved[2 * i] = left[i]!;
+    interleaved[2 * i + 1] = right[i]!;
+  }
+  await Deno.writeFile(raw, new Uint8Array(interleaved.buffer));
+  const times: number[] = [];
+  const ours: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    let start = performance.now();
+    // deno-fmt-ignore
+    const { success } = await new Deno.Command(ffmpeg.path, { args: [
+      "-v", "error", "-f", "f32le", "-ar", "44100", "-ac", "2", "-i", raw,
+      "-af", "aresample=48000", "-f", "null", "-",
+    ] }).output();
+    if (!success) throw new Error("ffmpeg failed");
+    times.push(performance.now() - start);
+    start = performance.now();
+    resampleAudio([left, right], 44_100, 48_000);
+    ours.push(performance.now() - start);
+  }
+  await Deno.remove(dir, { recursive: true });
+  const [f, s] = [median(times), median(ours)];
+  Deno.stdout.writeSync(
+    new TextEncoder().encode(
+      `resample: 10 s stereo 44.1 → 48 kHz, streamlib q4 ${(SECONDS * 1000 / s).toFixed(0)}× ` +
+        `real time, ffmpeg aresample ${(SECONDS * 1000 / f).toFixed(0)}× (process included), ` +
+        `ratio ${(f / s).toFixed(2)}×\n`,
+    ),
+  );
 }
