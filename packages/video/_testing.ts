@@ -13,7 +13,7 @@ import {
   type VideoFrame,
   type VideoPixelFormat,
 } from "@streamlib/core";
-import { _running } from "./_ffmpeg_process.ts";
+import { _running } from "./_ffmpeg_running.ts";
 
 const framesContract = {
   type: "frames",

@@ -10,7 +10,7 @@ import {
   videoFrameLayout,
   type VideoPixelFormat,
 } from "@streamlib/core";
-import { _FfmpegProcess } from "./_ffmpeg_process.ts";
+import { FfmpegProcess } from "./ffmpeg_process.ts";
 import { findFfmpeg } from "./ffmpeg.ts";
 import { type MediaInfo, probeMedia } from "./probe.ts";
 
@@ -144,7 +144,7 @@ export class FileReader extends Actor<typeof fileReaderContract> {
   /** Ports and parameters. */
   static override contract: typeof fileReaderContract = fileReaderContract;
   #info: MediaInfo | undefined;
-  #process: _FfmpegProcess | undefined;
+  #process: FfmpegProcess | undefined;
   #fps = 0;
   #width = 0;
   #height = 0;
@@ -153,7 +153,7 @@ export class FileReader extends Actor<typeof fileReaderContract> {
   #sentInfo = false;
   #colorSpace: VideoColorSpace | undefined;
   /** The audio ffmpeg, when the audio output is connected and the file has audio. */
-  #audio: _FfmpegProcess | undefined;
+  #audio: FfmpegProcess | undefined;
   #rate = 0;
   #channels = 0;
   /** Audio samples (per channel) sent so far. */
@@ -257,7 +257,7 @@ export class FileReader extends Actor<typeof fileReaderContract> {
           : []),
       ];
       // deno-fmt-ignore
-      this.#process = new _FfmpegProcess(ffmpeg.path, [
+      this.#process = new FfmpegProcess(ffmpeg.path, [
         ...input, "-map", "0:v:0", "-vf", filters.join(","), "-pix_fmt", _PIX_FMT[format],
         "-f", "rawvideo", "pipe:1",
       ], { stdout: true });
@@ -266,7 +266,7 @@ export class FileReader extends Actor<typeof fileReaderContract> {
     }
     if (audio !== undefined) {
       // deno-fmt-ignore
-      this.#audio = new _FfmpegProcess(ffmpeg.path, [
+      this.#audio = new FfmpegProcess(ffmpeg.path, [
         ...input, "-map", "0:a:0", "-vn", "-ac", String(this.#channels),
         "-ar", String(this.#rate), "-f", "f32le", "pipe:1",
       ], { stdout: true });

@@ -6,7 +6,7 @@ import {
   type TimedTick,
   type VideoFrame,
 } from "@streamlib/core";
-import { _FfmpegProcess } from "./_ffmpeg_process.ts";
+import { FfmpegProcess } from "./ffmpeg_process.ts";
 import { type _MatroskaTrack, _MatroskaWriter, _packedFrameData } from "./_matroska.ts";
 import { findFfmpeg } from "./ffmpeg.ts";
 
@@ -131,7 +131,7 @@ const _VPX_SPEED: Readonly<Record<string, number>> = {
 export class FileWriter extends Actor<typeof fileWriterContract> {
   /** Ports and parameters. */
   static override contract: typeof fileWriterContract = fileWriterContract;
-  #process: _FfmpegProcess | undefined;
+  #process: FfmpegProcess | undefined;
   #mkv: _MatroskaWriter | undefined;
   #caps = "";
   #finished: Promise<void> | undefined;
@@ -312,7 +312,7 @@ export class FileWriter extends Actor<typeof fileWriterContract> {
       });
     }
     this.#mkv = new _MatroskaWriter(tracks);
-    this.#process = new _FfmpegProcess(ffmpeg.path, _encoderArgs(this.params, frame, buffer), {
+    this.#process = new FfmpegProcess(ffmpeg.path, _encoderArgs(this.params, frame, buffer), {
       stdin: true,
     });
     await this.#process.write(this.#mkv.header());

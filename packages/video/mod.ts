@@ -41,6 +41,7 @@ export * from "./balance.ts";
 export * from "./png.ts";
 export * from "./snapshot.ts";
 export * from "./ffmpeg.ts";
+export * from "./ffmpeg_process.ts";
 export * from "./probe.ts";
 export * from "./file_reader.ts";
 export * from "./file_writer.ts";

@@ -1,5 +1,5 @@
 import { StreamlibError, type VideoColorSpace } from "@streamlib/core";
-import { _FfmpegProcess } from "./_ffmpeg_process.ts";
+import { FfmpegProcess } from "./ffmpeg_process.ts";
 import { findFfmpeg } from "./ffmpeg.ts";
 
 /**
@@ -55,7 +55,7 @@ export interface MediaInfo {
 export async function probeMedia(location: string): Promise<MediaInfo> {
   await _checkExists(location);
   const ffmpeg = await findFfmpeg();
-  const process = new _FfmpegProcess(ffmpeg.path, [
+  const process = new FfmpegProcess(ffmpeg.path, [
     "-hide_banner",
     "-nostdin",
     "-i",

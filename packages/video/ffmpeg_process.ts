@@ -1,25 +1,49 @@
 import { StreamlibError } from "@streamlib/core";
-
-/**
- * Process ids of the ffmpeg processes this module started that have not been seen to exit, for
- * tests checking that none outlives its actor.
- *
- * @internal
- */
-export const _running: Set<number> = new Set();
+import { _running } from "./_ffmpeg_running.ts";
 
 /** Lines of stderr kept for error messages. */
 const _TAIL_LINES = 20;
 
 /**
- * One running ffmpeg: raw bytes in on stdin, raw bytes out on stdout, the tail of stderr kept
- * for error messages. Never outlives its owner: `kill()` ends it, and it ends by itself when
- * its pipes close (ffmpeg stops on end of input or a broken output pipe).
+ * Which of ffmpeg's standard streams {@linkcode FfmpegProcess} pipes.
  *
- * @internal
+ * @example
+ * ```ts
+ * import type { FfmpegPipes } from "@streamlib/video";
+ * const encoder: FfmpegPipes = { stdin: true };
+ * console.assert(encoder.stdin && !encoder.stdout);
+ * ```
  */
-export class _FfmpegProcess {
+export interface FfmpegPipes {
+  /** Pipe stdin, for {@linkcode FfmpegProcess.write}. */
+  stdin?: boolean;
+  /** Pipe stdout, for {@linkcode FfmpegProcess.read}. */
+  stdout?: boolean;
+}
+
+/**
+ * One running ffmpeg (or any program) for actors that pipe raw media through it: bytes in on
+ * stdin, bytes out on stdout, the last lines of stderr kept for error messages. It never
+ * outlives its owner: `kill()` ends it, and ffmpeg ends by itself when its pipes close (end of
+ * input, or a broken output pipe). Failures are `SL_FFMPEG_EXITED` errors with the exit code or
+ * signal and the tail of stderr.
+ *
+ * @example Raw audio to the null muxer
+ * ```ts ignore
+ * import { FfmpegProcess, findFfmpeg } from "@streamlib/video";
+ * const ffmpeg = await findFfmpeg();
+ * const process = new FfmpegProcess(ffmpeg.path, [
+ *   "-f", "f32le", "-ar", "48000", "-ac", "1", "-i", "pipe:0", "-f", "null", "-",
+ * ], { stdin: true });
+ * await process.write(new Uint8Array(4 * 48_000));
+ * await process.closeInput();
+ * console.assert((await process.wait()).success);
+ * ```
+ */
+export class FfmpegProcess {
+  /** The process id. */
   readonly pid: number;
+  /** The arguments it was started with. */
   readonly args: readonly string[];
   #child: Deno.ChildProcess;
   #writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
@@ -30,7 +54,14 @@ export class _FfmpegProcess {
   #exited: Deno.CommandStatus | undefined;
   #killed = false;
 
-  constructor(path: string, args: readonly string[], io: { stdin?: boolean; stdout?: boolean }) {
+  /**
+   * Starts the program; `SL_FFMPEG_NOT_FOUND` when it cannot be started.
+   *
+   * @param path The executable.
+   * @param args Its arguments.
+   * @param io Which of stdin and stdout to pipe (stderr always is).
+   */
+  constructor(path: string, args: readonly string[], io: FfmpegPipes) {
     this.args = args;
     try {
       this.#child = new Deno.Command(path, {
@@ -58,17 +89,30 @@ export class _FfmpegProcess {
     });
   }
 
-  /** The last lines ffmpeg wrote to stderr. */
+  /**
+   * The last lines ffmpeg wrote to stderr.
+   *
+   * @returns Up to 20 lines.
+   */
   get stderr(): string {
     return this.#stderr.join("\n");
   }
 
-  /** The exit status, once ffmpeg has exited. */
+  /**
+   * The exit status, once ffmpeg has exited.
+   *
+   * @returns The status, or `undefined` while it runs.
+   */
   get exited(): Deno.CommandStatus | undefined {
     return this.#exited;
   }
 
-  /** Writes bytes to ffmpeg's stdin; throws `SL_FFMPEG_EXITED` when ffmpeg has gone. */
+  /**
+   * Writes bytes to ffmpeg's stdin, waiting while the pipe is full; throws `SL_FFMPEG_EXITED`
+   * when ffmpeg has gone.
+   *
+   * @param bytes The bytes (not copied; do not change them until the promise settles).
+   */
   async write(bytes: Uint8Array): Promise<void> {
     try {
       await this.#writer!.write(bytes);
@@ -81,6 +125,10 @@ export class _FfmpegProcess {
    * Reads the next `size` bytes of ffmpeg's stdout into a fresh buffer. `undefined` when the
    * output ended before the first byte; when it ended in the middle, the bytes read if
    * `partial`, else throws `SL_FFMPEG_EXITED`.
+   *
+   * @param size How many bytes.
+   * @param partial Return a short read at the end instead of failing.
+   * @returns The bytes, or `undefined` at the end.
    */
   async read(size: number, partial = false): Promise<Uint8Array | undefined> {
     // BYOB reads transfer the buffer each time; the last view holds the bytes.
@@ -104,7 +152,11 @@ export class _FfmpegProcess {
     return new Uint8Array(buffer, 0, size);
   }
 
-  /** Closes stdin: ffmpeg finishes its output and exits. */
+  /**
+   * Closes stdin: ffmpeg finishes its output and exits.
+   *
+   * @returns A promise that settles once the pipe is closed.
+   */
   async closeInput(): Promise<void> {
     try {
       await this.#writer?.close();
@@ -113,14 +165,23 @@ export class _FfmpegProcess {
     }
   }
 
-  /** Waits for ffmpeg to exit and for its stderr to be read. */
+  /**
+   * Waits for ffmpeg to exit and for its stderr to be read.
+   *
+   * @returns The exit status.
+   */
   async wait(): Promise<Deno.CommandStatus> {
     const status = await this.#status;
     await this.#stderrDone;
     return status;
   }
 
-  /** Waits for ffmpeg to exit; kills it when that takes longer than `ms`. */
+  /**
+   * Waits for ffmpeg to exit; kills it when that takes longer than `ms`.
+   *
+   * @param ms The longest wait in milliseconds.
+   * @returns The exit status.
+   */
   async waitOrKill(ms: number): Promise<Deno.CommandStatus> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<void>((resolve) => timer = setTimeout(resolve, ms));
@@ -141,7 +202,11 @@ export class _FfmpegProcess {
     }
   }
 
-  /** Whether {@linkcode _FfmpegProcess.kill} ended it. */
+  /**
+   * Whether {@linkcode FfmpegProcess.kill} ended it.
+   *
+   * @returns `true` after a kill.
+   */
   get killed(): boolean {
     return this.#killed;
   }
@@ -149,6 +214,10 @@ export class _FfmpegProcess {
   /**
    * `SL_FFMPEG_EXITED` with the exit code and the tail of stderr, once ffmpeg has exited (it is
    * killed if it has not within a second).
+   *
+   * @param what What went wrong, as "ffmpeg <what>: it exited with code 1: …".
+   * @param cause The error that showed it, if any.
+   * @returns The error, to throw.
    */
   async failure(what: string, cause?: unknown): Promise<StreamlibError> {
     const status = await this.waitOrKill(1000);
