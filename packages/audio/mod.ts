@@ -31,3 +31,4 @@ export * from "./channel_mix.ts";
 export * from "./resample.ts";
 export * from "./level.ts";
 export * from "./mixer.ts";
+export * from "./audio_sink.ts";
