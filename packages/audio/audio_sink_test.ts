@@ -25,3 +25,12 @@ Deno.test("AudioSink fails with SL_AUDIO_DEVICE and ffmpeg's words when the devi
   });
   assert.deepEqual(ffmpegChildren(), []);
 });
+
+Deno.test("AudioSink plays through ALSA (here its null PCM, which needs no sound card)", async () => {
+  const sink = new AudioSink({ device: "alsa", name: "null" });
+  await new Pipeline({ mode: "offline" })
+    .pipe(new AudioTestSource({ duration: 1, sampleRate: 48_000, channels: 2 }), sink)
+    .run();
+  assert.equal(sink.played, 48_000);
+  assert.deepEqual(ffmpegChildren(), []);
+});

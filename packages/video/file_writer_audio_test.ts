@@ -94,6 +94,7 @@ Deno.test(probe({
         const audio = stream(info, "audio");
         assert.equal(audio.codec_name, codec, ext);
         assert.equal(audio.channels, 2, ext);
+        assert.equal(audio.sample_rate, "48000", ext);
         assert.equal(info.streams.length, 1, ext);
         // Encoders add priming or padding; lossless ones are exact.
         const tolerance = ext === "wav" || ext === "flac" ? 0.0001 : 0.08;
