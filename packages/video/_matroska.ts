@@ -1,4 +1,5 @@
 import { StreamlibError, type VideoFrame, videoFrameLayout } from "@streamlib/core";
+import { _isPacked, _packedCopy } from "./_frame_planes.ts";
 
 /**
  * A track of a {@linkcode _MatroskaWriter} stream: raw video in one of the four pixel formats
@@ -74,27 +75,9 @@ export class _MatroskaWriter {
  * @internal
  */
 export function _packedFrameData(frame: VideoFrame): Uint8Array {
-  const { layout, byteLength } = videoFrameLayout(
-    frame.format,
-    frame.codedWidth,
-    frame.codedHeight,
-  );
-  const packed = frame.layout.every((plane, i) =>
-    plane.offset === layout[i]!.offset && plane.stride === layout[i]!.stride
-  );
-  if (packed) return frame.data.subarray(0, byteLength);
-  const out = new Uint8Array(byteLength);
-  const chromaHeight = Math.ceil(frame.codedHeight / 2);
-  layout.forEach((plane, i) => {
-    const from = frame.layout[i]!;
-    const rows = i === 0 ? frame.codedHeight : chromaHeight;
-    const rowBytes = plane.stride;
-    for (let y = 0; y < rows; y++) {
-      const start = from.offset + y * from.stride;
-      out.set(frame.data.subarray(start, start + rowBytes), plane.offset + y * plane.stride);
-    }
-  });
-  return out;
+  if (!_isPacked(frame)) return _packedCopy(frame).data;
+  const { byteLength } = videoFrameLayout(frame.format, frame.codedWidth, frame.codedHeight);
+  return frame.data.subarray(0, byteLength);
 }
 
 function _trackEntry(track: _MatroskaTrack, number: number): Uint8Array {

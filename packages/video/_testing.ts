@@ -58,6 +58,20 @@ export function framePixel(x: number, y: number, n: number): [number, number, nu
   return [(x * 3 + n * 8) & 255, (y * 3 + n * 4) & 255, 128];
 }
 
+/** Mean absolute difference between a decoded RGBA frame and frame n's known pixels. */
+export function frameError(frame: VideoFrame, n: number): number {
+  let sum = 0;
+  for (let y = 0; y < frame.codedHeight; y++) {
+    for (let x = 0; x < frame.codedWidth; x++) {
+      const p = (y * frame.codedWidth + x) * 4;
+      const [r, g, b] = framePixel(x, y, n);
+      sum += Math.abs(frame.data[p]! - r) + Math.abs(frame.data[p + 1]! - g) +
+        Math.abs(frame.data[p + 2]! - b);
+    }
+  }
+  return sum / (frame.codedWidth * frame.codedHeight * 3);
+}
+
 /** A frame of {@linkcode framePixel} values (YUV formats: BT.601 full-swing-free approximation). */
 export function makeFrame(
   format: VideoPixelFormat,

@@ -14,7 +14,7 @@ import {
 import { FileReader } from "./file_reader.ts";
 import { FileWriter } from "./file_writer.ts";
 import type { MediaInfo } from "./probe.ts";
-import { Clicks, ffmpegChildren, Flashes, framePixel, Frames } from "./_testing.ts";
+import { Clicks, ffmpegChildren, Flashes, frameError, Frames } from "./_testing.ts";
 
 const dir = await Deno.makeTempDir();
 const clip = `${dir}/clip.mkv`;
@@ -69,20 +69,6 @@ function chain(pipeline: Pipeline, sink: Collect<VideoFrame>, count: number): He
   return head;
 }
 
-/** Mean absolute difference between a decoded RGBA frame and frame n's known pixels. */
-function error(frame: VideoFrame, n: number): number {
-  let sum = 0;
-  for (let y = 0; y < frame.codedHeight; y++) {
-    for (let x = 0; x < frame.codedWidth; x++) {
-      const p = (y * frame.codedWidth + x) * 4;
-      const [r, g, b] = framePixel(x, y, n);
-      sum += Math.abs(frame.data[p]! - r) + Math.abs(frame.data[p + 1]! - g) +
-        Math.abs(frame.data[p + 2]! - b);
-    }
-  }
-  return sum / (frame.codedWidth * frame.codedHeight * 3);
-}
-
 Deno.test("FileReader reports duration, fps and frame count before the first frame", async () => {
   const { frames, info, reader } = await read({});
   assert.equal(frames.length, 50);
@@ -103,7 +89,7 @@ Deno.test("FileReader delivers every frame in order with timestamps from the fra
     assert.equal(frame.timestamp, n * 40_000);
     assert.equal(frame.duration, 40_000);
     assert.equal(frame.position, n);
-    assert.ok(error(frame, n) < 3, `frame ${n}: mean error ${error(frame, n)}`);
+    assert.ok(frameError(frame, n) < 3, `frame ${n}: mean error ${frameError(frame, n)}`);
   });
 });
 
@@ -128,19 +114,19 @@ Deno.test("FileReader seeks to start and changes the frame rate with fps", async
   const seeked = await read({ start: 1 });
   assert.equal(seeked.frames.length, 25);
   assert.equal(seeked.frames[0]!.timestamp, 0);
-  assert.ok(error(seeked.frames[0]!, 25) < 3, "the first frame is the one at 1 s");
+  assert.ok(frameError(seeked.frames[0]!, 25) < 3, "the first frame is the one at 1 s");
   assert.deepEqual(seeked.reader.progress(), { done: 25, total: 25 });
   const slower = await read({ fps: 12.5 });
   assert.equal(slower.frames.length, 25);
   assert.equal(slower.frames[1]!.timestamp, 80_000);
-  assert.ok(error(slower.frames[1]!, 2) < 3, "every other frame");
+  assert.ok(frameError(slower.frames[1]!, 2) < 3, "every other frame");
 });
 
 Deno.test("FileReader loops forever with loop=true", async () => {
   const { frames, reader } = await read({ loop: true }, 120);
   assert.equal(frames.length, 120);
   assert.equal(frames[119]!.timestamp, 119 * 40_000);
-  assert.ok(error(frames[60]!, 10) < 3, "frame 60 is the file's frame 10 again");
+  assert.ok(frameError(frames[60]!, 10) < 3, "frame 60 is the file's frame 10 again");
   assert.equal(reader.progress().total, undefined);
   assert.deepEqual(ffmpegChildren(), []);
 });
@@ -251,7 +237,7 @@ Deno.test("FileReader reads a URL, here from a server on 127.0.0.1", async () =>
     });
     assert.equal(frames.length, 50);
     assert.equal(reader.info?.video?.fps, 25);
-    assert.ok(error(frames[49]!, 49) < 3);
+    assert.ok(frameError(frames[49]!, 49) < 3);
   } finally {
     await server.shutdown();
   }

@@ -6,7 +6,7 @@ import { FileWriter } from "./file_writer.ts";
 import {
   ffmpegChildren,
   ffprobe,
-  framePixel,
+  frameError,
   Frames,
   hasFfprobe,
   makeFrame,
@@ -34,20 +34,6 @@ async function read(
   const sink = new Collect<VideoFrame>();
   await new Pipeline({ mode: "offline" }).pipe(reader, sink).run();
   return { frames: sink.messages, reader };
-}
-
-/** Mean absolute difference between a decoded RGBA frame and frame n's known pixels. */
-function error(frame: VideoFrame, n: number): number {
-  let sum = 0;
-  for (let y = 0; y < frame.codedHeight; y++) {
-    for (let x = 0; x < frame.codedWidth; x++) {
-      const p = (y * frame.codedWidth + x) * 4;
-      const [r, g, b] = framePixel(x, y, n);
-      sum += Math.abs(frame.data[p]! - r) + Math.abs(frame.data[p + 1]! - g) +
-        Math.abs(frame.data[p + 2]! - b);
-    }
-  }
-  return sum / (frame.codedWidth * frame.codedHeight * 3);
 }
 
 Deno.test(probe({
@@ -88,7 +74,7 @@ Deno.test(probe({
         assert.equal(frame.format, "RGBA");
         assert.equal(frame.codedWidth, 80);
         assert.equal(frame.timestamp, Math.round(n * 1e6 / 24));
-        assert.ok(error(frame, n) < 4, `frame ${n}: mean error ${error(frame, n)}`);
+        assert.ok(frameError(frame, n) < 4, `frame ${n}: mean error ${frameError(frame, n)}`);
       });
     } finally {
       await Deno.remove(dir, { recursive: true });
