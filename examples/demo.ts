@@ -9,7 +9,8 @@
  *   title  (draw: Canvas 2D, animated) ──────► mix.layer_2 ─┘  compositor  snapshot  filesink
  *
  * It renders offline — as fast as the slowest actor, every frame kept — then prints where the
- * files are and how long each actor took per frame.
+ * files are and how long each actor took per process() call (the writer takes several frames a
+ * call, waiting on ffmpeg).
  *
  *   deno task demo [output folder, default ./demo-output]
  *
@@ -137,7 +138,7 @@ const png = still.replace("%d", "0");
 console.log(`\nvideo:    ${await Deno.realPath(video)} (${await size(video)})`);
 console.log(`snapshot: ${await Deno.realPath(png)} (${await size(png)}, frame ${5 * FPS})`);
 
-console.log("\nactor   type          frames  p50 ms  p99 ms   (time in process(), per frame)");
+console.log("\nactor   type           calls  p50 ms  p99 ms   (time in one process() call)");
 for (const s of pipeline.stats().actors) {
   const { p50, p99 } = s.processingTimeUs;
   console.log(
