@@ -1,0 +1,38 @@
+// The receiving side of bench/cross_thread_hop.ts: takes frames one way and reports, for each,
+// when it arrived (epoch ms, comparable with the sender's stamps) and a byte of its pixels.
+import { SharedPool, SharedQueue } from "@streamlib/core";
+
+const now = (): number => performance.timeOrigin + performance.now();
+
+self.onmessage = async (event: MessageEvent) => {
+  const job = event.data;
+  if (job.mode === "shared") {
+    const pool = SharedPool.attach(job.pool);
+    const input = SharedQueue.attach(job.queue);
+    const arrivals: number[] = [];
+    let check = 0;
+    for (let m = await input.next(); m !== undefined; m = await input.next()) {
+      arrivals.push(now());
+      const id = m[0]!;
+      check += pool.view(id)[0]!;
+      pool.release(id);
+    }
+    self.postMessage({ arrivals, check });
+  } else {
+    // postMessage: clone or transfer. Frames come as messages; transfer sends the buffer back.
+    const arrivals: number[] = [];
+    let check = 0;
+    self.onmessage = (e: MessageEvent) => {
+      if (e.data === "end") {
+        self.postMessage({ arrivals, check });
+        return;
+      }
+      arrivals.push(now());
+      const pixels = e.data as Uint8Array;
+      check += pixels[0]!;
+      if (job.mode === "transfer") self.postMessage(pixels, [pixels.buffer]);
+      else self.postMessage("ack");
+    };
+    self.postMessage("ready");
+  }
+};
