@@ -2,9 +2,15 @@
 // when it arrived (epoch ms, comparable with the sender's stamps) and a byte of its pixels.
 import { SharedPool, SharedQueue } from "@streamlib/core";
 
+/** This Worker's side of its channel (typed here: the project checks with the window's types). */
+const scope = self as unknown as {
+  onmessage: ((event: MessageEvent) => void) | null;
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+};
+
 const now = (): number => performance.timeOrigin + performance.now();
 
-self.onmessage = async (event: MessageEvent) => {
+scope.onmessage = async (event: MessageEvent) => {
   const job = event.data;
   if (job.mode === "shared") {
     const pool = SharedPool.attach(job.pool);
@@ -17,22 +23,22 @@ self.onmessage = async (event: MessageEvent) => {
       check += pool.view(id)[0]!;
       pool.release(id);
     }
-    self.postMessage({ arrivals, check });
+    scope.postMessage({ arrivals, check });
   } else {
     // postMessage: clone or transfer. Frames come as messages; transfer sends the buffer back.
     const arrivals: number[] = [];
     let check = 0;
-    self.onmessage = (e: MessageEvent) => {
+    scope.onmessage = (e: MessageEvent) => {
       if (e.data === "end") {
-        self.postMessage({ arrivals, check });
+        scope.postMessage({ arrivals, check });
         return;
       }
       arrivals.push(now());
       const pixels = e.data as Uint8Array;
       check += pixels[0]!;
-      if (job.mode === "transfer") self.postMessage(pixels, [pixels.buffer]);
-      else self.postMessage("ack");
+      if (job.mode === "transfer") scope.postMessage(pixels, [pixels.buffer as ArrayBuffer]);
+      else scope.postMessage("ack");
     };
-    self.postMessage("ready");
+    scope.postMessage("ready");
   }
 };

@@ -90,7 +90,7 @@ async function posted(
     if (mode === "transfer") worker.postMessage(frame, [frame.buffer]);
     else worker.postMessage(frame);
     const answer = await next;
-    if (mode === "transfer") frame = answer as Uint8Array;
+    if (mode === "transfer") frame = answer as Uint8Array<ArrayBuffer>;
   }
   next = reply(worker);
   worker.postMessage("end");
