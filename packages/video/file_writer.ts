@@ -131,6 +131,7 @@ const _VPX_SPEED: Readonly<Record<string, number>> = {
 export class FileWriter extends Actor<typeof fileWriterContract> {
   /** Ports and parameters. */
   static override contract: typeof fileWriterContract = fileWriterContract;
+  #host: _FileWriterHost | undefined;
   #process: FfmpegProcess | undefined;
   #mkv: _MatroskaWriter | undefined;
   #caps = "";
@@ -142,10 +143,31 @@ export class FileWriter extends Actor<typeof fileWriterContract> {
   #videoTrack = -1;
   #audioTrack = -1;
 
+  /**
+   * A writer working for another actor, `host` (see {@linkcode _FileWriterHost}).
+   *
+   * @internal
+   */
+  static _hosted(host: _FileWriterHost, params: Partial<FileWriter["params"]>): FileWriter {
+    const writer = new FileWriter(params);
+    writer.#host = host;
+    return writer;
+  }
+
+  /** The ports read: the host's, or the writer's own. */
+  get #ports(): FileWriter["inputs"] {
+    return this.#host?.inputs ?? this.inputs;
+  }
+
+  /** The name errors give: the host's, or the writer's own. */
+  get #label(): string {
+    return this.#host?.name ?? this.name;
+  }
+
   /** Checks the parameters and finds ffmpeg; ffmpeg itself starts with the first frame. */
   override async start(): Promise<void> {
     if (this.params.location === "") {
-      throw new StreamlibError("SL_PARAM_INVALID", `"${this.name}" needs a location to write`);
+      throw new StreamlibError("SL_PARAM_INVALID", `"${this.#label}" needs a location to write`);
     }
     for (const key of ["bitrate", "audioBitrate"] as const) {
       const value = this.params[key];
@@ -192,7 +214,7 @@ export class FileWriter extends Actor<typeof fileWriterContract> {
    * end, calls again); at the end, everything.
    */
   async #drain(end: boolean): Promise<void> {
-    const { in: video, audio } = this.inputs;
+    const { in: video, audio } = this.#ports;
     for (let budget = end ? Infinity : 8; budget > 0; budget--) {
       this.#pull();
       const videoDone = end || video.ended || (!video.connected && this.#video.length === 0);
@@ -219,7 +241,7 @@ export class FileWriter extends Actor<typeof fileWriterContract> {
 
   /** Moves arrived messages into the pending lists, a few frames or about a second at most. */
   #pull(): void {
-    const { in: video, audio } = this.inputs;
+    const { in: video, audio } = this.#ports;
     while (this.#video.length < 8) {
       const frame = video.read();
       if (frame === undefined) break;
@@ -238,14 +260,14 @@ export class FileWriter extends Actor<typeof fileWriterContract> {
     if (this.#videoTrack < 0) {
       throw new StreamlibError(
         "SL_CAPS_MISMATCH",
-        `"${this.name}" started without video (no frame had come when the file was opened)`,
+        `"${this.#label}" started without video (no frame had come when the file was opened)`,
       );
     }
     const caps = `${frame.format} ${frame.codedWidth}×${frame.codedHeight}`;
     if (caps !== this.#caps) {
       throw new StreamlibError(
         "SL_CAPS_MISMATCH",
-        `"${this.name}" was writing ${this.#caps} frames and got a ${caps} frame; ` +
+        `"${this.#label}" was writing ${this.#caps} frames and got a ${caps} frame; ` +
           "scale or convert before the writer",
       );
     }
@@ -265,7 +287,7 @@ export class FileWriter extends Actor<typeof fileWriterContract> {
     ) {
       throw new StreamlibError(
         "SL_CAPS_MISMATCH",
-        `"${this.name}" was writing ${track.kind === "audio" ? track.sampleRate : 0} Hz ` +
+        `"${this.#label}" was writing ${track.kind === "audio" ? track.sampleRate : 0} Hz ` +
           `${track.kind === "audio" ? track.channels : 0}-channel audio and got ` +
           `${buffer.sampleRate} Hz ${buffer.numberOfChannels}-channel audio; resample or mix first`,
       );
@@ -312,11 +334,23 @@ export class FileWriter extends Actor<typeof fileWriterContract> {
       });
     }
     this.#mkv = new _MatroskaWriter(tracks);
-    this.#process = new FfmpegProcess(ffmpeg.path, _encoderArgs(this.params, frame, buffer), {
-      stdin: true,
-    });
+    const args = _encoderArgs(this.params, frame, buffer, this.#host?.outputArgs);
+    this.#process = new FfmpegProcess(ffmpeg.path, args, { stdin: true });
     await this.#process.write(this.#mkv.header());
   }
+}
+
+/**
+ * An actor that drives a {@linkcode FileWriter} as its muxer (`@streamlib/net`'s HLS sink): the
+ * writer reads the host's ports, names the host in its errors, and puts `outputArgs` (ffmpeg
+ * output options such as `-f hls …`) just before its location.
+ *
+ * @internal
+ */
+export interface _FileWriterHost {
+  readonly name: string;
+  readonly inputs: FileWriter["inputs"];
+  readonly outputArgs: readonly string[];
 }
 
 /** Planar float samples as interleaved little-endian float32 bytes (Matroska's PCM layout). */
@@ -336,11 +370,15 @@ function _interleavedBytes(buffer: AudioBuffer): Uint8Array {
 
 const _LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
-/** ffmpeg's arguments for the writer's parameters and the first frame and audio buffer. */
+/**
+ * ffmpeg's arguments for the writer's parameters and the first frame and audio buffer, with a
+ * host's output options before the location.
+ */
 function _encoderArgs(
   params: FileWriter["params"],
   frame: VideoFrame | undefined,
   audio: AudioBuffer | undefined,
+  outputArgs: readonly string[] = [],
 ): string[] {
   const { location } = params;
   const sequence = /%0?\d*d/.test(location);
@@ -354,7 +392,7 @@ function _encoderArgs(
   if (ext === "mp4" || ext === "mov" || ext === "m4v" || ext === "m4a") {
     args.push("-movflags", "+faststart");
   }
-  args.push(location);
+  args.push(...outputArgs, location);
   return args;
 }
 
