@@ -1,0 +1,143 @@
+/**
+ * The HTTP side shared by the net actors: a hono app served by `Deno.serve` on one address, with
+ * the access-token rule (a loopback address needs none; any other needs one, made up when the
+ * user gave none) and clear errors for an address in use or refused.
+ *
+ * @module
+ */
+
+import { StreamlibError } from "@streamlib/core";
+import type { Hono, MiddlewareHandler } from "hono";
+
+/** Where and how an actor serves. */
+export interface _ServeOptions {
+  /** Address to bind: `127.0.0.1` by default in the actors. */
+  readonly host: string;
+  /** TCP port; 0 picks a free one. */
+  readonly port: number;
+  /** Access token; "" for none on loopback, or a made-up one elsewhere. */
+  readonly token: string;
+  /** The actor's name, for errors. */
+  readonly name: string;
+}
+
+/** A running server. */
+export interface _Server {
+  /** The page's address, with `?token=` when a token is needed. */
+  readonly url: string;
+  /** Base address (`http://host:port`), without path or token. */
+  readonly origin: string;
+  /** The port bound. */
+  readonly port: number;
+  /** The token requests must carry, or undefined when none is needed. */
+  readonly token: string | undefined;
+  /** Stops listening and closes open connections (WebSockets included). */
+  close(): Promise<void>;
+}
+
+/** Name of the cookie a page gets once it was opened with the right token. */
+export const _TOKEN_COOKIE = "streamlib_token";
+
+/** Whether `host` is a loopback address, where no token is needed. */
+export function _isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host === "[::1]" || /^127\./.test(host);
+}
+
+/** The token to use: the user's, else none on loopback, else 128 random bits in hex. */
+export function _tokenFor(host: string, token: string): string | undefined {
+  if (token !== "") return token;
+  if (_isLoopback(host)) return undefined;
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Middleware refusing (401) requests that carry no valid token: `?token=`, an
+ * `Authorization: Bearer` header, or the cookie set when the page was opened with `?token=`.
+ */
+export function _tokenGuard(token: string | undefined): MiddlewareHandler {
+  return async (c, next) => {
+    if (token === undefined) return await next();
+    const header = c.req.header("authorization") ?? "";
+    const cookie = _cookie(c.req.header("cookie") ?? "", _TOKEN_COOKIE);
+    const given = c.req.query("token") ?? (header.startsWith("Bearer ") ? header.slice(7) : cookie);
+    if (given === undefined || !_sameText(given, token)) {
+      return c.text("401 Unauthorized: this stream needs its access token (?token=...)", 401);
+    }
+    await next();
+    if (c.req.query("token") !== undefined && c.res.status < 400) {
+      c.res.headers.append(
+        "set-cookie",
+        `${_TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`,
+      );
+    }
+  };
+}
+
+/**
+ * Serves `app` on the address asked for; resolves once listening.
+ *
+ * @throws {StreamlibError} `SL_NET_ADDRESS_IN_USE` when the port is taken, `SL_NET_LISTEN` when
+ * binding fails otherwise (refused permission included).
+ */
+export function _serve(app: Hono, options: _ServeOptions): _Server {
+  const token = _tokenFor(options.host, options.token);
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = Deno.serve({
+      hostname: options.host,
+      port: options.port,
+      onListen: () => {},
+      onError: (error) =>
+        new Response(`500 Internal Server Error: ${(error as Error)?.message ?? error}`, {
+          status: 500,
+        }),
+    }, app.fetch);
+  } catch (error) {
+    const where = `${options.host}:${options.port}`;
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new StreamlibError(
+        "SL_NET_ADDRESS_IN_USE",
+        `"${options.name}" cannot listen on ${where}: the port is in use; set port= to another ` +
+          `(0 picks a free one)`,
+        { cause: error },
+      );
+    }
+    throw new StreamlibError(
+      "SL_NET_LISTEN",
+      `"${options.name}" cannot listen on ${where}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const port = server.addr.port;
+  const host = options.host.includes(":") && !options.host.startsWith("[")
+    ? `[${options.host}]`
+    : options.host;
+  const shown = host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host;
+  const origin = `http://${shown}:${port}`;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `${origin}/${token === undefined ? "" : `?token=${token}`}`,
+    origin,
+    port,
+    token,
+    close: () => closed ??= server.shutdown().then(() => server.finished),
+  };
+}
+
+function _cookie(header: string, name: string): string | undefined {
+  for (const part of header.split(";")) {
+    const [key, ...value] = part.trim().split("=");
+    if (key === name) return decodeURIComponent(value.join("="));
+  }
+  return undefined;
+}
+
+/** Compares without stopping at the first difference. */
+function _sameText(a: string, b: string): boolean {
+  const x = new TextEncoder().encode(a);
+  const y = new TextEncoder().encode(b);
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}
