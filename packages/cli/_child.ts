@@ -115,6 +115,13 @@ export async function runChild(options: ChildOptions): Promise<never> {
   if (requested === "abort") _finish({ status: "aborted", stats: running.stats() }, t0);
 
   running.bus.on("eos", (event) => _emit({ type: "eos", actor: event.actor }));
+  running.bus.on("state", (event) => {
+    if (event.state !== "running") return;
+    for (const actor of running.actors) {
+      const url = _servedUrl(actor);
+      if (url !== undefined) _emit({ type: "serving", actor: actor.address, url });
+    }
+  });
   const timer = setInterval(
     () => _emit({ type: "stats", t: performance.now() - t0, stats: running.stats() }),
     _STATS_EVERY_MS,
@@ -213,5 +220,15 @@ function _emit(message: ChildMessage): void {
     for (let at = 0; at < bytes.length;) at += Deno.stdout.writeSync(bytes.subarray(at));
   } catch {
     Deno.exit(1); // the parent has gone
+  }
+}
+
+/** The page an actor serves (its `url`, as `display` and `hlssink` have), if any. */
+function _servedUrl(actor: object): string | undefined {
+  try {
+    const url = (actor as { url?: unknown }).url;
+    return typeof url === "string" ? url : undefined;
+  } catch {
+    return undefined; // not serving
   }
 }

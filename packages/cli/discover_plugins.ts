@@ -131,6 +131,7 @@ export async function discoverPlugins(options: DiscoverOptions = {}): Promise<Di
 const _BUNDLED: ReadonlyArray<{ name: string; url: URL }> = [
   { name: "@streamlib/video", url: new URL(import.meta.resolve("@streamlib/video/manifest.json")) },
   { name: "@streamlib/audio", url: new URL(import.meta.resolve("@streamlib/audio/manifest.json")) },
+  { name: "@streamlib/net", url: new URL(import.meta.resolve("@streamlib/net/manifest.json")) },
 ];
 
 /** A URL as given (`https:`, `file:`), else a path resolved against `cwd`. */

@@ -42,14 +42,15 @@ Deno.test("discoverPlugins() finds core's actors and every plugins/*/manifest.js
     "plugins/not-a-plugin/readme.md": "no manifest here",
   }, async (dir) => {
     const found = await discoverPlugins({ cwd: dir });
-    // The video package comes with the command.
+    // The video, audio and net packages come with the command.
     assert.deepEqual(found.plugins.map((p) => p.manifest.name), [
       "a",
       "b",
       "@streamlib/video",
       "@streamlib/audio",
+      "@streamlib/net",
     ]);
-    assert.ok(found.catalogue.has("compositor"));
+    assert.ok(found.catalogue.has("compositor") && found.catalogue.has("display"));
     assert.ok(found.catalogue.has("datasrc") && found.catalogue.has("atype"));
     assert.deepEqual(found.warnings, []);
   });
@@ -68,6 +69,7 @@ Deno.test("discoverPlugins() adds --plugins directories and --plugin manifests, 
     assert.deepEqual(found.plugins.map((p) => p.manifest.name), [
       "@streamlib/video",
       "@streamlib/audio",
+      "@streamlib/net",
       "own",
       "sub",
       "@streamlib/test-files",
@@ -87,6 +89,7 @@ Deno.test("discoverPlugins() skips a broken manifest it found, with a warning sa
       "good",
       "@streamlib/video",
       "@streamlib/audio",
+      "@streamlib/net",
     ]);
     assert.equal(found.warnings.length, 2);
     assert.match(found.warnings[0]!, /^skipped the plugin file:.*bad\/manifest\.json: .*version/);
@@ -128,6 +131,7 @@ Deno.test("discoverPlugins() finds a workspace's packages/*/manifest.json, core'
       "@streamlib/video",
       "a",
       "@streamlib/audio",
+      "@streamlib/net",
     ]);
     assert.ok(found.catalogue.has("testsrc") && found.catalogue.has("datasrc"));
     assert.ok(!found.catalogue.has("compositor"));

@@ -18,6 +18,7 @@ export const PROTOCOL_MARKER: string = "\u001eSTREAMLIB ";
  * - `hello`: the process has started and loaded its modules;
  * - `stats`: a snapshot of the pipeline's stats, `t` ms after it started (about every 500 ms);
  * - `eos`: an actor finished;
+ * - `serving`: an actor serves a page (a `display`, an `hlssink`) at `url`, once running;
  * - `result`: the run ended (`eos`, or `aborted` after an abort);
  * - `error`: the pipeline could not be loaded or built, or an actor failed; `denied` says which
  *   permission Deno refused when that is the cause.
@@ -33,6 +34,7 @@ export type ChildMessage =
   | { readonly type: "hello"; readonly pid: number }
   | { readonly type: "stats"; readonly t: number; readonly stats: PipelineStats }
   | { readonly type: "eos"; readonly actor: string }
+  | { readonly type: "serving"; readonly actor: string; readonly url: string }
   | {
     readonly type: "result";
     readonly status: "eos" | "aborted";

@@ -175,6 +175,9 @@ export async function runPipeline(options: RunPipelineOptions): Promise<number> 
       case "eos":
         if (options.verbose) note(`end-of-stream: ${message.actor}`);
         break;
+      case "serving":
+        note(`${message.actor.split("/").pop()} serves ${message.url}`);
+        break;
       default:
         ending = message;
     }

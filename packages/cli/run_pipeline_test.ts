@@ -33,6 +33,16 @@ Deno.test("streamlib run --offline --stats adds a line per actor with its rate a
   assert.match(stderr, /^ {2}log0 \(log\) +\d+(\.\d)?\/s +dropped 0$/m);
 });
 
+Deno.test("streamlib run says where a display serves its page, with least privilege", async () => {
+  const { code, stderr } = await cli([
+    "run",
+    "--offline",
+    "videotestsrc frames=3 width=64 height=36 ! display port=0",
+  ]);
+  assert.equal(code, 0, stderr);
+  assert.match(stderr, /^streamlib: display0 serves http:\/\/127\.0\.0\.1:\d+\/$/m);
+});
+
 Deno.test("streamlib run runs a pipeline from a JSON file", async () => {
   const dir = await Deno.makeTempDir();
   try {
