@@ -104,3 +104,25 @@ export async function _waitChange(
     clearTimeout(timer);
   }
 }
+
+/**
+ * The reader's wait of {@linkcode SharedQueue.next} and {@linkcode SharedRing.next}: takes a
+ * message, else sleeps until the writer bumps `header[index]` (or closes), up to `timeoutMs`.
+ */
+export async function _nextMessage(
+  side: { take(): Uint8Array | undefined; readonly closed: boolean },
+  header: Int32Array,
+  index: number,
+  timeoutMs: number,
+): Promise<Uint8Array | undefined> {
+  const until = performance.now() + timeoutMs;
+  for (;;) {
+    const seen = Atomics.load(header, index);
+    const message = side.take();
+    if (message !== undefined) return message;
+    if (side.closed) return side.take();
+    const left = until - performance.now();
+    if (left <= 0) return undefined;
+    await _waitChange(header, index, seen, left);
+  }
+}

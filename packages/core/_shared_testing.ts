@@ -38,3 +38,13 @@ export function startWorker(job: Record<string, unknown>, timeoutMs = 20_000): T
     },
   };
 }
+
+/** The `code` of what `f` throws, or undefined when it returns. */
+export function codeOf(f: () => unknown): string | undefined {
+  try {
+    f();
+  } catch (e) {
+    return (e as { code?: string }).code;
+  }
+  return undefined;
+}

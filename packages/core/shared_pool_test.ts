@@ -1,15 +1,6 @@
 import assert from "node:assert/strict";
-import { SharedPool, SharedQueue, type StreamlibError } from "./mod.ts";
-import { startWorker } from "./_shared_testing.ts";
-
-const code = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    return (e as StreamlibError).code;
-  }
-  return undefined;
-};
+import { SharedPool, SharedQueue } from "./mod.ts";
+import { codeOf, startWorker } from "./_shared_testing.ts";
 
 Deno.test("a pool hands out each buffer once until it is released", () => {
   const pool = SharedPool.create({ count: 2, byteLength: 10 });
@@ -33,10 +24,10 @@ Deno.test("a buffer with several references is free only after the last release"
   assert.equal(pool.available, 0);
   pool.release(id);
   assert.equal(pool.available, 1);
-  assert.equal(code(() => pool.release(id)), "SL_POOL_RELEASE", "released twice");
-  assert.equal(code(() => pool.retain(id)), "SL_POOL_RELEASE", "retaining a free buffer");
+  assert.equal(codeOf(() => pool.release(id)), "SL_POOL_RELEASE", "released twice");
+  assert.equal(codeOf(() => pool.retain(id)), "SL_POOL_RELEASE", "retaining a free buffer");
   assert.equal(pool.refs(id), 0, "a bad release leaves the count alone");
-  assert.equal(code(() => pool.view(1)), "SL_POOL_RELEASE");
+  assert.equal(codeOf(() => pool.view(1)), "SL_POOL_RELEASE");
 });
 
 Deno.test("views of a pool are the same memory on every side, and found by idOf", () => {
@@ -47,8 +38,8 @@ Deno.test("views of a pool are the same memory on every side, and found by idOf"
   assert.deepEqual([...other.view(id).subarray(0, 3)], [1, 2, 3]);
   assert.equal(other.idOf(pool.view(id).subarray(10, 20)), id);
   assert.equal(pool.idOf(new Uint8Array(4)), undefined);
-  assert.equal(code(() => SharedPool.attach({} as never)), "SL_PARAM_INVALID");
-  assert.equal(code(() => SharedPool.create({ count: 0, byteLength: 1 })), "SL_PARAM_INVALID");
+  assert.equal(codeOf(() => SharedPool.attach({} as never)), "SL_PARAM_INVALID");
+  assert.equal(codeOf(() => SharedPool.create({ count: 0, byteLength: 1 })), "SL_PARAM_INVALID");
 });
 
 Deno.test("a wait for a buffer ends when another side releases one, or at its timeout", async () => {

@@ -1,6 +1,6 @@
 import { StreamlibError } from "./errors.ts";
 import type { FullBehavior } from "./bounded_queue.ts";
-import { _Slots, _waitChange } from "./_shared_slots.ts";
+import { _nextMessage, _Slots, _waitChange } from "./_shared_slots.ts";
 
 const READ = 0; // records taken, mod 2 × capacity
 const WRITE = 1; // records written, mod 2 × capacity
@@ -264,38 +264,8 @@ export class SharedQueue {
    * @param timeoutMs Longest wait (default: for ever).
    * @returns A copy of it, or `undefined` when the queue is closed and empty, or on timeout.
    */
-  async next(timeoutMs: number = Infinity): Promise<Uint8Array | undefined> {
-    const until = performance.now() + timeoutMs;
-    for (;;) {
-      const write = Atomics.load(this.#h, WRITE);
-      const message = this.take();
-      if (message !== undefined) return message;
-      if (this.closed) return this.take();
-      const left = until - performance.now();
-      if (left <= 0) return undefined;
-      await _waitChange(this.#h, WRITE, write, left);
-    }
-  }
-
-  /**
-   * Reader side, in a Worker: the oldest message, blocking this thread (`Atomics.wait`) for up
-   * to `timeoutMs` until one comes. The quickest wake-up there is: for a Worker that has
-   * nothing else to do meanwhile, and which comes back to its event loop between calls.
-   *
-   * @param timeoutMs Longest wait (keep it short: the thread handles nothing else meanwhile).
-   * @returns A copy of it, or `undefined` when the queue is closed and empty, or on timeout.
-   */
-  nextBlocking(timeoutMs: number): Uint8Array | undefined {
-    const until = performance.now() + timeoutMs;
-    for (;;) {
-      const write = Atomics.load(this.#h, WRITE);
-      const message = this.take();
-      if (message !== undefined) return message;
-      if (this.closed) return this.take();
-      const left = until - performance.now();
-      if (left <= 0) return undefined;
-      Atomics.wait(this.#h, WRITE, write, left);
-    }
+  next(timeoutMs: number = Infinity): Promise<Uint8Array | undefined> {
+    return _nextMessage(this, this.#h, WRITE, timeoutMs);
   }
 
   /**

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { SharedQueue, type StreamlibError } from "./mod.ts";
-import { startWorker } from "./_shared_testing.ts";
+import { codeOf, startWorker } from "./_shared_testing.ts";
 
 const b = (n: number): Uint8Array => new Uint8Array([n]);
 
@@ -68,19 +68,11 @@ Deno.test("clearing hands every waiting message to onDrop", () => {
 });
 
 Deno.test("bad shared queue options and oversized messages fail with stable codes", () => {
-  const code = (f: () => unknown): string | undefined => {
-    try {
-      f();
-    } catch (e) {
-      return (e as StreamlibError).code;
-    }
-    return undefined;
-  };
-  assert.equal(code(() => SharedQueue.create({ capacity: 0 })), "SL_POLICY_INVALID");
-  assert.equal(code(() => SharedQueue.create({ full: "spill" as never })), "SL_POLICY_INVALID");
-  assert.equal(code(() => SharedQueue.attach({} as never)), "SL_PARAM_INVALID");
+  assert.equal(codeOf(() => SharedQueue.create({ capacity: 0 })), "SL_POLICY_INVALID");
+  assert.equal(codeOf(() => SharedQueue.create({ full: "spill" as never })), "SL_POLICY_INVALID");
+  assert.equal(codeOf(() => SharedQueue.attach({} as never)), "SL_PARAM_INVALID");
   const q = SharedQueue.create({ maxBytes: 8 });
-  assert.equal(code(() => q.offer(new Uint8Array(9))), "SL_MESSAGE_TOO_LARGE");
+  assert.equal(codeOf(() => q.offer(new Uint8Array(9))), "SL_MESSAGE_TOO_LARGE");
   assert.equal(q.offer(new Uint8Array(8)), true);
 });
 

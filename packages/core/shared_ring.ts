@@ -1,5 +1,5 @@
 import { StreamlibError } from "./errors.ts";
-import { _Slots, _waitChange } from "./_shared_slots.ts";
+import { _nextMessage, _Slots } from "./_shared_slots.ts";
 
 const STATE = 0; // bits 0–1 newest slot (3: none), bit 2 unread, bits 3–4 slot being read (3: none)
 const SEQ = 1; // messages published, for waiting
@@ -189,17 +189,8 @@ export class SharedRing {
    * @param timeoutMs Longest wait (default: for ever).
    * @returns A copy of it, or `undefined` when the ring is closed and read, or on timeout.
    */
-  async next(timeoutMs: number = Infinity): Promise<Uint8Array | undefined> {
-    const until = performance.now() + timeoutMs;
-    for (;;) {
-      const seq = Atomics.load(this.#h, SEQ);
-      const message = this.take();
-      if (message !== undefined) return message;
-      if (this.closed) return this.take();
-      const left = until - performance.now();
-      if (left <= 0) return undefined;
-      await _waitChange(this.#h, SEQ, seq, left);
-    }
+  next(timeoutMs: number = Infinity): Promise<Uint8Array | undefined> {
+    return _nextMessage(this, this.#h, SEQ, timeoutMs);
   }
 
   /** Ends the stream: the reader gets the last message if unread, then `undefined`. */
