@@ -72,6 +72,8 @@ export abstract class Actor<C extends Contract = Contract> {
   _address: string | undefined;
   /** @internal */
   _clock: Clock | undefined;
+  /** @internal */
+  _mode: "live" | "offline" | undefined;
 
   /**
    * Creates the actor with its ports; parameters are checked against the contract
@@ -154,6 +156,30 @@ export abstract class Actor<C extends Contract = Contract> {
       );
     }
     return this._clock;
+  }
+
+  /**
+   * How the actor's pipeline runs: `live` (paced by its clock) or `offline` (as fast as the
+   * slowest actor, nothing dropped). A sink can choose its output from it, as the HLS sink
+   * writes a complete VOD playlist offline.
+   *
+   * @example
+   * ```ts
+   * import { Collect, Pipeline } from "@streamlib/core";
+   * const sink = new Pipeline({ mode: "offline" }).add(new Collect());
+   * console.assert(sink.mode === "offline");
+   * ```
+   *
+   * @returns The mode; `SL_STATE` before the actor is added to a pipeline.
+   */
+  get mode(): "live" | "offline" {
+    if (this._mode === undefined) {
+      throw new StreamlibError(
+        "SL_STATE",
+        `Actor "${this.name}" has no pipeline mode until it is added to a pipeline`,
+      );
+    }
+    return this._mode;
   }
 
   /**

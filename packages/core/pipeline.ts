@@ -395,6 +395,7 @@ export class Pipeline {
     actor._name = name;
     actor._address = address;
     actor._clock = this.clock;
+    actor._mode = this.mode;
     for (const input of Object.values(actor.inputs as Record<string, Input>)) {
       this.#attachInput(node, input, options.inputs?.[input.name]?.policy);
     }

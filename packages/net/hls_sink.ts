@@ -219,7 +219,7 @@ export class HlsSink extends Actor<typeof hlsSinkContract> {
       ? await Deno.makeTempDir({ prefix: "streamlib-hls-" })
       : await _ownFolder(location);
     try {
-      const mode = playlist === "auto" ? (_offline(this) ? "vod" : "live") : playlist;
+      const mode = playlist === "auto" ? (this.mode === "offline" ? "vod" : "live") : playlist;
       this.#writer = FileWriter._hosted(
         { name: this.name, inputs: this.inputs, outputArgs: this.#hlsArgs(mode) },
         {
@@ -362,11 +362,6 @@ export class HlsSink extends Actor<typeof hlsSinkContract> {
     }));
     return _serve(app, { host, port, token: token ?? "", name: this.name });
   }
-}
-
-/** Whether `actor` runs in an offline pipeline, whose clock the pipeline names `offline-…`. */
-function _offline(actor: Actor): boolean {
-  return actor.clock.id.startsWith("offline-");
 }
 
 /** Creates `folder` if missing and removes the playlist and segments of an earlier run. */
