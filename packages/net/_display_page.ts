@@ -13,6 +13,8 @@
  * @module
  */
 
+import { _escapeHtml } from "./_server.ts";
+
 /** Seconds of audio scheduled ahead: absorbs network and event-loop jitter. */
 const _JITTER_SECONDS = 0.1;
 
@@ -45,10 +47,6 @@ ${_PAGE_SCRIPT}
 </body>
 </html>
 `;
-}
-
-function _escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 const _PAGE_SCRIPT = String.raw`"use strict";

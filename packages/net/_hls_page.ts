@@ -6,6 +6,8 @@
  * @module
  */
 
+import { _escapeHtml } from "./_server.ts";
+
 /** What the page needs to know. */
 export interface _HlsPageOptions {
   /** Shown as the page title. */
@@ -26,11 +28,6 @@ const _HLS_CONFIG = {
   backBufferLength: 30,
 };
 
-/** Escapes text for HTML. */
-function _html(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
-
 /**
  * The page's HTML. It waits for the playlist to exist (the first segment takes a segment's
  * duration), then plays it muted (so autoplay is allowed; unmute with the controls), and starts
@@ -42,7 +39,7 @@ export function _hlsPage(options: _HlsPageOptions): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${_html(options.title)}</title>
+<title>${_escapeHtml(options.title)}</title>
 <style>
   html, body { margin: 0; height: 100%; background: #000; }
   video { display: block; width: 100%; height: 100%; object-fit: contain; }

@@ -125,6 +125,11 @@ export function _serve(app: Hono, options: _ServeOptions): _Server {
   };
 }
 
+/** `text` safe inside HTML text and attribute values. */
+export function _escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 function _cookie(header: string, name: string): string | undefined {
   for (const part of header.split(";")) {
     const [key, ...value] = part.trim().split("=");
