@@ -6,7 +6,7 @@
  */
 
 import type { Actor } from "./actor.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock, TimedTick } from "./clock.ts";
 import type { Input } from "./input.ts";
 import type { Output } from "./output.ts";
 import type { ResolvedSupervision } from "./supervision.ts";
@@ -33,6 +33,20 @@ export interface _Scheduler {
 }
 
 /** One link from an output to an input. @internal */
+/** An actor's hooks when they run elsewhere (in a Worker): the scheduler calls these instead. */
+export interface _Remote {
+  start(): Promise<void>;
+  process(tick: TimedTick): Promise<void>;
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+  progress(): { done: number; total: number | undefined } | undefined;
+  paramsChanged(changes: Record<string, unknown>): void;
+  /** The rate the actor gave after `start()`, for a tick actor. */
+  readonly fps: number | undefined;
+  /** The Worker's number, while there is one. */
+  readonly worker: number | undefined;
+}
+
 export interface _Link {
   readonly output: Output;
   readonly input: Input;
@@ -55,6 +69,8 @@ export class _Node {
   /** The only input of an input-scheduled actor with exactly one (the scheduler's fast path). */
   single: Input | undefined;
   readonly outputs: Output[] = [];
+  /** Set when the actor runs in a Worker. */
+  remote: _Remote | undefined;
   supervision: ResolvedSupervision;
 
   /** In the ready queue. */

@@ -295,7 +295,9 @@ export abstract class Actor<C extends Contract = Contract> {
       }
     }
     for (const [key, value] of entries) (this.params as Record<string, unknown>)[key] = value;
-    this.paramsChanged(entries.map(([key]) => key));
+    const remote = this._node?.remote;
+    if (remote !== undefined) remote.paramsChanged(Object.fromEntries(entries));
+    else this.paramsChanged(entries.map(([key]) => key));
   }
 
   /**

@@ -136,6 +136,14 @@ export class BoundedQueue<T> {
     return this.#size === 0 ? undefined : this.#items[this.#head];
   }
 
+  /** @internal The message `index` places from the front, left in place. */
+  _at(index: number): T | undefined {
+    if (index < 0 || index >= this.#size) return undefined;
+    let at = this.#head + index;
+    if (at >= this.capacity) at -= this.capacity;
+    return this.#items[at];
+  }
+
   /**
    * Discards every waiting message (they count as dropped).
    *

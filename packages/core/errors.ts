@@ -58,7 +58,11 @@ export type CoreErrorCode =
   /** A manifest does not match what its implementation declares. */
   | "SL_MANIFEST_MISMATCH"
   /** No actor type of that name is in the catalogue. */
-  | "SL_UNKNOWN_TYPE";
+  | "SL_UNKNOWN_TYPE"
+  /** The Worker running an actor died (an uncaught error, or it was ended); names the actor. */
+  | "SL_WORKER_DIED"
+  /** A Worker cannot load an actor's module, or the module lacks the class's export. */
+  | "SL_WORKER_MODULE";
 
 /**
  * The base class of every error streamlib throws: a stable machine-readable `code` and a message

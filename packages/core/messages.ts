@@ -1,3 +1,4 @@
+import { _allocateFrame } from "./_frame_alloc.ts";
 import { StreamlibError } from "./errors.ts";
 import type { TimedTick } from "./clock.ts";
 
@@ -409,7 +410,7 @@ export interface VideoFrameInit extends Partial<Timing> {
 export function createVideoFrame(init: VideoFrameInit): VideoFrame {
   const packed = videoFrameLayout(init.format, init.codedWidth, init.codedHeight);
   const layout = init.layout ?? packed.layout;
-  const data = init.data ?? new Uint8Array(packed.byteLength);
+  const data = init.data ?? _allocateFrame(packed.byteLength);
   if (layout.length !== packed.layout.length) {
     throw new StreamlibError(
       "SL_PARAM_INVALID",

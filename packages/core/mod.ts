@@ -44,6 +44,7 @@ export * from "./bounded_queue.ts";
 export * from "./shared_ring.ts";
 export * from "./shared_queue.ts";
 export * from "./shared_pool.ts";
+export * from "./worker_pool.ts";
 export * from "./policy.ts";
 export * from "./params.ts";
 export * from "./contract.ts";

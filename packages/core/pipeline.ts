@@ -19,6 +19,8 @@ import { _macrotask, _nextMacrotask } from "./_yield.ts";
 import { _toDot, type PipelineJSON } from "./graph_export.ts";
 import { _readable, _writable, type ReadableOptions, type WritableOptions } from "./web_streams.ts";
 import type { Message, PortKind } from "./messages.ts";
+import { WorkerPool } from "./worker_pool.ts";
+import { _WorkerHost } from "./_worker_host.ts";
 
 /**
  * Options of a {@linkcode Pipeline}.
@@ -74,6 +76,21 @@ export interface AddOptions {
   fps?: number;
   /** Late ticks (live only): `skip` to the current one (default) or deliver each, `flag`ged. */
   late?: "skip" | "flag";
+  /**
+   * Where the actor runs: `main` (default), the main event loop; `worker`, a Worker thread of
+   * its own; or a {@linkcode WorkerPool} whose Workers several actors share. In a Worker the
+   * same class runs unchanged, built there from `module` and `export` with the same
+   * parameters; scheduling, delivery policies, end-of-stream, supervision and stats stay
+   * here. Large message data crosses in shared memory, never by structured clone.
+   */
+  dispatch?: "main" | "worker" | WorkerPool;
+  /**
+   * For a Worker: the URL of the module that exports the actor's class (`import.meta.url`
+   * of that module, or `import.meta.resolve("@streamlib/video")`).
+   */
+  module?: string | URL;
+  /** For a Worker: the class's export name (default: the class's name). */
+  export?: string;
 }
 
 /**
@@ -390,6 +407,29 @@ export class Pipeline {
       }
     }
     node.inputTick = new _InputTick(this.clock.id, this);
+    const dispatch = options.dispatch ?? "main";
+    if (dispatch !== "main") {
+      if (dispatch !== "worker" && !(dispatch instanceof WorkerPool)) {
+        throw new StreamlibError(
+          "SL_PARAM_INVALID",
+          `dispatch of "${name}" must be "main", "worker" or a WorkerPool, got ${
+            JSON.stringify(dispatch)
+          }`,
+        );
+      }
+      if (options.module === undefined || String(options.module) === "") {
+        throw new StreamlibError(
+          "SL_PARAM_INVALID",
+          `"${name}" runs in a Worker, which builds it from its module: give options.module, ` +
+            `the URL of the module that exports ${actor.constructor.name}`,
+        );
+      }
+      node.remote = new _WorkerHost(actor, node, {
+        pool: dispatch === "worker" ? new WorkerPool() : dispatch,
+        module: String(options.module),
+        export: options.export ?? actor.constructor.name,
+      }, (error) => this.#remoteFailed(node, error));
+    }
     this.registry.register(address, actor);
     actor._node = node;
     actor._name = name;
@@ -930,7 +970,7 @@ export class Pipeline {
 
   /** A source may learn its rate in `start()` (a file reader reading its file's frame rate). */
   #refreshFps(node: _Node): void {
-    const fps = node.actor.fps;
+    const fps = node.remote?.fps ?? node.actor.fps;
     if (!(typeof fps === "number" && fps > 0 && Number.isFinite(fps))) {
       throw new StreamlibError(
         "SL_PARAM_INVALID",
@@ -953,7 +993,7 @@ export class Pipeline {
       node.starting = true;
       try {
         await this.#hook(node, async () => {
-          await node.actor.start();
+          await (node.remote ?? node.actor).start();
           node.opened = true;
           if (node.schedule === "tick" && !node.fixedFps) this.#refreshFps(node);
         });
@@ -1001,7 +1041,7 @@ export class Pipeline {
     return this.#hook(node, async () => {
       if (!node.opened) return;
       node.opened = false;
-      await node.actor.stop();
+      await (node.remote ?? node.actor).stop();
     });
   }
 
@@ -1163,7 +1203,7 @@ export class Pipeline {
     const t0 = sample ? performance.now() : 0;
     let result: void | Promise<void>;
     try {
-      result = node.actor.process(tick);
+      result = node.remote === undefined ? node.actor.process(tick) : node.remote.process(tick);
     } catch (error) {
       node.running = false;
       if (sample) node.untilSample = node.sampleInterval;
@@ -1350,7 +1390,7 @@ export class Pipeline {
     this.#busy++;
     let flushed: void | Promise<void>;
     try {
-      flushed = node.actor.flush();
+      flushed = (node.remote ?? node.actor).flush();
     } catch (error) {
       flushed = Promise.reject(error);
     }
@@ -1470,6 +1510,18 @@ export class Pipeline {
     this.#abort.abort();
     this.#resolveDone({ status, stats: this.stats() });
     this.#notifyIdle();
+  }
+
+  /**
+   * The Worker of an idle actor died: handled as a failure of `process`. One that is in a call
+   * hears of it through that call.
+   */
+  #remoteFailed(node: _Node, error: unknown): void {
+    if (node.running || !node.started || node.restarting || node.ending || node.finished) {
+      if (!node.running) this.#report(node, error, "process");
+      return;
+    }
+    this.#failed(node, error, node.reads);
   }
 
   /** A `process` call threw: apply the actor's supervision policy. */
@@ -1781,7 +1833,7 @@ export class Pipeline {
     }
     let progress: ActorStats["progress"];
     try {
-      progress = a.progress();
+      progress = (node.remote ?? a).progress();
     } catch {
       // A faulty progress() must not break stats.
     }
@@ -1812,6 +1864,7 @@ export class Pipeline {
       inputs,
       outputs,
       ...(progress === undefined ? {} : { progress }),
+      ...(node.remote?.worker === undefined ? {} : { worker: node.remote.worker }),
     };
   }
 }

@@ -89,6 +89,12 @@ export interface ActorStats {
   readonly outputs: Readonly<Record<string, OutputStats>>;
   /** What the actor reports of its progress (`Actor.progress()`), when it does. */
   readonly progress?: { readonly done: number; readonly total: number | undefined };
+  /**
+   * For an actor added with a Worker `dispatch`: the number of the Worker it runs in (absent
+   * while it has none, between a Worker's death and the restart). `processingTimeUs` of such
+   * an actor includes the hop to the Worker and back.
+   */
+  readonly worker?: number;
 }
 
 /**

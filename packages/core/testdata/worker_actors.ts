@@ -1,0 +1,98 @@
+// Actors the Worker dispatch tests run in Workers (and, for comparison, on the main thread).
+import { Actor } from "../actor.ts";
+import type { TimedTick } from "../clock.ts";
+import type { Contract } from "../contract.ts";
+import { createVideoFrame, type DataMessage, type VideoFrame } from "../messages.ts";
+
+const markContract = {
+  type: "mark",
+  inputs: { in: { kind: "video" } },
+  outputs: { out: { kind: "video" } },
+  params: { add: { type: "integer", default: 1 } },
+} as const satisfies Contract;
+
+/**
+ * Writes a new frame whose first byte is the input's plus `add`, and whose last bytes carry
+ * whether the input was in shared memory and which thread made the output.
+ */
+export class Mark extends Actor<typeof markContract> {
+  static override contract: typeof markContract = markContract;
+  process(_tick: TimedTick): void | Promise<void> {
+    const frame = this.inputs.in.read();
+    if (frame === undefined) return;
+    const out = createVideoFrame({
+      format: frame.format,
+      codedWidth: frame.codedWidth,
+      codedHeight: frame.codedHeight,
+      timestamp: frame.timestamp,
+      duration: frame.duration,
+      position: frame.position,
+    });
+    out.data.set(frame.data);
+    out.data[0] = (frame.data[0]! + this.params.add) & 255;
+    out.data[out.data.length - 1] = frame.data.buffer instanceof SharedArrayBuffer ? 1 : 0;
+    return this.outputs.out.write(out);
+  }
+}
+
+const mathContract = {
+  type: "math",
+  inputs: { in: { kind: "data" } },
+  outputs: { out: { kind: "data" } },
+  params: {
+    factor: { type: "number", default: 2 },
+    failOn: { type: "number", default: -1 },
+    crashOn: { type: "number", default: -1 },
+  },
+} as const satisfies Contract;
+
+/** Multiplies by `factor`; throws on `failOn`; kills its thread (an uncaught error) on `crashOn`. */
+export class MathActor extends Actor<typeof mathContract> {
+  static override contract: typeof mathContract = mathContract;
+  started = 0;
+  override start(): void {
+    this.started++;
+  }
+  process(_tick: TimedTick): void | Promise<void> {
+    const m = this.inputs.in.read() as DataMessage<number> | undefined;
+    if (m === undefined) return;
+    if (m.value === this.params.failOn) throw new Error(`fails on ${m.value}`);
+    if (m.value === this.params.crashOn) {
+      // An error nobody catches, outside any call: the thread dies.
+      setTimeout(() => {
+        throw new Error("crashed");
+      });
+      return new Promise(() => {});
+    }
+    return this.outputs.out.write({
+      ...m,
+      value: m.value * this.params.factor,
+      topic: `${this.clock.id}|${this.mode}|${this.address}`,
+    });
+  }
+}
+
+const frameSourceContract = {
+  type: "framesrc",
+  outputs: { out: { kind: "video" } },
+  params: { count: { type: "integer", default: 3 }, fps: { type: "number", default: 10 } },
+} as const satisfies Contract;
+
+/** Writes `count` 640×360 RGBA frames (first byte = frame number), then ends. */
+export class FrameSource extends Actor<typeof frameSourceContract> {
+  static override contract: typeof frameSourceContract = frameSourceContract;
+  #n = 0;
+  process(tick: TimedTick): void | Promise<void> {
+    if (this.#n === this.params.count) return this.end();
+    const frame: VideoFrame = createVideoFrame({
+      format: "RGBA",
+      codedWidth: 640,
+      codedHeight: 360,
+      timestamp: tick.timestamp,
+      duration: tick.duration,
+      position: tick.frameNumber,
+    });
+    frame.data[0] = this.#n++;
+    return this.outputs.out.write(frame);
+  }
+}

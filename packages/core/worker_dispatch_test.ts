@@ -1,0 +1,253 @@
+import assert from "node:assert/strict";
+import { Collect } from "./actors/collect.ts";
+import { DataSource } from "./actors/data_source.ts";
+import type { BusEvent } from "./bus.ts";
+import { ManualClock } from "./manual_clock.ts";
+import type { DataMessage, VideoFrame } from "./messages.ts";
+import { Pipeline } from "./pipeline.ts";
+import { WorkerPool } from "./worker_pool.ts";
+import { _liveWorkers } from "./_worker_thread.ts";
+import { FrameSource, Mark, MathActor } from "./testdata/worker_actors.ts";
+
+type ErrorEvent = Extract<BusEvent, { type: "error" }>;
+
+const module = new URL("./testdata/worker_actors.ts", import.meta.url).href;
+const inWorker = { dispatch: "worker" as const, module };
+
+/** Runs source → math → collect offline, the math actor where `dispatch` says. */
+async function runMath(
+  params: ConstructorParameters<typeof MathActor>[0],
+  options: Parameters<Pipeline["add"]>[1],
+  count = 10,
+): Promise<{ values: number[]; pipeline: Pipeline; errors: ErrorEvent[]; failure?: unknown }> {
+  const pipeline = new Pipeline({ mode: "offline" });
+  const errors: ErrorEvent[] = [];
+  pipeline.bus.on("error", (e) => errors.push(e));
+  const sink = new Collect<DataMessage<number>>();
+  pipeline.pipe(
+    pipeline.add(new DataSource({ count })),
+    pipeline.add(new MathActor(params), { name: "math", ...options }),
+    pipeline.add(sink),
+  );
+  let failure: unknown;
+  await pipeline.run().catch((error) => failure = error);
+  return { values: sink.messages.map((m) => m.value), pipeline, errors, failure };
+}
+
+Deno.test("An actor in a Worker processes every message in order, seeing the pipeline's clock, mode and address", async () => {
+  const { values, pipeline } = await runMath({ factor: 3 }, inWorker, 50);
+  assert.deepEqual(values, [...Array(50).keys()].map((n) => n * 3));
+  const stats = pipeline.stats().actors.find((a) => a.name === "math")!;
+  assert.equal(stats.processed, 50);
+  assert.equal(stats.inputs.in!.received, 50);
+  assert.equal(stats.state, "finished");
+  assert.equal(_liveWorkers(), 0, "no Worker is left");
+});
+
+Deno.test("The actor in its Worker gets the same clock id, mode and address as on the main thread", async () => {
+  const pipeline = new Pipeline({ mode: "offline" });
+  const sink = new Collect<DataMessage<number>>();
+  pipeline.pipe(
+    pipeline.add(new DataSource({ count: 1 })),
+    pipeline.add(new MathActor(), { name: "m", ...inWorker }),
+    pipeline.add(sink),
+  );
+  await pipeline.run();
+  assert.equal(sink.messages[0]!.topic, `${pipeline.clock.id}|offline|actor://local/math/m`);
+});
+
+Deno.test("Frames cross to a Worker, from it to another and back in shared memory, fan-out included", async () => {
+  const pipeline = new Pipeline({ mode: "offline" });
+  const last = new Collect<VideoFrame>();
+  const tap = new Collect<VideoFrame>();
+  pipeline.add(new FrameSource({ count: 40 }), { name: "src" });
+  pipeline.add(new Mark({ add: 1 }), { name: "one", ...inWorker });
+  pipeline.add(new Mark({ add: 2 }), { name: "two", ...inWorker });
+  pipeline.add(last, { name: "last" });
+  pipeline.add(tap, { name: "tap" });
+  pipeline.connect("src.out", "one.in");
+  pipeline.connect("one.out", "two.in");
+  pipeline.connect("one.out", "tap.in"); // fan-out: the same frame to a Worker and to the main thread
+  pipeline.connect("two.out", "last.in");
+  await pipeline.run();
+  assert.equal(last.messages.length, 40);
+  assert.equal(tap.messages.length, 40);
+  last.messages.forEach((frame, n) => {
+    assert.equal(frame.data[0], n + 3);
+    assert.equal(frame.timestamp, n * 100_000);
+    assert.equal(frame.data[frame.data.length - 1], 1, "the second Worker read shared memory");
+    assert.ok(frame.data.buffer instanceof SharedArrayBuffer);
+    assert.equal(frame.data.length, 640 * 360 * 4);
+  });
+  // Frames held on the main thread keep their pixels while later frames reuse the pools.
+  tap.messages.forEach((frame, n) => assert.equal(frame.data[0], n + 1));
+  assert.equal(_liveWorkers(), 0);
+});
+
+Deno.test("A blocking queue holds the writer back across the thread boundary; nothing is lost", async () => {
+  const { values, pipeline } = await runMath({}, {
+    ...inWorker,
+    inputs: { in: { policy: "queue:2:block" } },
+  }, 200);
+  assert.deepEqual(values, [...Array(200).keys()].map((n) => n * 2));
+  const stats = pipeline.stats().actors.find((a) => a.name === "math")!;
+  assert.equal(stats.inputs.in!.capacity, 2);
+  assert.equal(stats.dropped, 0);
+});
+
+Deno.test("An actor that throws in a Worker is restarted per its policy, in a fresh Worker, as on the main thread", async () => {
+  const supervision = { policy: "restart" as const, maxRestarts: 2, initialDelayMs: 0 };
+  const main = await runMath({ failOn: 3 }, { supervision });
+  const worker = await runMath({ failOn: 3 }, { supervision, ...inWorker });
+  assert.deepEqual(worker.values, main.values);
+  assert.deepEqual(worker.values, [0, 2, 4, 8, 10, 12, 14, 16, 18]);
+  const stats = worker.pipeline.stats().actors.find((a) => a.name === "math")!;
+  assert.equal(stats.restarts, 1);
+  assert.equal(stats.errors, 1);
+  assert.equal(worker.errors.length, 1);
+  assert.equal(worker.errors[0]!.actor, "actor://local/math/math");
+  assert.equal(worker.errors[0]!.action, "restart");
+  assert.match(String((worker.errors[0]!.error as Error).message), /fails on 3/);
+  assert.equal(_liveWorkers(), 0);
+});
+
+Deno.test("A restart builds a fresh Worker", async () => {
+  const pipeline = new Pipeline({ mode: "offline" });
+  const seen = new Set<number>();
+  const sink = new Collect<DataMessage<number>>();
+  pipeline.pipe(
+    pipeline.add(new DataSource({ count: 6 })),
+    pipeline.add(new MathActor({ failOn: 2 }), {
+      name: "m",
+      supervision: { policy: "restart", initialDelayMs: 0 },
+      ...inWorker,
+    }),
+    pipeline.add(sink),
+  );
+  pipeline.bus.on("error", () => seen.add(pipeline.stats().actors[1]!.worker ?? -1));
+  pipeline.bus.on("eos", () => seen.add(pipeline.stats().actors[1]!.worker ?? -1));
+  const before = new Set<number>();
+  const off = pipeline.bus.on("state", () => {
+    const w = pipeline.stats().actors[1]!.worker;
+    if (w !== undefined) before.add(w);
+  });
+  await pipeline.run();
+  off();
+  const ids = [...seen, ...before].filter((id) => id > 0);
+  assert.ok(new Set(ids).size >= 2, `Workers seen: ${ids.join(", ")}`);
+});
+
+Deno.test("The skip policy drops what a Worker's actor choked on, as on the main thread", async () => {
+  const supervision = { policy: "skip" as const };
+  const main = await runMath({ failOn: 4 }, { supervision });
+  const worker = await runMath({ failOn: 4 }, { supervision, ...inWorker });
+  assert.deepEqual(worker.values, main.values);
+  assert.equal(worker.pipeline.stats().actors.find((a) => a.name === "math")!.skipped, 1);
+});
+
+Deno.test("A Worker that dies is reported with the actor's address and stops the pipeline under 'stop'", async () => {
+  const { failure, errors, values } = await runMath({ crashOn: 2 }, inWorker);
+  assert.deepEqual(values, [0, 2]);
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0]!.actor, "actor://local/math/math");
+  assert.equal((errors[0]!.error as { code?: string }).code, "SL_WORKER_DIED");
+  assert.match(String((errors[0]!.error as Error).message), /actor:\/\/local\/math\/math.*crashed/);
+  assert.equal((failure as { code?: string }).code, "SL_ACTOR_FAILED");
+  assert.equal(_liveWorkers(), 0);
+});
+
+Deno.test("A Worker that dies is restarted in a new one under 'restart'", async () => {
+  const supervision = { policy: "restart" as const, initialDelayMs: 0 };
+  const { failure, values, pipeline } = await runMath({ crashOn: 2 }, { supervision, ...inWorker });
+  assert.equal(failure, undefined);
+  assert.deepEqual(values, [0, 2, 6, 8, 10, 12, 14, 16, 18]);
+  assert.equal(pipeline.stats().actors.find((a) => a.name === "math")!.restarts, 1);
+  assert.equal(_liveWorkers(), 0);
+});
+
+Deno.test("A tick source in a Worker ticks on the pipeline's manual clock and ends by itself", async () => {
+  const clock = new ManualClock();
+  const pipeline = new Pipeline({ clock });
+  const sink = new Collect<VideoFrame>();
+  pipeline.pipe(
+    pipeline.add(new FrameSource({ count: 3, fps: 10 }), inWorker),
+    pipeline.add(sink),
+  );
+  await pipeline.start();
+  // The Worker works in real time while the manual clock stands still: each step waits for
+  // the frame of the tick it made before moving the clock again.
+  const waitFor = async (n: number): Promise<void> => {
+    while (sink.messages.length < n) await new Promise((resolve) => setTimeout(resolve, 1));
+  };
+  await waitFor(1);
+  await clock.advance(100_000);
+  await waitFor(2);
+  await clock.advance(100_000);
+  await waitFor(3);
+  await clock.advance(100_000); // the fourth tick ends the stream
+  const result = await pipeline.done;
+  assert.equal(result.status, "eos");
+  assert.deepEqual(sink.messages.map((f) => f.timestamp), [0, 100_000, 200_000]);
+  assert.deepEqual(sink.messages.map((f) => f.data[0]), [0, 1, 2]);
+  assert.equal(_liveWorkers(), 0);
+});
+
+Deno.test("Stopping a pipeline leaves no Worker running, and setParams reaches the actor in its Worker", async () => {
+  const clock = new ManualClock();
+  const pipeline = new Pipeline({ clock });
+  const sink = new Collect<DataMessage<number>>();
+  const pool = new WorkerPool({ size: 1 });
+  const math = new MathActor({ factor: 2 });
+  pipeline.pipe(
+    pipeline.add(new DataSource({ fps: 100 })),
+    pipeline.add(math, { dispatch: pool, module }),
+    pipeline.add(new MathActor({ factor: 10 }), { dispatch: pool, module }),
+    pipeline.add(sink),
+  );
+  await pipeline.start();
+  assert.equal(pool.workers, 1, "two actors share the pool's one Worker");
+  const waitFor = async (n: number): Promise<void> => {
+    while (sink.messages.length < n) await new Promise((resolve) => setTimeout(resolve, 1));
+  };
+  const step = async (n: number): Promise<void> => {
+    await clock.advance(10_000);
+    await waitFor(n);
+  };
+  await waitFor(1);
+  await step(2);
+  math.setParams({ factor: 3 });
+  await step(3);
+  await step(4);
+  await pipeline.stop();
+  const values = sink.messages.map((m) => m.value);
+  assert.deepEqual(values.slice(0, 2), [0, 20]);
+  assert.equal(values[3], 90, `values: ${values.join(", ")}`);
+  assert.equal(_liveWorkers(), 0);
+  assert.equal(pool.workers, 0);
+});
+
+Deno.test("Worker dispatch needs a module that exports the class", async () => {
+  const pipeline = new Pipeline({ mode: "offline" });
+  assert.throws(
+    () => pipeline.add(new MathActor(), { dispatch: "worker" }),
+    (e: Error & { code?: string }) =>
+      e.code === "SL_PARAM_INVALID" && /options\.module/.test(e.message),
+  );
+  assert.throws(
+    () => pipeline.add(new MathActor(), { dispatch: "elsewhere" as "worker", module }),
+    (e: Error & { code?: string }) => e.code === "SL_PARAM_INVALID",
+  );
+  const wrongExport = await runMath({}, { ...inWorker, export: "Nothing" });
+  assert.equal((wrongExport.failure as { code?: string }).code, "SL_ACTOR_FAILED");
+  assert.equal(
+    ((wrongExport.failure as Error).cause as { code?: string }).code,
+    "SL_WORKER_MODULE",
+  );
+  const missing = await runMath({}, { dispatch: "worker", module: module + ".missing.ts" });
+  assert.equal(((missing.failure as Error).cause as { code?: string }).code, "SL_WORKER_MODULE");
+  assert.throws(
+    () => new WorkerPool({ size: 0 }),
+    (e: Error & { code?: string }) => e.code === "SL_PARAM_INVALID",
+  );
+  assert.equal(_liveWorkers(), 0);
+});
