@@ -74,12 +74,16 @@ export class Join extends Actor<typeof joinContract> {
 /** Builds the graph; the join's inputs get `policy` when given. */
 export function buildGraph(
   source: Actor,
-  options: PipelineOptions & { policy?: DeliveryPolicy; costUs?: number } = {},
+  options: PipelineOptions & { policy?: DeliveryPolicy; costUs?: number; workers?: boolean } = {},
 ): { pipeline: Pipeline; join: Join } {
   const pipeline = new Pipeline(options);
+  // With `workers`, both processors run in Workers of their own.
+  const dispatch = options.workers
+    ? { dispatch: "worker" as const, module: import.meta.url, export: "MapNumbers" }
+    : {};
   pipeline.add(source, { name: "src" });
-  pipeline.add(new MapNumbers({ op: "double" }), { name: "double" });
-  pipeline.add(new MapNumbers({ op: "square" }), { name: "square" });
+  pipeline.add(new MapNumbers({ op: "double" }), { name: "double", ...dispatch });
+  pipeline.add(new MapNumbers({ op: "square" }), { name: "square", ...dispatch });
   const policy = options.policy;
   const inputs: Record<string, { policy?: DeliveryPolicy }> = policy
     ? { a: { policy }, b: { policy } }
