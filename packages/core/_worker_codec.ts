@@ -12,6 +12,7 @@
 import { StreamlibError } from "./errors.ts";
 import { _INLINE_BYTES, _memory, type _PoolRef } from "./_frame_memory.ts";
 import type { Message } from "./messages.ts";
+import type { SharedPoolHandle } from "./shared_pool.ts";
 
 type _V8 = {
   serialize(value: unknown): Uint8Array;
@@ -52,10 +53,45 @@ export interface _Peer {
   transfer(buffer: ArrayBuffer): number;
 }
 
-/** Where received transfers are claimed. */
-export interface _Transfers {
+/** Buffers transferred to this thread, claimed by the records that name them. */
+export class _Transfers {
+  readonly #arrived = new Map<number, ArrayBuffer>();
+  readonly #awaited = new Map<number, (buffer: ArrayBuffer) => void>();
+
   /** The buffer posted under `id` (waits for it when the record came first). */
-  take(id: number): ArrayBuffer | Promise<ArrayBuffer>;
+  take(id: number): ArrayBuffer | Promise<ArrayBuffer> {
+    const buffer = this.#arrived.get(id);
+    if (buffer === undefined) return new Promise((resolve) => this.#awaited.set(id, resolve));
+    this.#arrived.delete(id);
+    return buffer;
+  }
+
+  /** A buffer posted under `id` has come. */
+  arrive(id: number, buffer: ArrayBuffer): void {
+    const resolve = this.#awaited.get(id);
+    if (resolve === undefined) {
+      this.#arrived.set(id, buffer);
+      return;
+    }
+    this.#awaited.delete(id);
+    resolve(buffer);
+  }
+}
+
+/** What threads post besides the shared queues: a new pool, or a transferred buffer. */
+export type _Posted =
+  | { type: "pool"; id: number; handle: SharedPoolHandle }
+  | { type: "data"; id: number; buffer: ArrayBuffer };
+
+/**
+ * Takes in a pool announcement or a transferred buffer.
+ *
+ * @param posted What was posted.
+ * @param transfers Where buffers wait for their records.
+ */
+export function _receivePosted(posted: _Posted, transfers: _Transfers): void {
+  if (posted.type === "pool") _memory.register(posted.id, posted.handle);
+  else transfers.arrive(posted.id, posted.buffer);
 }
 
 /**

@@ -241,7 +241,7 @@ export class _WorkerHost implements _Remote, _ThreadClient {
       output.end();
       return;
     }
-    const message = await _decodeMessage(reply.m, thread);
+    const message = await _decodeMessage(reply.m, thread.transfers);
     if (output.ended) return;
     const written = output.write(message);
     if (written !== undefined) await written;

@@ -26,7 +26,9 @@ import {
   _loadCodec,
   _pack,
   type _Peer,
-  type _Transfers,
+  type _Posted,
+  _receivePosted,
+  _Transfers,
   _unpack,
 } from "./_worker_codec.ts";
 import type { _Call, _InputState, _Reply, _StartCall } from "./_worker_protocol.ts";
@@ -99,8 +101,7 @@ let reply: SharedQueue;
 const actors = new Map<number, _Hosted>();
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 const announced = new Set<number>();
-const arrived = new Map<number, ArrayBuffer>();
-const awaited = new Map<number, (buffer: ArrayBuffer) => void>();
+const transfers = new _Transfers();
 let nextTransfer = 0;
 
 const peer: _Peer = {
@@ -116,17 +117,6 @@ const peer: _Peer = {
     const id = nextTransfer++;
     scope.postMessage({ type: "data", id, buffer }, [buffer]);
     return id;
-  },
-};
-
-const transfers: _Transfers = {
-  take(id: number): ArrayBuffer | Promise<ArrayBuffer> {
-    const buffer = arrived.get(id);
-    if (buffer !== undefined) {
-      arrived.delete(id);
-      return buffer;
-    }
-    return new Promise((resolve) => awaited.set(id, resolve));
   },
 };
 
@@ -359,8 +349,7 @@ scope.onmessage = (event: MessageEvent): void => {
       reply: SharedQueueHandle;
       pressure: SharedArrayBuffer;
     }
-    | { type: "pool"; id: number; handle: Parameters<typeof _memory.register>[1] }
-    | { type: "data"; id: number; buffer: ArrayBuffer };
+    | _Posted;
   if (data.type === "init") {
     _memory.thread = data.thread;
     _memory.setPressure(new Int32Array(data.pressure));
@@ -375,14 +364,7 @@ scope.onmessage = (event: MessageEvent): void => {
         throw error;
       });
     });
-  } else if (data.type === "pool") {
-    _memory.register(data.id, data.handle);
-  } else if (data.type === "data") {
-    const resolve = awaited.get(data.id);
-    if (resolve === undefined) arrived.set(data.id, data.buffer);
-    else {
-      awaited.delete(data.id);
-      resolve(data.buffer);
-    }
+  } else {
+    _receivePosted(data, transfers);
   }
 };

@@ -9,7 +9,14 @@ import { StreamlibError } from "./errors.ts";
 import { SharedQueue } from "./shared_queue.ts";
 import { _FrameMemory, _INLINE_BYTES, _memory } from "./_frame_memory.ts";
 import { _setFrameAllocator } from "./_frame_alloc.ts";
-import { _pack, type _Peer, _releaseRefs, type _Transfers, _unpack } from "./_worker_codec.ts";
+import {
+  _pack,
+  type _Peer,
+  _receivePosted,
+  _releaseRefs,
+  _Transfers,
+  _unpack,
+} from "./_worker_codec.ts";
 import type { _Call, _Reply } from "./_worker_protocol.ts";
 import type { _PoolRef } from "./_frame_memory.ts";
 import type { WorkerPool } from "./worker_pool.ts";
@@ -57,15 +64,15 @@ export interface _ThreadClient {
  *
  * @internal
  */
-export class _WorkerThread implements _Peer, _Transfers {
+export class _WorkerThread implements _Peer {
   readonly id: number;
   readonly #worker: Worker;
   readonly #calls: SharedQueue;
   readonly #replies: SharedQueue;
   readonly #clients = new Map<number, _ThreadClient>();
   readonly #announced = new Set<number>();
-  readonly #arrived = new Map<number, ArrayBuffer>();
-  readonly #awaited = new Map<number, (buffer: ArrayBuffer) => void>();
+  /** Buffers the Worker transferred, for the replies that name them. */
+  readonly transfers: _Transfers = new _Transfers();
   #nextTransfer = 0;
   /** Actors placed here by their pool. */
   actors = 0;
@@ -81,7 +88,8 @@ export class _WorkerThread implements _Peer, _Transfers {
       type: "module",
       name: `streamlib-worker-${this.id}`,
     });
-    this.#worker.onmessage = (event: MessageEvent): void => this.#onMessage(event.data);
+    this.#worker.onmessage = (event: MessageEvent): void =>
+      _receivePosted(event.data, this.transfers);
     this.#worker.onerror = (event: ErrorEvent): void => {
       event.preventDefault();
       this.#die(event.message || String(event.error));
@@ -145,15 +153,6 @@ export class _WorkerThread implements _Peer, _Transfers {
     return id;
   }
 
-  take(id: number): ArrayBuffer | Promise<ArrayBuffer> {
-    const buffer = this.#arrived.get(id);
-    if (buffer !== undefined) {
-      this.#arrived.delete(id);
-      return buffer;
-    }
-    return new Promise((resolve) => this.#awaited.set(id, resolve));
-  }
-
   /** Ends the Worker now; calls not yet read give back their pool references. */
   end(): void {
     if (this.#ended) return;
@@ -163,23 +162,6 @@ export class _WorkerThread implements _Peer, _Transfers {
     this.#calls.clear((bytes) => _releaseRefs(_unpack(bytes)));
     this.#replies.close();
     _live.delete(this);
-  }
-
-  #onMessage(data: unknown): void {
-    const message = data as
-      | { type: "pool"; id: number; handle: Parameters<typeof _memory.register>[1] }
-      | { type: "data"; id: number; buffer: ArrayBuffer };
-    if (message.type === "pool") {
-      _memory.register(message.id, message.handle);
-      // Another Worker may be sent frames of this pool: it hears of it from here.
-      return;
-    }
-    const resolve = this.#awaited.get(message.id);
-    if (resolve === undefined) this.#arrived.set(message.id, message.buffer);
-    else {
-      this.#awaited.delete(message.id);
-      resolve(message.buffer);
-    }
   }
 
   #die(reason: string): void {
