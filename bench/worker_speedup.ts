@@ -9,7 +9,7 @@
  * Throughput is taken in the steady state: from the sink's 10th frame to its last, so Worker
  * start-up (loading the module) is not counted.
  *
- * Run: deno run -A bench/worker_speedup.ts [frames, default 90] [rounds, default 2]
+ * Run: deno run -A bench/worker_speedup.ts [frames, default 150] [rounds, default 3]
  *
  * @module
  */
@@ -24,8 +24,8 @@ import {
 } from "@streamlib/core";
 import { Blur } from "@streamlib/video";
 
-const FRAMES = Number(Deno.args[0] ?? 90);
-const ROUNDS = Number(Deno.args[1] ?? 2);
+const FRAMES = Number(Deno.args[0] ?? 150);
+const ROUNDS = Number(Deno.args[1] ?? 3);
 const WARM = 10;
 const BLUR = { mode: "box", radius: 6 } as const;
 

@@ -48,6 +48,16 @@ const _TYPES: Record<string, new (b: ArrayBufferLike, o: number, n: number) => A
   Float64Array,
 };
 
+/**
+ * Zeroes `view` eight bytes at a time: filling shared memory byte by byte is several times
+ * slower. `view` starts on a buffer boundary, which is 64-byte aligned.
+ */
+function _zero(view: Uint8Array): void {
+  const words = view.byteLength >>> 3;
+  new Float64Array(view.buffer, view.byteOffset, words).fill(0);
+  view.fill(0, words << 3);
+}
+
 type _Gc = (options: { type: "major" }) => void;
 let _gc: _Gc | null | undefined;
 
@@ -223,7 +233,7 @@ export class _FrameMemory {
       const slot = pool.acquire();
       if (slot !== undefined) {
         const view = this.#track(pool, slot, 0, byteLength);
-        if (zero) view.fill(0);
+        if (zero) _zero(view);
         return view;
       }
     }

@@ -9,6 +9,7 @@ import { StreamlibError } from "./errors.ts";
 import { SharedQueue } from "./shared_queue.ts";
 import { _FrameMemory, _INLINE_BYTES, _memory } from "./_frame_memory.ts";
 import { _setFrameAllocator } from "./_frame_alloc.ts";
+import { _macrotask } from "./_yield.ts";
 import {
   _pack,
   type _Peer,
@@ -35,6 +36,8 @@ function _pressure(): Int32Array {
   }
   return counter;
 }
+
+const _collect = (): void => _memory.collectIfPressed();
 
 /** Workers started and not yet ended, for tests that check none is left. */
 const _live = new Set<_WorkerThread>();
@@ -181,7 +184,8 @@ export class _WorkerThread implements _Peer {
       if (bytes === undefined) return;
       const reply = _unpack<_Reply>(bytes);
       this.#clients.get(reply.id)?._reply(reply);
-      _memory.collectIfPressed();
+      // After what the reply sets off (the next call, most often): a collection takes a while.
+      _macrotask(_collect);
     }
   }
 }

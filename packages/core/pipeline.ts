@@ -867,7 +867,9 @@ export class Pipeline {
       return;
     }
     node.queued = true;
-    if (front) this.#ready.unshift(node);
+    // A Worker's actor goes first: its step only sends a call, and the Worker then works while
+    // this thread runs the rest.
+    if (front || node.remote !== undefined) this.#ready.unshift(node);
     else this.#ready.push(node);
     if (!this.#pumpScheduled && !this.#pumping) {
       this.#pumpScheduled = true;
