@@ -41,6 +41,8 @@ export interface _Remote {
   stop(): Promise<void>;
   progress(): { done: number; total: number | undefined } | undefined;
   paramsChanged(changes: Record<string, unknown>): void;
+  /** Gives up a `start()` still under way (it may never return): its Worker is left. */
+  abandon(): void;
   /** The rate the actor gave after `start()`, for a tick actor. */
   readonly fps: number | undefined;
   /** The Worker's number, while there is one. */

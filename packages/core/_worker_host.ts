@@ -61,6 +61,7 @@ export class _WorkerHost implements _Remote, _ThreadClient {
   /** Replies are handled in order, each after the previous one's writes went out. */
   #chain: Promise<void> = Promise.resolve();
   #progress: _Progress;
+  #starting = false;
   fps: number | undefined;
 
   constructor(
@@ -87,6 +88,7 @@ export class _WorkerHost implements _Remote, _ThreadClient {
     this.#id = ++_ids;
     thread.attach(this.#id, this);
     const a = this.#actor;
+    this.#starting = true;
     const done = await this.#ask({
       op: "start",
       id: this.#id,
@@ -102,7 +104,7 @@ export class _WorkerHost implements _Remote, _ThreadClient {
     }, []).catch((error) => {
       this.#leave();
       throw error;
-    });
+    }).finally(() => this.#starting = false);
     this.fps = done.fps;
     this.#progress = done.progress;
   }
@@ -186,6 +188,14 @@ export class _WorkerHost implements _Remote, _ThreadClient {
     } finally {
       this.#leave();
     }
+  }
+
+  /**
+   * Gives up a start that has not returned: the actor leaves its Worker, which ends unless
+   * other actors live there (a start that loops for ever ends with it). The start rejects.
+   */
+  abandon(): void {
+    if (this.#starting) this.#leave();
   }
 
   progress(): _Progress {

@@ -334,6 +334,11 @@ async function serve(): Promise<void> {
       await run(call).catch(() => {});
       continue;
     }
+    if (call.op === "stop") {
+      // As on the main thread, an abort stops an actor whose process() has not returned.
+      void run(call).catch(() => {});
+      continue;
+    }
     hosted.chain = hosted.chain.then(() => run(call)).catch(() => {
       // The channel closed under a reply: the main thread is ending this Worker.
     });

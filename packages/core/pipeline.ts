@@ -713,7 +713,9 @@ export class Pipeline {
 
   /**
    * Stops the pipeline. `drain` (default) ends the sources so that end-of-stream flows through
-   * and every sink finalises; `abort` stops every actor at once.
+   * and every sink finalises; `abort` stops every actor at once. An abort does not wait for a
+   * `start()` still under way (it is stopped if it ever returns); the Worker of an actor in
+   * one is ended.
    *
    * @param options Mode and drain timeout.
    * @returns The run result (as `done`).
@@ -727,7 +729,12 @@ export class Pipeline {
       return this.done;
     }
     if (this.#state === "starting") {
-      if (mode === "abort") this.#abort.abort(); // a start waiting on a backoff gives up now
+      if (mode === "abort") {
+        // A start waiting on a backoff gives up now; one under way is not waited for.
+        this.#abort.abort();
+        await this.#abortAll(undefined);
+        return this.done;
+      }
       await this.#starting?.catch(() => {});
     }
     if (mode === "abort" || this.#state === "starting") {
@@ -1631,6 +1638,8 @@ export class Pipeline {
     // for; a start() still under way is not (it may never end): it is stopped when it does.
     await Promise.all(nodes.map(async (node) => {
       node.finished = true;
+      // A Worker can be ended under a start that never returns.
+      if (node.starting) node.remote?.abandon();
       const closing = this.#close(node).catch((stopError) => this.#report(node, stopError, "stop"));
       if (!node.starting) await closing;
     }));

@@ -7,9 +7,17 @@ import type { DataMessage, VideoFrame } from "./messages.ts";
 import { Pipeline } from "./pipeline.ts";
 import { WorkerPool } from "./worker_pool.ts";
 import { _liveWorkers } from "./_worker_thread.ts";
-import { FrameSource, Mark, MathActor } from "./testdata/worker_actors.ts";
+import { FrameSource, Hang, Mark, MathActor } from "./testdata/worker_actors.ts";
 
 type ErrorEvent = Extract<BusEvent, { type: "error" }>;
+
+/** Waits for what a Worker does in its own time (loading a module), for at most 10 s. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; !condition(); i++) {
+    if (i === 2_000) throw new Error("timed out waiting for a Worker");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 const module = new URL("./testdata/worker_actors.ts", import.meta.url).href;
 const inWorker = { dispatch: "worker" as const, module };
@@ -249,5 +257,42 @@ Deno.test("Worker dispatch needs a module that exports the class", async () => {
     () => new WorkerPool({ size: 0 }),
     (e: Error & { code?: string }) => e.code === "SL_PARAM_INVALID",
   );
+  assert.equal(_liveWorkers(), 0);
+});
+
+Deno.test("stop({ mode: 'abort' }) ends a Worker whose actor never returns from start()", async (t) => {
+  for (const where of ["start", "start-loop"]) {
+    await t.step(where, async () => {
+      const stopFile = await Deno.makeTempFile();
+      const pipeline = new Pipeline({ mode: "offline" });
+      pipeline.pipe(
+        pipeline.add(new DataSource({ count: 3 })),
+        pipeline.add(new Hang({ where, stopFile }), { name: "hang", ...inWorker }),
+      );
+      const started = pipeline.start();
+      await until(() => Deno.readTextFileSync(stopFile) === "starting");
+      const result = await pipeline.stop({ mode: "abort" });
+      assert.equal(result.status, "aborted");
+      await started;
+      assert.equal(_liveWorkers(), 0);
+      assert.equal(await Deno.readTextFile(stopFile), "starting", "stop() is not called");
+      await Deno.remove(stopFile);
+    });
+  }
+});
+
+Deno.test("stop({ mode: 'abort' }) stops an actor whose process() never returns in its Worker", async () => {
+  const stopFile = await Deno.makeTempFile();
+  const pipeline = new Pipeline({ mode: "offline" });
+  pipeline.pipe(
+    pipeline.add(new DataSource({ count: 3 })),
+    pipeline.add(new Hang({ where: "process", stopFile }), { name: "hang", ...inWorker }),
+  );
+  await pipeline.start();
+  await until(() => Deno.readTextFileSync(stopFile) === "processing");
+  const result = await pipeline.stop({ mode: "abort" });
+  assert.equal(result.status, "aborted");
+  assert.equal(await Deno.readTextFile(stopFile), "stopped", "the actor's stop() ran");
+  await Deno.remove(stopFile);
   assert.equal(_liveWorkers(), 0);
 });

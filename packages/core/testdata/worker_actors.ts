@@ -96,3 +96,36 @@ export class FrameSource extends Actor<typeof frameSourceContract> {
     return this.outputs.out.write(frame);
   }
 }
+
+const hangContract = {
+  type: "hang",
+  inputs: { in: { kind: "data" } },
+  params: {
+    where: { type: "string", default: "start" },
+    stopFile: { type: "string", default: "" },
+  },
+} as const satisfies Contract;
+
+/**
+ * Never returns from one hook: `start` (a promise that never settles), `start-loop` (a
+ * synchronous endless loop) or `process`. Its hooks write what they reached to `stopFile`:
+ * "starting", "processing", then "stopped".
+ */
+export class Hang extends Actor<typeof hangContract> {
+  static override contract: typeof hangContract = hangContract;
+  override start(): void | Promise<void> {
+    if (this.params.stopFile !== "") Deno.writeTextFileSync(this.params.stopFile, "starting");
+    if (this.params.where === "start") return new Promise(() => {});
+    if (this.params.where === "start-loop") {
+      for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
+  }
+  process(_tick: TimedTick): void | Promise<void> {
+    this.inputs.in.read();
+    if (this.params.stopFile !== "") Deno.writeTextFileSync(this.params.stopFile, "processing");
+    if (this.params.where === "process") return new Promise(() => {});
+  }
+  override stop(): void {
+    if (this.params.stopFile !== "") Deno.writeTextFileSync(this.params.stopFile, "stopped");
+  }
+}
