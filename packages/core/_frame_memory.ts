@@ -18,6 +18,8 @@ import { SharedPool, type SharedPoolHandle } from "./shared_pool.ts";
 
 /** Buffers in each pool a thread makes for itself. */
 const _POOL_COUNT = 4;
+/** Bytes of pools a thread may make, unless told otherwise. */
+export const _DEFAULT_FRAME_MEMORY = 512 * 1024 * 1024;
 /** Data smaller than this travels inside messages; larger goes through pools. */
 export const _INLINE_BYTES = 64 * 1024;
 
@@ -84,7 +86,7 @@ export class _FrameMemory {
   /** This thread's number: 0 on the main thread, assigned to each Worker by the main thread. */
   thread = 0;
   /** Bytes this thread may hold in pools of its own. */
-  capBytes = 512 * 1024 * 1024;
+  capBytes = _DEFAULT_FRAME_MEMORY;
   #pools = new Map<number, SharedPool>();
   #bySab = new Map<SharedArrayBuffer, number>();
   #own = new Map<number, number[]>();
@@ -94,6 +96,10 @@ export class _FrameMemory {
   #pressure: Int32Array | undefined;
   #seen = 0;
   #lastGc = 0;
+  /** Allocations since this thread last asked for a collection. */
+  #sincePress = 0;
+  /** Allocations in a row that found no buffer and no room to grow. */
+  #misses = 0;
   readonly #registry = new FinalizationRegistry<[SharedPool, number]>(([pool, id]) => {
     pool.release(id);
   });
@@ -106,6 +112,11 @@ export class _FrameMemory {
   setPressure(counter: Int32Array): void {
     this.#pressure = counter;
     this.#seen = Atomics.load(counter, 0);
+  }
+
+  /** Bytes held in pools of this thread's own. */
+  get ownBytes(): number {
+    return this.#ownBytes;
   }
 
   /** The pressure counter, once this thread has one. */
@@ -228,17 +239,24 @@ export class _FrameMemory {
   allocate(byteLength: number, zero = true): Uint8Array | undefined {
     const stride = Math.ceil(byteLength / 64) * 64;
     const ids = this.#own.get(stride) ?? [];
+    this.#sincePress++;
     for (const id of ids) {
       const pool = this.#pools.get(id)!;
       const slot = pool.acquire();
       if (slot !== undefined) {
+        this.#misses = 0;
         const view = this.#track(pool, slot, 0, byteLength);
         if (zero) _zero(view);
         return view;
       }
     }
-    if (ids.length !== 0 && this.#pressure !== undefined) Atomics.add(this.#pressure, 0, 1);
-    if (this.#ownBytes + _POOL_COUNT * stride > this.capBytes) return undefined;
+    if (this.#ownBytes + _POOL_COUNT * stride > this.capBytes) {
+      // Full-grown: collect on the 1st, 2nd, 4th, 8th… miss in a row, not on every one.
+      const misses = ++this.#misses;
+      if ((misses & (misses - 1)) === 0) this.#press(0);
+      return undefined;
+    }
+    if (ids.length !== 0) this.#press(ids.length * _POOL_COUNT);
     const pool = SharedPool.create({ count: _POOL_COUNT, byteLength: stride });
     const id = this.thread * 65_536 + this.#next++;
     this.#ownBytes += _POOL_COUNT * stride;
@@ -264,6 +282,21 @@ export class _FrameMemory {
     const view = new type(base.buffer, base.byteOffset + ref.o, ref.n / size);
     this.#registry.register(view, [pool, ref.s]);
     return view;
+  }
+
+  /**
+   * Every buffer of a size is in use: asks every thread to collect, unless fewer allocations
+   * than half the buffers were made since the last time. Then the frames are really held (a
+   * queue's worth, a sink keeping them), and more memory helps where collecting again and
+   * again would only slow every thread down; so the pools grow (up to the limit) and settle
+   * at about twice what is held, collecting once every half of them.
+   *
+   * @param buffers Buffers of that size (0: ask now).
+   */
+  #press(buffers: number): void {
+    if (this.#pressure === undefined || this.#sincePress * 2 < buffers) return;
+    this.#sincePress = 0;
+    Atomics.add(this.#pressure, 0, 1);
   }
 
   #track(pool: SharedPool, slot: number, offset: number, length: number): Uint8Array {

@@ -353,10 +353,12 @@ scope.onmessage = (event: MessageEvent): void => {
       cmd: SharedQueueHandle;
       reply: SharedQueueHandle;
       pressure: SharedArrayBuffer;
+      frameMemory: number;
     }
     | _Posted;
   if (data.type === "init") {
     _memory.thread = data.thread;
+    _memory.capBytes = data.frameMemory;
     _memory.setPressure(new Int32Array(data.pressure));
     cmd = SharedQueue.attach(data.cmd);
     reply = SharedQueue.attach(data.reply);

@@ -83,7 +83,7 @@ export class _WorkerThread implements _Peer {
   dead: StreamlibError | undefined;
   #ended = false;
 
-  constructor() {
+  constructor(frameMemory: number) {
     this.id = ++_threads;
     this.#calls = SharedQueue.create({ capacity: _QUEUE_RECORDS, maxBytes: _RECORD_BYTES });
     this.#replies = SharedQueue.create({ capacity: _QUEUE_RECORDS, maxBytes: _RECORD_BYTES });
@@ -104,6 +104,7 @@ export class _WorkerThread implements _Peer {
       cmd: this.#calls.handle,
       reply: this.#replies.handle,
       pressure: _pressure().buffer,
+      frameMemory,
     });
     _live.add(this);
     if (_memory.thread === 0) {
@@ -214,7 +215,7 @@ export function _assign(pool: WorkerPool): _WorkerThread {
   const threads = (_pools.get(pool) ?? []).filter((t) => !t.dead);
   let thread: _WorkerThread;
   if (threads.length < pool.size) {
-    thread = new _WorkerThread();
+    thread = new _WorkerThread(pool.frameMemory);
     threads.push(thread);
   } else {
     thread = threads.reduce((a, b) => b.actors < a.actors ? b : a);

@@ -7,6 +7,9 @@ import type { DataMessage, VideoFrame } from "./messages.ts";
 import { Pipeline } from "./pipeline.ts";
 import { WorkerPool } from "./worker_pool.ts";
 import { _liveWorkers } from "./_worker_thread.ts";
+import { _memory } from "./_frame_memory.ts";
+import { Actor } from "./actor.ts";
+import type { Contract } from "./contract.ts";
 import { FrameSource, Hang, Mark, MathActor } from "./testdata/worker_actors.ts";
 
 type ErrorEvent = Extract<BusEvent, { type: "error" }>;
@@ -295,4 +298,97 @@ Deno.test("stop({ mode: 'abort' }) stops an actor whose process() never returns 
   assert.equal(await Deno.readTextFile(stopFile), "stopped", "the actor's stop() ran");
   await Deno.remove(stopFile);
   assert.equal(_liveWorkers(), 0);
+});
+
+const firstsContract = {
+  type: "firsts",
+  inputs: { in: { kind: "video" } },
+} as const satisfies Contract;
+
+/**
+ * Keeps what `Mark` wrote in each frame (not the frame) and the most pool bytes the main
+ * thread held.
+ */
+class Firsts extends Actor<typeof firstsContract> {
+  static override contract: typeof firstsContract = firstsContract;
+  readonly numbers: number[] = [];
+  readonly workerMiB: number[] = [];
+  mainBytes = 0;
+  shared = 0;
+  process(): void {
+    const frame = this.inputs.in.read();
+    if (frame === undefined) return;
+    this.numbers.push(frame.data[0]!);
+    this.workerMiB.push(frame.data[1]!);
+    this.shared += frame.data[frame.data.length - 1]!;
+    this.mainBytes = Math.max(this.mainBytes, _memory.ownBytes);
+  }
+}
+
+Deno.test("Frame memory stays within its limit on both threads, and each policy keeps its meaning", async (t) => {
+  const frame = 640 * 360 * 4;
+  const limit = 8 * frame; // two pools of four frames
+  // The main thread's pools last as long as the process: earlier tests made some.
+  const cap = _memory.capBytes;
+  const before = _memory.ownBytes;
+  _memory.capBytes = before + limit;
+  try {
+    for (const policy of ["queue:2:block", "latest"] as const) {
+      await t.step(policy, async () => {
+        const pool = new WorkerPool({ frameMemory: limit });
+        const pipeline = new Pipeline({ mode: "offline" });
+        const sink = new Firsts();
+        pipeline.pipe(
+          pipeline.add(new FrameSource({ count: 100 })),
+          pipeline.add(new Mark({ add: 1 }), {
+            dispatch: pool,
+            module,
+            inputs: { in: { policy } },
+          }),
+          pipeline.add(sink, { inputs: { in: { policy } } }),
+        );
+        await pipeline.run();
+        const sent = [...Array(100).keys()].map((n) => n + 1);
+        if (policy === "latest") {
+          // Never blocks: frames are dropped, never repeated or reordered; the last one arrives.
+          const at = sink.numbers.map((n) => sent.indexOf(n));
+          assert.ok(at.every((i, k) => i >= 0 && (k === 0 || i > at[k - 1]!)), `${at}`);
+          assert.equal(sink.numbers.at(-1), sent.at(-1));
+        } else {
+          assert.deepEqual(sink.numbers, sent, "nothing lost");
+        }
+        assert.ok(sink.mainBytes <= before + limit, `main thread: ${sink.mainBytes} bytes`);
+        assert.ok(sink.shared > 0, "frames reached the Worker in shared memory");
+        assert.ok(Math.max(...sink.workerMiB) <= Math.ceil(limit / 2 ** 20), `${sink.workerMiB}`);
+        assert.equal(_liveWorkers(), 0);
+      });
+    }
+    await t.step("a sink that keeps every frame", async () => {
+      // The Worker's pools cannot hold them all: past the limit, frames leave by a copy.
+      const pipeline = new Pipeline({ mode: "offline" });
+      const sink = new Collect<VideoFrame>();
+      pipeline.pipe(
+        pipeline.add(new FrameSource({ count: 24 })),
+        pipeline.add(new Mark({ add: 1 }), {
+          dispatch: new WorkerPool({ frameMemory: limit }),
+          module,
+        }),
+        pipeline.add(sink),
+      );
+      await pipeline.run();
+      assert.deepEqual(
+        sink.messages.map((f) => f.data[0]),
+        [...Array(24).keys()].map((n) => n + 1),
+      );
+      const mib = sink.messages.map((f) => f.data[1]!);
+      assert.ok(Math.max(...mib) <= Math.ceil(limit / 2 ** 20), `${mib}`);
+      assert.ok(sink.messages.some((f) => !(f.data.buffer instanceof SharedArrayBuffer)));
+    });
+  } finally {
+    _memory.capBytes = cap;
+  }
+  assert.throws(
+    () => new WorkerPool({ frameMemory: -1 }),
+    (e: Error & { code?: string }) => e.code === "SL_PARAM_INVALID",
+  );
 });

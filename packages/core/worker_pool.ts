@@ -1,5 +1,6 @@
 import { StreamlibError } from "./errors.ts";
 import { _poolWorkers } from "./_worker_thread.ts";
+import { _DEFAULT_FRAME_MEMORY } from "./_frame_memory.ts";
 
 /**
  * Options of a {@linkcode WorkerPool}.
@@ -7,13 +8,18 @@ import { _poolWorkers } from "./_worker_thread.ts";
  * @example
  * ```ts
  * import type { WorkerPoolOptions } from "@streamlib/core";
- * const options: WorkerPoolOptions = { size: 2 };
+ * const options: WorkerPoolOptions = { size: 2, frameMemory: 256 * 1024 * 1024 };
  * console.assert(options.size === 2);
  * ```
  */
 export interface WorkerPoolOptions {
   /** Workers at most (default 1, at most 64). */
   readonly size?: number;
+  /**
+   * Bytes of shared frame memory each Worker may hold for the frames its actors make (default
+   * 512 MiB). Pools grow to it and no further; past it, a frame is copied once on its way out.
+   */
+  readonly frameMemory?: number;
 }
 
 /**
@@ -43,11 +49,13 @@ export interface WorkerPoolOptions {
 export class WorkerPool {
   /** Workers at most. */
   readonly size: number;
+  /** Bytes of shared frame memory each Worker may hold. */
+  readonly frameMemory: number;
 
   /**
    * Creates a pool; Workers start with the first actor placed on them.
    *
-   * @param options How many Workers at most.
+   * @param options How many Workers at most, and how much frame memory each.
    */
   constructor(options: WorkerPoolOptions = {}) {
     const size = options.size ?? 1;
@@ -58,6 +66,14 @@ export class WorkerPool {
       );
     }
     this.size = size;
+    const frameMemory = options.frameMemory ?? _DEFAULT_FRAME_MEMORY;
+    if (!(Number.isSafeInteger(frameMemory) && frameMemory >= 0)) {
+      throw new StreamlibError(
+        "SL_PARAM_INVALID",
+        `frameMemory is a number of bytes, not ${JSON.stringify(frameMemory)}`,
+      );
+    }
+    this.frameMemory = frameMemory;
   }
 
   /**

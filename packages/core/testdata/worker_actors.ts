@@ -3,6 +3,7 @@ import { Actor } from "../actor.ts";
 import type { TimedTick } from "../clock.ts";
 import type { Contract } from "../contract.ts";
 import { createVideoFrame, type DataMessage, type VideoFrame } from "../messages.ts";
+import { _memory } from "../_frame_memory.ts";
 
 const markContract = {
   type: "mark",
@@ -12,8 +13,8 @@ const markContract = {
 } as const satisfies Contract;
 
 /**
- * Writes a new frame whose first byte is the input's plus `add`, and whose last bytes carry
- * whether the input was in shared memory and which thread made the output.
+ * Writes a new frame whose first byte is the input's plus `add`, whose second byte is the MiB
+ * of pools its thread holds, and whose last byte says whether the input was in shared memory.
  */
 export class Mark extends Actor<typeof markContract> {
   static override contract: typeof markContract = markContract;
@@ -30,6 +31,7 @@ export class Mark extends Actor<typeof markContract> {
     });
     out.data.set(frame.data);
     out.data[0] = (frame.data[0]! + this.params.add) & 255;
+    out.data[1] = Math.min(255, Math.ceil(_memory.ownBytes / 2 ** 20));
     out.data[out.data.length - 1] = frame.data.buffer instanceof SharedArrayBuffer ? 1 : 0;
     return this.outputs.out.write(out);
   }
