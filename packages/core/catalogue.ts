@@ -495,7 +495,13 @@ export class Catalogue {
         throw located(error, key, `actors[${i}]`);
       }
       try {
-        pipeline.add(created, { name: actor.name });
+        const entry = actor.dispatch === "worker" ? this.describe(actor.type) : undefined;
+        pipeline.add(created, {
+          name: actor.name,
+          ...(entry === undefined
+            ? {}
+            : { dispatch: "worker", module: entry.moduleUrl, export: entry.actor.export }),
+        });
       } catch (error) {
         throw located(error, `actors[${i}].name`, `actors[${i}]`);
       }

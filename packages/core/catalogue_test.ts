@@ -106,6 +106,19 @@ Deno.test("Catalogue.build() runs pipeline text and its JSON form alike", async 
   }
 });
 
+Deno.test("Catalogue.build() runs an actor with dispatch=worker in a Worker, from its manifest", async () => {
+  const catalogue = Catalogue.withCore();
+  const text = "datasrc count=5 ! identity dispatch=worker name=id ! collect name=out";
+  const pipeline = await catalogue.build(text, { mode: "offline" });
+  await pipeline.start();
+  const worker = pipeline.stats().actors.find((a) => a.name === "id")!.worker;
+  await pipeline.done;
+  assert.equal(typeof worker, "number", "it ran in a Worker");
+  const out = pipeline.actor("out") as Collect<DataMessage>;
+  assert.deepEqual(out.messages.map((m) => m.value), [0, 1, 2, 3, 4]);
+  assert.equal(pipeline.stats().actors.find((a) => a.name === "out")!.worker, undefined);
+});
+
 Deno.test("Catalogue.build() points build errors at the text", async () => {
   const catalogue = Catalogue.withCore();
   const cases: Array<[string, string, RegExp]> = [
@@ -133,6 +146,14 @@ Deno.test("Catalogue.build() checks a JSON description and names the bad field",
       links: [{ from: "a", to: "b" }],
     }),
     (e: unknown) => isStreamlibError(e, "SL_PIPELINE_INVALID") && /links\[0\]\.to/.test(e.message),
+  );
+  await assert.rejects(
+    Catalogue.withCore().build({
+      actors: [{ name: "a", type: "datasrc", dispatch: "gpu" as "worker" }],
+      links: [],
+    }),
+    (e: unknown) =>
+      isStreamlibError(e, "SL_PIPELINE_INVALID") && /actors\[0\]\.dispatch/.test(e.message),
   );
 });
 

@@ -79,6 +79,7 @@ export function formatPipeline(spec: PipelineSpec): string {
     const parts = [actor.type];
     if (actor.name === `${actor.type}${n}`) counters.set(actor.type, n + 1);
     else parts.push(`name=${formatValue(actor.name)}`);
+    if (actor.dispatch !== undefined) parts.push(`dispatch=${actor.dispatch}`);
     for (const [key, value] of Object.entries(actor.params ?? {})) {
       parts.push(`${key}=${formatValue(value)}`);
     }

@@ -111,21 +111,25 @@ const graph: fc.Arbitrary<PipelineSpec> = fc
       name,
       type: fc.constantFrom("blur", "log", "mix", "cam"),
       params: fc.dictionary(
-        fc.stringMatching(/^[a-z][a-z_]{0,4}$/).filter((k) => k !== "name"),
+        fc.stringMatching(/^[a-z][a-z_]{0,4}$/).filter((k) => k !== "name" && k !== "dispatch"),
         value,
         {
           maxKeys: 3,
         },
       ),
+      dispatch: fc.option(fc.constantFrom("main" as const, "worker" as const), { nil: undefined }),
     }),
     { selector: (a) => a.name, minLength: 1, maxLength: 6 },
   )
   .chain((actors) =>
     fc.record({
       actors: fc.constant(
-        actors.map((a): ActorSpec =>
-          Object.keys(a.params).length ? a : { name: a.name, type: a.type }
-        ),
+        actors.map((a): ActorSpec => ({
+          name: a.name,
+          type: a.type,
+          ...(Object.keys(a.params).length ? { params: a.params } : {}),
+          ...(a.dispatch === undefined ? {} : { dispatch: a.dispatch }),
+        })),
       ),
       links: fc.array(
         fc.record({

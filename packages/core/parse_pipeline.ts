@@ -107,7 +107,8 @@ export const QUANTITY: RegExp =
  * ```
  *
  * - An actor is a type followed by `key=value` parameters; `name=` names it (else it is
- *   `<type><n>`, counting unnamed actors of that type from 0).
+ *   `<type><n>`, counting unnamed actors of that type from 0). `dispatch=worker` runs it in a
+ *   Worker thread of its own (`dispatch=main`, the default, on the main thread).
  * - `!` links the actor on its left to the one on its right; with no ports given, the single
  *   compatible pair is used when the pipeline is built. `name.port` refers to a port of a named
  *   actor, `name.` to the actor (any port); references may come before the actor is defined.
@@ -145,13 +146,21 @@ interface _Node {
   span: SourceSpan;
 }
 
+/** An actor as the parser collects it. */
+interface _ParsedActor {
+  type: string;
+  name?: string;
+  params: Record<string, SpecValue>;
+  dispatch?: "main" | "worker";
+}
+
 class _Parser {
   readonly #text: string;
   #pos = 0;
   #line = 1;
   #lineStart = 0;
   #token!: _Token;
-  readonly #actors: Array<{ type: string; name?: string; params: Record<string, SpecValue> }> = [];
+  readonly #actors: _ParsedActor[] = [];
   readonly #links: Array<{ from: _Node; to: _Node; incoming: boolean; bang: SourceSpan }> = [];
   readonly #spans = new Map<string, SourceSpan>();
 
@@ -205,7 +214,7 @@ class _Parser {
         );
       }
       const index = this.#actors.length;
-      const actor: { type: string; name?: string; params: Record<string, SpecValue> } = {
+      const actor: _ParsedActor = {
         type: token.text,
         params: {},
       };
@@ -226,6 +235,19 @@ class _Parser {
           }
           actor.name = prop.value as string;
           this.#spans.set(`actors[${index}].name`, prop.span);
+        } else if (prop.key === "dispatch") {
+          if (actor.dispatch !== undefined) {
+            this.#fail(prop.keySpan, "dispatch= is given twice", "one dispatch");
+          }
+          if (prop.value !== "main" && prop.value !== "worker") {
+            this.#fail(
+              prop.span,
+              `Invalid dispatch ${JSON.stringify(prop.value)}`,
+              "dispatch=main or dispatch=worker",
+            );
+          }
+          actor.dispatch = prop.value as "main" | "worker";
+          this.#spans.set(`actors[${index}].dispatch`, prop.span);
         } else {
           if (Object.hasOwn(actor.params, prop.key)) {
             this.#fail(
@@ -310,11 +332,12 @@ class _Parser {
         to: endpoint(link.to, `links[${j}].to`),
       };
     });
-    const actors: ActorSpec[] = this.#actors.map((a, i) =>
-      Object.keys(a.params).length === 0
-        ? { name: names[i]!, type: a.type }
-        : { name: names[i]!, type: a.type, params: a.params }
-    );
+    const actors: ActorSpec[] = this.#actors.map((a, i) => ({
+      name: names[i]!,
+      type: a.type,
+      ...(Object.keys(a.params).length === 0 ? {} : { params: a.params }),
+      ...(a.dispatch === undefined ? {} : { dispatch: a.dispatch }),
+    }));
     return { actors, links };
   }
 

@@ -101,6 +101,17 @@ c. ! nullsink`,
       ],
     },
   ],
+  [
+    "datasrc ! blur dispatch=worker radius=2 ! log dispatch=main",
+    {
+      actors: [
+        { name: "datasrc0", type: "datasrc" },
+        { name: "blur0", type: "blur", params: { radius: 2 }, dispatch: "worker" },
+        { name: "log0", type: "log", dispatch: "main" },
+      ],
+      links: [{ from: "datasrc0", to: "blur0" }, { from: "blur0", to: "log0" }],
+    },
+  ],
   ["  \n# only a comment\n\n", { actors: [], links: [] }],
   [
     "blur name=blur1 ! blur",
@@ -136,6 +147,8 @@ const invalid: Array<[text: string, line: number, column: number, expected: RegE
   ["a x=1 x=2", 1, 7, /each parameter once/],
   ["a name=one name=two", 1, 12, /one name/],
   ["a name=b/c", 1, 3, /a name of letters, digits/],
+  ["a dispatch=gpu", 1, 3, /dispatch=main or dispatch=worker/],
+  ["a dispatch=worker dispatch=main", 1, 19, /one dispatch/],
   ["a name=x  b name=x", 1, 13, /unique names/],
   ["blur ! blur name=blur0", 1, 1, /name= for one of them/],
   ["a ! b\n  ! c ! ghost.in", 2, 9, /a name given with name=/],

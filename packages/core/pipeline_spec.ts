@@ -25,7 +25,7 @@ export type SpecValue =
  * @example
  * ```ts
  * import type { ActorSpec } from "@streamlib/core";
- * const blur: ActorSpec = { name: "blur0", type: "blur", params: { radius: 4 } };
+ * const blur: ActorSpec = { name: "blur0", type: "blur", params: { radius: 4 }, dispatch: "worker" };
  * console.assert(blur.params?.radius === 4);
  * ```
  */
@@ -36,6 +36,11 @@ export interface ActorSpec {
   readonly type: string;
   /** Parameter values; absent parameters take their defaults. */
   readonly params?: { readonly [key: string]: SpecValue };
+  /**
+   * Where the actor runs: on the main thread (default) or in a Worker of its own
+   * (`dispatch=worker` in text), built there from its manifest's module and export.
+   */
+  readonly dispatch?: "main" | "worker";
 }
 
 /**
@@ -163,7 +168,12 @@ export function validatePipelineSpec(value: unknown, source = "pipeline"): Pipel
       value.actors.forEach((actor: unknown, i: number) => {
         const at = `actors[${i}]`;
         if (!isObject(actor)) return problem(at, "an object with name, type and params", actor);
-        keys(at, actor, ["name", "type", "params"]);
+        keys(at, actor, ["name", "type", "params", "dispatch"]);
+        if (
+          actor.dispatch !== undefined && actor.dispatch !== "main" && actor.dispatch !== "worker"
+        ) {
+          problem(`${at}.dispatch`, '"main" or "worker"', actor.dispatch);
+        }
         if (typeof actor.name !== "string" || !ACTOR_NAME.test(actor.name)) {
           problem(`${at}.name`, "a name of letters, digits, _ . ~ -", actor.name);
         } else if (names.has(actor.name)) {
@@ -177,8 +187,8 @@ export function validatePipelineSpec(value: unknown, source = "pipeline"): Pipel
             problem(`${at}.params`, "an object of parameter values", actor.params);
           } else {
             for (const [key, v] of Object.entries(actor.params)) {
-              if (key === "name") {
-                problem(`${at}.params.name`, "no `name` parameter (the name is `name`)", key);
+              if (key === "name" || key === "dispatch") {
+                problem(`${at}.params.${key}`, `no \`${key}\` parameter (it is \`${key}\`)`, key);
               }
               if (!_isSpecValue(v)) problem(`${at}.params.${key}`, "a JSON value", v);
             }
