@@ -33,6 +33,16 @@ Deno.test("streamlib run --offline --stats adds a line per actor with its rate a
   assert.match(stderr, /^ {2}log0 \(log\) +\d+(\.\d)?\/s +dropped 0$/m);
 });
 
+Deno.test("streamlib run runs an actor with dispatch=worker in a Worker, with least privilege", async () => {
+  const text = "datasrc count=5 ! identity dispatch=worker ! log";
+  const { code, stdout, stderr } = await cli(["run", "--offline", "--verbose", text]);
+  assert.equal(code, 0, stderr);
+  assert.deepEqual(positions(stdout), [0, 1, 2, 3, 4]);
+  // Its only permission: reading core's package, for the Worker to load.
+  assert.match(stderr, /--allow-read=\S*packages\/core\b/);
+  assert.doesNotMatch(stderr, /--allow-(all|net|write|env|run)/);
+});
+
 Deno.test("streamlib run says where a display serves its page, with least privilege", async () => {
   const { code, stderr } = await cli([
     "run",

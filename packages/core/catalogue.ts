@@ -518,7 +518,8 @@ export class Catalogue {
 
   /**
    * The permissions a pipeline needs, from its actors' manifests and parameter values (a file
-   * sink's `path`, a server's `host`).
+   * sink's `path`, a server's `host`), and read access to core's and the actor's package folder
+   * for each actor that runs in a Worker (`dispatch=worker`), which loads their code.
    *
    * @param spec The pipeline description.
    * @returns What it needs, by permission.
@@ -529,6 +530,17 @@ export class Catalogue {
     > = {};
     for (const actor of spec.actors) {
       const entry = this.describe(actor.type);
+      if (actor.dispatch === "worker") {
+        // A Worker loads its program and the actor's module itself: it reads their packages.
+        const need = out.read ??= { all: false, values: [], reasons: [] };
+        need.reasons.push(`${actor.name} (${actor.type}): runs in a Worker, which loads its code`);
+        for (const manifest of [Catalogue.coreManifestUrl, entry.manifestUrl]) {
+          const folder = new URL(".", manifest);
+          if (folder.protocol !== "file:") continue;
+          const path = decodeURIComponent(folder.pathname).replace(/\/$/, "");
+          if (!need.values.includes(path)) need.values.push(path);
+        }
+      }
       for (const [name, request] of Object.entries(entry.actor.permissions ?? {})) {
         if (request === undefined) continue;
         const need = out[name as PermissionName] ??= { all: false, values: [], reasons: [] };

@@ -192,6 +192,18 @@ Deno.test("Catalogue.permissions() gathers what a pipeline needs, with the param
   assert.deepEqual(Catalogue.withCore().permissions(core.parsePipeline("datasrc ! log").spec), {});
 });
 
+Deno.test("Catalogue.permissions() lets a Worker read core's and the actor's package", async () => {
+  const catalogue = await Catalogue.withCore().load(plugin);
+  const spec = core.parsePipeline("datasrc dispatch=worker ! writer dispatch=worker").spec;
+  const read = catalogue.permissions(spec).read!;
+  const folder = (url: string): string =>
+    decodeURIComponent(new URL(".", url).pathname).slice(0, -1);
+  assert.deepEqual(read.values, [folder(Catalogue.coreManifestUrl), folder(plugin.href)]);
+  assert.equal(read.all, false);
+  assert.match(read.reasons[0]!, /^datasrc0 \(datasrc\): runs in a Worker/);
+  assert.equal(catalogue.permissions(core.parsePipeline("datasrc ! writer").spec).read, undefined);
+});
+
 Deno.test("Catalogue.permissions() grants a file pattern's folder and skips empty values", async () => {
   const catalogue = await new Catalogue().load(plugin);
   const spec = core.parsePipeline(
