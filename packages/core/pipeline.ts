@@ -81,7 +81,9 @@ export interface AddOptions {
    * its own; or a {@linkcode WorkerPool} whose Workers several actors share. In a Worker the
    * same class runs unchanged, built there from `module` and `export` with the same
    * parameters; scheduling, delivery policies, end-of-stream, supervision and stats stay
-   * here. Large message data crosses in shared memory, never by structured clone.
+   * here. Large message data crosses in shared memory, never by structured clone; a
+   * buffer is reused once no thread holds a view of it, so keep a received frame or its
+   * `data`, not only a `subarray()` of it.
    */
   dispatch?: "main" | "worker" | WorkerPool;
   /**
