@@ -96,6 +96,8 @@ export class _FrameMemory {
   #pressure: Int32Array | undefined;
   #seen = 0;
   #lastGc = 0;
+  /** How long the last collection took, in ms. */
+  #gcTook = 0;
   /** Allocations since this thread last asked for a collection. */
   #sincePress = 0;
   /** Allocations in a row that found no buffer and no room to grow. */
@@ -130,9 +132,11 @@ export class _FrameMemory {
   }
 
   /**
-   * Runs a collection when some thread ran short since the last one (at most every 2 ms): the
-   * views of frames this thread let go of are found, and their buffers come back. A full one,
-   * since views that lived through a few minor collections are in the old generation.
+   * Runs a collection when some thread ran short since the last one: the views of frames this
+   * thread let go of are found, and their buffers come back. A full one, since views that lived
+   * through a few minor collections are in the old generation. A full collection takes longer
+   * the more the thread holds (60–90 ms for a 100 MB heap), so a thread spends at most a
+   * twentieth of its time on them: until then, the pools of the thread that ran short grow.
    */
   collectIfPressed(): void {
     const counter = this.#pressure;
@@ -140,10 +144,11 @@ export class _FrameMemory {
     const now = Atomics.load(counter, 0);
     if (now === this.#seen) return;
     const t = performance.now();
-    if (t - this.#lastGc < 2) return;
+    if (t - this.#lastGc < Math.max(2, 20 * this.#gcTook)) return;
     this.#seen = now;
-    this.#lastGc = t;
     _gc({ type: "major" });
+    this.#lastGc = performance.now();
+    this.#gcTook = this.#lastGc - t;
   }
 
   /**
