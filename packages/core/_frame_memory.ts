@@ -116,6 +116,12 @@ export class _FrameMemory {
     this.#seen = Atomics.load(counter, 0);
   }
 
+  /** Some thread asked for a collection since this one last ran one (and one can be run). */
+  get pressed(): boolean {
+    const counter = this.#pressure;
+    return counter !== undefined && !!_gc && Atomics.load(counter, 0) !== this.#seen;
+  }
+
   /** Bytes held in pools of this thread's own. */
   get ownBytes(): number {
     return this.#ownBytes;
@@ -139,14 +145,12 @@ export class _FrameMemory {
    * twentieth of its time on them: until then, the pools of the thread that ran short grow.
    */
   collectIfPressed(): void {
-    const counter = this.#pressure;
-    if (counter === undefined || !_gc) return;
-    const now = Atomics.load(counter, 0);
-    if (now === this.#seen) return;
+    if (!this.pressed) return;
+    const now = Atomics.load(this.#pressure!, 0);
     const t = performance.now();
     if (t - this.#lastGc < Math.max(2, 20 * this.#gcTook)) return;
     this.#seen = now;
-    _gc({ type: "major" });
+    _gc!({ type: "major" });
     this.#lastGc = performance.now();
     this.#gcTook = this.#lastGc - t;
   }
@@ -258,10 +262,14 @@ export class _FrameMemory {
     if (this.#ownBytes + _POOL_COUNT * stride > this.capBytes) {
       // Full-grown: collect on the 1st, 2nd, 4th, 8th… miss in a row, not on every one.
       const misses = ++this.#misses;
-      if ((misses & (misses - 1)) === 0) this.#press(0);
+      if ((misses & (misses - 1)) === 0) this.#press();
       return undefined;
     }
-    if (ids.length !== 0) this.#press(ids.length * _POOL_COUNT);
+    // Every buffer of this size is in use. Collect only if at least half of them were
+    // allocated since the last time: otherwise the frames are really held (a queue's worth, a
+    // sink keeping them), and growing helps where collecting again and again would only slow
+    // every thread down. So the pools settle at about twice what is held.
+    if (ids.length !== 0 && this.#sincePress * 2 >= ids.length * _POOL_COUNT) this.#press();
     const pool = SharedPool.create({ count: _POOL_COUNT, byteLength: stride });
     const id = this.thread * 65_536 + this.#next++;
     this.#ownBytes += _POOL_COUNT * stride;
@@ -289,17 +297,9 @@ export class _FrameMemory {
     return view;
   }
 
-  /**
-   * Every buffer of a size is in use: asks every thread to collect, unless fewer allocations
-   * than half the buffers were made since the last time. Then the frames are really held (a
-   * queue's worth, a sink keeping them), and more memory helps where collecting again and
-   * again would only slow every thread down; so the pools grow (up to the limit) and settle
-   * at about twice what is held, collecting once every half of them.
-   *
-   * @param buffers Buffers of that size (0: ask now).
-   */
-  #press(buffers: number): void {
-    if (this.#pressure === undefined || this.#sincePress * 2 < buffers) return;
+  /** Asks every thread to collect. */
+  #press(): void {
+    if (this.#pressure === undefined) return;
     this.#sincePress = 0;
     Atomics.add(this.#pressure, 0, 1);
   }

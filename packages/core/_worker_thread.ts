@@ -37,7 +37,17 @@ function _pressure(): Int32Array {
   return counter;
 }
 
-const _collect = (): void => _memory.collectIfPressed();
+let _collectQueued = false;
+
+/** Collects in a macrotask, once, when some thread asked for it. */
+function _collectSoon(): void {
+  if (_collectQueued || !_memory.pressed) return;
+  _collectQueued = true;
+  _macrotask(() => {
+    _collectQueued = false;
+    _memory.collectIfPressed();
+  });
+}
 
 /** Workers started and not yet ended, for tests that check none is left. */
 const _live = new Set<_WorkerThread>();
@@ -186,7 +196,7 @@ export class _WorkerThread implements _Peer {
       const reply = _unpack<_Reply>(bytes);
       this.#clients.get(reply.id)?._reply(reply);
       // After what the reply sets off (the next call, most often): a collection takes a while.
-      _macrotask(_collect);
+      _collectSoon();
     }
   }
 }
