@@ -19,7 +19,20 @@ export interface FfmpegPipes {
   stdin?: boolean;
   /** Pipe stdout, for {@linkcode FfmpegProcess.read}. */
   stdout?: boolean;
+  /**
+   * The arguments ask for `-loglevel level+info`: ffmpeg's description of its inputs is kept
+   * for {@linkcode FfmpegProcess.description}, and its other informational lines are left out
+   * of {@linkcode FfmpegProcess.stderr}, which keeps warnings and errors.
+   */
+  describe?: boolean;
 }
+
+/** Levels below warnings. */
+const _CHATTER = new Set(["info", "verbose", "debug", "trace"]);
+
+/** A line's optional `[context @ 0x…]` prefixes and its `[level]` tag. */
+const _LEVEL =
+  /^((?:\[[^\]]* @ 0x[0-9a-f]+\] )*)\[(panic|fatal|error|warning|info|verbose|debug|trace)\] /;
 
 /**
  * One running ffmpeg (or any program) for actors that pipe raw media through it: bytes in on
@@ -53,6 +66,13 @@ export class FfmpegProcess {
   #status: Promise<Deno.CommandStatus>;
   #exited: Deno.CommandStatus | undefined;
   #killed = false;
+  readonly #describe: boolean;
+  /** The description's lines, until it is complete. */
+  #described: string[] | undefined = [];
+  #description: Promise<string>;
+  #endDescription!: (text: string) => void;
+  /** The level of the last tagged line: an untagged line continues it. */
+  #level = "error";
 
   /**
    * Starts the program; `SL_FFMPEG_NOT_FOUND` when it cannot be started.
@@ -63,6 +83,8 @@ export class FfmpegProcess {
    */
   constructor(path: string, args: readonly string[], io: FfmpegPipes) {
     this.args = args;
+    this.#describe = io.describe ?? false;
+    this.#description = new Promise((resolve) => this.#endDescription = resolve);
     try {
       this.#child = new Deno.Command(path, {
         args: [...args],
@@ -96,6 +118,17 @@ export class FfmpegProcess {
    */
   get stderr(): string {
     return this.#stderr.join("\n");
+  }
+
+  /**
+   * What ffmpeg printed about its inputs (the `Input #0, …` section, its streams and any
+   * message about them), once it has opened them and is about to start, or once its stderr has
+   * ended (it failed, or it was killed). Only with `describe` (otherwise empty).
+   *
+   * @returns The text, without level tags.
+   */
+  description(): Promise<string> {
+    return this.#description;
   }
 
   /**
@@ -241,12 +274,39 @@ export class FfmpegProcess {
       for await (const chunk of this.#child.stderr) {
         const lines = (partial + decoder.decode(chunk, { stream: true })).split(/\r?\n|\r/);
         partial = lines.pop() ?? "";
-        for (const line of lines) if (line.trim() !== "") this.#push(line);
+        for (const line of lines) if (line.trim() !== "") this.#line(line);
       }
     } catch {
       // The pipe broke: keep what was read.
     }
-    if (partial.trim() !== "") this.#push(partial);
+    if (partial.trim() !== "") this.#line(partial);
+    if (this.#described !== undefined) this.#endDescription(this.#described.join("\n"));
+  }
+
+  #line(line: string): void {
+    if (!this.#describe) {
+      this.#push(line);
+      return;
+    }
+    const tag = _LEVEL.exec(line);
+    if (tag !== null) {
+      this.#level = tag[2]!;
+      line = tag[1]! + line.slice(tag[0].length);
+    }
+    if (_CHATTER.has(this.#level)) {
+      const described = this.#described;
+      if (described === undefined) return;
+      if (line !== "Stream mapping:") {
+        described.push(line);
+        return;
+      }
+      this.#described = undefined;
+      this.#endDescription(described.join("\n"));
+      return;
+    }
+    // Messages about the inputs belong to their description too (a file without video).
+    this.#described?.push(line);
+    this.#push(line);
   }
 
   #push(line: string): void {

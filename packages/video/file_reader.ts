@@ -12,7 +12,15 @@ import {
 } from "@streamlib/core";
 import { FfmpegProcess } from "./ffmpeg_process.ts";
 import { findFfmpeg } from "./ffmpeg.ts";
-import { type MediaInfo, probeMedia } from "./probe.ts";
+import {
+  _checkExists,
+  _mediaInfo,
+  _parseProbe,
+  _PROBE_MS,
+  _sourceRateIs,
+  type MediaInfo,
+  probeMedia,
+} from "./probe.ts";
 
 /**
  * The contract of {@linkcode FileReader}.
@@ -158,6 +166,8 @@ export class FileReader extends Actor<typeof fileReaderContract> {
   #channels = 0;
   /** Audio samples (per channel) sent so far. */
   #samples = 0;
+  /** Counts stops, so that a start that a stop overtook spawns nothing more. */
+  #stops = 0;
 
   /** What the file holds, once `start()` has read it. */
   get info(): MediaInfo | undefined {
@@ -203,13 +213,74 @@ export class FileReader extends Actor<typeof fileReaderContract> {
     return { done: this.outputs.out.written, total };
   }
 
-  /** Probes the file and starts ffmpeg: one for the video, one for the audio when wanted. */
+  /**
+   * Learns what the file holds and starts ffmpeg: one for the video, one for the audio when
+   * wanted. The video's ffmpeg describes the file itself (ffmpeg 5 and later, or any rate set):
+   * its arguments then cannot depend on the file, so they use ffmpeg's own rate and size
+   * arithmetic, and it is started again with explicit ones when the file's rate is not one
+   * that arithmetic gets exactly. Older ffmpeg reads the file twice (see
+   * {@linkcode probeMedia}).
+   */
   override async start(): Promise<void> {
-    const { location, format, width, height, start, loop } = this.params;
+    const { location, format, width, height, start, loop, fps } = this.params;
     if (location === "") {
       throw new StreamlibError("SL_PARAM_INVALID", `"${this.name}" needs a location to read`);
     }
-    const info = await probeMedia(location);
+    const stops = this.#stops;
+    await _checkExists(location);
+    const ffmpeg = await findFfmpeg();
+    if (this.#stops !== stops) return;
+    const input = [
+      "-hide_banner",
+      "-nostdin",
+      ...(loop ? ["-stream_loop", "-1"] : []),
+      ...(start > 0 ? ["-ss", String(start)] : []),
+      "-i",
+      location,
+    ];
+    const yuv = format === "I420" || format === "NV12";
+    /** The video's arguments for a rate and a size (-1: from the other side's scale). */
+    const videoArgs = (rate: string, w: number, h: number): string[] => {
+      // Scale to resize or to convert to RGB (with the matrix the file declares, BT.601 when
+      // it declares none); YUV to YUV at the file's size needs no pass of our own.
+      const scale = width !== 0 || height !== 0 || !yuv
+        ? [`scale=${w}:${h}:in_color_matrix=auto:flags=bilinear`]
+        : [];
+      // deno-fmt-ignore
+      return [
+        "-map", "0:v:0", "-vf", [`fps=${rate}`, ...scale].join(","), "-pix_fmt", _PIX_FMT[format],
+        "-f", "rawvideo", "pipe:1",
+      ];
+    };
+    let info: MediaInfo;
+    let early: FfmpegProcess | undefined;
+    const major = Number(/^(\d+)\./.exec(ffmpeg.version)?.[1] ?? 0);
+    if (major >= 5 || (major === 4 && fps > 0)) {
+      // deno-fmt-ignore
+      early = this.#process = new FfmpegProcess(ffmpeg.path, [
+        "-nostats", "-loglevel", "level+info", ...input,
+        ...videoArgs(fps > 0 ? _rational(fps) : "source_fps", width || -1, height || -1),
+      ], { stdout: true, describe: true });
+      const timer = setTimeout(() => early!.kill(), _PROBE_MS);
+      const text = await early.description();
+      clearTimeout(timer);
+      if (this.#stops !== stops) return; // stopped meanwhile: stop() ended it
+      if (_parseProbe(text) === undefined) {
+        const status = await early.waitOrKill(1000);
+        this.#process = undefined;
+        _mediaInfo(location, text, early.stderr, status.code, early.killed); // throws
+      }
+      info = _parseProbe(text)!;
+      if (info.video === undefined || (fps === 0 && !_sourceRateIs(text, info.video.fps))) {
+        // No video to decode, or a rate ffmpeg's own guess would not deliver exactly.
+        early.kill();
+        await early.wait();
+        this.#process = early = undefined;
+      }
+    } else {
+      info = await probeMedia(location);
+      if (this.#stops !== stops) return;
+    }
     const video = info.video;
     const audio = this.outputs.audio.connected ? info.audio : undefined;
     if (video === undefined && audio === undefined) {
@@ -227,39 +298,18 @@ export class FileReader extends Actor<typeof fileReaderContract> {
     this.#sentInfo = false;
     this.#rate = audio ? this.params.sampleRate || audio.sampleRate : 0;
     this.#channels = audio ? this.params.channels || audio.channels || 2 : 0;
-    const ffmpeg = await findFfmpeg();
-    const input = [
-      "-hide_banner",
-      "-nostdin",
-      "-loglevel",
-      "error",
-      ...(loop ? ["-stream_loop", "-1"] : []),
-      ...(start > 0 ? ["-ss", String(start)] : []),
-      "-i",
-      location,
-    ];
     if (video !== undefined) {
       [this.#width, this.#height] = _outputSize(video.width, video.height, width, height);
       this.#frameBytes = videoFrameLayout(format, this.#width, this.#height).byteLength;
-      const yuv = format === "I420" || format === "NV12";
-      const matrix = video.colorSpace?.matrix === "bt709" ? "bt709" : "bt601";
       this.#colorSpace = yuv
         ? video.colorSpace ??
           { matrix: this.#height >= 720 ? "bt709" : "smpte170m", fullRange: false }
         : undefined;
-      // Scale only to resize or to convert to RGB (with the file's matrix); YUV to YUV at the
-      // same size needs no swscale pass of our own.
-      const resize = this.#width !== video.width || this.#height !== video.height;
-      const filters = [
-        `fps=${_rational(this.fps)}`,
-        ...(resize || !yuv
-          ? [`scale=${this.#width}:${this.#height}:in_color_matrix=${matrix}:flags=bilinear`]
-          : []),
-      ];
-      // deno-fmt-ignore
-      this.#process = new FfmpegProcess(ffmpeg.path, [
-        ...input, "-map", "0:v:0", "-vf", filters.join(","), "-pix_fmt", _PIX_FMT[format],
-        "-f", "rawvideo", "pipe:1",
+      this.#process = early ?? new FfmpegProcess(ffmpeg.path, [
+        "-loglevel",
+        "error",
+        ...input,
+        ...videoArgs(_rational(this.fps), this.#width, this.#height),
       ], { stdout: true });
     } else {
       this.outputs.out.end();
@@ -267,7 +317,7 @@ export class FileReader extends Actor<typeof fileReaderContract> {
     if (audio !== undefined) {
       // deno-fmt-ignore
       this.#audio = new FfmpegProcess(ffmpeg.path, [
-        ...input, "-map", "0:a:0", "-vn", "-ac", String(this.#channels),
+        "-loglevel", "error", ...input, "-map", "0:a:0", "-vn", "-ac", String(this.#channels),
         "-ar", String(this.#rate), "-f", "f32le", "pipe:1",
       ], { stdout: true });
     } else {
@@ -376,6 +426,7 @@ export class FileReader extends Actor<typeof fileReaderContract> {
 
   /** Ends ffmpeg. */
   override async stop(): Promise<void> {
+    this.#stops++;
     const processes = [this.#process, this.#audio];
     this.#process = this.#audio = undefined;
     for (const process of processes) process?.kill();

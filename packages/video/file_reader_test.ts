@@ -122,6 +122,41 @@ Deno.test("FileReader seeks to start and changes the frame rate with fps", async
   assert.ok(frameError(slower.frames[1]!, 2) < 3, "every other frame");
 });
 
+Deno.test("FileReader delivers a file at its own rate where ffmpeg's guess is not exact", async () => {
+  // 12.5 fps: ffmpeg's printed rate could be rounded, so the reader passes the rate itself.
+  const location = `${dir}/slow.mkv`;
+  await new Pipeline({ mode: "offline" })
+    .pipe(
+      new Frames({ count: 10, width: 32, height: 16, fps: 12.5 }),
+      new FileWriter({ location, crf: 4, preset: "ultrafast", pixelFormat: "yuv444p" }),
+    )
+    .run();
+  const { frames, reader } = await read({ location });
+  assert.equal(reader.info?.video?.fps, 12.5);
+  assert.equal(frames.length, 10);
+  assert.deepEqual(frames.map((f) => f.timestamp), frames.map((_, i) => i * 80_000));
+  assert.ok(frameError(frames[9]!, 9) < 3, "the last frame is the file's last");
+  assert.deepEqual(
+    ffmpegChildren(),
+    [],
+    "the first ffmpeg, started before the rate was known, ended",
+  );
+});
+
+Deno.test("FileReader stopped while it starts leaves no ffmpeg running", async () => {
+  for (const wait of [false, true]) {
+    const reader = new FileReader({ location: clip });
+    const starting = reader.start();
+    // Either at once, or once its ffmpeg runs (bounded: it starts within the test's time).
+    for (let i = 0; wait && ffmpegChildren().length === 0 && i < 10_000; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await reader.stop();
+    await starting;
+    assert.deepEqual(ffmpegChildren(), []);
+  }
+});
+
 Deno.test("FileReader loops forever with loop=true", async () => {
   const { frames, reader } = await read({ loop: true }, 120);
   assert.equal(frames.length, 120);

@@ -61,22 +61,66 @@ export async function probeMedia(location: string): Promise<MediaInfo> {
     "-i",
     location,
   ], {});
-  const status = await process.waitOrKill(30_000);
-  const text = process.stderr;
-  const info = _parseProbe(text);
-  if (info === undefined) {
-    const reason = text.split("\n").filter((l) => !/output file/.test(l)).join("\n").trim();
-    throw new StreamlibError(
-      "SL_FILE_INVALID",
-      `ffmpeg cannot read ${JSON.stringify(location)}` +
-        (process.killed
-          ? " (it did not answer within 30 s)"
-          : `: ${reason || `code ${status.code}`}`),
-      { details: { location, stderr: text } },
-    );
-  }
-  return info;
+  const status = await process.waitOrKill(_PROBE_MS);
+  return _mediaInfo(location, process.stderr, process.stderr, status.code, process.killed);
 }
+
+/** How long ffmpeg may take to describe a file before it is given up. */
+export const _PROBE_MS = 30_000;
+
+/**
+ * The media info in ffmpeg's description of its input, or `SL_FILE_INVALID` with ffmpeg's
+ * reason when there is none.
+ *
+ * @param location What was read, for the message.
+ * @param text What ffmpeg printed about its input.
+ * @param errors Its error messages, for the reason.
+ * @param code Its exit code.
+ * @param killed Whether it was killed for taking too long.
+ * @returns The info.
+ * @internal
+ */
+export function _mediaInfo(
+  location: string,
+  text: string,
+  errors: string,
+  code: number,
+  killed: boolean,
+): MediaInfo {
+  const info = _parseProbe(text);
+  if (info !== undefined) return info;
+  const reason = errors.split("\n").filter((l) => !/output file/.test(l)).join("\n").trim();
+  throw new StreamlibError(
+    "SL_FILE_INVALID",
+    `ffmpeg cannot read ${JSON.stringify(location)}` +
+      (killed
+        ? ` (it did not answer within ${_PROBE_MS / 1000} s)`
+        : `: ${reason || `code ${code}`}`),
+    { details: { location, stderr: errors } },
+  );
+}
+
+/**
+ * Whether ffmpeg's own guess of the first video stream's rate (what its `fps=source_fps`
+ * delivers: the stream's `tbr`) is exactly `fps`, the rate {@linkcode MediaInfo} reports.
+ * It is for constant-rate files at whole or NTSC rates; for others the rate is passed
+ * explicitly.
+ *
+ * @param text ffmpeg's description of its input.
+ * @param fps The reported rate.
+ * @returns `true` when they agree.
+ * @internal
+ */
+export function _sourceRateIs(text: string, fps: number): boolean {
+  const line = /Stream #0:\d+[^:]*: Video: [^\n]*/.exec(text)?.[0] ?? "";
+  const tbr = /, ([\d.]+)(k?) tbr/.exec(line);
+  if (tbr === null) return false;
+  const rate = _exactRate(Number(tbr[1]) * (tbr[2] === "k" ? 1000 : 1));
+  return rate === fps && (Number.isInteger(fps) || _NTSC.includes(fps));
+}
+
+/** The NTSC rates, exactly as {@linkcode _exactRate} gives them. */
+const _NTSC = [24, 30, 60, 120].map((base) => base * 1000 / 1001);
 
 /**
  * Throws `SL_FILE_NOT_FOUND` when `location` is a local path that does not exist.
