@@ -14,10 +14,10 @@ import { FfmpegProcess } from "./ffmpeg_process.ts";
 import { findFfmpeg } from "./ffmpeg.ts";
 import {
   _checkExists,
-  _mediaInfo,
   _parseProbe,
   _PROBE_MS,
   _sourceRateIs,
+  _unreadable,
   type MediaInfo,
   probeMedia,
 } from "./probe.ts";
@@ -265,17 +265,20 @@ export class FileReader extends Actor<typeof fileReaderContract> {
       const text = await early.description();
       clearTimeout(timer);
       if (this.#stops !== stops) return; // stopped meanwhile: stop() ended it
-      if (_parseProbe(text) === undefined) {
+      const described = _parseProbe(text);
+      if (described === undefined) {
+        // Nothing to describe: the error, with ffmpeg's reason, once it has exited.
         const status = await early.waitOrKill(1000);
         this.#process = undefined;
-        _mediaInfo(location, text, early.stderr, status.code, early.killed); // throws
+        throw _unreadable(location, early.stderr, status.code, early.killed);
       }
-      info = _parseProbe(text)!;
+      info = described;
       if (info.video === undefined || (fps === 0 && !_sourceRateIs(text, info.video.fps))) {
         // No video to decode, or a rate ffmpeg's own guess would not deliver exactly.
         early.kill();
         await early.wait();
         this.#process = early = undefined;
+        if (this.#stops !== stops) return;
       }
     } else {
       info = await probeMedia(location);

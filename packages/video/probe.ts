@@ -89,8 +89,27 @@ export function _mediaInfo(
 ): MediaInfo {
   const info = _parseProbe(text);
   if (info !== undefined) return info;
+  throw _unreadable(location, errors, code, killed);
+}
+
+/**
+ * `SL_FILE_INVALID` for a file ffmpeg could not describe, with its reason.
+ *
+ * @param location What was read, for the message.
+ * @param errors ffmpeg's error messages.
+ * @param code Its exit code.
+ * @param killed Whether it was killed for taking too long.
+ * @returns The error, to throw.
+ * @internal
+ */
+export function _unreadable(
+  location: string,
+  errors: string,
+  code: number,
+  killed: boolean,
+): StreamlibError {
   const reason = errors.split("\n").filter((l) => !/output file/.test(l)).join("\n").trim();
-  throw new StreamlibError(
+  return new StreamlibError(
     "SL_FILE_INVALID",
     `ffmpeg cannot read ${JSON.stringify(location)}` +
       (killed
