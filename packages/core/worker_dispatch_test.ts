@@ -356,9 +356,11 @@ Deno.test("Frame memory stays within its limit on both threads, and each policy 
           assert.equal(sink.numbers.at(-1), sent.at(-1));
         } else {
           assert.deepEqual(sink.numbers, sent, "nothing lost");
+          // Checked over all 100 frames: under latest, which few frames survive, and whether a
+          // pool buffer had come back for them, depends on when collections ran.
+          assert.ok(sink.shared > 0, "frames reached the Worker in shared memory");
         }
         assert.ok(sink.mainBytes <= before + limit, `main thread: ${sink.mainBytes} bytes`);
-        assert.ok(sink.shared > 0, "frames reached the Worker in shared memory");
         assert.ok(Math.max(...sink.workerMiB) <= Math.ceil(limit / 2 ** 20), `${sink.workerMiB}`);
         assert.equal(_liveWorkers(), 0);
       });
