@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DataSource } from "@streamlib/core";
-import { _liveWorkers } from "../packages/core/_worker_thread.ts";
+import { _liveWorkers } from "../packages/core/threads/_worker_thread.ts";
 import { buildGraph } from "./_graph.ts";
 
 for (const workers of [false, true]) {

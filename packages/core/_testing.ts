@@ -4,9 +4,9 @@
  * @module
  */
 
-import { Actor } from "./actor.ts";
-import { _abortReason, type Clock, type TimedTick } from "./clock.ts";
-import type { Contract } from "./contract.ts";
+import { Actor } from "./graph/actor.ts";
+import { _abortReason, type Clock, type TimedTick } from "./clock/clock.ts";
+import type { Contract } from "./graph/contract.ts";
 import type { DataMessage } from "./messages.ts";
 import { createDataMessage } from "./messages.ts";
 

@@ -1,6 +1,6 @@
 import { _allocateFrame } from "./_frame_alloc.ts";
 import { StreamlibError } from "./errors.ts";
-import type { TimedTick } from "./clock.ts";
+import type { TimedTick } from "./clock/clock.ts";
 
 /**
  * What a port carries. Connecting two ports checks that their kinds are equal.

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { TimedTick } from "./clock.ts";
+import type { TimedTick } from "./clock/clock.ts";
 import {
   audioChannel,
   createAudioBuffer,

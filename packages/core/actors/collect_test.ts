@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { isStreamlibError } from "../errors.ts";
-import { ManualClock } from "../manual_clock.ts";
+import { ManualClock } from "../clock/manual_clock.ts";
 import type { DataMessage } from "../messages.ts";
-import { Pipeline } from "../pipeline.ts";
+import { Pipeline } from "../runtime/pipeline.ts";
 import { Collect } from "./collect.ts";
 import { DataSource } from "./data_source.ts";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import type { TimedTick } from "../clock.ts";
-import { ManualClock } from "../manual_clock.ts";
+import type { TimedTick } from "../clock/clock.ts";
+import { ManualClock } from "../clock/manual_clock.ts";
 import type { DataMessage } from "../messages.ts";
-import { Pipeline } from "../pipeline.ts";
+import { Pipeline } from "../runtime/pipeline.ts";
 import { Collect } from "./collect.ts";
 import { DataSource } from "./data_source.ts";
 import { NullSink } from "./null_sink.ts";

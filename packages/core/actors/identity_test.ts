@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { Actor } from "../actor.ts";
-import type { TimedTick } from "../clock.ts";
-import type { Contract } from "../contract.ts";
-import { ManualClock } from "../manual_clock.ts";
+import { Actor } from "../graph/actor.ts";
+import type { TimedTick } from "../clock/clock.ts";
+import type { Contract } from "../graph/contract.ts";
+import { ManualClock } from "../clock/manual_clock.ts";
 import {
   createAudioBuffer,
   createMouseEvent,
@@ -10,7 +10,7 @@ import {
   type DataMessage,
   type Message,
 } from "../messages.ts";
-import { Pipeline } from "../pipeline.ts";
+import { Pipeline } from "../runtime/pipeline.ts";
 import { Collect } from "./collect.ts";
 import { DataSource } from "./data_source.ts";
 import { Identity } from "./identity.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { isStreamlibError } from "../errors.ts";
-import { ManualClock } from "../manual_clock.ts";
+import { ManualClock } from "../clock/manual_clock.ts";
 import {
   createAudioBuffer,
   createDataMessage,
@@ -8,7 +8,7 @@ import {
   createMouseEvent,
   createVideoFrame,
 } from "../messages.ts";
-import { Pipeline } from "../pipeline.ts";
+import { Pipeline } from "../runtime/pipeline.ts";
 import { DataSource } from "./data_source.ts";
 import { describeMessage, Logger } from "./logger.ts";
 

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { Actor } from "../actor.ts";
-import type { TimedTick } from "../clock.ts";
-import type { Contract } from "../contract.ts";
+import { Actor } from "../graph/actor.ts";
+import type { TimedTick } from "../clock/clock.ts";
+import type { Contract } from "../graph/contract.ts";
 import { isStreamlibError } from "../errors.ts";
-import { ManualClock } from "../manual_clock.ts";
+import { ManualClock } from "../clock/manual_clock.ts";
 import { createKeyEvent, createVideoFrame } from "../messages.ts";
-import { Pipeline } from "../pipeline.ts";
+import { Pipeline } from "../runtime/pipeline.ts";
 import { DataSource } from "./data_source.ts";
 import { NullSink } from "./null_sink.ts";
 

@@ -1,7 +1,7 @@
-import { Actor } from "../actor.ts";
-import type { TimedTick } from "../clock.ts";
-import type { Contract } from "../contract.ts";
-import type { DeliveryPolicy } from "../policy.ts";
+import { Actor } from "../graph/actor.ts";
+import type { TimedTick } from "../clock/clock.ts";
+import type { Contract } from "../graph/contract.ts";
+import type { DeliveryPolicy } from "../delivery/policy.ts";
 
 /**
  * The contract of {@linkcode Queue}.

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { isStreamlibError } from "../errors.ts";
 import type { DataMessage } from "../messages.ts";
-import { Pipeline } from "../pipeline.ts";
+import { Pipeline } from "../runtime/pipeline.ts";
 import { Collect } from "./collect.ts";
 import { DataSource } from "./data_source.ts";
 import { Queue } from "./queue.ts";

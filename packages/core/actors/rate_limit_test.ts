@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { DataMessage } from "../messages.ts";
-import { Pipeline } from "../pipeline.ts";
+import { Pipeline } from "../runtime/pipeline.ts";
 import { Collect } from "./collect.ts";
 import { DataSource } from "./data_source.ts";
 import { RateLimit } from "./rate_limit.ts";

@@ -1,6 +1,6 @@
-import { Actor } from "../actor.ts";
-import type { TimedTick } from "../clock.ts";
-import type { Contract } from "../contract.ts";
+import { Actor } from "../graph/actor.ts";
+import type { TimedTick } from "../clock/clock.ts";
+import type { Contract } from "../graph/contract.ts";
 
 /**
  * The contract of {@linkcode Tee}.

@@ -1,9 +1,9 @@
 // Actors the Worker dispatch tests run in Workers (and, for comparison, on the main thread).
-import { Actor } from "../actor.ts";
-import type { TimedTick } from "../clock.ts";
-import type { Contract } from "../contract.ts";
+import { Actor } from "../graph/actor.ts";
+import type { TimedTick } from "../clock/clock.ts";
+import type { Contract } from "../graph/contract.ts";
 import { createVideoFrame, type DataMessage, type VideoFrame } from "../messages.ts";
-import { _memory } from "../_frame_memory.ts";
+import { _memory } from "../threads/_frame_memory.ts";
 
 const markContract = {
   type: "mark",

@@ -1,0 +1,630 @@
+import type { Actor } from "../graph/actor.ts";
+import { Collect } from "../actors/collect.ts";
+import { DataSource } from "../actors/data_source.ts";
+import { Identity } from "../actors/identity.ts";
+import { Logger } from "../actors/logger.ts";
+import { NullSink } from "../actors/null_sink.ts";
+import { Queue } from "../actors/queue.ts";
+import { RateLimit } from "../actors/rate_limit.ts";
+import { Tee } from "../actors/tee.ts";
+import coreManifest from "../manifest.json" with { type: "json" };
+import type { Contract, PortSpec } from "../graph/contract.ts";
+import { isStreamlibError, StreamlibError } from "../errors.ts";
+import {
+  contractOf,
+  type Manifest,
+  type ManifestActor,
+  type PermissionName,
+  satisfiesVersion,
+  STREAMLIB_VERSION,
+  validateManifest,
+} from "./manifest.ts";
+import { checkParam, describeParam, type ParamSchema } from "../graph/params.ts";
+import { type ParsedPipeline, parsePipeline, pointAt, QUANTITY } from "./parse_pipeline.ts";
+import { Pipeline, type PipelineOptions } from "../runtime/pipeline.ts";
+import { type PipelineSpec, type SpecValue, validatePipelineSpec } from "./pipeline_spec.ts";
+
+/**
+ * One actor type in the catalogue: its manifest entry and where it comes from. Reading it never
+ * imports the actor's code.
+ *
+ * @example
+ * ```ts
+ * import { Catalogue } from "@streamlib/core";
+ * const entry = Catalogue.withCore().describe("datasrc");
+ * console.assert(entry.package === "@streamlib/core" && entry.actor.classification === "Source/Data");
+ * ```
+ */
+export interface CatalogueEntry {
+  /** The type name used in pipelines. */
+  readonly type: string;
+  /** Its manifest entry: description, classification, ports, parameters, permissions. */
+  readonly actor: ManifestActor;
+  /** The package (manifest name) that provides it. */
+  readonly package: string;
+  /** That package's version. */
+  readonly version: string;
+  /** Where the manifest was read from. */
+  readonly manifestUrl: string;
+  /** The module that implements the type, resolved against the manifest. */
+  readonly moduleUrl: string;
+}
+
+/**
+ * What a pipeline needs of the runtime's permissions, from its actors' manifests: for each
+ * permission, whether it needs it unrestricted (`all`), else the values (paths, hosts,
+ * commands) it needs, and why.
+ *
+ * @example
+ * ```ts
+ * import type { PermissionSet } from "@streamlib/core";
+ * const set: PermissionSet = {
+ *   write: { all: false, values: ["out.mp4"], reasons: ["sink (filesink): writes the output file"] },
+ * };
+ * console.assert(set.write?.values[0] === "out.mp4");
+ * ```
+ */
+export type PermissionSet = {
+  readonly [P in PermissionName]?: {
+    /** Needed without restriction. */
+    readonly all: boolean;
+    /** The specific values needed when not `all`. */
+    readonly values: readonly string[];
+    /** Why, one line per actor. */
+    readonly reasons: readonly string[];
+  };
+};
+
+const _UNITS: Record<string, { dimension: string; factor: number }> = {
+  us: { dimension: "time", factor: 1e-6 },
+  "µs": { dimension: "time", factor: 1e-6 },
+  ms: { dimension: "time", factor: 1e-3 },
+  s: { dimension: "time", factor: 1 },
+  min: { dimension: "time", factor: 60 },
+  h: { dimension: "time", factor: 3600 },
+  Hz: { dimension: "frequency", factor: 1 },
+  kHz: { dimension: "frequency", factor: 1e3 },
+  MHz: { dimension: "frequency", factor: 1e6 },
+};
+
+/**
+ * Converts a quantity such as `"10s"` or `"48kHz"` to a number in `unit` (`"µs"`, `"ms"`,
+ * `"s"`, `"Hz"`…). Throws `SL_PARAM_INVALID` when the dimensions differ (`"10s"` into Hz) or a
+ * unit is unknown.
+ *
+ * @example
+ * ```ts
+ * import { convertQuantity } from "@streamlib/core";
+ * console.assert(convertQuantity("10s", "µs") === 10_000_000);
+ * console.assert(convertQuantity("1.5min", "s") === 90);
+ * console.assert(convertQuantity("48kHz", "Hz") === 48_000);
+ * ```
+ *
+ * @param quantity A number followed by a unit.
+ * @param unit The unit wanted.
+ * @returns The number in that unit.
+ */
+export function convertQuantity(quantity: string, unit: string): number {
+  const match = /^(.*?)(us|µs|ms|s|min|h|Hz|kHz|MHz)$/.exec(quantity);
+  const from = match ? _UNITS[match[2]!] : undefined;
+  const to = _UNITS[unit];
+  if (!match || !QUANTITY.test(quantity) || from === undefined) {
+    throw new StreamlibError(
+      "SL_PARAM_INVALID",
+      `"${quantity}" is not a quantity like 10s or 48kHz`,
+    );
+  }
+  if (to === undefined || to.dimension !== from.dimension) {
+    throw new StreamlibError(
+      "SL_PARAM_INVALID",
+      `"${quantity}" is a ${from.dimension}, which cannot be given in ${
+        to ? to.dimension : `"${unit}"`
+      } units`,
+    );
+  }
+  // Round away binary noise (0.1 s in µs is 100000, not 99999.99999999999).
+  return Number((Number(match[1]) * from.factor / to.factor).toPrecision(15));
+}
+
+/**
+ * The actor types a program can create by name, read from plugin manifests. Listing and
+ * describing types reads only the manifests; an actor's module is imported when the first
+ * actor of its type is created. `build()` turns pipeline text or its JSON form into a
+ * {@linkcode Pipeline}, with errors that point at the text.
+ *
+ * @example From text to a running pipeline
+ * ```ts
+ * import { Catalogue, type Collect, type DataMessage } from "@streamlib/core";
+ * const catalogue = Catalogue.withCore();
+ * const pipeline = await catalogue.build("datasrc count=3 ! collect name=out", { mode: "offline" });
+ * await pipeline.run();
+ * const out = pipeline.actor("out") as Collect<DataMessage>;
+ * console.assert(out.messages.map((m) => m.value).join() === "0,1,2");
+ * ```
+ */
+export class Catalogue {
+  /** Where `@streamlib/core`'s own manifest is. */
+  static readonly coreManifestUrl: string = new URL("../manifest.json", import.meta.url).href;
+
+  #entries = new Map<string, CatalogueEntry>();
+  #classes = new Map<string, Promise<new (params?: Record<string, unknown>) => Actor>>();
+
+  /**
+   * A catalogue of `@streamlib/core`'s built-in actors. Their manifest and classes are part of
+   * core already, so this reads no file and needs no permission.
+   *
+   * @returns A new catalogue with the core manifest.
+   */
+  static withCore(): Catalogue {
+    return new Catalogue().add(coreManifest, Catalogue.coreManifestUrl, {
+      Collect,
+      DataSource,
+      Identity,
+      Logger,
+      NullSink,
+      Queue,
+      RateLimit,
+      Tee,
+    });
+  }
+
+  /**
+   * Reads a manifest from a URL or path (`file:`, `https:`, or a specifier the runtime
+   * resolves) and adds it.
+   *
+   * @param url Where the manifest is.
+   * @returns This catalogue.
+   */
+  async load(url: string | URL): Promise<this> {
+    const href = url instanceof URL ? url.href : url;
+    let json: unknown;
+    try {
+      json = (await import(href, { with: { type: "json" } })).default;
+    } catch (error) {
+      throw new StreamlibError(
+        "SL_MANIFEST_INVALID",
+        `Cannot read the manifest ${href}: ${(error as Error).message}`,
+        { cause: error, details: { file: href } },
+      );
+    }
+    return this.add(json, href);
+  }
+
+  /**
+   * Adds a manifest after validating it, checking that it fits this streamlib version and that
+   * none of its types is taken.
+   *
+   * @param manifest The manifest (parsed JSON).
+   * @param url Where it came from; module paths resolve against it.
+   * @param classes Implementations already loaded, by export name: their modules are then not
+   *   imported.
+   * @returns This catalogue.
+   */
+  add(
+    manifest: unknown,
+    url: string | URL,
+    classes: Readonly<Record<string, new (params?: never) => Actor>> = {},
+  ): this {
+    const href = url instanceof URL ? url.href : url;
+    const valid: Manifest = validateManifest(manifest, href);
+    if (!satisfiesVersion(STREAMLIB_VERSION, valid.streamlib)) {
+      throw new StreamlibError(
+        "SL_MANIFEST_INVALID",
+        `${href}: ${valid.name} needs streamlib ${valid.streamlib}; this is streamlib ${STREAMLIB_VERSION}`,
+        { details: { file: href, needs: valid.streamlib, have: STREAMLIB_VERSION } },
+      );
+    }
+    for (const actor of valid.actors) {
+      const taken = this.#entries.get(actor.type);
+      if (taken !== undefined) {
+        throw new StreamlibError(
+          "SL_NAME_TAKEN",
+          `${href}: actor type "${actor.type}" of ${valid.name} is already provided by ${taken.package} (${taken.manifestUrl})`,
+          { details: { type: actor.type, file: href } },
+        );
+      }
+    }
+    for (const actor of valid.actors) {
+      const loaded = classes[actor.export];
+      if (loaded !== undefined) {
+        this.#classes.set(
+          actor.type,
+          Promise.resolve(loaded as unknown as new (params?: Record<string, unknown>) => Actor),
+        );
+      }
+      this.#entries.set(actor.type, {
+        type: actor.type,
+        actor,
+        package: valid.name,
+        version: valid.version,
+        manifestUrl: href,
+        moduleUrl: new URL(actor.module, href).href,
+      });
+    }
+    return this;
+  }
+
+  /**
+   * Every actor type, sorted by name.
+   *
+   * @returns The entries.
+   */
+  list(): CatalogueEntry[] {
+    return [...this.#entries.values()].sort((a, b) => a.type < b.type ? -1 : 1);
+  }
+
+  /**
+   * Whether a type is known.
+   *
+   * @param type The type name.
+   * @returns `true` when the catalogue has it.
+   */
+  has(type: string): boolean {
+    return this.#entries.has(type);
+  }
+
+  /**
+   * Everything the manifest says of a type, without importing its code. Throws
+   * `SL_UNKNOWN_TYPE` with the closest names when there is no such type.
+   *
+   * @param type The type name.
+   * @returns Its entry.
+   */
+  describe(type: string): CatalogueEntry {
+    const entry = this.#entries.get(type);
+    if (entry !== undefined) return entry;
+    const known = [...this.#entries.keys()].sort();
+    const close = known.filter((k) =>
+      _distance(k, type) <= Math.max(1, Math.floor(type.length / 3))
+    );
+    throw new StreamlibError(
+      "SL_UNKNOWN_TYPE",
+      `Unknown actor type "${type}"${
+        close.length ? `; did you mean ${close.map((c) => `"${c}"`).join(" or ")}?` : ""
+      } ` +
+        `Known types: ${known.join(", ") || "none"}`,
+      { details: { type, suggestions: close } },
+    );
+  }
+
+  /**
+   * Checks parameters against a type's manifest and converts quantities (`"10s"`) to the
+   * parameter's unit. `SL_PARAM_UNKNOWN` lists the valid parameters with their types;
+   * `SL_PARAM_INVALID` names the parameter and what it takes.
+   *
+   * @param type The type name.
+   * @param params The values given.
+   * @returns The values to pass to the actor (defaults are the actor's own business).
+   */
+  params(
+    type: string,
+    params: { readonly [key: string]: SpecValue } = {},
+  ): Record<string, unknown> {
+    const entry = this.describe(type);
+    const schemas: Readonly<Record<string, ParamSchema>> = entry.actor.params ?? {};
+    const out: Record<string, unknown> = {};
+    for (const [key, given] of Object.entries(params)) {
+      const schema = schemas[key];
+      if (schema === undefined) {
+        const valid = Object.entries(schemas).map(([n, s]) => `${n} (${describeParam(s)})`);
+        throw new StreamlibError(
+          "SL_PARAM_UNKNOWN",
+          `Unknown parameter "${key}" for "${type}"; valid parameters: ${
+            valid.join(", ") || "none"
+          }`,
+          { details: { actor: type, param: key, valid: Object.keys(schemas) } },
+        );
+      }
+      let value: unknown = given;
+      if (
+        typeof given === "string" && (schema.type === "number" || schema.type === "integer") &&
+        QUANTITY.test(given)
+      ) {
+        try {
+          if (schema.unit === undefined) {
+            throw new StreamlibError(
+              "SL_PARAM_INVALID",
+              `"${key}" takes a plain number, without a unit`,
+            );
+          }
+          value = convertQuantity(given, schema.unit);
+        } catch (error) {
+          throw new StreamlibError(
+            "SL_PARAM_INVALID",
+            `Parameter "${key}" of "${type}": ${(error as Error).message}; expected ${
+              describeParam(schema)
+            }`,
+            { details: { actor: type, param: key, value: given } },
+          );
+        }
+      }
+      const problem = checkParam(schema, value);
+      if (problem) {
+        throw new StreamlibError(
+          "SL_PARAM_INVALID",
+          `Parameter "${key}" of "${type}" ${problem}; expected ${describeParam(schema)}${
+            "unit" in schema && schema.unit ? ` in ${schema.unit}` : ""
+          }`,
+          { details: { actor: type, param: key, value: given } },
+        );
+      }
+      out[key] = value;
+    }
+    return out;
+  }
+
+  /**
+   * Creates an actor by type name with checked parameters, importing its module on first use.
+   *
+   * @param type The type name.
+   * @param params Parameter values (quantities such as `"10s"` are converted).
+   * @returns The actor, not yet added to a pipeline.
+   */
+  async create(type: string, params: { readonly [key: string]: SpecValue } = {}): Promise<Actor> {
+    const values = this.params(type, params);
+    const ActorClass = await this.#classOf(this.describe(type));
+    return new ActorClass(values);
+  }
+
+  /**
+   * Checks that a type's manifest says what its implementation declares: the same type name,
+   * ports (kind, formats, capabilities, presence) and parameters (type, default, bounds,
+   * enum). Throws `SL_MANIFEST_MISMATCH` listing every difference.
+   *
+   * @param type The type name.
+   */
+  async verify(type: string): Promise<void> {
+    const entry = this.describe(type);
+    const contract = (await this.#classOf(entry) as unknown as { contract: Contract }).contract;
+    const declared = contractOf(entry.actor);
+    const differences: string[] = [];
+    if (contract.type !== declared.type) {
+      differences.push(`type: the manifest says "${declared.type}", the class "${contract.type}"`);
+    }
+    for (const side of ["inputs", "outputs"] as const) {
+      const a = declared[side] ?? {};
+      const b = contract[side] ?? {};
+      for (const name of new Set([...Object.keys(a), ...Object.keys(b)])) {
+        const left = a[name] as PortSpec | undefined;
+        const right = b[name] as PortSpec | undefined;
+        if (left === undefined) {
+          differences.push(`${side}.${name}: the class has it, the manifest does not`);
+        } else if (right === undefined) {
+          differences.push(`${side}.${name}: the manifest has it, the class does not`);
+        } else {
+          for (const field of ["kind", "formats", "capabilities", "presence"] as const) {
+            const norm = (spec: PortSpec): string =>
+              JSON.stringify(
+                field === "capabilities"
+                  ? [...(spec.capabilities ?? ["cpu"])].sort()
+                  : field === "presence"
+                  ? spec.presence ?? "always"
+                  : field === "formats"
+                  ? spec.formats ? [...spec.formats].sort() : null
+                  : spec[field],
+              );
+            if (norm(left) !== norm(right)) {
+              differences.push(
+                `${side}.${name}.${field}: the manifest says ${norm(left)}, the class ${
+                  norm(right)
+                }`,
+              );
+            }
+          }
+        }
+      }
+    }
+    const pa = declared.params ?? {};
+    const pb = contract.params ?? {};
+    for (const name of new Set([...Object.keys(pa), ...Object.keys(pb)])) {
+      const left = pa[name];
+      const right = pb[name];
+      if (left === undefined) {
+        differences.push(`params.${name}: the class has it, the manifest does not`);
+      } else if (right === undefined) {
+        differences.push(`params.${name}: the manifest has it, the class does not`);
+      } else {
+        const essential = (s: ParamSchema): string => {
+          const { description: _d, ...rest } = s as ParamSchema & { description?: string };
+          return JSON.stringify(rest, Object.keys(rest).sort());
+        };
+        if (essential(left) !== essential(right)) {
+          differences.push(
+            `params.${name}: the manifest says ${essential(left)}, the class ${essential(right)}`,
+          );
+        }
+      }
+    }
+    for (const field of ["schedule", "clock"] as const) {
+      if (declared[field] !== contract[field]) {
+        differences.push(
+          `${field}: the manifest says ${declared[field] ?? "(default)"}, the class ${
+            contract[field] ?? "(default)"
+          }`,
+        );
+      }
+    }
+    if (differences.length) {
+      throw new StreamlibError(
+        "SL_MANIFEST_MISMATCH",
+        `${entry.manifestUrl}: actor type "${type}" does not match ${entry.actor.export} in ${entry.moduleUrl}:\n` +
+          differences.map((d) => `  ${d}`).join("\n"),
+        { details: { type, differences } },
+      );
+    }
+  }
+
+  /**
+   * Builds a pipeline from pipeline text, its parsed form, or its JSON form: creates every actor
+   * (checking types and parameters) and makes every link. Errors in text point at the line and
+   * column with a caret.
+   *
+   * @param input Pipeline text, a parsed pipeline, or a pipeline description (JSON).
+   * @param options Pipeline options (mode, clock…).
+   * @returns The pipeline, not started.
+   */
+  async build(
+    input: string | ParsedPipeline | PipelineSpec,
+    options: PipelineOptions = {},
+  ): Promise<Pipeline> {
+    const parsed: ParsedPipeline | undefined = typeof input === "string"
+      ? parsePipeline(input)
+      : "spans" in input
+      ? input
+      : undefined;
+    const spec = parsed?.spec ?? validatePipelineSpec(input);
+    const located = (error: unknown, ...keys: string[]): unknown => {
+      if (parsed === undefined || !isStreamlibError(error)) return error;
+      const span = keys.map((k) => parsed.spans.get(k)).find((s) => s !== undefined);
+      if (span === undefined) return error;
+      return new StreamlibError(error.code, pointAt(parsed.text, span, error.message), {
+        cause: error,
+        details: { ...error.details, line: span.line, column: span.column },
+      });
+    };
+    const pipeline = new Pipeline(options);
+    for (const [i, actor] of spec.actors.entries()) {
+      let created: Actor;
+      try {
+        created = await this.create(actor.type, actor.params ?? {});
+      } catch (error) {
+        const param = isStreamlibError(error) ? error.details.param : undefined;
+        const key = typeof param === "string" && actor.params && Object.hasOwn(actor.params, param)
+          ? `actors[${i}].params.${param}`
+          : `actors[${i}]`;
+        throw located(error, key, `actors[${i}]`);
+      }
+      try {
+        const entry = actor.dispatch === "worker" ? this.describe(actor.type) : undefined;
+        pipeline.add(created, {
+          name: actor.name,
+          ...(entry === undefined
+            ? {}
+            : { dispatch: "worker", module: entry.moduleUrl, export: entry.actor.export }),
+        });
+      } catch (error) {
+        throw located(error, `actors[${i}].name`, `actors[${i}]`);
+      }
+    }
+    for (const [j, link] of spec.links.entries()) {
+      try {
+        pipeline.link(link.from, link.to);
+      } catch (error) {
+        throw located(error, `links[${j}]`);
+      }
+    }
+    return pipeline;
+  }
+
+  /**
+   * The permissions a pipeline needs, from its actors' manifests and parameter values (a file
+   * sink's `path`, a server's `host`), and read access to core's and the actor's package folder
+   * for each actor that runs in a Worker (`dispatch=worker`), which loads their code.
+   *
+   * @param spec The pipeline description.
+   * @returns What it needs, by permission.
+   */
+  permissions(spec: PipelineSpec): PermissionSet {
+    const out: Partial<
+      Record<PermissionName, { all: boolean; values: string[]; reasons: string[] }>
+    > = {};
+    for (const actor of spec.actors) {
+      const entry = this.describe(actor.type);
+      if (actor.dispatch === "worker") {
+        // A Worker loads its program and the actor's module itself: it reads their packages.
+        const need = out.read ??= { all: false, values: [], reasons: [] };
+        need.reasons.push(`${actor.name} (${actor.type}): runs in a Worker, which loads its code`);
+        for (const manifest of [Catalogue.coreManifestUrl, entry.manifestUrl]) {
+          const folder = new URL(".", manifest);
+          if (folder.protocol !== "file:") continue;
+          const path = decodeURIComponent(folder.pathname).replace(/\/$/, "");
+          if (!need.values.includes(path)) need.values.push(path);
+        }
+      }
+      for (const [name, request] of Object.entries(entry.actor.permissions ?? {})) {
+        if (request === undefined) continue;
+        const need = out[name as PermissionName] ??= { all: false, values: [], reasons: [] };
+        need.reasons.push(`${actor.name} (${actor.type}): ${request.reason}`);
+        const values = [...(request.values ?? [])];
+        for (const param of request.params ?? []) {
+          const value = actor.params?.[param] ?? entry.actor.params?.[param]?.default;
+          if (typeof value === "string") values.push(value);
+          else if (Array.isArray(value)) {
+            values.push(...value.filter((v): v is string => typeof v === "string"));
+          }
+        }
+        if (request.values === undefined && request.params === undefined) need.all = true;
+        for (const raw of values) {
+          // An empty parameter asks for nothing; a file pattern (frame-%05d.png) for its folder.
+          const v = (name === "read" || name === "write") ? _patternFolder(raw) : raw;
+          if (v !== "" && !need.values.includes(v)) need.values.push(v);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Imports a type's module once and checks that the export is an actor class. */
+  #classOf(entry: CatalogueEntry): Promise<new (params?: Record<string, unknown>) => Actor> {
+    let loading = this.#classes.get(entry.type);
+    if (loading === undefined) {
+      loading = (async () => {
+        let module: Record<string, unknown>;
+        try {
+          module = await import(entry.moduleUrl);
+        } catch (error) {
+          throw new StreamlibError(
+            "SL_MANIFEST_MISMATCH",
+            `Cannot import ${entry.moduleUrl} for actor type "${entry.type}": ${
+              (error as Error).message
+            }`,
+            { cause: error, details: { type: entry.type } },
+          );
+        }
+        const exported: unknown = module[entry.actor.export];
+        const candidate = exported as { contract?: unknown; prototype?: { process?: unknown } };
+        const isActorClass = typeof exported === "function" &&
+          typeof candidate.contract === "object" &&
+          typeof candidate.prototype?.process === "function";
+        if (!isActorClass) {
+          throw new StreamlibError(
+            "SL_MANIFEST_MISMATCH",
+            `${entry.moduleUrl} has no actor class "${entry.actor.export}" for type "${entry.type}"`,
+            { details: { type: entry.type } },
+          );
+        }
+        return exported as unknown as new (params?: Record<string, unknown>) => Actor;
+      })();
+      loading.catch(() => this.#classes.delete(entry.type));
+      this.#classes.set(entry.type, loading);
+    }
+    return loading;
+  }
+}
+
+/** Edit distance counting a swap of neighbours as one edit (OSA), for "did you mean". */
+function _distance(a: string, b: string): number {
+  const d: number[][] = Array.from(
+    { length: a.length + 1 },
+    (_, i) => [i, ...Array(b.length).fill(0)],
+  );
+  for (let j = 0; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      }
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The folder of a printf-style file pattern (`shots/frame-%05d.png` → `shots`), else the path. */
+function _patternFolder(path: string): string {
+  if (!/%0?\d*d/.test(path)) return path;
+  const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  return slash < 0 ? "." : slash === 0 ? "/" : path.slice(0, slash);
+}

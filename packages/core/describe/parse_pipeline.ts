@@ -1,0 +1,532 @@
+import { StreamlibError } from "../errors.ts";
+import {
+  ACTOR_NAME,
+  type ActorSpec,
+  type LinkSpec,
+  type PipelineSpec,
+  resolveEndpoint,
+  type SpecValue,
+} from "./pipeline_spec.ts";
+
+/**
+ * Where something stands in pipeline text: 1-based line and column, 0-based offset, length.
+ *
+ * @example
+ * ```ts
+ * import type { SourceSpan } from "@streamlib/core";
+ * const span: SourceSpan = { offset: 10, line: 1, column: 11, length: 4 };
+ * console.assert(span.column === span.offset + 1);
+ * ```
+ */
+export interface SourceSpan {
+  /** Offset of the first character, from 0. */
+  readonly offset: number;
+  /** Line, from 1. */
+  readonly line: number;
+  /** Column, from 1. */
+  readonly column: number;
+  /** Characters covered. */
+  readonly length: number;
+}
+
+/**
+ * What {@linkcode parsePipeline} returns: the JSON form, and where each part came from, so
+ * that later validation errors can point at the text too. Span keys are paths into the spec:
+ * `actors[0]` (the type), `actors[0].name`, `actors[0].params.fps`, `links[1]` (the `!`),
+ * `links[1].from`, `links[1].to`.
+ *
+ * @example
+ * ```ts
+ * import { parsePipeline } from "@streamlib/core";
+ * const { spec, spans } = parsePipeline("datasrc count=3 ! log");
+ * console.assert(spec.actors.length === 2);
+ * console.assert(spans.get("actors[0].params.count")?.column === 9);
+ * ```
+ */
+export interface ParsedPipeline {
+  /** The JSON form. */
+  readonly spec: PipelineSpec;
+  /** Where each actor, parameter and link end stands in the text. */
+  readonly spans: ReadonlyMap<string, SourceSpan>;
+  /** The text that was parsed. */
+  readonly text: string;
+}
+
+/**
+ * Formats a message that points at a place in pipeline text, with the line and a caret under
+ * the span:
+ *
+ * ```text
+ * line 1, column 18: unknown actor type "blr"; expected one of blur, testsrc
+ *   testsrc fps=30 ! blr radius=4
+ *                    ^^^
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { pointAt } from "@streamlib/core";
+ * const text = pointAt("a ! b", { offset: 4, line: 1, column: 5, length: 1 }, "unknown type");
+ * console.assert(text === "line 1, column 5: unknown type\n  a ! b\n      ^");
+ * ```
+ *
+ * @param text The pipeline text.
+ * @param span The place.
+ * @param message What is wrong there.
+ * @returns The message, the location, the line and the caret.
+ */
+export function pointAt(text: string, span: SourceSpan, message: string): string {
+  const line = (text.split("\n")[span.line - 1] ?? "").replaceAll("\t", " ");
+  const caret = " ".repeat(span.column - 1) +
+    "^".repeat(Math.max(1, Math.min(span.length, line.length - span.column + 1)));
+  return `line ${span.line}, column ${span.column}: ${message}\n  ${line}\n  ${caret}`;
+}
+
+type _Token =
+  | { kind: "word"; text: string; span: SourceSpan }
+  | { kind: "prop"; key: string; value: SpecValue; span: SourceSpan; keySpan: SourceSpan }
+  | { kind: "bang"; span: SourceSpan }
+  | { kind: "end"; span: SourceSpan };
+
+const TYPE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** A plain number as the language writes it. @internal */
+export const _NUMBER: RegExp = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** Numbers with the units the catalogue converts: times, frequencies. */
+export const QUANTITY: RegExp =
+  /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?:us|µs|ms|s|min|h|Hz|kHz|MHz)$/;
+
+/**
+ * Parses pipeline text — the gst-launch syntax media engineers and agents know — into its JSON
+ * form.
+ *
+ * ```text
+ * # comments run to the end of the line
+ * testsrc pattern=smpte fps=30 ! compositor name=c ! filesink path="my video.mp4"
+ * draw code=overlay.ts duration=10s ! c.layer_1     # a reference: actor c, input layer_1
+ * c. ! display                                      # a branch: another chain from c
+ * ```
+ *
+ * - An actor is a type followed by `key=value` parameters; `name=` names it (else it is
+ *   `<type><n>`, counting unnamed actors of that type from 0). `dispatch=worker` runs it in a
+ *   Worker thread of its own (`dispatch=main`, the default, on the main thread).
+ * - `!` links the actor on its left to the one on its right; with no ports given, the single
+ *   compatible pair is used when the pipeline is built. `name.port` refers to a port of a named
+ *   actor, `name.` to the actor (any port); references may come before the actor is defined.
+ * - A reference in the middle of a chain (`a ! c.layer_1 ! b`) takes the incoming link on that
+ *   input and sends the outgoing one from any output of `c`.
+ * - Values: `"quoted"` or `'quoted'` strings (with `\` escapes), numbers, `true`/`false`,
+ *   `null`, quantities with a unit (`10s`, `500ms`, `48kHz`, kept as text for the catalogue to
+ *   convert), JSON arrays and objects (`rect=[0,0,640,480]`), anything else a bare string.
+ *
+ * Errors are `SL_PIPELINE_SYNTAX`, pointing at the line and column with a caret and saying
+ * what was expected there.
+ *
+ * @example
+ * ```ts
+ * import { parsePipeline } from "@streamlib/core";
+ * const { spec } = parsePipeline("datasrc count=3 name=src ! log  src. ! nullsink");
+ * console.assert(spec.actors.map((a) => a.name).join() === "src,log0,nullsink0");
+ * console.assert(spec.links.map((l) => `${l.from}>${l.to}`).join() === "src>log0,src>nullsink0");
+ * ```
+ *
+ * @param text The pipeline text.
+ * @returns The JSON form and where each part stands in the text.
+ */
+export function parsePipeline(text: string): ParsedPipeline {
+  return new _Parser(text).parse();
+}
+
+interface _Node {
+  /** The actor's index when this node defines it. */
+  actor?: number;
+  /** The reference text when this node refers to an actor. */
+  ref?: string;
+  /** Use the referenced actor, not the port the reference names. */
+  whole?: boolean;
+  span: SourceSpan;
+}
+
+/** An actor as the parser collects it. */
+interface _ParsedActor {
+  type: string;
+  name?: string;
+  params: Record<string, SpecValue>;
+  dispatch?: "main" | "worker";
+}
+
+class _Parser {
+  readonly #text: string;
+  #pos = 0;
+  #line = 1;
+  #lineStart = 0;
+  #token!: _Token;
+  readonly #actors: _ParsedActor[] = [];
+  readonly #links: Array<{ from: _Node; to: _Node; incoming: boolean; bang: SourceSpan }> = [];
+  readonly #spans = new Map<string, SourceSpan>();
+
+  constructor(text: string) {
+    this.#text = text;
+  }
+
+  parse(): ParsedPipeline {
+    this.#next();
+    while (this.#token.kind !== "end") this.#chain();
+    return { spec: this.#finish(), spans: this.#spans, text: this.#text };
+  }
+
+  // ---- Grammar ----------------------------------------------------------------------------
+
+  #chain(): void {
+    let left = this.#node("an actor type (like testsrc) or a reference (like name.port)");
+    let leftIsTarget = false;
+    while (this.#token.kind === "bang") {
+      const bang = this.#token.span;
+      this.#next();
+      const right = this.#node('an actor type or a reference like "name.port" after "!"');
+      // A reference in the middle of a chain: its port took the incoming link; the outgoing one
+      // leaves from the actor.
+      const from = leftIsTarget && left.ref !== undefined ? { ...left, whole: true } : left;
+      this.#links.push({ from, to: right, incoming: true, bang });
+      left = right;
+      leftIsTarget = true;
+    }
+  }
+
+  #node(expected: string): _Node {
+    const token = this.#token;
+    if (token.kind === "word") {
+      this.#next();
+      if (token.text.includes(".")) {
+        if (this.#token.kind === "prop") {
+          this.#fail(
+            this.#token.span,
+            `A reference ("${token.text}") takes no parameters`,
+            '"!" or a new chain',
+          );
+        }
+        return { ref: token.text, span: token.span };
+      }
+      if (!TYPE.test(token.text)) {
+        this.#fail(
+          token.span,
+          `"${token.text}" is not an actor type`,
+          "a type of letters, digits, _ and -, starting with a letter",
+        );
+      }
+      const index = this.#actors.length;
+      const actor: _ParsedActor = {
+        type: token.text,
+        params: {},
+      };
+      this.#actors.push(actor);
+      this.#spans.set(`actors[${index}]`, token.span);
+      while (this.#token.kind === "prop") {
+        const prop = this.#token;
+        if (prop.key === "name") {
+          if (actor.name !== undefined) {
+            this.#fail(prop.keySpan, "name= is given twice", "one name");
+          }
+          if (typeof prop.value !== "string" || !ACTOR_NAME.test(prop.value)) {
+            this.#fail(
+              prop.span,
+              `Invalid actor name ${JSON.stringify(prop.value)}`,
+              "a name of letters, digits, _ . ~ -",
+            );
+          }
+          actor.name = prop.value as string;
+          this.#spans.set(`actors[${index}].name`, prop.span);
+        } else if (prop.key === "dispatch") {
+          if (actor.dispatch !== undefined) {
+            this.#fail(prop.keySpan, "dispatch= is given twice", "one dispatch");
+          }
+          if (prop.value !== "main" && prop.value !== "worker") {
+            this.#fail(
+              prop.span,
+              `Invalid dispatch ${JSON.stringify(prop.value)}`,
+              "dispatch=main or dispatch=worker",
+            );
+          }
+          actor.dispatch = prop.value as "main" | "worker";
+          this.#spans.set(`actors[${index}].dispatch`, prop.span);
+        } else {
+          if (Object.hasOwn(actor.params, prop.key)) {
+            this.#fail(
+              prop.keySpan,
+              `Parameter "${prop.key}" is given twice`,
+              "each parameter once",
+            );
+          }
+          actor.params[prop.key] = prop.value;
+          this.#spans.set(`actors[${index}].params.${prop.key}`, prop.span);
+        }
+        this.#next();
+      }
+      return { actor: index, span: token.span };
+    }
+    if (token.kind === "prop") {
+      this.#fail(
+        token.keySpan,
+        `Parameter "${token.key}=" has no actor before it`,
+        "an actor type before its parameters",
+      );
+    }
+    if (token.kind === "bang") this.#fail(token.span, '"!" has nothing on its left', expected);
+    return this.#fail(token.span, "The pipeline ends here", expected);
+  }
+
+  /** Names the unnamed actors and turns node links into the JSON form. */
+  #finish(): PipelineSpec {
+    const explicit = new Map<string, number>();
+    this.#actors.forEach((a, i) => {
+      if (a.name === undefined) return;
+      if (explicit.has(a.name)) {
+        this.#fail(
+          this.#spans.get(`actors[${i}].name`)!,
+          `Two actors are named "${a.name}"`,
+          "unique names",
+        );
+      }
+      explicit.set(a.name, i);
+    });
+    const counters = new Map<string, number>();
+    const names = this.#actors.map((a, i) => {
+      if (a.name !== undefined) return a.name;
+      const n = counters.get(a.type) ?? 0;
+      counters.set(a.type, n + 1);
+      const auto = `${a.type}${n}`;
+      if (explicit.has(auto)) {
+        this.#fail(
+          this.#spans.get(`actors[${i}]`)!,
+          `This actor would be named "${auto}", which another actor has`,
+          `name= for one of them`,
+        );
+      }
+      return auto;
+    });
+    const known = new Set(names);
+    const endpoint = (node: _Node, key: string): string => {
+      if (node.actor !== undefined) return names[node.actor]!;
+      const [name, named] = resolveEndpoint(node.ref!, (n) => known.has(n));
+      const port = node.whole ? undefined : named;
+      if (!known.has(name)) {
+        this.#fail(
+          node.span,
+          `No actor is named "${name}"`,
+          `a name given with name= or an automatic one (${[...known].join(", ")})`,
+        );
+      }
+      this.#spans.set(key, node.span);
+      // Keep a trailing dot only where a dotted name would otherwise read as name.port.
+      return port !== undefined
+        ? `${name}.${port}`
+        : name.includes(".") && !known.has(name)
+        ? `${name}.`
+        : name;
+    };
+    const links: LinkSpec[] = this.#links.map((link, j) => {
+      this.#spans.set(`links[${j}]`, link.bang);
+      this.#spans.set(`links[${j}].from`, link.from.span);
+      this.#spans.set(`links[${j}].to`, link.to.span);
+      return {
+        from: endpoint(link.from, `links[${j}].from`),
+        to: endpoint(link.to, `links[${j}].to`),
+      };
+    });
+    const actors: ActorSpec[] = this.#actors.map((a, i) => ({
+      name: names[i]!,
+      type: a.type,
+      ...(Object.keys(a.params).length === 0 ? {} : { params: a.params }),
+      ...(a.dispatch === undefined ? {} : { dispatch: a.dispatch }),
+    }));
+    return { actors, links };
+  }
+
+  // ---- Tokens -----------------------------------------------------------------------------
+
+  #next(): void {
+    this.#skipSpace();
+    const start = this.#pos;
+    const text = this.#text;
+    if (start >= text.length) {
+      this.#token = { kind: "end", span: this.#span(start, 1) };
+      return;
+    }
+    if (text[start] === "!") {
+      this.#pos++;
+      this.#token = { kind: "bang", span: this.#span(start, 1) };
+      return;
+    }
+    // A word runs to whitespace or "!"; "key=" turns it into a parameter whose value may be
+    // quoted or JSON and then contain anything.
+    let i = start;
+    while (i < text.length && !/\s|!|=/.test(text[i]!)) i++;
+    if (text[i] !== "=") {
+      this.#pos = i;
+      this.#token = {
+        kind: "word",
+        text: text.slice(start, i),
+        span: this.#span(start, i - start),
+      };
+      return;
+    }
+    const key = text.slice(start, i);
+    const keySpan = this.#span(start, i - start);
+    if (!KEY.test(key)) {
+      this.#fail(
+        keySpan,
+        key === "" ? 'A "=" has no parameter name before it' : `"${key}" is not a parameter name`,
+        "a name of letters, digits, _ and -",
+      );
+    }
+    this.#pos = i + 1;
+    const value = this.#value(key);
+    this.#token = { kind: "prop", key, value, span: this.#span(start, this.#pos - start), keySpan };
+  }
+
+  #value(key: string): SpecValue {
+    const text = this.#text;
+    const start = this.#pos;
+    const c = text[start];
+    if (c === undefined || /\s|!/.test(c)) {
+      this.#fail(
+        this.#span(start, 1),
+        `"${key}=" has no value`,
+        'a value such as 30, smpte or "a quoted text"',
+      );
+    }
+    let value: SpecValue;
+    if (c === '"' || c === "'") {
+      value = this.#quoted(c);
+    } else if (c === "[" || c === "{") {
+      const end = this.#balanced(start);
+      const json = text.slice(start, end);
+      try {
+        value = JSON.parse(json) as SpecValue;
+      } catch (error) {
+        this.#fail(
+          this.#span(start, end - start),
+          `The value of "${key}" is not valid JSON (${(error as Error).message})`,
+          "a JSON array or object",
+        );
+      }
+      this.#pos = end;
+    } else {
+      let i = start;
+      while (i < text.length && !/\s|!/.test(text[i]!)) i++;
+      const bare = text.slice(start, i);
+      this.#pos = i;
+      value = bare === "true"
+        ? true
+        : bare === "false"
+        ? false
+        : bare === "null"
+        ? null
+        : _NUMBER.test(bare)
+        ? Number(bare)
+        : bare;
+    }
+    const after = text[this.#pos];
+    if (after !== undefined && !/\s|!/.test(after)) {
+      this.#fail(
+        this.#span(this.#pos, 1),
+        `Unexpected "${after}" after the value of "${key}"`,
+        'a space or "!"',
+      );
+    }
+    return value!;
+  }
+
+  #quoted(quote: string): string {
+    const text = this.#text;
+    const start = this.#pos;
+    let out = "";
+    let i = start + 1;
+    for (;;) {
+      const c = text[i];
+      if (c === undefined || c === "\n") {
+        this.#fail(
+          this.#span(start, i - start),
+          "This quoted text is not closed",
+          `a closing ${quote} on the same line`,
+        );
+      }
+      if (c === quote) break;
+      if (c === "\\") {
+        const e = text[i + 1];
+        const escapes: Record<string, string> = {
+          n: "\n",
+          t: "\t",
+          "\\": "\\",
+          '"': '"',
+          "'": "'",
+        };
+        if (e === undefined || escapes[e] === undefined) {
+          this.#fail(
+            this.#span(i, 2),
+            `Unknown escape "\\${e ?? ""}"`,
+            "\\n, \\t, \\\\, \\\" or \\'",
+          );
+        }
+        out += escapes[e!];
+        i += 2;
+        continue;
+      }
+      out += c;
+      i++;
+    }
+    this.#pos = i + 1;
+    return out;
+  }
+
+  /** The end of a JSON array or object starting at `start` (strings may hold brackets). */
+  #balanced(start: number): number {
+    const text = this.#text;
+    let depth = 0;
+    let inString = false;
+    for (let i = start; i < text.length; i++) {
+      const c = text[i];
+      if (inString) {
+        if (c === "\\") i++;
+        else if (c === '"') inString = false;
+      } else if (c === '"') inString = true;
+      else if (c === "[" || c === "{") depth++;
+      else if (c === "]" || c === "}") {
+        if (--depth === 0) return i + 1;
+      } else if (c === "\n") break;
+    }
+    return this.#fail(
+      this.#span(start, 1),
+      "This array or object is not closed",
+      "a closing ] or } on the same line",
+    );
+  }
+
+  #skipSpace(): void {
+    const text = this.#text;
+    for (;;) {
+      const c = text[this.#pos];
+      if (c === "\n") {
+        this.#pos++;
+        this.#line++;
+        this.#lineStart = this.#pos;
+      } else if (c !== undefined && /\s/.test(c)) {
+        this.#pos++;
+      } else if (c === "#") {
+        while (this.#pos < text.length && text[this.#pos] !== "\n") this.#pos++;
+      } else return;
+    }
+  }
+
+  /** A span on the current line (tokens never cross lines). */
+  #span(offset: number, length: number): SourceSpan {
+    return { offset, line: this.#line, column: offset - this.#lineStart + 1, length };
+  }
+
+  #fail(span: SourceSpan, what: string, expected: string): never {
+    throw new StreamlibError(
+      "SL_PIPELINE_SYNTAX",
+      pointAt(this.#text, span, `${what}; expected ${expected}`),
+      { details: { line: span.line, column: span.column, expected } },
+    );
+  }
+}

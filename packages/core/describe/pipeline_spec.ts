@@ -1,0 +1,256 @@
+import { StreamlibError } from "../errors.ts";
+
+/**
+ * A parameter value in a pipeline description: JSON values, where a string such as `"10s"` or
+ * `"48kHz"` may stand for a quantity that the catalogue converts to the parameter's unit.
+ *
+ * @example
+ * ```ts
+ * import type { SpecValue } from "@streamlib/core";
+ * const values: SpecValue[] = [30, "smpte", true, "10s", [0, 0, 640, 480], { x: 1 }];
+ * console.assert(values.length === 6);
+ * ```
+ */
+export type SpecValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly SpecValue[]
+  | { readonly [key: string]: SpecValue };
+
+/**
+ * One actor in a pipeline description.
+ *
+ * @example
+ * ```ts
+ * import type { ActorSpec } from "@streamlib/core";
+ * const blur: ActorSpec = { name: "blur0", type: "blur", params: { radius: 4 }, dispatch: "worker" };
+ * console.assert(blur.params?.radius === 4);
+ * ```
+ */
+export interface ActorSpec {
+  /** Unique name in the pipeline (`blur0` when the text gave none). */
+  readonly name: string;
+  /** Actor type, as listed by the catalogue. */
+  readonly type: string;
+  /** Parameter values; absent parameters take their defaults. */
+  readonly params?: { readonly [key: string]: SpecValue };
+  /**
+   * Where the actor runs: on the main thread (default) or in a Worker of its own
+   * (`dispatch=worker` in text), built there from its manifest's module and export.
+   */
+  readonly dispatch?: "main" | "worker";
+}
+
+/**
+ * One link: `from` names an actor (`"src"`, any fitting output) or one of its outputs
+ * (`"src.out"`), `to` an actor or one of its inputs (`"c.layer_1"`). Without a port the single
+ * compatible pair is chosen when the pipeline is built, as `Pipeline.pipe()` does.
+ *
+ * @example
+ * ```ts
+ * import type { LinkSpec } from "@streamlib/core";
+ * const link: LinkSpec = { from: "src", to: "c.layer_1" };
+ * console.assert(link.to.endsWith("layer_1"));
+ * ```
+ */
+export interface LinkSpec {
+  /** `name` or `name.port` of the upstream actor. */
+  readonly from: string;
+  /** `name` or `name.port` of the downstream actor. */
+  readonly to: string;
+}
+
+/**
+ * The JSON form of a pipeline: what agents usually emit, and what the text form
+ * (`testsrc ! blur ! sink`) converts to and from without loss.
+ *
+ * @example
+ * ```ts
+ * import type { PipelineSpec } from "@streamlib/core";
+ * const spec: PipelineSpec = {
+ *   actors: [{ name: "src", type: "datasrc", params: { count: 3 } }, { name: "log0", type: "log" }],
+ *   links: [{ from: "src", to: "log0" }],
+ * };
+ * console.assert(spec.links.length === 1);
+ * ```
+ */
+export interface PipelineSpec {
+  /** The actors, in the order they are created. */
+  readonly actors: readonly ActorSpec[];
+  /** The links, in the order they are made. */
+  readonly links: readonly LinkSpec[];
+}
+
+/** Names the pipeline language and `Pipeline.add` accept. */
+export const ACTOR_NAME: RegExp = /^[A-Za-z0-9_.~-]+$/;
+const TYPE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const PORT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/**
+ * Resolves a link end against the pipeline's actor names: `"c.layer_1"` → actor `c`, port
+ * `layer_1`; `"c"` → actor `c`, no port. Names may contain dots: a whole text that names an
+ * actor is that actor, and a trailing dot (`"my.cam."`) says "this actor, no port".
+ *
+ * @example
+ * ```ts
+ * import { resolveEndpoint } from "@streamlib/core";
+ * const names = new Set(["mix", "my.cam"]);
+ * const has = (n: string): boolean => names.has(n);
+ * console.assert(resolveEndpoint("mix.in_2", has).join() === "mix,in_2");
+ * console.assert(resolveEndpoint("my.cam", has)[1] === undefined);
+ * console.assert(resolveEndpoint("my.cam.out", has).join() === "my.cam,out");
+ * ```
+ *
+ * @param endpoint `name`, `name.port` or `name.`.
+ * @param isActor Tells whether a name is an actor of the pipeline.
+ * @returns The actor name and the port (`undefined` when none is given).
+ */
+export function resolveEndpoint(
+  endpoint: string,
+  isActor: (name: string) => boolean,
+): [name: string, port: string | undefined] {
+  if (endpoint.endsWith(".")) return [endpoint.slice(0, -1), undefined];
+  if (isActor(endpoint)) return [endpoint, undefined];
+  const dot = endpoint.lastIndexOf(".");
+  if (dot === -1) return [endpoint, undefined];
+  return [endpoint.slice(0, dot), endpoint.slice(dot + 1)];
+}
+
+/**
+ * Checks a pipeline description received as JSON (from an agent, a file) and returns it typed.
+ * Throws `SL_PIPELINE_INVALID` listing every problem with its path (`actors[1].name`,
+ * `links[0].to`) and what was expected: malformed fields, unknown keys, duplicate names, links
+ * to actors that do not exist.
+ *
+ * @example
+ * ```ts
+ * import { isStreamlibError, validatePipelineSpec } from "@streamlib/core";
+ * const spec = validatePipelineSpec({ actors: [{ name: "a", type: "datasrc" }], links: [] });
+ * console.assert(spec.actors[0]!.type === "datasrc");
+ * try {
+ *   validatePipelineSpec({ actors: [], links: [{ from: "a", to: "b" }] });
+ * } catch (error) {
+ *   console.assert(isStreamlibError(error, "SL_PIPELINE_INVALID"));
+ * }
+ * ```
+ *
+ * @param value The parsed JSON.
+ * @param source Names the input in messages (a file name), default `pipeline`.
+ * @returns The same value, typed.
+ */
+export function validatePipelineSpec(value: unknown, source = "pipeline"): PipelineSpec {
+  const problems: Array<{ path: string; expected: string; got: string }> = [];
+  const problem = (path: string, expected: string, got: unknown): void => {
+    problems.push({ path, expected, got: _show(got) });
+  };
+  const keys = (path: string, object: Record<string, unknown>, allowed: string[]): void => {
+    for (const key of Object.keys(object)) {
+      if (!allowed.includes(key)) {
+        problem(
+          `${path}${path ? "." : ""}${key}`,
+          `no such key; expected one of ${allowed.join(", ")}`,
+          key,
+        );
+      }
+    }
+  };
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isObject(value)) {
+    problem("", "an object with actors and links", value);
+  } else {
+    keys("", value, ["actors", "links"]);
+    const names = new Set<string>();
+    if (!Array.isArray(value.actors)) problem("actors", "an array of actors", value.actors);
+    else {
+      value.actors.forEach((actor: unknown, i: number) => {
+        const at = `actors[${i}]`;
+        if (!isObject(actor)) return problem(at, "an object with name, type and params", actor);
+        keys(at, actor, ["name", "type", "params", "dispatch"]);
+        if (
+          actor.dispatch !== undefined && actor.dispatch !== "main" && actor.dispatch !== "worker"
+        ) {
+          problem(`${at}.dispatch`, '"main" or "worker"', actor.dispatch);
+        }
+        if (typeof actor.name !== "string" || !ACTOR_NAME.test(actor.name)) {
+          problem(`${at}.name`, "a name of letters, digits, _ . ~ -", actor.name);
+        } else if (names.has(actor.name)) {
+          problem(`${at}.name`, "a name no other actor has", actor.name);
+        } else names.add(actor.name);
+        if (typeof actor.type !== "string" || !TYPE.test(actor.type)) {
+          problem(`${at}.type`, "an actor type like testsrc", actor.type);
+        }
+        if (actor.params !== undefined) {
+          if (!isObject(actor.params)) {
+            problem(`${at}.params`, "an object of parameter values", actor.params);
+          } else {
+            for (const [key, v] of Object.entries(actor.params)) {
+              if (key === "name" || key === "dispatch") {
+                problem(`${at}.params.${key}`, `no \`${key}\` parameter (it is \`${key}\`)`, key);
+              }
+              if (!_isSpecValue(v)) problem(`${at}.params.${key}`, "a JSON value", v);
+            }
+          }
+        }
+      });
+    }
+    if (!Array.isArray(value.links)) problem("links", "an array of links", value.links);
+    else {
+      value.links.forEach((link: unknown, i: number) => {
+        const at = `links[${i}]`;
+        if (!isObject(link)) {
+          return problem(at, 'an object like { "from": "a", "to": "b.in" }', link);
+        }
+        keys(at, link, ["from", "to"]);
+        for (const end of ["from", "to"] as const) {
+          const ref = link[end];
+          if (typeof ref !== "string") {
+            problem(`${at}.${end}`, '"name" or "name.port"', ref);
+            continue;
+          }
+          const [name, port] = resolveEndpoint(ref, (n) => names.has(n));
+          if (!names.has(name)) {
+            problem(
+              `${at}.${end}`,
+              `an actor of this pipeline (${[...names].join(", ") || "none"})`,
+              ref,
+            );
+          } else if (port !== undefined && !PORT.test(port)) {
+            problem(`${at}.${end}`, "a port name of letters, digits, _ and -", ref);
+          }
+        }
+      });
+    }
+  }
+  if (problems.length) {
+    throw new StreamlibError(
+      "SL_PIPELINE_INVALID",
+      `${source}: invalid pipeline description:\n` +
+        problems.map((p) => `  ${p.path || "(top)"}: expected ${p.expected}, got ${p.got}`).join(
+          "\n",
+        ),
+      { details: { errors: problems } },
+    );
+  }
+  return value as unknown as PipelineSpec;
+}
+
+function _isSpecValue(v: unknown): boolean {
+  if (v === null || typeof v === "string" || typeof v === "boolean") return true;
+  if (typeof v === "number") return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every(_isSpecValue);
+  if (typeof v === "object") return Object.values(v as object).every(_isSpecValue);
+  return false;
+}
+
+function _show(v: unknown): string {
+  if (v === undefined) return "nothing";
+  try {
+    const text = JSON.stringify(v);
+    return text === undefined ? String(v) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  } catch {
+    return String(v);
+  }
+}

@@ -1,0 +1,406 @@
+import type { Clock, TimedTick } from "../clock/clock.ts";
+import {
+  type Contract,
+  type ContractParams,
+  type InputsOf,
+  type OutputsOf,
+  type RequestInputMessage,
+  type RequestInputsOf,
+  validateContract,
+} from "./contract.ts";
+import { StreamlibError } from "../errors.ts";
+import { Input } from "./input.ts";
+import { Output } from "./output.ts";
+import { checkParam, describeParam, type ParamSchema, resolveParams } from "./params.ts";
+import { type DeliveryPolicy, resolvePolicy } from "../delivery/policy.ts";
+import type { _Node } from "../runtime/_node.ts";
+
+const _validated = new WeakSet<Contract>();
+
+/**
+ * The base class of every actor. A subclass reads top to bottom like a contract:
+ *
+ * 1. `static contract`: ports and parameters with defaults (see {@linkcode defineContract});
+ * 2. lifecycle: `start()` opens resources, `stop()` releases them, `flush()` writes what is left
+ *    when the inputs end;
+ * 3. `process(tick)`: reads inputs, writes outputs, nothing else.
+ *
+ * Sources (no inputs) run on each tick of their clock; other actors run when an input has data.
+ * An actor ends by calling `end()` (sources) or when all its inputs have ended; end-of-stream
+ * then goes downstream. `this.clock` is the pipeline's clock: actors never read wall time.
+ *
+ * @example A custom actor in a few lines
+ * ```ts
+ * import { Actor, defineContract, type TimedTick } from "@streamlib/core";
+ *
+ * const contract = defineContract({
+ *   type: "scale",
+ *   inputs: { in: { kind: "data" } },
+ *   outputs: { out: { kind: "data" } },
+ *   params: { factor: { type: "number", default: 2 } },
+ * });
+ *
+ * class Scale extends Actor<typeof contract> {
+ *   static override contract = contract;
+ *   process(_tick: TimedTick): void {
+ *     const m = this.inputs.in.read();
+ *     if (m) this.outputs.out.write({ ...m, value: (m.value as number) * this.params.factor });
+ *   }
+ * }
+ * console.assert(new Scale({ factor: 3 }).params.factor === 3);
+ * ```
+ *
+ * @typeParam C The contract type (`typeof contract`).
+ */
+export abstract class Actor<C extends Contract = Contract> {
+  /** The contract of this actor type; every subclass sets its own. */
+  static contract: Contract = { type: "actor" };
+
+  /** This actor's contract (its class's `static contract`). */
+  readonly contract: C;
+  /** Parameter values, defaults filled in. Change them with {@linkcode Actor.setParams}. */
+  readonly params: ContractParams<C>;
+  /** Input ports by name (request ports appear once requested). */
+  readonly inputs: InputsOf<C>;
+  /** Output ports by name. */
+  readonly outputs: OutputsOf<C>;
+  /** @internal */
+  _node: _Node | undefined;
+  /** @internal */
+  _name: string | undefined;
+  /** @internal */
+  _address: string | undefined;
+  /** @internal */
+  _clock: Clock | undefined;
+  /** @internal */
+  _mode: "live" | "offline" | undefined;
+
+  /**
+   * Creates the actor with its ports; parameters are checked against the contract
+   * (`SL_PARAM_UNKNOWN` for an unknown name, `SL_PARAM_INVALID` for a bad value).
+   *
+   * @param params Parameter values; the rest take their defaults.
+   */
+  constructor(params: Partial<ContractParams<C>> = {}) {
+    const contract = (new.target as unknown as { contract: Contract }).contract;
+    if (contract === Actor.contract) {
+      throw new StreamlibError(
+        "SL_CONTRACT_INVALID",
+        `${new.target.name} has no contract: declare "static override contract = …" in the class`,
+      );
+    }
+    if (!_validated.has(contract)) {
+      validateContract(contract);
+      _validated.add(contract);
+    }
+    this.contract = contract as C;
+    this.params = resolveParams(
+      contract.type,
+      contract.params ?? {},
+      params as Record<string, unknown>,
+    ) as ContractParams<C>;
+    const inputs: Record<string, Input> = {};
+    for (const [name, spec] of Object.entries(contract.inputs ?? {})) {
+      if (spec.presence === "request") continue;
+      inputs[name] = new Input(
+        this as Actor,
+        name,
+        spec,
+        resolvePolicy(spec.policy, spec.kind, "live"),
+      );
+    }
+    const outputs: Record<string, Output> = {};
+    for (const [name, spec] of Object.entries(contract.outputs ?? {})) {
+      if (spec.presence === "request") continue;
+      outputs[name] = new Output(this as Actor, name, spec);
+    }
+    this.inputs = inputs as InputsOf<C>;
+    this.outputs = outputs as OutputsOf<C>;
+  }
+
+  /**
+   * The actor's name in its pipeline (`blur0`, or the name given to `Pipeline.add`); the type
+   * name until it is added.
+   *
+   * @returns The name.
+   */
+  get name(): string {
+    return this._name ?? this.contract.type;
+  }
+
+  /**
+   * The actor's registry address, `actor://local/<type>/<name>`.
+   *
+   * @returns The address; `SL_STATE` before the actor is added to a pipeline.
+   */
+  get address(): string {
+    if (this._address === undefined) {
+      throw new StreamlibError(
+        "SL_STATE",
+        `Actor "${this.name}" has no address until it is added to a pipeline`,
+      );
+    }
+    return this._address;
+  }
+
+  /**
+   * The pipeline's clock. Read time from here, never from `Date.now()` or `performance.now()`.
+   *
+   * @returns The clock; `SL_STATE` before the actor is added to a pipeline.
+   */
+  get clock(): Clock {
+    if (this._clock === undefined) {
+      throw new StreamlibError(
+        "SL_STATE",
+        `Actor "${this.name}" has no clock until it is added to a pipeline`,
+      );
+    }
+    return this._clock;
+  }
+
+  /**
+   * How the actor's pipeline runs: `live` (paced by its clock) or `offline` (as fast as the
+   * slowest actor, nothing dropped). A sink can choose its output from it, as the HLS sink
+   * writes a complete VOD playlist offline.
+   *
+   * @example
+   * ```ts
+   * import { Collect, Pipeline } from "@streamlib/core";
+   * const sink = new Pipeline({ mode: "offline" }).add(new Collect());
+   * console.assert(sink.mode === "offline");
+   * ```
+   *
+   * @returns The mode; `SL_STATE` before the actor is added to a pipeline.
+   */
+  get mode(): "live" | "offline" {
+    if (this._mode === undefined) {
+      throw new StreamlibError(
+        "SL_STATE",
+        `Actor "${this.name}" has no pipeline mode until it is added to a pipeline`,
+      );
+    }
+    return this._mode;
+  }
+
+  /**
+   * Ticks a second for tick-scheduled actors: the `fps` parameter when the contract has one,
+   * else 30. Override to compute it otherwise; `Pipeline.add(actor, { fps })` overrides both.
+   * The pipeline reads it when the actor is added and again after each `start()`, so a source
+   * can learn its rate there (a file reader from its file).
+   *
+   * @returns The tick rate.
+   */
+  get fps(): number {
+    const fps = (this.params as Record<string, unknown>).fps;
+    return typeof fps === "number" && fps > 0 ? fps : 30;
+  }
+
+  /**
+   * Opens resources before the first `process` call. Runs again after a supervised restart,
+   * so it should (re)initialise all state.
+   *
+   * @returns Nothing, or a promise.
+   */
+  start(): void | Promise<void> {}
+
+  /**
+   * Writes whatever is left once every input has ended, just before end-of-stream goes
+   * downstream (an encoder's last packets, a mixer's tail).
+   *
+   * @returns Nothing, or a promise.
+   */
+  flush(): void | Promise<void> {}
+
+  /**
+   * Releases resources (finalises files, ends child processes). Called once the actor has
+   * finished, when the pipeline is aborted, and before a supervised restart.
+   *
+   * @returns Nothing, or a promise.
+   */
+  stop(): void | Promise<void> {}
+
+  /**
+   * How far the actor has got, for progress displays: `done` units (frames, messages, bytes)
+   * of `total` when known. Sources that know their length (a file reader, a finite generator)
+   * report it; the default reports nothing.
+   *
+   * @returns Progress, or `undefined`.
+   */
+  progress(): { readonly done: number; readonly total: number | undefined } | undefined {
+    return undefined;
+  }
+
+  /**
+   * The delivery policy of an input, when the actor derives it from its parameters (a queue
+   * actor's capacity, say). `Pipeline.add(actor, { inputs })` still overrides it; otherwise it
+   * overrides the contract's. Default: none.
+   *
+   * @param _input The input's name.
+   * @returns A policy, or `undefined` to keep the contract's.
+   */
+  inputPolicy(_input: string): DeliveryPolicy | undefined {
+    return undefined;
+  }
+
+  /**
+   * Called after {@linkcode Actor.setParams} changed parameters while the actor exists.
+   *
+   * @param _changed The names of the changed parameters.
+   */
+  paramsChanged(_changed: readonly string[]): void {}
+
+  /**
+   * Does the actor's work for one tick (sources) or for newly arrived input.
+   *
+   * @param tick The tick: timestamp, frame number, clock id, fps.
+   * @returns Nothing, or a promise (the actor is not called again until it settles).
+   */
+  abstract process(tick: TimedTick): void | Promise<void>;
+
+  /**
+   * Ends this actor's stream: no more ticks or `process` calls; after its pending writes, `flush`
+   * runs, end-of-stream goes to every output, then `stop` runs.
+   */
+  end(): void {
+    const node = this._node;
+    if (node === undefined) {
+      for (const output of Object.values(this.outputs as Record<string, Output>)) output.end();
+      return;
+    }
+    node.sched._endRequested(node);
+  }
+
+  /**
+   * Changes parameters while the actor exists, checked against the contract, then calls
+   * {@linkcode Actor.paramsChanged}.
+   *
+   * @param changes The parameters to change.
+   */
+  setParams(changes: Partial<ContractParams<C>>): void {
+    const schemas = (this.contract.params ?? {}) as Record<string, ParamSchema>;
+    const entries = Object.entries(changes as Record<string, unknown>);
+    for (const [key, value] of entries) {
+      const schema = schemas[key];
+      if (schema === undefined) {
+        resolveParams(this.contract.type, schemas, { [key]: value });
+      } else {
+        const problem = checkParam(schema, value);
+        if (problem) {
+          throw new StreamlibError(
+            "SL_PARAM_INVALID",
+            `Parameter "${key}" of "${this.name}" ${problem}; expected ${describeParam(schema)}`,
+            { details: { actor: this.name, param: key, value } },
+          );
+        }
+      }
+    }
+    for (const [key, value] of entries) (this.params as Record<string, unknown>)[key] = value;
+    const remote = this._node?.remote;
+    if (remote !== undefined) remote.paramsChanged(Object.fromEntries(entries));
+    else this.paramsChanged(entries.map(([key]) => key));
+  }
+
+  /**
+   * Creates an input from a request template (GStreamer's request pads): `layer_%u` gives
+   * `layer_0`, `layer_1`… or the `name` asked for, which must fit the template.
+   *
+   * @param template The template name from the contract, e.g. `"layer_%u"`.
+   * @param name A specific name such as `"layer_3"`; the lowest free index when absent.
+   * @returns The new input, also found in `this.inputs` by its name.
+   */
+  requestInput<K extends RequestInputsOf<C>>(
+    template: K,
+    name?: string,
+  ): Input<RequestInputMessage<C, K>> {
+    const spec = this.contract.inputs?.[template];
+    if (spec === undefined || spec.presence !== "request") {
+      const templates = Object.entries(this.contract.inputs ?? {})
+        .filter(([, s]) => s.presence === "request").map(([n]) => n);
+      throw new StreamlibError(
+        "SL_PORT_NOT_FOUND",
+        `"${this.name}" has no input template "${template}"; templates: ${
+          templates.join(", ") || "none"
+        }`,
+      );
+    }
+    const inputs = this.inputs as Record<string, Input>;
+    const [prefix, suffix] = template.split("%u") as [string, string];
+    let portName = name;
+    if (portName === undefined) {
+      let i = 0;
+      while (inputs[`${prefix}${i}${suffix}`] !== undefined) i++;
+      portName = `${prefix}${i}${suffix}`;
+    } else if (!_fitsTemplate(portName, template)) {
+      throw new StreamlibError(
+        "SL_PORT_NOT_FOUND",
+        `"${portName}" does not fit the template "${template}" of "${this.name}"`,
+      );
+    } else if (inputs[portName] !== undefined) {
+      throw new StreamlibError("SL_NAME_TAKEN", `"${this.name}.${portName}" already exists`);
+    }
+    const input = new Input(
+      this as Actor,
+      portName,
+      spec,
+      resolvePolicy(spec.policy, spec.kind, "live"),
+    );
+    inputs[portName] = input;
+    this._node?.sched._inputAdded(this._node, input);
+    return input as Input<RequestInputMessage<C, K>>;
+  }
+}
+
+/** Whether `name` is an instance of the request template `template`. @internal */
+export function _fitsTemplate(name: string, template: string): boolean {
+  const [prefix, suffix] = template.split("%u") as [string, string];
+  return name.startsWith(prefix) && name.endsWith(suffix) &&
+    /^\d+$/.test(name.slice(prefix.length, name.length - suffix.length));
+}
+
+/**
+ * A constructor of actors with contract `C`, as returned by {@linkcode defineActor}.
+ *
+ * @example
+ * ```ts
+ * import { type ActorClass, defineActor } from "@streamlib/core";
+ * const Base: ActorClass<{ type: "noop" }> = defineActor({ type: "noop" });
+ * console.assert(Base.contract.type === "noop");
+ * ```
+ */
+export type ActorClass<C extends Contract> =
+  & (abstract new (
+    params?: Partial<ContractParams<C>>,
+  ) => Actor<C>)
+  & { readonly contract: C };
+
+/**
+ * Declares an actor's contract and gives back a base class to extend: one declaration, typed
+ * ports and parameters, no `static contract` line.
+ *
+ * @example
+ * ```ts
+ * import { defineActor, type TimedTick } from "@streamlib/core";
+ *
+ * class Double extends defineActor({
+ *   type: "double",
+ *   inputs: { in: { kind: "data" } },
+ *   outputs: { out: { kind: "data" } },
+ * }) {
+ *   process(_tick: TimedTick): void {
+ *     const m = this.inputs.in.read();
+ *     if (m) this.outputs.out.write({ ...m, value: (m.value as number) * 2 });
+ *   }
+ * }
+ * console.assert(new Double().contract.type === "double");
+ * ```
+ *
+ * @param contract The contract.
+ * @returns An abstract actor class with that contract.
+ */
+export function defineActor<const C extends Contract>(contract: C): ActorClass<C> {
+  validateContract(contract);
+  abstract class Defined extends Actor<C> {
+    static override contract: Contract = contract;
+  }
+  return Defined as unknown as ActorClass<C>;
+}

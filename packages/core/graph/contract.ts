@@ -1,0 +1,396 @@
+import { StreamlibError } from "../errors.ts";
+import type { Input } from "./input.ts";
+import type { MessageOfKind, PortKind } from "../messages.ts";
+import type { Output } from "./output.ts";
+import { checkParam, type ParamSchema, type ParamsOf } from "./params.ts";
+import type { DeliveryPolicy } from "../delivery/policy.ts";
+import { resolvePolicy } from "../delivery/policy.ts";
+
+/**
+ * Where a port's data lives. Connecting two ports needs a capability in common.
+ *
+ * @example
+ * ```ts
+ * import type { Capability } from "@streamlib/core";
+ * const caps: Capability[] = ["cpu", "gpu"];
+ * console.assert(caps.includes("gpu"));
+ * ```
+ */
+export type Capability = "cpu" | "gpu";
+
+/**
+ * A port in a contract.
+ *
+ * - `formats`: what the port accepts or produces (`RGBA`, `I420`… for video; `f32-planar` for
+ *   audio; `key`, `mouse` for events; free names for data). Absent means any.
+ * - `capabilities`: memory the port works with; default `["cpu"]`.
+ * - `presence`: `always` (default), or `request` for ports created on demand from a template
+ *   whose name contains `%u` (`layer_%u` gives `layer_0`, `layer_1`…), as in GStreamer.
+ *
+ * @example
+ * ```ts
+ * import type { PortSpec } from "@streamlib/core";
+ * const layers: PortSpec = { kind: "video", formats: ["RGBA"], presence: "request" };
+ * console.assert(layers.presence === "request");
+ * ```
+ */
+export interface PortSpec {
+  /** What the port carries; `any` for generic actors (sinks, loggers) that take everything. */
+  readonly kind: PortKind | "any";
+  /** Accepted or produced formats; absent means any. */
+  readonly formats?: readonly string[];
+  /** Memory the port works with; default `["cpu"]`. */
+  readonly capabilities?: readonly Capability[];
+  /** `always` (default) or `request` (a template such as `layer_%u`). */
+  readonly presence?: "always" | "request";
+  /** What the port is for. */
+  readonly description?: string;
+}
+
+/**
+ * An input port in a contract: a {@linkcode PortSpec} plus its default delivery policy.
+ *
+ * @example
+ * ```ts
+ * import type { InputSpec } from "@streamlib/core";
+ * const audio: InputSpec = { kind: "audio", policy: "queue:32" };
+ * console.assert(audio.policy === "queue:32");
+ * ```
+ */
+export interface InputSpec extends PortSpec {
+  /** The input's delivery policy unless the pipeline sets another. */
+  readonly policy?: DeliveryPolicy;
+  /**
+   * Whether several outputs may feed this input (their messages interleave). Default: `true`
+   * for events and data, `false` for video and audio.
+   */
+  readonly multiple?: boolean;
+}
+
+/**
+ * When the runtime calls an actor's `process`:
+ * - `tick`: on each tick of its clock (sources, and compositors or mixers that produce at a fixed
+ *   rate, reading their inputs' newest data);
+ * - `input`: when an input has a message (or one of several inputs ends);
+ * - `external`: never; the actor writes from its own callbacks (sockets, streams, devices) and
+ *   calls `end()` when done.
+ *
+ * @example
+ * ```ts
+ * import type { Schedule } from "@streamlib/core";
+ * const s: Schedule = "tick";
+ * console.assert(s === "tick");
+ * ```
+ */
+export type Schedule = "tick" | "input" | "external";
+
+/**
+ * What an actor type declares up front — its contract, readable without running it: ports,
+ * parameters with defaults, and how it is scheduled.
+ *
+ * @example
+ * ```ts
+ * import { defineContract } from "@streamlib/core";
+ * const contract = defineContract({
+ *   type: "gain",
+ *   description: "Multiplies numbers by a gain",
+ *   inputs: { in: { kind: "data" } },
+ *   outputs: { out: { kind: "data" } },
+ *   params: { gain: { type: "number", default: 2 } },
+ * });
+ * console.assert(contract.params.gain.default === 2);
+ * ```
+ */
+export interface Contract {
+  /** The type name used in pipelines and addresses, e.g. `"testsrc"`. */
+  readonly type: string;
+  /** One line on what the actor does. */
+  readonly description?: string;
+  /** Input ports by name. */
+  readonly inputs?: Readonly<Record<string, InputSpec>>;
+  /** Output ports by name. */
+  readonly outputs?: Readonly<Record<string, PortSpec>>;
+  /** Parameter schemas by name. */
+  readonly params?: Readonly<Record<string, ParamSchema>>;
+  /** When `process` runs; default `tick` for actors without inputs, else `input`. */
+  readonly schedule?: Schedule;
+  /**
+   * For tick-scheduled actors with inputs: tick on the pipeline's clock (`graph`), or follow the
+   * inputs' timestamps (`upstream`). Default: `upstream` in offline pipelines, else `graph`.
+   */
+  readonly clock?: "graph" | "upstream";
+}
+
+/**
+ * The ports record of a contract side, `{}` when the side is absent.
+ *
+ * @example
+ * ```ts
+ * import type { PortSpecs } from "@streamlib/core";
+ * const none: PortSpecs<undefined> = {};
+ * console.assert(Object.keys(none).length === 0);
+ * ```
+ */
+export type PortSpecs<P> = [NonNullable<P>] extends [never] ? Record<never, never>
+  : NonNullable<P> extends Readonly<Record<string, PortSpec>> ? NonNullable<P>
+  : Record<never, never>;
+
+/**
+ * Names of the always-present ports in a ports record.
+ *
+ * @example
+ * ```ts
+ * import type { AlwaysPortNames } from "@streamlib/core";
+ * const name: AlwaysPortNames<{ in: { kind: "video" }; "l_%u": { kind: "video"; presence: "request" } }> = "in";
+ * console.assert(name === "in");
+ * ```
+ */
+export type AlwaysPortNames<P> = {
+  [K in keyof P]: P[K] extends { readonly presence: "request" } ? never : K;
+}[keyof P];
+
+/**
+ * Names of the request templates in a ports record (any string for a wide `Contract`).
+ *
+ * @example
+ * ```ts
+ * import type { RequestPortNames } from "@streamlib/core";
+ * const name: RequestPortNames<{ in: { kind: "video" }; "l_%u": { kind: "video"; presence: "request" } }> = "l_%u";
+ * console.assert(name === "l_%u");
+ * ```
+ */
+export type RequestPortNames<P> = string extends keyof P ? string : {
+  [K in keyof P]: P[K] extends { readonly presence: "request" } ? K : never;
+}[keyof P];
+
+/**
+ * The kind of a port spec, as a literal type.
+ *
+ * @example
+ * ```ts
+ * import type { KindOf } from "@streamlib/core";
+ * const kind: KindOf<{ kind: "audio" }> = "audio";
+ * console.assert(kind === "audio");
+ * ```
+ */
+export type KindOf<S> = S extends { readonly kind: infer K extends PortKind | "any" } ? K : "any";
+
+/**
+ * The typed `inputs` object of an actor with contract `C` (request templates excluded).
+ *
+ * @example
+ * ```ts
+ * import type { Input, InputsOf, VideoFrame } from "@streamlib/core";
+ * type I = InputsOf<{ type: "x"; inputs: { in: { kind: "video" } } }>;
+ * const ok: I["in"] extends Input<VideoFrame> ? true : false = true;
+ * console.assert(ok);
+ * ```
+ */
+export type InputsOf<C extends Contract> = {
+  readonly [K in AlwaysPortNames<PortSpecs<C["inputs"]>>]: Input<
+    MessageOfKind<KindOf<PortSpecs<C["inputs"]>[K]>>
+  >;
+};
+
+/**
+ * The typed `outputs` object of an actor with contract `C` (request templates excluded).
+ *
+ * @example
+ * ```ts
+ * import type { AudioBuffer, Output, OutputsOf } from "@streamlib/core";
+ * type O = OutputsOf<{ type: "x"; outputs: { out: { kind: "audio" } } }>;
+ * const ok: O["out"] extends Output<AudioBuffer> ? true : false = true;
+ * console.assert(ok);
+ * ```
+ */
+export type OutputsOf<C extends Contract> = {
+  readonly [K in AlwaysPortNames<PortSpecs<C["outputs"]>>]: Output<
+    MessageOfKind<KindOf<PortSpecs<C["outputs"]>[K]>>
+  >;
+};
+
+/**
+ * The names of the input templates of contract `C` that ports can be requested from.
+ *
+ * @example
+ * ```ts
+ * import type { RequestInputsOf } from "@streamlib/core";
+ * type R = RequestInputsOf<{ type: "mix"; inputs: { "in_%u": { kind: "audio"; presence: "request" } } }>;
+ * const name: R = "in_%u";
+ * console.assert(name === "in_%u");
+ * ```
+ */
+export type RequestInputsOf<C extends Contract> = RequestPortNames<PortSpecs<C["inputs"]>> & string;
+
+/**
+ * The message type of the input template `K` of contract `C`.
+ *
+ * @example
+ * ```ts
+ * import type { AudioBuffer, RequestInputMessage } from "@streamlib/core";
+ * type C = { type: "mix"; inputs: { "in_%u": { kind: "audio"; presence: "request" } } };
+ * const ok: RequestInputMessage<C, "in_%u"> extends AudioBuffer ? true : false = true;
+ * console.assert(ok);
+ * ```
+ */
+export type RequestInputMessage<C extends Contract, K extends string> = MessageOfKind<
+  KindOf<PortSpecs<C["inputs"]>[K & keyof PortSpecs<C["inputs"]>]>
+>;
+
+/**
+ * The typed parameters of an actor with contract `C`.
+ *
+ * @example
+ * ```ts
+ * import type { ContractParams } from "@streamlib/core";
+ * type P = ContractParams<{ type: "x"; params: { n: { type: "integer"; default: 3 } } }>;
+ * const p: P = { n: 4 };
+ * console.assert(p.n === 4);
+ * ```
+ */
+export type ContractParams<C extends Contract> = ParamsOf<C["params"]>;
+
+const PARAM_TYPES: readonly string[] = [
+  "number",
+  "integer",
+  "string",
+  "boolean",
+  "array",
+  "object",
+];
+const KINDS: ReadonlyArray<PortKind | "any"> = ["video", "audio", "event", "data", "any"];
+const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const TEMPLATE = /^[A-Za-z_][A-Za-z0-9_-]*%u[A-Za-z0-9_-]*$/;
+
+/**
+ * Checks a contract and returns it unchanged; with `const` inference, port kinds and parameter
+ * enums keep their literal types, so `this.inputs.in.read()` is typed in the actor.
+ * Throws `SL_CONTRACT_INVALID` naming the bad field.
+ *
+ * @example
+ * ```ts
+ * import { defineContract } from "@streamlib/core";
+ * const c = defineContract({ type: "sink", inputs: { in: { kind: "video", formats: ["RGBA"] } } });
+ * console.assert(c.inputs.in.formats[0] === "RGBA");
+ * ```
+ *
+ * @param contract The contract.
+ * @returns The same object.
+ */
+export function defineContract<const C extends Contract>(contract: C): C {
+  validateContract(contract);
+  return contract;
+}
+
+/**
+ * Throws `SL_CONTRACT_INVALID` when a contract is malformed: a bad type name or port name, an
+ * unknown kind, a request port without `%u`, a bad policy, or a default that fails its schema.
+ *
+ * @example
+ * ```ts
+ * import { validateContract } from "@streamlib/core";
+ * try {
+ *   validateContract({ type: "x", outputs: { out: { kind: "smell" as "data" } } });
+ * } catch (error) {
+ *   console.assert((error as { code: string }).code === "SL_CONTRACT_INVALID");
+ * }
+ * ```
+ *
+ * @param contract The contract to check.
+ */
+export function validateContract(contract: Contract): void {
+  const fail = (where: string, what: string): never => {
+    throw new StreamlibError(
+      "SL_CONTRACT_INVALID",
+      `Contract of "${contract?.type}": ${where} ${what}`,
+      { details: { type: contract?.type, field: where } },
+    );
+  };
+  if (typeof contract !== "object" || contract === null) fail("contract", "must be an object");
+  if (typeof contract.type !== "string" || !NAME.test(contract.type)) {
+    fail("type", `must be a name like "testsrc" (letters, digits, _ and -)`);
+  }
+  for (const side of ["inputs", "outputs"] as const) {
+    for (const [name, spec] of Object.entries(contract[side] ?? {})) {
+      const where = `${side}.${name}`;
+      if (typeof spec !== "object" || spec === null) {
+        fail(where, 'must be a port object like { kind: "video" }');
+      }
+      const request = spec.presence === "request";
+      if (spec.presence !== undefined && spec.presence !== "always" && !request) {
+        fail(`${where}.presence`, `must be "always" or "request"`);
+      }
+      if (request ? !TEMPLATE.test(name) : !NAME.test(name)) {
+        fail(
+          where,
+          request
+            ? `is a request port: its name must contain %u, like "layer_%u"`
+            : `is not a valid port name (letters, digits, _ and -)`,
+        );
+      }
+      if (!KINDS.includes(spec.kind)) {
+        fail(
+          `${where}.kind`,
+          `must be one of ${KINDS.join(", ")}, got ${JSON.stringify(spec.kind)}`,
+        );
+      }
+      if (
+        spec.formats !== undefined && (!Array.isArray(spec.formats) || spec.formats.length === 0)
+      ) {
+        fail(`${where}.formats`, "must be a non-empty array (omit it to accept any format)");
+      }
+      if (
+        spec.capabilities !== undefined &&
+        (!Array.isArray(spec.capabilities) || spec.capabilities.length === 0 ||
+          spec.capabilities.some((c) => c !== "cpu" && c !== "gpu"))
+      ) {
+        fail(`${where}.capabilities`, `must be a non-empty array of "cpu" and "gpu"`);
+      }
+      if (side === "inputs" && (spec as InputSpec).policy !== undefined) {
+        try {
+          resolvePolicy((spec as InputSpec).policy, spec.kind, "live");
+        } catch (error) {
+          fail(`${where}.policy`, (error as Error).message);
+        }
+      }
+    }
+  }
+  for (const [name, schema] of Object.entries(contract.params ?? {})) {
+    if (!NAME.test(name)) fail(`params.${name}`, "is not a valid parameter name");
+    if (typeof schema !== "object" || schema === null || !PARAM_TYPES.includes(schema.type)) {
+      fail(`params.${name}`, `must have a type among ${PARAM_TYPES.join(", ")}`);
+    }
+    if (schema.default !== undefined) {
+      const problem = checkParam(schema, schema.default);
+      if (problem) fail(`params.${name}.default`, problem);
+    }
+  }
+  if (
+    contract.schedule !== undefined &&
+    !["tick", "input", "external"].includes(contract.schedule)
+  ) {
+    fail("schedule", `must be "tick", "input" or "external"`);
+  }
+  if (contract.clock !== undefined && contract.clock !== "graph" && contract.clock !== "upstream") {
+    fail("clock", `must be "graph" or "upstream"`);
+  }
+}
+
+/**
+ * Formats a port for messages: `video: RGBA, BGRA; cpu`.
+ *
+ * @example
+ * ```ts
+ * import { describePort } from "@streamlib/core";
+ * console.assert(describePort({ kind: "video", formats: ["RGBA"] }) === "video: RGBA; cpu");
+ * console.assert(describePort({ kind: "data" }) === "data: any; cpu");
+ * ```
+ *
+ * @param spec The port.
+ * @returns Kind, formats and capabilities.
+ */
+export function describePort(spec: PortSpec): string {
+  return `${spec.kind}: ${spec.formats?.join(", ") ?? "any"}; ${
+    (spec.capabilities ?? ["cpu"]).join(", ")
+  }`;
+}

@@ -1,0 +1,240 @@
+import assert from "node:assert/strict";
+import { StreamlibError } from "../errors.ts";
+import { checkParam, describeParam, type ParamSchema, resolveParams } from "./params.ts";
+
+const hasCode = (code: string) => (e: unknown): boolean => (e as { code?: string }).code === code;
+
+function thrown(fn: () => unknown): StreamlibError {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof StreamlibError, `expected a StreamlibError, got ${error}`);
+    return error;
+  }
+  return assert.fail("expected an error");
+}
+
+Deno.test("checkParam() accepts numbers within inclusive bounds, boundaries included", () => {
+  const schema: ParamSchema = { type: "number", minimum: 0, maximum: 10 };
+  assert.equal(checkParam(schema, 0), undefined);
+  assert.equal(checkParam(schema, 10), undefined);
+  assert.equal(checkParam(schema, 4.5), undefined);
+  assert.equal(checkParam(schema, -1), "must be ≥ 0, got -1");
+  assert.equal(checkParam(schema, 10.5), "must be ≤ 10, got 10.5");
+});
+
+Deno.test("checkParam() excludes the boundaries of exclusive bounds", () => {
+  const schema: ParamSchema = { type: "number", exclusiveMinimum: 0, exclusiveMaximum: 1 };
+  assert.equal(checkParam(schema, 0), "must be > 0, got 0");
+  assert.equal(checkParam(schema, 1), "must be < 1, got 1");
+  assert.equal(checkParam(schema, 1e-9), undefined);
+  assert.equal(checkParam(schema, 0.999), undefined);
+});
+
+Deno.test("checkParam() rejects NaN and non-numbers for number parameters", () => {
+  const schema: ParamSchema = { type: "number" };
+  assert.match(checkParam(schema, NaN) ?? "", /^must be a number/);
+  assert.equal(checkParam(schema, "3"), 'must be a number, got "3" (string)');
+  assert.equal(checkParam(schema, null), "must be a number, got null (null)");
+  assert.equal(checkParam(schema, undefined), "must be a number, got undefined (undefined)");
+  assert.equal(checkParam(schema, [1]), "must be a number, got [1] (array)");
+});
+
+Deno.test("checkParam() requires whole numbers for integer parameters", () => {
+  const schema: ParamSchema = { type: "integer", minimum: 1 };
+  assert.equal(checkParam(schema, 30), undefined);
+  assert.equal(checkParam(schema, 1.5), "must be an integer, got 1.5");
+  assert.equal(checkParam(schema, "30"), 'must be an integer, got "30" (string)');
+  assert.match(checkParam(schema, NaN) ?? "", /^must be an integer/);
+  assert.equal(checkParam(schema, 0), "must be ≥ 1, got 0");
+});
+
+Deno.test("checkParam() checks string type, enum, length and pattern", () => {
+  assert.equal(checkParam({ type: "string" }, 3), "must be a string, got 3 (number)");
+  const mode: ParamSchema = { type: "string", enum: ["smpte", "checkers"] };
+  assert.equal(checkParam(mode, "smpte"), undefined);
+  assert.equal(checkParam(mode, "bars"), 'must be one of "smpte", "checkers", got "bars"');
+  const sized: ParamSchema = { type: "string", minLength: 2, maxLength: 3 };
+  assert.equal(checkParam(sized, "ab"), undefined);
+  assert.equal(checkParam(sized, "abc"), undefined);
+  assert.equal(checkParam(sized, "a"), "must have at least 2 characters, got 1");
+  assert.equal(checkParam(sized, "abcd"), "must have at most 3 characters, got 4");
+  const hex: ParamSchema = { type: "string", pattern: "^#[0-9a-f]{6}$" };
+  assert.equal(checkParam(hex, "#00ff00"), undefined);
+  assert.equal(checkParam(hex, "green"), 'must match /^#[0-9a-f]{6}$/, got "green"');
+});
+
+Deno.test("checkParam() matches string patterns unanchored and with Unicode semantics", () => {
+  assert.equal(checkParam({ type: "string", pattern: "b" }, "abc"), undefined);
+  const upper: ParamSchema = { type: "string", pattern: "^\\p{Lu}" };
+  assert.equal(checkParam(upper, "Émile"), undefined);
+  assert.notEqual(checkParam(upper, "émile"), undefined);
+});
+
+Deno.test("checkParam() accepts only true and false for boolean parameters", () => {
+  const schema: ParamSchema = { type: "boolean" };
+  assert.equal(checkParam(schema, true), undefined);
+  assert.equal(checkParam(schema, false), undefined);
+  assert.equal(checkParam(schema, "true"), 'must be true or false, got "true" (string)');
+  assert.equal(checkParam(schema, 0), "must be true or false, got 0 (number)");
+});
+
+Deno.test("checkParam() checks array type, item count and every item", () => {
+  const rect: ParamSchema = { type: "array", items: { type: "integer" }, minItems: 2, maxItems: 3 };
+  assert.equal(checkParam(rect, [1, 2]), undefined);
+  assert.equal(checkParam(rect, [1, 2, 3]), undefined);
+  assert.equal(checkParam(rect, { 0: 1 }), "must be an array, got object");
+  assert.equal(checkParam(rect, "12"), "must be an array, got string");
+  assert.equal(checkParam(rect, [1]), "must have at least 2 items, got 1");
+  assert.equal(checkParam(rect, [1, 2, 3, 4]), "must have at most 3 items, got 4");
+  assert.equal(checkParam(rect, [1, 2.5]), "item 1 must be an integer, got 2.5");
+  assert.equal(checkParam({ type: "array" }, [1, "a", null]), undefined);
+});
+
+Deno.test("checkParam() checks object type, required and known properties", () => {
+  const point: ParamSchema = {
+    type: "object",
+    properties: { x: { type: "number" }, y: { type: "number" } },
+    required: ["x"],
+  };
+  assert.equal(checkParam(point, { x: 1, y: 2 }), undefined);
+  assert.equal(checkParam(point, { x: 1, label: "extra is allowed by default" }), undefined);
+  assert.equal(checkParam(point, null), "must be an object, got null");
+  assert.equal(checkParam(point, [1, 2]), "must be an object, got array");
+  assert.equal(checkParam(point, "p"), "must be an object, got string");
+  assert.equal(checkParam(point, { y: 2 }), 'must have property "x"');
+  assert.equal(
+    checkParam(point, { x: "1" }),
+    'property "x" must be a number, got "1" (string)',
+  );
+});
+
+Deno.test("checkParam() rejects unknown properties when additionalProperties is false", () => {
+  const strict: ParamSchema = {
+    type: "object",
+    properties: { x: { type: "number" }, y: { type: "number" } },
+    additionalProperties: false,
+  };
+  assert.equal(checkParam(strict, { x: 1 }), undefined);
+  assert.equal(checkParam(strict, { x: 1, z: 3 }), 'has unknown property "z"; known: x, y');
+  assert.equal(
+    checkParam({ type: "object", additionalProperties: false }, { a: 1 }),
+    'has unknown property "a"; known: none',
+  );
+});
+
+Deno.test({
+  name: "checkParam() does not count inherited names as required properties",
+  fn(): void {
+    const schema: ParamSchema = { type: "object", required: ["toString"] };
+    assert.equal(checkParam(schema, {}), 'must have property "toString"');
+  },
+});
+
+Deno.test("checkParam() reports an unsupported schema type", () => {
+  const schema = { type: "date" } as unknown as ParamSchema;
+  assert.equal(checkParam(schema, 1), 'has an unsupported schema type "date"');
+});
+
+Deno.test("describeParam() lists the type, bounds and default", () => {
+  assert.equal(
+    describeParam({ type: "integer", minimum: 1, default: 30 }),
+    "integer ≥ 1 (default 30)",
+  );
+  assert.equal(
+    describeParam({ type: "number", exclusiveMinimum: 0, maximum: 64, exclusiveMaximum: 65 }),
+    "number > 0 ≤ 64 < 65",
+  );
+  assert.equal(describeParam({ type: "string", enum: ["a", "b"] }), 'one of "a", "b"');
+  assert.equal(describeParam({ type: "string", default: "x" }), 'string (default "x")');
+  assert.equal(describeParam({ type: "boolean", default: false }), "boolean (default false)");
+  assert.equal(describeParam({ type: "array", default: [1, 2] }), "array (default [1,2])");
+  assert.equal(describeParam({ type: "object" }), "object");
+});
+
+Deno.test("resolveParams() fills defaults and keeps given values", () => {
+  const schemas = {
+    fps: { type: "number", default: 30, exclusiveMinimum: 0 },
+    pattern: { type: "string", enum: ["smpte", "checkers"], default: "smpte" },
+    label: { type: "string" },
+  } as const;
+  assert.deepEqual(resolveParams("testsrc", schemas, {}), {
+    fps: 30,
+    pattern: "smpte",
+    label: undefined,
+  });
+  assert.deepEqual(resolveParams("testsrc", schemas, { fps: 25, label: "cam" }), {
+    fps: 25,
+    pattern: "smpte",
+    label: "cam",
+  });
+});
+
+Deno.test("resolveParams() treats a value given as undefined as absent", () => {
+  const schemas = { fps: { type: "number", default: 30 } } as const;
+  assert.deepEqual(resolveParams("testsrc", schemas, { fps: undefined }), { fps: 30 });
+});
+
+Deno.test("resolveParams() deep-copies array and object defaults for every result", () => {
+  const schemas = {
+    rect: { type: "array", default: [0, 0, 4, 4] },
+    vars: { type: "object", default: { inner: { n: 1 } } },
+  } as const;
+  const a = resolveParams("crop", schemas, {});
+  const b = resolveParams("crop", schemas, {});
+  assert.notEqual(a.rect, b.rect);
+  assert.notEqual(a.vars, b.vars);
+  (a.rect as number[]).push(9);
+  (a.vars.inner as { n: number }).n = 2;
+  assert.deepEqual(b.rect, [0, 0, 4, 4]);
+  assert.deepEqual(b.vars, { inner: { n: 1 } });
+  assert.deepEqual(schemas.rect.default, [0, 0, 4, 4]);
+  assert.deepEqual(schemas.vars.default, { inner: { n: 1 } });
+  assert.deepEqual(resolveParams("crop", schemas, {}).rect, [0, 0, 4, 4]);
+});
+
+Deno.test("resolveParams() names valid parameters with their types for an unknown one", () => {
+  const schemas = {
+    fps: { type: "number", default: 30, exclusiveMinimum: 0 },
+    pattern: { type: "string", enum: ["a", "b"] },
+  } as const;
+  const error = thrown(() => resolveParams("testsrc", schemas, { fsp: 25 }));
+  assert.equal(error.code, "SL_PARAM_UNKNOWN");
+  assert.match(error.message, /"fsp"/);
+  assert.match(error.message, /"testsrc"/);
+  assert.ok(error.message.includes("fps (number > 0 (default 30))"), error.message);
+  assert.ok(error.message.includes('pattern (one of "a", "b")'), error.message);
+  assert.deepEqual(error.details, { actor: "testsrc", param: "fsp", valid: ["fps", "pattern"] });
+});
+
+Deno.test("resolveParams() says there are no valid parameters when the schema is empty", () => {
+  const error = thrown(() => resolveParams("sink", {}, { anything: 1 }));
+  assert.equal(error.code, "SL_PARAM_UNKNOWN");
+  assert.match(error.message, /valid parameters: none/);
+});
+
+Deno.test("resolveParams() does not take inherited names as parameters", () => {
+  assert.throws(
+    () => resolveParams("sink", { n: { type: "number" } }, { toString: 1 }),
+    hasCode("SL_PARAM_UNKNOWN"),
+  );
+});
+
+Deno.test("resolveParams() rejects a bad value naming the parameter and the actor type", () => {
+  const schemas = { fps: { type: "number", default: 30, exclusiveMinimum: 0 } } as const;
+  const error = thrown(() => resolveParams("testsrc", schemas, { fps: 0 }));
+  assert.equal(error.code, "SL_PARAM_INVALID");
+  assert.equal(
+    error.message,
+    'Parameter "fps" of "testsrc" must be > 0, got 0; expected number > 0 (default 30)',
+  );
+  assert.deepEqual(error.details, { actor: "testsrc", param: "fps", value: 0 });
+});
+
+Deno.test("resolveParams() reports unknown names before bad values", () => {
+  const schemas = { fps: { type: "number", minimum: 1 } } as const;
+  assert.throws(
+    () => resolveParams("testsrc", schemas, { fps: -5, nope: 1 }),
+    hasCode("SL_PARAM_UNKNOWN"),
+  );
+});

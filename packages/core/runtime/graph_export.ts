@@ -1,0 +1,85 @@
+import type { Actor } from "../graph/actor.ts";
+import type { Connection } from "./pipeline.ts";
+
+/**
+ * A pipeline's graph as plain JSON, from `Pipeline.toJSON()`.
+ *
+ * @example
+ * ```ts
+ * import type { PipelineJSON } from "@streamlib/core";
+ * const graph: PipelineJSON = {
+ *   mode: "live",
+ *   actors: [{ name: "src", type: "datasrc", address: "actor://local/datasrc/src", params: {} }],
+ *   links: [],
+ * };
+ * console.assert(graph.actors[0]!.name === "src");
+ * ```
+ */
+export interface PipelineJSON {
+  /** `live` or `offline`. */
+  readonly mode: "live" | "offline";
+  /** Every actor with its type and parameter values. */
+  readonly actors: ReadonlyArray<{
+    readonly name: string;
+    readonly type: string;
+    readonly address: string;
+    readonly params: Readonly<Record<string, unknown>>;
+  }>;
+  /** Every link, output to input, with the input's policy. */
+  readonly links: readonly Connection[];
+}
+
+const _KIND_COLOURS: Record<string, string> = {
+  video: "#1f77b4",
+  audio: "#2ca02c",
+  event: "#d62728",
+  data: "#7f7f7f",
+};
+
+/** Quotes a DOT id; `\n` and record escapes inside are kept on purpose. */
+function _quote(text: string): string {
+  return `"${text.replaceAll('"', '\\"')}"`;
+}
+
+function _recordText(text: string): string {
+  return text.replace(/[{}|<>"\\]/g, (c) => `\\${c}`);
+}
+
+/** Renders a graph as Graphviz DOT, ports as record fields. @internal */
+export function _toDot(graph: PipelineJSON, actors: readonly Actor[]): string {
+  const lines = [
+    "digraph pipeline {",
+    "  rankdir=LR;",
+    '  node [shape=Mrecord, fontname="Helvetica", fontsize=10];',
+    '  edge [fontname="Helvetica", fontsize=9];',
+  ];
+  for (const actor of actors) {
+    const ports = (side: Record<string, { name: string; spec: { kind: string } }>): string =>
+      Object.values(side).map((p) => {
+        return `<${_recordText(p.name)}> ${_recordText(p.name)}`;
+      }).join("|");
+    const ins = ports(actor.inputs as Record<string, { name: string; spec: { kind: string } }>);
+    const outs = ports(actor.outputs as Record<string, { name: string; spec: { kind: string } }>);
+    const middle = `${_recordText(actor.name)}\\n${_recordText(actor.contract.type)}`;
+    const label = [ins && `{${ins}}`, middle, outs && `{${outs}}`].filter(Boolean).join("|");
+    lines.push(`  ${_quote(actor.name)} [label=${_quote(`{${label}}`)}];`);
+  }
+  for (const link of graph.links) {
+    const [fromActor, fromPort] = _split(link.from);
+    const [toActor, toPort] = _split(link.to);
+    const kind = link.kind;
+    lines.push(
+      `  ${_quote(fromActor)}:${_quote(fromPort)} -> ${_quote(toActor)}:${_quote(toPort)} ` +
+        `[label=${_quote(`${kind} · ${link.policy}`)}, color=${
+          _quote(_KIND_COLOURS[kind] ?? "black")
+        }];`,
+    );
+  }
+  lines.push("}");
+  return lines.join("\n") + "\n";
+}
+
+function _split(ref: string): [string, string] {
+  const dot = ref.lastIndexOf(".");
+  return [ref.slice(0, dot), ref.slice(dot + 1)];
+}
