@@ -5,8 +5,9 @@
  */
 
 import { Actor } from "./graph/actor.ts";
-import { _abortReason, type Clock, type TimedTick } from "./clock/clock.ts";
-import type { Contract } from "./graph/contract.ts";
+import type { Clock, TimedTick } from "./clock/clock.ts";
+import { _abortReason } from "./clock/_clock_helpers.ts";
+import type { Contract } from "./graph/spec.ts";
 import type { DataMessage } from "./messages.ts";
 import { createDataMessage } from "./messages.ts";
 

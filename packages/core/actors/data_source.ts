@@ -1,6 +1,6 @@
 import { Actor } from "../graph/actor.ts";
 import type { TimedTick } from "../clock/clock.ts";
-import type { Contract } from "../graph/contract.ts";
+import type { Contract } from "../graph/spec.ts";
 import { createDataMessage } from "../messages.ts";
 
 /**

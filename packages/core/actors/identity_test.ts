@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Actor } from "../graph/actor.ts";
 import type { TimedTick } from "../clock/clock.ts";
-import type { Contract } from "../graph/contract.ts";
+import type { Contract } from "../graph/spec.ts";
 import { ManualClock } from "../clock/manual_clock.ts";
 import {
   createAudioBuffer,

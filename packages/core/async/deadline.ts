@@ -1,4 +1,4 @@
-import { _abortReason } from "../clock/clock.ts";
+import { _abortReason } from "../clock/_clock_helpers.ts";
 import { StreamlibError } from "../errors.ts";
 
 /**

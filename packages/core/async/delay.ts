@@ -1,4 +1,4 @@
-import { _abortReason } from "../clock/clock.ts";
+import { _abortReason } from "../clock/_clock_helpers.ts";
 
 /**
  * Resolves after `ms` milliseconds of wall time, or rejects with the signal's reason when it

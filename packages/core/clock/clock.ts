@@ -1,5 +1,3 @@
-import { StreamlibError } from "../errors.ts";
-
 /**
  * A source of time in **microseconds**. Actors never read `Date.now()` or `performance.now()`;
  * they get a clock from their pipeline, so tests can swap in a {@linkcode ManualClock}.
@@ -77,16 +75,4 @@ export interface TimedTick {
  */
 export function tickTime(n: number, fps: number): number {
   return Math.round(n * 1e6 / fps);
-}
-
-let _ids = 0;
-
-/** Makes a unique clock id like `software-3`. @internal */
-export function _clockId(prefix: string): string {
-  return `${prefix}-${++_ids}`;
-}
-
-/** The error a sleep rejects with when its signal aborts. @internal */
-export function _abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new StreamlibError("SL_ABORTED", "The operation was aborted");
 }

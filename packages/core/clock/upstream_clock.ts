@@ -1,4 +1,5 @@
-import { _abortReason, _clockId, type Clock } from "./clock.ts";
+import type { Clock } from "./clock.ts";
+import { _abortReason, _clockId } from "./_clock_helpers.ts";
 
 interface _Waiter {
   time: number;

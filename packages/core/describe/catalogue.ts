@@ -8,7 +8,7 @@ import { Queue } from "../actors/queue.ts";
 import { RateLimit } from "../actors/rate_limit.ts";
 import { Tee } from "../actors/tee.ts";
 import coreManifest from "../manifest.json" with { type: "json" };
-import type { Contract, PortSpec } from "../graph/contract.ts";
+import type { Contract, PortSpec } from "../graph/spec.ts";
 import { isStreamlibError, StreamlibError } from "../errors.ts";
 import {
   contractOf,
@@ -21,7 +21,8 @@ import {
 } from "./manifest.ts";
 import { checkParam, describeParam, type ParamSchema } from "../graph/params.ts";
 import { type ParsedPipeline, parsePipeline, pointAt, QUANTITY } from "./parse_pipeline.ts";
-import { Pipeline, type PipelineOptions } from "../runtime/pipeline.ts";
+import { Pipeline } from "../runtime/pipeline.ts";
+import type { PipelineOptions } from "../runtime/pipeline_types.ts";
 import { type PipelineSpec, type SpecValue, validatePipelineSpec } from "./pipeline_spec.ts";
 
 /**

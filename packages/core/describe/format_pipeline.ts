@@ -1,10 +1,6 @@
-import { _NUMBER } from "./parse_pipeline.ts";
-import {
-  type ActorSpec,
-  type PipelineSpec,
-  resolveEndpoint,
-  type SpecValue,
-} from "./pipeline_spec.ts";
+import { _NUMBER } from "./_number.ts";
+import type { ActorSpec, PipelineSpec, SpecValue } from "./pipeline_spec.ts";
+import { resolveEndpoint } from "../graph/names.ts";
 
 const BARE = /^[^\s!"'=[{#][^\s!]*$/;
 

@@ -1,10 +1,5 @@
-import {
-  type Contract,
-  type InputSpec,
-  type PortSpec,
-  type Schedule,
-  validateContract,
-} from "../graph/contract.ts";
+import { validateContract } from "../graph/contract.ts";
+import type { Contract, InputSpec, PortSpec, Schedule } from "../graph/spec.ts";
 import { isStreamlibError, StreamlibError } from "../errors.ts";
 import type { ParamSchema } from "../graph/params.ts";
 

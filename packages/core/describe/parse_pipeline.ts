@@ -1,12 +1,7 @@
 import { StreamlibError } from "../errors.ts";
-import {
-  ACTOR_NAME,
-  type ActorSpec,
-  type LinkSpec,
-  type PipelineSpec,
-  resolveEndpoint,
-  type SpecValue,
-} from "./pipeline_spec.ts";
+import type { ActorSpec, LinkSpec, PipelineSpec, SpecValue } from "./pipeline_spec.ts";
+import { _NUMBER } from "./_number.ts";
+import { ACTOR_NAME, resolveEndpoint } from "../graph/names.ts";
 
 /**
  * Where something stands in pipeline text: 1-based line and column, 0-based offset, length.
@@ -89,8 +84,6 @@ type _Token =
 
 const TYPE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-/** A plain number as the language writes it. @internal */
-export const _NUMBER: RegExp = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** Numbers with the units the catalogue converts: times, frequencies. */
 export const QUANTITY: RegExp =
   /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?:us|µs|ms|s|min|h|Hz|kHz|MHz)$/;

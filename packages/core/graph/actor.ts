@@ -1,6 +1,5 @@
 import type { Clock, TimedTick } from "../clock/clock.ts";
 import {
-  type Contract,
   type ContractParams,
   type InputsOf,
   type OutputsOf,
@@ -8,12 +7,13 @@ import {
   type RequestInputsOf,
   validateContract,
 } from "./contract.ts";
+import type { Contract } from "./spec.ts";
 import { StreamlibError } from "../errors.ts";
-import { Input } from "./input.ts";
-import { Output } from "./output.ts";
+import { Input, Output } from "./ports.ts";
 import { checkParam, describeParam, type ParamSchema, resolveParams } from "./params.ts";
 import { type DeliveryPolicy, resolvePolicy } from "../delivery/policy.ts";
-import type { _Node } from "../runtime/_node.ts";
+import type { _Host } from "./_host.ts";
+import { _fitsTemplate } from "./_template.ts";
 
 const _validated = new WeakSet<Contract>();
 
@@ -65,7 +65,7 @@ export abstract class Actor<C extends Contract = Contract> {
   /** Output ports by name. */
   readonly outputs: OutputsOf<C>;
   /** @internal */
-  _node: _Node | undefined;
+  _node: _Host | undefined;
   /** @internal */
   _name: string | undefined;
   /** @internal */
@@ -348,13 +348,6 @@ export abstract class Actor<C extends Contract = Contract> {
     this._node?.sched._inputAdded(this._node, input);
     return input as Input<RequestInputMessage<C, K>>;
   }
-}
-
-/** Whether `name` is an instance of the request template `template`. @internal */
-export function _fitsTemplate(name: string, template: string): boolean {
-  const [prefix, suffix] = template.split("%u") as [string, string];
-  return name.startsWith(prefix) && name.endsWith(suffix) &&
-    /^\d+$/.test(name.slice(prefix.length, name.length - suffix.length));
 }
 
 /**

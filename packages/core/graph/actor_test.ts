@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { Actor, defineActor } from "./actor.ts";
 import type { TimedTick } from "../clock/clock.ts";
-import type { Contract } from "./contract.ts";
+import type { Contract } from "./spec.ts";
 import { isStreamlibError } from "../errors.ts";
 import type { AudioBuffer, DataMessage, VideoFrame } from "../messages.ts";
-import type { Input } from "./input.ts";
+import type { Input } from "./ports.ts";
 
 const code = (c: string) => (e: unknown): boolean => isStreamlibError(e, c);
 

@@ -1,4 +1,5 @@
-import { type Capability, describePort, type PortSpec } from "./contract.ts";
+import { describePort } from "./contract.ts";
+import type { Capability, PortSpec } from "./spec.ts";
 import { StreamlibError } from "../errors.ts";
 import type { PortKind } from "../messages.ts";
 

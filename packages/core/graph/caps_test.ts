@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { negotiate } from "./caps.ts";
-import { type Capability, describePort, type PortSpec } from "./contract.ts";
+import { describePort } from "./contract.ts";
+import type { Capability, PortSpec } from "./spec.ts";
 import { StreamlibError } from "../errors.ts";
 
 /** Calls `negotiate` and returns the `StreamlibError` it throws (failing when it does not). */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { type Contract, defineContract, validateContract } from "./contract.ts";
+import { defineContract, validateContract } from "./contract.ts";
+import type { Contract } from "./spec.ts";
 import { StreamlibError } from "../errors.ts";
 
 /** Asserts that the contract is rejected with `SL_CONTRACT_INVALID` naming `field`. */

@@ -1,71 +1,43 @@
 /**
- * Runtime state of one actor inside a pipeline, shared by the actor, its ports and the
- * scheduler. Internal: nothing here is public API.
+ * Runtime state of one actor inside a pipeline, shared by the actor, its ports, the scheduler
+ * and the lifecycle. Internal: nothing here is public API.
  *
  * @module
  */
 
 import type { Actor } from "../graph/actor.ts";
 import type { Clock, TimedTick } from "../clock/clock.ts";
-import type { Input } from "../graph/input.ts";
-import type { Output } from "../graph/output.ts";
+import type { Input, Output } from "../graph/ports.ts";
+import type { _Host, _Link, _Sched } from "../graph/_host.ts";
+import type { Schedule } from "../graph/spec.ts";
+import type { UpstreamClock } from "../clock/upstream_clock.ts";
+import type { _Remote } from "../threads/_worker_host.ts";
+import { type DeliveryPolicy, resolvePolicy } from "../delivery/policy.ts";
 import type { ResolvedSupervision } from "./supervision.ts";
 import { _LatencyWindow } from "./_latency_window.ts";
-import type { UpstreamClock } from "../clock/upstream_clock.ts";
-import type { Schedule } from "../graph/contract.ts";
 
-/** What ports and actors call on their pipeline. @internal */
-export interface _Scheduler {
-  /** An input of `node` received a message (front: run it before other ready actors). */
-  _wake(node: _Node, front: boolean): void;
+/** One link from an output to an input. */
+export type _PortLink = _Link<Output, Input>;
+
+/**
+ * Where an actor is in its life in the pipeline:
+ * `idle` (added) → `starting` (its `start()` runs) → `running` → `ending` (flush, end-of-stream,
+ * `stop()`) → `finished`. A failed `process()` under the `restart` policy goes `running` →
+ * `restarting` (stop, backoff, start again) → `running`. Removal and abort jump to `ending` or
+ * `finished` from any state.
+ */
+export type _NodeState = "idle" | "starting" | "running" | "restarting" | "ending" | "finished";
+
+/** The scheduler as a node sees it: the ports' events, and its own. */
+export interface _NodeScheduler extends _Sched {
   /** Every pending write of `node` has been delivered. */
   _unblocked(node: _Node): void;
-  /** An input of `node` reached end-of-stream, or lost its last link. */
-  _inputEnded(node: _Node): void;
-  /** The actor called `end()`. */
-  _endRequested(node: _Node): void;
-  /** The actor created an input from a request template. */
-  _inputAdded(node: _Node, input: Input): void;
-  /** Running time now, for input-driven ticks. */
-  _runningTime(): number;
-  /** `node` ticks on its inputs' time and that time has not reached its next tick yet. */
-  _waitsForTime(node: _Node): boolean;
 }
-
-/** One link from an output to an input. @internal */
-/** An actor's hooks when they run elsewhere (in a Worker): the scheduler calls these instead. */
-export interface _Remote {
-  start(): Promise<void>;
-  process(tick: TimedTick): Promise<void>;
-  flush(): Promise<void>;
-  stop(): Promise<void>;
-  progress(): { done: number; total: number | undefined } | undefined;
-  paramsChanged(changes: Record<string, unknown>): void;
-  /** Gives up a `start()` still under way (it may never return): its Worker is left. */
-  abandon(): void;
-  /** The rate the actor gave after `start()`, for a tick actor. */
-  readonly fps: number | undefined;
-  /** The Worker's number, while there is one. */
-  readonly worker: number | undefined;
-}
-
-export interface _Link {
-  readonly output: Output;
-  readonly input: Input;
-  /** The output sent end-of-stream on this link. */
-  ended: boolean;
-}
-
-const _NOT_STARTED = 1;
-const _ENDING = 2;
-const _FINISHED = 4;
-const _RESTARTING = 8;
-const _END_REQUESTED = 16;
 
 /** @internal */
-export class _Node {
+export class _Node implements _Host {
   readonly actor: Actor;
-  readonly sched: _Scheduler;
+  readonly sched: _NodeScheduler;
   readonly schedule: Schedule;
   readonly inputs: Input[] = [];
   /** The only input of an input-scheduled actor with exactly one (the scheduler's fast path). */
@@ -75,66 +47,50 @@ export class _Node {
   remote: _Remote | undefined;
   supervision: ResolvedSupervision;
 
+  #state: _NodeState = "idle";
+  #endRequested = false;
+  /**
+   * Non-zero while the actor must not run: not `running`, or asked to end. Derived from the state
+   * and `endRequested`, so that the scheduler's hot path tests one number.
+   */
+  halt = 1;
+
+  /** Where the actor is in its life. */
+  get state(): _NodeState {
+    return this.#state;
+  }
+  set state(state: _NodeState) {
+    this.#state = state;
+    this.halt = state === "running" && !this.#endRequested ? 0 : 1;
+  }
+  /** The actor asked to end (or was told to): it finishes at its next chance. */
+  get endRequested(): boolean {
+    return this.#endRequested;
+  }
+  set endRequested(value: boolean) {
+    this.#endRequested = value;
+    this.halt = this.#state === "running" && !value ? 0 : 1;
+  }
+  /** In the finish sequence, or past it: takes no new links or inputs. */
+  get over(): boolean {
+    return this.#state === "ending" || this.#state === "finished";
+  }
+
+  // Independent of the state: what the actor's hooks have done.
+  /** A `start()` call is under way (an abort or removal may already have moved the state on). */
+  startPending = false;
+  /** `start()` succeeded and `stop()` has not been called since: the actor holds resources. */
+  opened = false;
+  /** The actor's lifecycle hooks, chained so that they never overlap. */
+  lifecycle: Promise<void> = Promise.resolve();
+
+  // Scheduling.
   /** In the ready queue. */
   queued = false;
   /** Inside `process` (sync, or an async call in flight). */
   running = false;
   /** Woken while running: re-check inputs after the call even without progress. */
   rewake = false;
-  /**
-   * Non-zero while the actor must not run: not started, ending, finished, restarting or asked to
-   * end. One number so the scheduler's hot path tests it once; the flags below set its bits.
-   */
-  halt: number = _NOT_STARTED;
-  /** `start()` is under way. */
-  starting = false;
-  /** `start()` succeeded and `stop()` has not been called since: the actor holds resources. */
-  opened = false;
-  /** Removed from its pipeline. */
-  removed = false;
-  /** The actor's lifecycle hooks, chained so that they never overlap. */
-  lifecycle: Promise<void> = Promise.resolve();
-
-  /** `start()` has completed. */
-  get started(): boolean {
-    return (this.halt & _NOT_STARTED) === 0;
-  }
-  set started(value: boolean) {
-    this.#flag(_NOT_STARTED, !value);
-  }
-  /** In the finish sequence (flush, EOS, stop). */
-  get ending(): boolean {
-    return (this.halt & _ENDING) !== 0;
-  }
-  set ending(value: boolean) {
-    this.#flag(_ENDING, value);
-  }
-  /** Finished: EOS sent and `stop()` done. */
-  get finished(): boolean {
-    return (this.halt & _FINISHED) !== 0;
-  }
-  set finished(value: boolean) {
-    this.#flag(_FINISHED, value);
-  }
-  /** Restarting after an error. */
-  get restarting(): boolean {
-    return (this.halt & _RESTARTING) !== 0;
-  }
-  set restarting(value: boolean) {
-    this.#flag(_RESTARTING, value);
-  }
-  /** The actor asked to end. */
-  get endRequested(): boolean {
-    return (this.halt & _END_REQUESTED) !== 0;
-  }
-  set endRequested(value: boolean) {
-    this.#flag(_END_REQUESTED, value);
-  }
-
-  #flag(bit: number, on: boolean): void {
-    this.halt = on ? this.halt | bit : this.halt & ~bit;
-  }
-
   /** Whether the actor may finish should be checked at its next step. */
   wakeEos = false;
   /** An input reached end-of-stream since the last process call (process() hears of it). */
@@ -167,10 +123,8 @@ export class _Node {
   tickNumber = 0;
   tickArmed = false;
   tickDue = false;
-  /** Due time (graph-clock µs) of the pending tick, for lateness. */
-  tickDueAt = 0;
   /** Reused tick for input-driven actors. */
-  inputTick: { frameNumber: number } | undefined;
+  inputTick: TimedTick & { frameNumber: number } | undefined;
 
   // Stats.
   /** Completed `process` calls. */
@@ -188,7 +142,7 @@ export class _Node {
 
   constructor(
     actor: Actor,
-    sched: _Scheduler,
+    sched: _NodeScheduler,
     schedule: Schedule,
     supervision: ResolvedSupervision,
   ) {
@@ -218,6 +172,23 @@ export class _Node {
     return new Promise((resolve) => this.unblockWaiters.push(resolve));
   }
 
+  /**
+   * Takes `input` into the node with its delivery policy: `policy` if given, else the actor's
+   * choice, else its contract's, resolved for the pipeline's mode.
+   */
+  attach(input: Input, policy: DeliveryPolicy | undefined, mode: "live" | "offline"): void {
+    input._node = this;
+    input._setPolicy(
+      resolvePolicy(
+        policy ?? this.actor.inputPolicy(input.name) ?? input.spec.policy,
+        input.spec.kind,
+        mode,
+      ),
+    );
+    this.inputs.push(input);
+    this.single = this.schedule === "input" && this.inputs.length === 1 ? input : undefined;
+  }
+
   /** Called by outputs when their pending count reaches 0. */
   outputUnblocked(): void {
     if (--this.blockedOutputs !== 0) return;
@@ -226,4 +197,9 @@ export class _Node {
     for (const resolve of waiters) resolve();
     this.sched._unblocked(this);
   }
+}
+
+/** The node of the actor that owns a port (set while the actor is in a pipeline). */
+export function _nodeOf(port: Input | Output): _Node | undefined {
+  return port._node as _Node | undefined;
 }

@@ -3,7 +3,7 @@ import { Actor } from "../graph/actor.ts";
 import { Collect } from "../actors/collect.ts";
 import { DataSource } from "../actors/data_source.ts";
 import type { TimedTick } from "../clock/clock.ts";
-import type { Contract } from "../graph/contract.ts";
+import type { Contract } from "../graph/spec.ts";
 import { ManualClock } from "../clock/manual_clock.ts";
 import type { DataMessage } from "../messages.ts";
 import { Pipeline } from "./pipeline.ts";

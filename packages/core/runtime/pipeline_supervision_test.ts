@@ -4,7 +4,7 @@ import { Collect } from "../actors/collect.ts";
 import { DataSource } from "../actors/data_source.ts";
 import type { BusEvent } from "./bus.ts";
 import type { ActorStats } from "./stats.ts";
-import type { Contract } from "../graph/contract.ts";
+import type { Contract } from "../graph/spec.ts";
 import { isStreamlibError } from "../errors.ts";
 import { ManualClock } from "../clock/manual_clock.ts";
 import type { DataMessage } from "../messages.ts";

@@ -5,7 +5,7 @@ import { DataSource } from "../actors/data_source.ts";
 import { Identity } from "../actors/identity.ts";
 import { NullSink } from "../actors/null_sink.ts";
 import type { TimedTick } from "../clock/clock.ts";
-import type { Contract } from "../graph/contract.ts";
+import type { Contract } from "../graph/spec.ts";
 import { isStreamlibError } from "../errors.ts";
 import { ManualClock } from "../clock/manual_clock.ts";
 import { createDataMessage, createVideoFrame, type DataMessage } from "../messages.ts";

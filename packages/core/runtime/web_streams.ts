@@ -1,11 +1,11 @@
 import { Actor } from "../graph/actor.ts";
 import type { TimedTick } from "../clock/clock.ts";
-import type { Contract, PortSpec } from "../graph/contract.ts";
-import type { Input } from "../graph/input.ts";
+import type { Contract, PortSpec } from "../graph/spec.ts";
+import type { Input } from "../graph/ports.ts";
 import type { Message } from "../messages.ts";
-import type { Output } from "../graph/output.ts";
-import type { Pipeline } from "./pipeline.ts";
+import type { Output } from "../graph/ports.ts";
 import { StreamlibError } from "../errors.ts";
+import type { _Node } from "./_node.ts";
 
 /**
  * Options of `Pipeline.readable()`.
@@ -39,6 +39,15 @@ export interface WritableOptions {
   name?: string;
 }
 
+/** What the stream adapters need of a pipeline (a `Pipeline` is one). */
+interface _StreamHost {
+  add<A extends Actor>(actor: A, options?: { name?: string }): A;
+  connect(from: Output, to: Input): unknown;
+  remove(actor: Actor): Promise<void>;
+  readonly done: Promise<{ readonly status: string }>;
+  readonly state: string;
+}
+
 function _spec(port: { spec: PortSpec }): PortSpec {
   const { kind, formats, capabilities } = port.spec;
   return { kind, ...(formats ? { formats } : {}), ...(capabilities ? { capabilities } : {}) };
@@ -49,7 +58,7 @@ function _stopped(): StreamlibError {
 }
 
 /** Connects a hidden adapter actor, or takes it out again if the connection is refused. */
-function _attach(pipeline: Pipeline, actor: Actor, connect: () => void): void {
+function _attach(pipeline: _StreamHost, actor: Actor, connect: () => void): void {
   try {
     connect();
   } catch (error) {
@@ -60,7 +69,7 @@ function _attach(pipeline: Pipeline, actor: Actor, connect: () => void): void {
 
 /** @internal */
 export function _readable<T extends Message>(
-  pipeline: Pipeline,
+  pipeline: _StreamHost,
   output: Output<T>,
   options: ReadableOptions,
 ): ReadableStream<T> {
@@ -124,7 +133,7 @@ export function _readable<T extends Message>(
 
 /** @internal */
 export function _writable<T extends Message>(
-  pipeline: Pipeline,
+  pipeline: _StreamHost,
   input: Input<T>,
   options: WritableOptions,
 ): WritableStream<T> {
@@ -147,7 +156,8 @@ export function _writable<T extends Message>(
   // Stopped without end-of-stream: aborted, failed, or stopped before it started.
   const stopped = (): boolean =>
     !output.ended &&
-    (source._node?.finished === true || pipeline.state === "done" || pipeline.state === "failed");
+    ((source._node as _Node | undefined)?.state === "finished" || pipeline.state === "done" ||
+      pipeline.state === "failed");
   return new WritableStream<T>({
     async write(chunk): Promise<void> {
       if (output.ended) throw new StreamlibError("SL_STATE", "This stream was closed");

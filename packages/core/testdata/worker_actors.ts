@@ -1,7 +1,7 @@
 // Actors the Worker dispatch tests run in Workers (and, for comparison, on the main thread).
 import { Actor } from "../graph/actor.ts";
 import type { TimedTick } from "../clock/clock.ts";
-import type { Contract } from "../graph/contract.ts";
+import type { Contract } from "../graph/spec.ts";
 import { createVideoFrame, type DataMessage, type VideoFrame } from "../messages.ts";
 import { _memory } from "../threads/_frame_memory.ts";
 

@@ -10,13 +10,11 @@
  */
 
 import type { Actor } from "../graph/actor.ts";
-import { _fitsTemplate } from "../graph/actor.ts";
+import { _fitsTemplate } from "../graph/_template.ts";
 import type { TimedTick } from "../clock/clock.ts";
 import { StreamlibError } from "../errors.ts";
-import type { Input } from "../graph/input.ts";
+import type { Input, Output } from "../graph/ports.ts";
 import type { Message } from "../messages.ts";
-import type { Output } from "../graph/output.ts";
-import type { _Node, _Remote } from "../runtime/_node.ts";
 import { _loadGc, type _PoolRef } from "./_frame_memory.ts";
 import { _decodeError, _decodeMessage, _encodeMessage, _loadCodec } from "./_worker_codec.ts";
 import type { _Call, _InputState, _Progress, _Reply } from "./_worker_protocol.ts";
@@ -41,6 +39,28 @@ type _Pending = {
   reject(error: unknown): void;
 };
 
+/** An actor's hooks when they run elsewhere (in a Worker): the scheduler calls these instead. */
+export interface _Remote {
+  start(): Promise<void>;
+  process(tick: TimedTick): Promise<void>;
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+  progress(): { done: number; total: number | undefined } | undefined;
+  paramsChanged(changes: Record<string, unknown>): void;
+  /** Gives up a `start()` still under way (it may never return): its Worker is left. */
+  abandon(): void;
+  /** The rate the actor gave after `start()`, for a tick actor. */
+  readonly fps: number | undefined;
+  /** The Worker's number, while there is one. */
+  readonly worker: number | undefined;
+}
+
+/** The actor's ports in the pipeline's order (its node's), which the Worker's side shares. */
+export interface _HostedPorts {
+  readonly inputs: readonly Input[];
+  readonly outputs: readonly Output[];
+}
+
 /** Where a host's actor comes from in the Worker. */
 export interface _WorkerSpec {
   readonly pool: WorkerPool;
@@ -51,7 +71,7 @@ export interface _WorkerSpec {
 /** @internal */
 export class _WorkerHost implements _Remote, _ThreadClient {
   readonly #actor: Actor;
-  readonly #node: _Node;
+  readonly #node: _HostedPorts;
   readonly #spec: _WorkerSpec;
   readonly #onDeath: (error: StreamlibError) => void;
   #thread: _WorkerThread | undefined;
@@ -66,7 +86,7 @@ export class _WorkerHost implements _Remote, _ThreadClient {
 
   constructor(
     actor: Actor,
-    node: _Node,
+    node: _HostedPorts,
     spec: _WorkerSpec,
     onDeath: (error: StreamlibError) => void,
   ) {

@@ -12,10 +12,10 @@
 import { Actor } from "../graph/actor.ts";
 import type { Clock, TimedTick } from "../clock/clock.ts";
 import { StreamlibError } from "../errors.ts";
-import type { Input } from "../graph/input.ts";
+import type { Input } from "../graph/ports.ts";
 import type { Message } from "../messages.ts";
 import { _setFrameAllocator } from "../_frame_alloc.ts";
-import type { Output } from "../graph/output.ts";
+import type { Output } from "../graph/ports.ts";
 import type { DeliveryBuffer } from "../delivery/policy.ts";
 import { SharedQueue, type SharedQueueHandle } from "./shared_queue.ts";
 import { _INLINE_BYTES, _loadGc, _memory, type _PoolRef } from "./_frame_memory.ts";

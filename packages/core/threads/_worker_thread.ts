@@ -20,7 +20,6 @@ import {
 } from "./_worker_codec.ts";
 import type { _Call, _Reply } from "./_worker_protocol.ts";
 import type { _PoolRef } from "./_frame_memory.ts";
-import type { WorkerPool } from "./worker_pool.ts";
 
 /** Records in each direction's queue. */
 const _QUEUE_RECORDS = 64;
@@ -201,8 +200,14 @@ export class _WorkerThread implements _Peer {
   }
 }
 
+/** What the threads need of a `WorkerPool` (kept structural: the pool's module imports this one). */
+export interface _PoolLimits {
+  readonly size: number;
+  readonly frameMemory: number;
+}
+
 /** The Workers of each pool. */
-const _pools = new WeakMap<WorkerPool, _WorkerThread[]>();
+const _pools = new WeakMap<_PoolLimits, _WorkerThread[]>();
 
 /**
  * Workers a pool runs now.
@@ -210,7 +215,7 @@ const _pools = new WeakMap<WorkerPool, _WorkerThread[]>();
  * @param pool The pool.
  * @returns The count.
  */
-export function _poolWorkers(pool: WorkerPool): number {
+export function _poolWorkers(pool: _PoolLimits): number {
   return (_pools.get(pool) ?? []).filter((t) => !t.dead).length;
 }
 
@@ -221,7 +226,7 @@ export function _poolWorkers(pool: WorkerPool): number {
  * @param pool The pool.
  * @returns The Worker.
  */
-export function _assign(pool: WorkerPool): _WorkerThread {
+export function _assign(pool: _PoolLimits): _WorkerThread {
   const threads = (_pools.get(pool) ?? []).filter((t) => !t.dead);
   let thread: _WorkerThread;
   if (threads.length < pool.size) {
@@ -241,7 +246,7 @@ export function _assign(pool: WorkerPool): _WorkerThread {
  * @param pool Its pool.
  * @param thread The Worker.
  */
-export function _release(pool: WorkerPool, thread: _WorkerThread): void {
+export function _release(pool: _PoolLimits, thread: _WorkerThread): void {
   if (--thread.actors > 0 && !thread.dead) return;
   thread.end();
   _pools.set(pool, (_pools.get(pool) ?? []).filter((t) => t !== thread));

@@ -9,7 +9,7 @@ import { WorkerPool } from "./worker_pool.ts";
 import { _liveWorkers } from "./_worker_thread.ts";
 import { _memory } from "./_frame_memory.ts";
 import { Actor } from "../graph/actor.ts";
-import type { Contract } from "../graph/contract.ts";
+import type { Contract } from "../graph/spec.ts";
 import { FrameSource, Hang, Mark, MathActor } from "../testdata/worker_actors.ts";
 
 type ErrorEvent = Extract<BusEvent, { type: "error" }>;

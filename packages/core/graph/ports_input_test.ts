@@ -3,7 +3,7 @@ import { Actor } from "./actor.ts";
 import { Collect } from "../actors/collect.ts";
 import { DataSource } from "../actors/data_source.ts";
 import type { TimedTick } from "../clock/clock.ts";
-import type { Contract } from "./contract.ts";
+import type { Contract } from "./spec.ts";
 import { ManualClock } from "../clock/manual_clock.ts";
 import { createVideoFrame, type DataMessage } from "../messages.ts";
 import { Pipeline } from "../runtime/pipeline.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { Actor } from "./actor.ts";
 import { Collect } from "../actors/collect.ts";
 import type { TimedTick } from "../clock/clock.ts";
-import type { Contract } from "./contract.ts";
+import type { Contract } from "./spec.ts";
 import { isStreamlibError } from "../errors.ts";
 import { ManualClock } from "../clock/manual_clock.ts";
 import { createDataMessage, type DataMessage } from "../messages.ts";

@@ -1,17 +1,51 @@
-import type { Actor } from "./actor.ts";
-import type { InputSpec } from "./contract.ts";
+/**
+ * Ports, the two ends of a link: an {@linkcode Output} writes by reference into every
+ * {@linkcode Input} linked to it, and each input buffers by its delivery policy. One module,
+ * since each end calls the other on every message.
+ *
+ * @module
+ */
+
+import { StreamlibError } from "../errors.ts";
 import type { Message } from "../messages.ts";
-import type { _Link, _Node } from "../runtime/_node.ts";
 import {
   createDeliveryBuffer,
   type DeliveryBuffer,
   formatPolicy,
   type ResolvedPolicy,
 } from "../delivery/policy.ts";
+import type { _Host, _Link } from "./_host.ts";
+import type { Contract, InputSpec, PortSpec } from "./spec.ts";
+
+/**
+ * The actor a port belongs to, as its ports show it: every {@linkcode Actor} is one.
+ *
+ * @example
+ * ```ts
+ * import { Collect, type PortOwner } from "@streamlib/core";
+ * const owner: PortOwner = new Collect().inputs.in.actor;
+ * console.assert(owner.name === "collect");
+ * ```
+ */
+export interface PortOwner {
+  /** The actor's name in its pipeline (its type until it is added to one). */
+  readonly name: string;
+  /** `actor://host/type/name` (throws `SL_STATE` until the actor is in a pipeline). */
+  readonly address: string;
+  /** The actor's contract. */
+  readonly contract: Contract;
+  /** Parameter values, defaults filled in. */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Asks the actor to end, as {@linkcode Actor.end}. */
+  end(): void;
+}
+
+/** A link between the two port classes of this module. @internal */
+type _PortLink = _Link<Output, Input>;
 
 interface _Waiter<T> {
   message: T;
-  link: _Link;
+  link: _PortLink;
   /** Taken past capacity (see `_offer`): the writer is not waiting for it. */
   taken: boolean;
 }
@@ -43,15 +77,15 @@ export class Input<T extends Message = Message> {
   /** The port's contract entry. */
   readonly spec: InputSpec;
   /** The actor that owns the port. */
-  readonly actor: Actor;
+  readonly actor: PortOwner;
   /** @internal */
-  _node: _Node | undefined;
+  _node: _Host | undefined;
   /** @internal */
   _policy: ResolvedPolicy;
   /** @internal */
   _buffer: DeliveryBuffer<T>;
   /** @internal */
-  _links: _Link[] = [];
+  _links: _PortLink[] = [];
   /** @internal Links that have not sent end-of-stream. */
   _openLinks = 0;
   /** @internal Writes waiting for space (block policy). */
@@ -73,7 +107,7 @@ export class Input<T extends Message = Message> {
    * @param spec The contract entry.
    * @param policy The initial delivery policy.
    */
-  constructor(actor: Actor, name: string, spec: InputSpec, policy: ResolvedPolicy) {
+  constructor(actor: PortOwner, name: string, spec: InputSpec, policy: ResolvedPolicy) {
     this.actor = actor;
     this.name = name;
     this.spec = spec;
@@ -181,7 +215,7 @@ export class Input<T extends Message = Message> {
    * @internal Delivers `message` from `link`.
    * @returns `false` when the message waits for space (the writer is blocked).
    */
-  _offer(message: T, link: _Link): boolean {
+  _offer(message: T, link: _PortLink): boolean {
     if (this._closed) return true;
     if (this._waiters.length !== 0 || !this._buffer.offer(message)) {
       const node = this._node;
@@ -227,7 +261,7 @@ export class Input<T extends Message = Message> {
   }
 
   /** @internal End-of-stream arrived on `link`. */
-  _linkEnded(link: _Link): void {
+  _linkEnded(link: _PortLink): void {
     if (link.ended) return;
     link.ended = true;
     this._openLinks--;
@@ -243,7 +277,7 @@ export class Input<T extends Message = Message> {
   }
 
   /** @internal Drops `link`'s waiting writes, releasing the writer. */
-  _dropWaiters(link: _Link): void {
+  _dropWaiters(link: _PortLink): void {
     if (this._waiters.length === 0) return;
     this._waiters = this._waiters.filter((w) => {
       if (w.link !== link || w.taken) return true;
@@ -261,5 +295,145 @@ export class Input<T extends Message = Message> {
     this._waiters = [];
     this._discarded += waiters.length;
     for (const w of waiters) if (!w.taken) w.link.output._delivered();
+  }
+}
+
+/**
+ * An actor's output port. `write()` hands the message (by reference, never copied) to every
+ * connected input; one output may feed many inputs.
+ *
+ * When an input with a `block` queue is full, the message waits for space and `write()` returns
+ * a promise that resolves once every input has taken it; until then the runtime runs no more
+ * ticks or `process` calls of the writer: that is how backpressure reaches it. An actor that
+ * writes once per `process` call never needs to await; one that writes several messages in one
+ * call must `await` each write (a second write while one waits throws `SL_WRITE_PENDING`).
+ *
+ * @example
+ * ```ts
+ * import { Actor, createDataMessage, defineContract, type TimedTick } from "@streamlib/core";
+ *
+ * const contract = defineContract({ type: "burst", outputs: { out: { kind: "data" } } });
+ * class Burst extends Actor<typeof contract> {
+ *   static override contract = contract;
+ *   async process(tick: TimedTick): Promise<void> {
+ *     for (let i = 0; i < 3; i++) {
+ *       await this.outputs.out.write(createDataMessage(i, { timestamp: tick.timestamp }));
+ *     }
+ *   }
+ * }
+ * console.assert(new Burst().outputs.out.written === 0);
+ * ```
+ *
+ * @typeParam T The message type.
+ */
+export class Output<T extends Message = Message> {
+  /** Port name, e.g. `"out"`. */
+  readonly name: string;
+  /** The port's contract entry. */
+  readonly spec: PortSpec;
+  /** The actor that owns the port. */
+  readonly actor: PortOwner;
+  /** @internal */
+  _node: _Host | undefined;
+  /** @internal */
+  _links: _PortLink[] = [];
+  /** @internal Inputs still to take the last message. */
+  _pending = 0;
+  /** @internal */
+  _written = 0;
+  /** @internal */
+  _ended = false;
+  /** @internal */
+  _resolvePending: (() => void) | undefined;
+
+  /**
+   * Creates an output; actors get theirs from their contract, you never call this.
+   *
+   * @param actor The owner.
+   * @param name The port name.
+   * @param spec The contract entry.
+   */
+  constructor(actor: PortOwner, name: string, spec: PortSpec) {
+    this.actor = actor;
+    this.name = name;
+    this.spec = spec;
+  }
+
+  /**
+   * Sends `message` to every connected input.
+   *
+   * @param message The message; receivers share it, so do not change it afterwards.
+   * @returns `undefined` when every input took the message at once, else a promise that
+   *   resolves when the last one did.
+   */
+  write(message: T): void | Promise<void> {
+    if (this._pending !== 0) {
+      throw new StreamlibError(
+        "SL_WRITE_PENDING",
+        `Output "${this.actor.name}.${this.name}" is still waiting for space for the previous ` +
+          `message; await the promise write() returned before writing again`,
+      );
+    }
+    if (this._ended) {
+      throw new StreamlibError(
+        "SL_STATE",
+        `Output "${this.actor.name}.${this.name}" has ended; it cannot write any more`,
+      );
+    }
+    this._written++;
+    const links = this._links;
+    for (let i = 0; i < links.length; i++) {
+      const link = links[i]!;
+      if (!link.input._offer(message, link)) this._pending++;
+    }
+    if (this._pending === 0) return undefined;
+    if (this._node !== undefined) this._node.blockedOutputs++;
+    return new Promise<void>((resolve) => this._resolvePending = resolve);
+  }
+
+  /**
+   * Messages written so far.
+   *
+   * @returns The count.
+   */
+  get written(): number {
+    return this._written;
+  }
+
+  /**
+   * Whether any input is connected.
+   *
+   * @returns `true` when linked.
+   */
+  get connected(): boolean {
+    return this._links.length !== 0;
+  }
+
+  /**
+   * Whether this output has sent end-of-stream.
+   *
+   * @returns `true` after `end()`.
+   */
+  get ended(): boolean {
+    return this._ended;
+  }
+
+  /**
+   * Sends end-of-stream on this output only (a demuxer whose video ended before its audio, say).
+   * `Actor.end()` ends every output at once.
+   */
+  end(): void {
+    if (this._ended) return;
+    this._ended = true;
+    for (const link of [...this._links]) link.input._linkEnded(link);
+  }
+
+  /** @internal One input took the pending message (or dropped it). */
+  _delivered(): void {
+    if (this._pending === 0 || --this._pending !== 0) return;
+    const resolve = this._resolvePending;
+    this._resolvePending = undefined;
+    resolve?.();
+    this._node?.outputUnblocked();
   }
 }

@@ -1,33 +1,11 @@
-import type { Actor } from "../graph/actor.ts";
-import type { Connection } from "./pipeline.ts";
-
 /**
- * A pipeline's graph as plain JSON, from `Pipeline.toJSON()`.
+ * A pipeline's graph in Graphviz DOT. Internal: `Pipeline.toDot()` is the public way in.
  *
- * @example
- * ```ts
- * import type { PipelineJSON } from "@streamlib/core";
- * const graph: PipelineJSON = {
- *   mode: "live",
- *   actors: [{ name: "src", type: "datasrc", address: "actor://local/datasrc/src", params: {} }],
- *   links: [],
- * };
- * console.assert(graph.actors[0]!.name === "src");
- * ```
+ * @module
  */
-export interface PipelineJSON {
-  /** `live` or `offline`. */
-  readonly mode: "live" | "offline";
-  /** Every actor with its type and parameter values. */
-  readonly actors: ReadonlyArray<{
-    readonly name: string;
-    readonly type: string;
-    readonly address: string;
-    readonly params: Readonly<Record<string, unknown>>;
-  }>;
-  /** Every link, output to input, with the input's policy. */
-  readonly links: readonly Connection[];
-}
+
+import type { Actor } from "../graph/actor.ts";
+import type { PipelineJSON } from "./pipeline_types.ts";
 
 const _KIND_COLOURS: Record<string, string> = {
   video: "#1f77b4",
@@ -45,7 +23,7 @@ function _recordText(text: string): string {
   return text.replace(/[{}|<>"\\]/g, (c) => `\\${c}`);
 }
 
-/** Renders a graph as Graphviz DOT, ports as record fields. @internal */
+/** Renders a graph as Graphviz DOT, ports as record fields. */
 export function _toDot(graph: PipelineJSON, actors: readonly Actor[]): string {
   const lines = [
     "digraph pipeline {",

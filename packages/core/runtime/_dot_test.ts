@@ -5,9 +5,10 @@ import { DataSource } from "../actors/data_source.ts";
 import { Identity } from "../actors/identity.ts";
 import { NullSink } from "../actors/null_sink.ts";
 import type { TimedTick } from "../clock/clock.ts";
-import { type Contract, defineContract } from "../graph/contract.ts";
+import { defineContract } from "../graph/contract.ts";
+import type { Contract } from "../graph/spec.ts";
 import { isStreamlibError } from "../errors.ts";
-import { _toDot } from "./graph_export.ts";
+import { _toDot } from "./_dot.ts";
 import { Pipeline } from "./pipeline.ts";
 
 const allKindsContract = {

@@ -1,0 +1,38 @@
+/**
+ * Names of actors in a pipeline, and how a `name.port` reference resolves against them.
+ *
+ * @module
+ */
+
+/** Names the pipeline language and `Pipeline.add` accept. */
+export const ACTOR_NAME: RegExp = /^[A-Za-z0-9_.~-]+$/;
+
+/**
+ * Resolves a link end against the pipeline's actor names: `"c.layer_1"` → actor `c`, port
+ * `layer_1`; `"c"` → actor `c`, no port. Names may contain dots: a whole text that names an
+ * actor is that actor, and a trailing dot (`"my.cam."`) says "this actor, no port".
+ *
+ * @example
+ * ```ts
+ * import { resolveEndpoint } from "@streamlib/core";
+ * const names = new Set(["mix", "my.cam"]);
+ * const has = (n: string): boolean => names.has(n);
+ * console.assert(resolveEndpoint("mix.in_2", has).join() === "mix,in_2");
+ * console.assert(resolveEndpoint("my.cam", has)[1] === undefined);
+ * console.assert(resolveEndpoint("my.cam.out", has).join() === "my.cam,out");
+ * ```
+ *
+ * @param endpoint `name`, `name.port` or `name.`.
+ * @param isActor Tells whether a name is an actor of the pipeline.
+ * @returns The actor name and the port (`undefined` when none is given).
+ */
+export function resolveEndpoint(
+  endpoint: string,
+  isActor: (name: string) => boolean,
+): [name: string, port: string | undefined] {
+  if (endpoint.endsWith(".")) return [endpoint.slice(0, -1), undefined];
+  if (isActor(endpoint)) return [endpoint, undefined];
+  const dot = endpoint.lastIndexOf(".");
+  if (dot === -1) return [endpoint, undefined];
+  return [endpoint.slice(0, dot), endpoint.slice(dot + 1)];
+}

@@ -1,0 +1,118 @@
+import type { PortKind } from "../messages.ts";
+import type { ParamSchema } from "./params.ts";
+import type { DeliveryPolicy } from "../delivery/policy.ts";
+
+/**
+ * Where a port's data lives. Connecting two ports needs a capability in common.
+ *
+ * @example
+ * ```ts
+ * import type { Capability } from "@streamlib/core";
+ * const caps: Capability[] = ["cpu", "gpu"];
+ * console.assert(caps.includes("gpu"));
+ * ```
+ */
+export type Capability = "cpu" | "gpu";
+
+/**
+ * A port in a contract.
+ *
+ * - `formats`: what the port accepts or produces (`RGBA`, `I420`… for video; `f32-planar` for
+ *   audio; `key`, `mouse` for events; free names for data). Absent means any.
+ * - `capabilities`: memory the port works with; default `["cpu"]`.
+ * - `presence`: `always` (default), or `request` for ports created on demand from a template
+ *   whose name contains `%u` (`layer_%u` gives `layer_0`, `layer_1`…), as in GStreamer.
+ *
+ * @example
+ * ```ts
+ * import type { PortSpec } from "@streamlib/core";
+ * const layers: PortSpec = { kind: "video", formats: ["RGBA"], presence: "request" };
+ * console.assert(layers.presence === "request");
+ * ```
+ */
+export interface PortSpec {
+  /** What the port carries; `any` for generic actors (sinks, loggers) that take everything. */
+  readonly kind: PortKind | "any";
+  /** Accepted or produced formats; absent means any. */
+  readonly formats?: readonly string[];
+  /** Memory the port works with; default `["cpu"]`. */
+  readonly capabilities?: readonly Capability[];
+  /** `always` (default) or `request` (a template such as `layer_%u`). */
+  readonly presence?: "always" | "request";
+  /** What the port is for. */
+  readonly description?: string;
+}
+
+/**
+ * An input port in a contract: a {@linkcode PortSpec} plus its default delivery policy.
+ *
+ * @example
+ * ```ts
+ * import type { InputSpec } from "@streamlib/core";
+ * const audio: InputSpec = { kind: "audio", policy: "queue:32" };
+ * console.assert(audio.policy === "queue:32");
+ * ```
+ */
+export interface InputSpec extends PortSpec {
+  /** The input's delivery policy unless the pipeline sets another. */
+  readonly policy?: DeliveryPolicy;
+  /**
+   * Whether several outputs may feed this input (their messages interleave). Default: `true`
+   * for events and data, `false` for video and audio.
+   */
+  readonly multiple?: boolean;
+}
+
+/**
+ * When the runtime calls an actor's `process`:
+ * - `tick`: on each tick of its clock (sources, and compositors or mixers that produce at a fixed
+ *   rate, reading their inputs' newest data);
+ * - `input`: when an input has a message (or one of several inputs ends);
+ * - `external`: never; the actor writes from its own callbacks (sockets, streams, devices) and
+ *   calls `end()` when done.
+ *
+ * @example
+ * ```ts
+ * import type { Schedule } from "@streamlib/core";
+ * const s: Schedule = "tick";
+ * console.assert(s === "tick");
+ * ```
+ */
+export type Schedule = "tick" | "input" | "external";
+
+/**
+ * What an actor type declares up front — its contract, readable without running it: ports,
+ * parameters with defaults, and how it is scheduled.
+ *
+ * @example
+ * ```ts
+ * import { defineContract } from "@streamlib/core";
+ * const contract = defineContract({
+ *   type: "gain",
+ *   description: "Multiplies numbers by a gain",
+ *   inputs: { in: { kind: "data" } },
+ *   outputs: { out: { kind: "data" } },
+ *   params: { gain: { type: "number", default: 2 } },
+ * });
+ * console.assert(contract.params.gain.default === 2);
+ * ```
+ */
+export interface Contract {
+  /** The type name used in pipelines and addresses, e.g. `"testsrc"`. */
+  readonly type: string;
+  /** One line on what the actor does. */
+  readonly description?: string;
+  /** Input ports by name. */
+  readonly inputs?: Readonly<Record<string, InputSpec>>;
+  /** Output ports by name. */
+  readonly outputs?: Readonly<Record<string, PortSpec>>;
+  /** Parameter schemas by name. */
+  readonly params?: Readonly<Record<string, ParamSchema>>;
+  /** When `process` runs; default `tick` for actors without inputs, else `input`. */
+  readonly schedule?: Schedule;
+  /**
+   * For tick-scheduled actors with inputs: tick on the pipeline's clock (`graph`), or follow the
+   * inputs' timestamps (`upstream`). Default: `upstream` in offline pipelines, else `graph`.
+   */
+  readonly clock?: "graph" | "upstream";
+}

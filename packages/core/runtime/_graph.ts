@@ -1,0 +1,241 @@
+/**
+ * A pipeline's actors and how it finds them: by object, by name, by `"name.port"` reference,
+ * and the port pair `link()` chooses when the caller names no port. Internal: nothing here is
+ * public API.
+ *
+ * @module
+ */
+
+import { Actor } from "../graph/actor.ts";
+import { negotiate } from "../graph/caps.ts";
+import { Input, Output, type PortOwner } from "../graph/ports.ts";
+import { _fitsTemplate } from "../graph/_template.ts";
+import { formatPolicy } from "../delivery/policy.ts";
+import { resolveEndpoint } from "../graph/names.ts";
+import { StreamlibError } from "../errors.ts";
+import type { Connection, PortRef } from "./pipeline_types.ts";
+import type { _Node, _PortLink } from "./_node.ts";
+
+/** @internal */
+export class _Graph {
+  /** Every actor's node, in the order they were added. */
+  readonly nodes: Map<Actor, _Node> = new Map();
+  /** Actors by name. */
+  readonly byName: Map<string, Actor> = new Map();
+  #counters = new Map<string, number>();
+
+  /** The next free default name for `type`: `blur0`, `blur1`, … */
+  autoName(type: string): string {
+    let n = this.#counters.get(type) ?? 0;
+    while (this.byName.has(`${type}${n}`)) n++;
+    this.#counters.set(type, n + 1);
+    return `${type}${n}`;
+  }
+
+  /** The node of an actor given by object or name (`SL_ACTOR_NOT_FOUND` if not here). */
+  node(actor: PortOwner | string): _Node {
+    const a = typeof actor === "string" ? this.byName.get(actor) : actor as Actor;
+    const node = a === undefined ? undefined : this.nodes.get(a);
+    if (node === undefined) {
+      throw new StreamlibError(
+        "SL_ACTOR_NOT_FOUND",
+        `No actor ${
+          JSON.stringify(typeof actor === "string" ? actor : actor.name)
+        } in this pipeline; actors: ${[...this.byName.keys()].join(", ") || "none"}`,
+      );
+    }
+    return node;
+  }
+
+  #splitRef(ref: string): [_Node, string] {
+    const dot = ref.lastIndexOf(".");
+    if (dot <= 0 || dot === ref.length - 1) {
+      throw new StreamlibError(
+        "SL_PORT_NOT_FOUND",
+        `Port reference "${ref}" must look like "name.port"`,
+      );
+    }
+    return [this.node(ref.slice(0, dot)), ref.slice(dot + 1)];
+  }
+
+  /** An output given by object or `"name.port"`. */
+  output(ref: PortRef<Output>): Output {
+    if (ref instanceof Output) {
+      this.node(ref.actor);
+      return ref;
+    }
+    const [node, port] = this.#splitRef(ref);
+    const output = node.outputs.find((o) => o.name === port);
+    if (output === undefined) {
+      throw new StreamlibError(
+        "SL_PORT_NOT_FOUND",
+        `"${node.actor.name}" has no output "${port}"; outputs: ${
+          node.outputs.map((o) => o.name).join(", ") || "none"
+        }`,
+      );
+    }
+    return output;
+  }
+
+  /**
+   * An input given by object or `"name.port"`; with `create`, naming an instance of a request
+   * template (`"mix.in_2"`, or the template itself) creates it.
+   */
+  input(ref: PortRef<Input>, create: boolean): Input {
+    if (ref instanceof Input) {
+      this.node(ref.actor);
+      return ref;
+    }
+    const [node, port] = this.#splitRef(ref);
+    const existing = node.inputs.find((i) => i.name === port);
+    if (existing) return existing;
+    const templates = Object.entries(node.actor.contract.inputs ?? {})
+      .filter(([, s]) => s.presence === "request").map(([n]) => n);
+    const template = port.includes("%u")
+      ? templates.find((t) => t === port)
+      : templates.find((t) => _fitsTemplate(port, t));
+    if (create && template !== undefined) {
+      if (node.over) {
+        throw new StreamlibError(
+          "SL_STATE",
+          `"${node.actor.name}" has finished; it takes no new inputs`,
+        );
+      }
+      return port === template
+        ? (node.actor.requestInput as (t: string) => Input)(template)
+        : (node.actor.requestInput as (t: string, n: string) => Input)(template, port);
+    }
+    throw new StreamlibError(
+      "SL_PORT_NOT_FOUND",
+      `"${node.actor.name}" has no input "${port}"; inputs: ${
+        [...node.inputs.map((i) => i.name), ...templates].join(", ") || "none"
+      }`,
+    );
+  }
+
+  /** Resolves one end of `link()`: the actor, and the port when one is named. */
+  end<P extends Input | Output>(
+    ref: Actor | PortRef<P> | string,
+    side: "input" | "output",
+  ): [_Node, P | string | undefined] {
+    if (ref instanceof Actor) return [this.node(ref), undefined];
+    if (ref instanceof Input || ref instanceof Output) {
+      if ((side === "input") !== (ref instanceof Input)) {
+        throw new StreamlibError(
+          "SL_PORT_NOT_FOUND",
+          `"${ref.actor.name}.${ref.name}" is not an ${side}`,
+        );
+      }
+      return [this.node(ref.actor), ref as P];
+    }
+    const [name, port] = resolveEndpoint(ref, (n) => this.byName.has(n));
+    const node = this.node(name);
+    if (port === undefined) return [node, undefined];
+    if (side === "output") return [node, this.output(`${name}.${port}`) as P];
+    return [node, `${name}.${port}`];
+  }
+
+  /**
+   * The one output and input name `link()` connects when ports are left open: the single
+   * compatible pair, free inputs first, then a new request input (`layer_%u`); when several fit
+   * and exactly one uses the main ports `out` and `in`, that one. Throws `SL_PIPE_AMBIGUOUS` or
+   * `SL_PIPE_NO_MATCH`, listing what fits or both sides' ports.
+   */
+  pair(
+    up: _Node,
+    down: _Node,
+    fixedOut: Output | undefined,
+    fixedIn: Input | string | undefined,
+  ): [Output, string] {
+    const fits = (o: Output, spec: Input["spec"] | undefined): boolean => {
+      if (spec === undefined) return false;
+      try {
+        negotiate(o.spec, spec);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const outputs = fixedOut !== undefined ? [fixedOut] : up.outputs;
+    const a = up.actor.name;
+    const b = down.actor.name;
+    const pairs: Array<[Output, string]> = [];
+    if (fixedIn !== undefined) {
+      const port = typeof fixedIn === "string" ? fixedIn.slice(b.length + 1) : fixedIn.name;
+      const spec = typeof fixedIn === "string" ? this.#inputSpec(down, port) : fixedIn.spec;
+      if (spec === undefined) this.input(`${b}.${port}`, false); // throws: no such input
+      for (const o of outputs) if (fits(o, spec)) pairs.push([o, port]);
+    } else {
+      for (const o of outputs) {
+        for (const i of down.inputs) if (!i.connected && fits(o, i.spec)) pairs.push([o, i.name]);
+      }
+      if (pairs.length === 0) {
+        for (const o of outputs) {
+          for (const [name, spec] of Object.entries(down.actor.contract.inputs ?? {})) {
+            if (spec.presence === "request" && fits(o, spec)) pairs.push([o, name]);
+          }
+        }
+      }
+    }
+    if (pairs.length > 1) {
+      // Several fit: the conventional main ports, "out" and "in", win if exactly one pair uses
+      // them (a detector's video "out" rather than its "motion" events).
+      const main = pairs.filter(([o, i]) =>
+        (fixedOut !== undefined || o.name === "out") && (fixedIn !== undefined || i === "in")
+      );
+      if (main.length === 1) return main[0]!;
+    }
+    if (pairs.length === 1) return pairs[0]!;
+    const list = (ports: Array<Input | Output>): string =>
+      ports.map((p) => `${p.name} (${p.spec.kind}: ${p.spec.formats?.join(", ") ?? "any"})`)
+        .join(", ") || "none";
+    if (pairs.length === 0) {
+      throw new StreamlibError(
+        "SL_PIPE_NO_MATCH",
+        `Cannot link "${a}" to "${b}": no compatible free ports. "${a}" outputs: ${
+          list(outputs)
+        }; "${b}" free inputs: ${list(down.inputs.filter((i) => !i.connected))}`,
+        { details: { from: a, to: b } },
+      );
+    }
+    throw new StreamlibError(
+      "SL_PIPE_AMBIGUOUS",
+      `Cannot link "${a}" to "${b}": ${pairs.length} port pairs fit (${
+        pairs.map(([o, i]) => `${a}.${o.name} → ${b}.${i}`).join(", ")
+      }); choose one with pipeline.connect("${a}.${pairs[0]![0].name}", "${b}.${pairs[0]![1]}")`,
+      { details: { from: a, to: b, pairs: pairs.map(([o, i]) => [o.name, i]) } },
+    );
+  }
+
+  /** The spec a named input has, or will have once requested from its template. */
+  #inputSpec(node: _Node, port: string): Input["spec"] | undefined {
+    const existing = node.inputs.find((i) => i.name === port);
+    if (existing) return existing.spec;
+    return Object.entries(node.actor.contract.inputs ?? {})
+      .find(([t, s]) => s.presence === "request" && (t === port || _fitsTemplate(port, t)))?.[1];
+  }
+
+  /** A link as `connect()` and `toJSON()` report it. */
+  describe(link: _PortLink): Connection {
+    const { output, input } = link;
+    const caps = negotiate(output.spec, input.spec); // checked when the link was made
+    return {
+      from: `${output.actor.name}.${output.name}`,
+      to: `${input.actor.name}.${input.name}`,
+      kind: caps.kind,
+      policy: formatPolicy(input._policy),
+      formats: caps.formats ?? "any",
+    };
+  }
+
+  /** Every link, output by output. */
+  links(): Connection[] {
+    const links: Connection[] = [];
+    for (const node of this.nodes.values()) {
+      for (const output of node.outputs) {
+        for (const link of output._links) links.push(this.describe(link));
+      }
+    }
+    return links;
+  }
+}
