@@ -64,7 +64,6 @@ export * from "./describe/pipeline_spec.ts";
 export * from "./describe/parse_pipeline.ts";
 export * from "./describe/format_pipeline.ts";
 export * from "./describe/catalogue.ts";
-export * from "./runtime/web_streams.ts";
 export * from "./async/delay.ts";
 export * from "./async/deadline.ts";
 export * from "./async/merge.ts";

@@ -21,10 +21,12 @@ import type {
   PipelineOptions,
   PipelineState,
   PortRef,
+  ReadableOptions,
   RunResult,
   StopOptions,
+  WritableOptions,
 } from "./pipeline_types.ts";
-import { _readable, _writable, type ReadableOptions, type WritableOptions } from "./web_streams.ts";
+import { _readable, _writable } from "./_web_streams.ts";
 import { _actorStats } from "./_actor_stats.ts";
 import { _toDot } from "./_dot.ts";
 import { _Graph } from "./_graph.ts";

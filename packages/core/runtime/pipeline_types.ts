@@ -203,3 +203,35 @@ export interface PipelineJSON {
   /** Every link, output to input, with the input's policy. */
   readonly links: readonly Connection[];
 }
+
+/**
+ * Options of `Pipeline.readable()`.
+ *
+ * @example
+ * ```ts
+ * import type { ReadableOptions } from "@streamlib/core";
+ * const options: ReadableOptions = { highWaterMark: 16 };
+ * console.assert(options.highWaterMark === 16);
+ * ```
+ */
+export interface ReadableOptions {
+  /** Messages buffered before the pipeline is held back (default 8). */
+  highWaterMark?: number;
+  /** Name of the hidden sink actor (default `readable0`, …). */
+  name?: string;
+}
+
+/**
+ * Options of `Pipeline.writable()`.
+ *
+ * @example
+ * ```ts
+ * import type { WritableOptions } from "@streamlib/core";
+ * const options: WritableOptions = { name: "upload" };
+ * console.assert(options.name === "upload");
+ * ```
+ */
+export interface WritableOptions {
+  /** Name of the hidden source actor (default `writable0`, …). */
+  name?: string;
+}

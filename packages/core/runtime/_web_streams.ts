@@ -1,3 +1,10 @@
+/**
+ * Web Streams over a pipeline's ports: the hidden actors behind `Pipeline.readable()` and
+ * `Pipeline.writable()`. Internal: those methods are the public way in.
+ *
+ * @module
+ */
+
 import { Actor } from "../graph/actor.ts";
 import type { TimedTick } from "../clock/clock.ts";
 import type { Contract, PortSpec } from "../graph/spec.ts";
@@ -5,39 +12,8 @@ import type { Input } from "../graph/ports.ts";
 import type { Message } from "../messages.ts";
 import type { Output } from "../graph/ports.ts";
 import { StreamlibError } from "../errors.ts";
+import type { ReadableOptions, WritableOptions } from "./pipeline_types.ts";
 import type { _Node } from "./_node.ts";
-
-/**
- * Options of `Pipeline.readable()`.
- *
- * @example
- * ```ts
- * import type { ReadableOptions } from "@streamlib/core";
- * const options: ReadableOptions = { highWaterMark: 16 };
- * console.assert(options.highWaterMark === 16);
- * ```
- */
-export interface ReadableOptions {
-  /** Messages buffered before the pipeline is held back (default 8). */
-  highWaterMark?: number;
-  /** Name of the hidden sink actor (default `readable0`, …). */
-  name?: string;
-}
-
-/**
- * Options of `Pipeline.writable()`.
- *
- * @example
- * ```ts
- * import type { WritableOptions } from "@streamlib/core";
- * const options: WritableOptions = { name: "upload" };
- * console.assert(options.name === "upload");
- * ```
- */
-export interface WritableOptions {
-  /** Name of the hidden source actor (default `writable0`, …). */
-  name?: string;
-}
 
 /** What the stream adapters need of a pipeline (a `Pipeline` is one). */
 interface _StreamHost {
@@ -67,7 +43,7 @@ function _attach(pipeline: _StreamHost, actor: Actor, connect: () => void): void
   }
 }
 
-/** @internal */
+/** The stream behind `Pipeline.readable()`. */
 export function _readable<T extends Message>(
   pipeline: _StreamHost,
   output: Output<T>,
@@ -131,7 +107,7 @@ export function _readable<T extends Message>(
   }, { highWaterMark: 1 });
 }
 
-/** @internal */
+/** The stream behind `Pipeline.writable()`. */
 export function _writable<T extends Message>(
   pipeline: _StreamHost,
   input: Input<T>,
