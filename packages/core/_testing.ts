@@ -10,6 +10,10 @@ import { _abortReason } from "./clock/_clock_helpers.ts";
 import type { Contract } from "./graph/spec.ts";
 import type { DataMessage } from "./messages.ts";
 import { createDataMessage } from "./messages.ts";
+import type { Pipeline } from "./runtime/pipeline.ts";
+import type { RunResult } from "./runtime/pipeline_types.ts";
+import type { ActorStats } from "./runtime/stats.ts";
+import { _nextMacrotask } from "./async/_yield.ts";
 
 /**
  * A clock whose sleeps all wake at once when the test jumps, however far past their time: it
@@ -152,4 +156,24 @@ export class Hold extends Actor<typeof holdContract> {
       this.read.push(m);
     }
   }
+}
+
+/** Watches `done` without ever leaving it unhandled. */
+export function watch(pipeline: Pipeline): { settled: () => boolean; outcome: () => string } {
+  let outcome = "pending";
+  pipeline.done.then(
+    (r: RunResult) => outcome = `resolved:${r.status}`,
+    (e: unknown) => outcome = `rejected:${(e as { code?: string }).code ?? String(e)}`,
+  );
+  return { settled: () => outcome !== "pending", outcome: () => outcome };
+}
+
+/** Lets the event loop turn `n` times (bounded; never a real sleep). */
+export async function turns(n = 20): Promise<void> {
+  for (let i = 0; i < n; i++) await _nextMacrotask();
+}
+
+/** The stats of the actor named `name`. */
+export function statsOf(pipeline: Pipeline, name: string): ActorStats | undefined {
+  return pipeline.stats().actors.find((a) => a.name === name);
 }
