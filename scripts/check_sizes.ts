@@ -1,0 +1,43 @@
+/**
+ * Checks that source files stay small: none of the repository's tracked source files (`.ts`,
+ * `.js`, `.wat`, shell scripts) is over 700 lines unless a comment in its first 20 lines says
+ * why it must be one file, starting `Why one file:`. Prints each offender and exits 1; one
+ * summary line when clean.
+ *
+ * Run: `deno run --allow-read --allow-run=git scripts/check_sizes.ts`
+ *
+ * @module
+ */
+
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const LIMIT = 700;
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const { stdout } = await new Deno.Command("git", {
+  args: ["ls-files", "--cached", "--others", "--exclude-standard"],
+  cwd: root,
+  stdout: "piped",
+}).output();
+const files = new TextDecoder().decode(stdout).split("\n")
+  .filter((f) => /\.(ts|js|wat|sh)$/.test(f) || f === ".ci/run");
+let over = 0;
+let largest = 0;
+for (const file of files) {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(join(root, file));
+  } catch {
+    continue; // listed by git but deleted in the working tree
+  }
+  const lines = text.split("\n").length - (text.endsWith("\n") ? 1 : 0);
+  if (lines <= LIMIT) {
+    largest = Math.max(largest, lines);
+    continue;
+  }
+  if (text.split("\n", 20).some((line) => line.includes("Why one file:"))) continue;
+  over++;
+  console.error(`${file}: ${lines} lines; split it, or say at its top "Why one file: …"`);
+}
+if (over) Deno.exit(1);
+console.log(`sizes: ${files.length} source files, none over ${LIMIT} lines without a reason`);
