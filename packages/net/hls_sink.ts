@@ -1,5 +1,5 @@
 import { Actor, type Contract, StreamlibError, type TimedTick } from "@streamlib/core";
-import { FileWriter } from "@streamlib/video";
+import { FileWriter } from "@streamlib/ffmpeg";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { join } from "node:path";

@@ -1,5 +1,4 @@
 import { StreamlibError, type VideoFrame, videoFrameLayout } from "@streamlib/core";
-import { _isPacked, _packedCopy } from "./_frame_planes.ts";
 
 /**
  * A track of a {@linkcode _MatroskaWriter} stream: raw video in one of the four pixel formats
@@ -75,9 +74,25 @@ export class _MatroskaWriter {
  * @internal
  */
 export function _packedFrameData(frame: VideoFrame): Uint8Array {
-  if (!_isPacked(frame)) return _packedCopy(frame).data;
-  const { byteLength } = videoFrameLayout(frame.format, frame.codedWidth, frame.codedHeight);
-  return frame.data.subarray(0, byteLength);
+  const { codedWidth: width, codedHeight: height } = frame;
+  const packed = videoFrameLayout(frame.format, width, height);
+  const planes = frame.layout;
+  if (
+    packed.layout.every((p, i) => p.offset === planes[i]!.offset && p.stride === planes[i]!.stride)
+  ) {
+    return frame.data.subarray(0, packed.byteLength);
+  }
+  // Row by row: the first plane has every row, the chroma planes one row in two.
+  const out = new Uint8Array(packed.byteLength);
+  packed.layout.forEach((to, i) => {
+    const from = planes[i]!;
+    const rows = i === 0 ? height : Math.ceil(height / 2);
+    for (let y = 0; y < rows; y++) {
+      const start = from.offset + y * from.stride;
+      out.set(frame.data.subarray(start, start + to.stride), to.offset + y * to.stride);
+    }
+  });
+  return out;
 }
 
 function _trackEntry(track: _MatroskaTrack, number: number): Uint8Array {

@@ -15,7 +15,7 @@ import { findFfmpeg } from "./ffmpeg.ts";
  *
  * @example
  * ```ts
- * import { fileWriterContract } from "@streamlib/video";
+ * import { fileWriterContract } from "@streamlib/ffmpeg";
  * console.assert(fileWriterContract.type === "filesink");
  * ```
  */
@@ -123,7 +123,7 @@ const _VPX_SPEED: Readonly<Record<string, number>> = {
  *
  * @example
  * ```ts
- * import { FileWriter } from "@streamlib/video";
+ * import { FileWriter } from "@streamlib/ffmpeg";
  * const writer = new FileWriter({ location: "out.webm", crf: 32 });
  * console.assert(writer.params.codec === "auto");
  * ```

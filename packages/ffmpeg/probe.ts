@@ -7,7 +7,7 @@ import { findFfmpeg } from "./ffmpeg.ts";
  *
  * @example
  * ```ts
- * import type { MediaInfo } from "@streamlib/video";
+ * import type { MediaInfo } from "@streamlib/ffmpeg";
  * const info: MediaInfo = { duration: 10, video: undefined, audio: undefined };
  * console.assert(info.duration === 10);
  * ```
@@ -44,7 +44,7 @@ export interface MediaInfo {
  *
  * @example
  * ```ts ignore
- * import { probeMedia } from "@streamlib/video";
+ * import { probeMedia } from "@streamlib/ffmpeg";
  * const info = await probeMedia("clip.mp4");
  * console.log(info.duration, info.video?.fps, info.video?.frames);
  * ```

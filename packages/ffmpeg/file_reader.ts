@@ -27,7 +27,7 @@ import {
  *
  * @example
  * ```ts
- * import { fileReaderContract } from "@streamlib/video";
+ * import { fileReaderContract } from "@streamlib/ffmpeg";
  * console.assert(fileReaderContract.type === "filesrc");
  * ```
  */
@@ -143,7 +143,7 @@ const _PIX_FMT: Readonly<Record<VideoPixelFormat, string>> = {
  *
  * @example
  * ```ts
- * import { FileReader } from "@streamlib/video";
+ * import { FileReader } from "@streamlib/ffmpeg";
  * const reader = new FileReader({ location: "clip.mp4", width: 640, height: 360 });
  * console.assert(reader.params.format === "RGBA");
  * ```
