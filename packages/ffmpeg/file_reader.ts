@@ -12,15 +12,8 @@ import {
 } from "@streamlib/core";
 import { FfmpegProcess } from "./ffmpeg_process.ts";
 import { findFfmpeg } from "./ffmpeg.ts";
-import {
-  _checkExists,
-  _parseProbe,
-  _PROBE_MS,
-  _sourceRateIs,
-  _unreadable,
-  type MediaInfo,
-  probeMedia,
-} from "./probe.ts";
+import { type MediaInfo, probeMedia } from "./probe.ts";
+import { _checkExists, _parseProbe, _PROBE_MS, _sourceRateIs, _unreadable } from "./_probe.ts";
 
 /**
  * The contract of {@linkcode FileReader}.

@@ -1,0 +1,165 @@
+/**
+ * What the reader and `probeMedia` share to learn a file's streams from ffmpeg's
+ * description of its input.
+ *
+ * @module
+ */
+import { StreamlibError } from "@streamlib/core";
+import type { MediaInfo } from "./probe.ts";
+
+/** How long ffmpeg may take to describe a file before it is given up. */
+export const _PROBE_MS = 30_000;
+
+/**
+ * The media info in ffmpeg's description of its input, or `SL_FILE_INVALID` with ffmpeg's
+ * reason when there is none.
+ *
+ * @param location What was read, for the message.
+ * @param text What ffmpeg printed about its input.
+ * @param errors Its error messages, for the reason.
+ * @param code Its exit code.
+ * @param killed Whether it was killed for taking too long.
+ * @returns The info.
+ * @internal
+ */
+export function _mediaInfo(
+  location: string,
+  text: string,
+  errors: string,
+  code: number,
+  killed: boolean,
+): MediaInfo {
+  const info = _parseProbe(text);
+  if (info !== undefined) return info;
+  throw _unreadable(location, errors, code, killed);
+}
+
+/**
+ * `SL_FILE_INVALID` for a file ffmpeg could not describe, with its reason.
+ *
+ * @param location What was read, for the message.
+ * @param errors ffmpeg's error messages.
+ * @param code Its exit code.
+ * @param killed Whether it was killed for taking too long.
+ * @returns The error, to throw.
+ * @internal
+ */
+export function _unreadable(
+  location: string,
+  errors: string,
+  code: number,
+  killed: boolean,
+): StreamlibError {
+  const reason = errors.split("\n").filter((l) => !/output file/.test(l)).join("\n").trim();
+  return new StreamlibError(
+    "SL_FILE_INVALID",
+    `ffmpeg cannot read ${JSON.stringify(location)}` +
+      (killed
+        ? ` (it did not answer within ${_PROBE_MS / 1000} s)`
+        : `: ${reason || `code ${code}`}`),
+    { details: { location, stderr: errors } },
+  );
+}
+
+/**
+ * Whether ffmpeg's own guess of the first video stream's rate (what its `fps=source_fps`
+ * delivers: the stream's `tbr`) is exactly `fps`, the rate {@linkcode MediaInfo} reports.
+ * It is for constant-rate files at whole or NTSC rates; for others the rate is passed
+ * explicitly.
+ *
+ * @param text ffmpeg's description of its input.
+ * @param fps The reported rate.
+ * @returns `true` when they agree.
+ * @internal
+ */
+export function _sourceRateIs(text: string, fps: number): boolean {
+  const line = /Stream #0:\d+[^:]*: Video: [^\n]*/.exec(text)?.[0] ?? "";
+  const tbr = /, ([\d.]+)(k?) tbr/.exec(line);
+  if (tbr === null) return false;
+  const rate = _exactRate(Number(tbr[1]) * (tbr[2] === "k" ? 1000 : 1));
+  return rate === fps && (Number.isInteger(fps) || _NTSC.includes(fps));
+}
+
+/** The NTSC rates, exactly as {@linkcode _exactRate} gives them. */
+const _NTSC = [24, 30, 60, 120].map((base) => base * 1000 / 1001);
+
+/**
+ * Throws `SL_FILE_NOT_FOUND` when `location` is a local path that does not exist.
+ *
+ * @internal
+ */
+export async function _checkExists(location: string): Promise<void> {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(location) && !/^[a-z]:[\\/]/i.test(location)) {
+    if (!location.startsWith("file:")) return;
+  }
+  try {
+    await Deno.stat(location.startsWith("file:") ? new URL(location) : location);
+  } catch (cause) {
+    if (cause instanceof Deno.errors.NotFound) {
+      throw new StreamlibError(
+        "SL_FILE_NOT_FOUND",
+        `No such file: ${JSON.stringify(location)}`,
+        { details: { location }, cause },
+      );
+    }
+    throw cause;
+  }
+}
+
+/**
+ * Parses the stream summary `ffmpeg -i` prints; `undefined` when it has no input section.
+ *
+ * @internal
+ */
+export function _parseProbe(text: string): MediaInfo | undefined {
+  if (!/^Input #0/m.test(text)) return undefined;
+  const d = /Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)/.exec(text);
+  const duration = d ? Number(d[1]) * 3600 + Number(d[2]) * 60 + Number(d[3]) : undefined;
+  const v = /Stream #0:\d+[^:]*: Video: ([^\s,]+)[^\n]*/.exec(text);
+  let video: MediaInfo["video"];
+  if (v) {
+    const line = v[0];
+    const size = /, (\d+)x(\d+)/.exec(line);
+    const rate = /, ([\d.]+)(k?) fps/.exec(line) ?? /, ([\d.]+)(k?) tbr/.exec(line);
+    const fps = rate ? _exactRate(Number(rate[1]) * (rate[2] === "k" ? 1000 : 1)) : 25;
+    // "yuv420p(tv, bt709, progressive)" or "yuv420p(progressive)" or "rgba".
+    const pix = /Video: [^,]+(?:\([^)]*\))*[^,]*, ([a-z0-9_]+)(?:\(([^)]*)\))?/.exec(line);
+    const tags = (pix?.[2] ?? "").split(/,\s*/);
+    const fullRange = tags.includes("pc") ? true : tags.includes("tv") ? false : undefined;
+    const matrix = tags.includes("bt709")
+      ? "bt709" as const
+      : tags.some((t) => t === "bt470bg" || t === "smpte170m")
+      ? "smpte170m" as const
+      : undefined;
+    video = {
+      codec: v[1]!,
+      width: size ? Number(size[1]) : 0,
+      height: size ? Number(size[2]) : 0,
+      fps,
+      frames: duration === undefined ? undefined : Math.round(duration * fps),
+      pixelFormat: pix?.[1] ?? "",
+      colorSpace: matrix === undefined && fullRange === undefined
+        ? undefined
+        : { ...(matrix ? { matrix } : {}), ...(fullRange === undefined ? {} : { fullRange }) },
+    };
+  }
+  const a = /Stream #0:\d+[^:]*: Audio: ([^\s,]+)[^\n]*/.exec(text);
+  let audio: MediaInfo["audio"];
+  if (a) {
+    const rate = /, (\d+) Hz/.exec(a[0]);
+    const layout = /Hz, ([^,]+)/.exec(a[0])?.[1] ?? "";
+    const channels = { mono: 1, stereo: 2, "5.1": 6, "5.1(side)": 6, "7.1": 8, quad: 4 }[layout] ??
+      (Number(/(\d+) channels/.exec(layout)?.[1]) || 0);
+    audio = { codec: a[1]!, sampleRate: rate ? Number(rate[1]) : 0, channels };
+  }
+  return { duration, video, audio };
+}
+
+/** ffmpeg prints NTSC rates rounded (29.97); return the exact fraction's value. */
+function _exactRate(fps: number): number {
+  for (const base of [24, 30, 60, 120]) {
+    const ntsc = base * 1000 / 1001;
+    if (Math.abs(fps - ntsc) < 0.006) return ntsc;
+  }
+  return fps;
+}
