@@ -1,4 +1,9 @@
-import { StreamlibError, type VideoFrame, videoFrameLayout } from "@streamlib/core";
+import {
+  type AudioBuffer,
+  StreamlibError,
+  type VideoFrame,
+  videoFrameLayout,
+} from "@streamlib/core";
 
 /**
  * A track of a {@linkcode _MatroskaWriter} stream: raw video in one of the four pixel formats
@@ -94,6 +99,27 @@ export function _packedFrameData(frame: VideoFrame): Uint8Array {
   });
   return out;
 }
+
+/**
+ * Planar float samples as interleaved little-endian float32 bytes (Matroska's PCM layout).
+ *
+ * @internal
+ */
+export function _interleavedBytes(buffer: AudioBuffer): Uint8Array {
+  const { numberOfChannels: channels, numberOfFrames: frames, data } = buffer;
+  const out = new Float32Array(channels * frames);
+  for (let c = 0; c < channels; c++) {
+    const from = c * frames;
+    for (let i = 0; i < frames; i++) out[i * channels + c] = data[from + i]!;
+  }
+  const bytes = new Uint8Array(out.buffer);
+  if (!_LITTLE_ENDIAN) {
+    for (let i = 0; i < bytes.length; i += 4) bytes.subarray(i, i + 4).reverse();
+  }
+  return bytes;
+}
+
+const _LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 function _trackEntry(track: _MatroskaTrack, number: number): Uint8Array {
   const common = [_uint(0xd7, number), _uint(0x73c5, number), _uint(0x9c, 0)];
