@@ -32,7 +32,7 @@ import {
   type TimedTick,
 } from "@streamlib/core";
 import { AudioMixer } from "@streamlib/audio";
-import { findFfmpeg } from "@streamlib/video";
+import { findFfmpeg } from "@streamlib/ffmpeg";
 
 const SECONDS = Number(Deno.args[0] ?? 1);
 const ROUNDS = Number(Deno.args[1] ?? 3);

@@ -116,7 +116,7 @@ for (const [from, to, quality] of cases) {
 // Baseline in the same run: ffmpeg's own resampler (swr, its default quality) on the same
 // 10 s of stereo 44.1 kHz samples, from a raw file, to nowhere.
 {
-  const { findFfmpeg } = await import("@streamlib/video");
+  const { findFfmpeg } = await import("@streamlib/ffmpeg");
   const ffmpeg = await findFfmpeg();
   const dir = await Deno.makeTempDir();
   const raw = `${dir}/in.f32`;

@@ -22,7 +22,7 @@
  */
 
 import { Identity, Pipeline } from "@streamlib/core";
-import { FfmpegProcess, FileReader, FileWriter, findFfmpeg } from "@streamlib/video";
+import { FfmpegProcess, FileReader, FileWriter, findFfmpeg } from "@streamlib/ffmpeg";
 
 const SECONDS = Number(Deno.args[0] ?? 10);
 const ROUNDS = Number(Deno.args[1] ?? 5);

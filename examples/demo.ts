@@ -17,15 +17,8 @@
  * @module
  */
 import { Pipeline } from "@streamlib/core";
-import {
-  Compositor,
-  Draw,
-  type DrawFunction,
-  FileWriter,
-  findFfmpeg,
-  Snapshot,
-  TestPattern,
-} from "@streamlib/video";
+import { FileWriter, findFfmpeg } from "@streamlib/ffmpeg";
+import { Compositor, Draw, type DrawFunction, Snapshot, TestPattern } from "@streamlib/video";
 
 const WIDTH = 1280;
 const HEIGHT = 720;

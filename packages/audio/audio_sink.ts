@@ -5,7 +5,7 @@ import {
   StreamlibError,
   type TimedTick,
 } from "@streamlib/core";
-import { FfmpegProcess, findFfmpeg } from "@streamlib/video";
+import { FfmpegProcess, findFfmpeg } from "@streamlib/ffmpeg";
 import { interleave } from "./audio_buffer.ts";
 
 /**

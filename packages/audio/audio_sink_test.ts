@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { isStreamlibError, Pipeline } from "@streamlib/core";
 import { AudioSink } from "./audio_sink.ts";
 import { AudioTestSource } from "./test_source.ts";
-import { ffmpegChildren } from "../video/_testing.ts";
+import { ffmpegChildren } from "../ffmpeg/_testing.ts";
 
 Deno.test("AudioSink with device=null takes every sample at once and starts no ffmpeg", async () => {
   const sink = new AudioSink({ device: "null" });

@@ -2,7 +2,7 @@
  * `@streamlib/audio`: audio actors for streamlib pipelines — test tones and noise, a mixer,
  * a resampler, gain, panning, channel mixing and level metering of planar float audio, plus
  * helpers to interleave and convert samples. Every actor type is listed in the package's
- * `manifest.json`. Reading and writing audio files is done by `@streamlib/video`'s `filesrc`
+ * `manifest.json`. Reading and writing audio files is done by `@streamlib/ffmpeg`'s `filesrc`
  * and `filesink`, which carry audio alone or with video.
  *
  * @example A tone through a gain, metered

@@ -64,12 +64,12 @@ export interface Discovery {
 /**
  * Builds the catalogue the `streamlib` command works with: core's actors, then every
  * `packages/*\/manifest.json` and `plugins/*\/manifest.json` under `cwd` (a workspace's
- * packages and plugins), then the video and audio packages' (the command comes with them, unless
- * the workspace has its own copy), then each `--plugins` directory's `manifest.json` and
- * `*\/manifest.json`, then each `--plugin` manifest (path or URL). A manifest found in a
- * directory that cannot be added (invalid, for another streamlib version, a type already taken)
- * is skipped with a warning; a `--plugin` that cannot be added throws, since it was asked for
- * by name. Only manifests are read: no plugin code is imported.
+ * packages and plugins), then the video, audio, ffmpeg and net packages' (the command comes with
+ * them, unless the workspace has its own copy), then each `--plugins` directory's
+ * `manifest.json` and `*\/manifest.json`, then each `--plugin` manifest (path or URL). A manifest
+ * found in a directory that cannot be added (invalid, for another streamlib version, a type
+ * already taken) is skipped with a warning; a `--plugin` that cannot be added throws, since it
+ * was asked for by name. Only manifests are read: no plugin code is imported.
  *
  * @example
  * ```ts
@@ -131,6 +131,10 @@ export async function discoverPlugins(options: DiscoverOptions = {}): Promise<Di
 const _BUNDLED: ReadonlyArray<{ name: string; url: URL }> = [
   { name: "@streamlib/video", url: new URL(import.meta.resolve("@streamlib/video/manifest.json")) },
   { name: "@streamlib/audio", url: new URL(import.meta.resolve("@streamlib/audio/manifest.json")) },
+  {
+    name: "@streamlib/ffmpeg",
+    url: new URL(import.meta.resolve("@streamlib/ffmpeg/manifest.json")),
+  },
   { name: "@streamlib/net", url: new URL(import.meta.resolve("@streamlib/net/manifest.json")) },
 ];
 

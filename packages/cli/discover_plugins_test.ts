@@ -42,12 +42,13 @@ Deno.test("discoverPlugins() finds core's actors and every plugins/*/manifest.js
     "plugins/not-a-plugin/readme.md": "no manifest here",
   }, async (dir) => {
     const found = await discoverPlugins({ cwd: dir });
-    // The video, audio and net packages come with the command.
+    // The video, audio, ffmpeg and net packages come with the command.
     assert.deepEqual(found.plugins.map((p) => p.manifest.name), [
       "a",
       "b",
       "@streamlib/video",
       "@streamlib/audio",
+      "@streamlib/ffmpeg",
       "@streamlib/net",
     ]);
     assert.ok(found.catalogue.has("compositor") && found.catalogue.has("display"));
@@ -69,6 +70,7 @@ Deno.test("discoverPlugins() adds --plugins directories and --plugin manifests, 
     assert.deepEqual(found.plugins.map((p) => p.manifest.name), [
       "@streamlib/video",
       "@streamlib/audio",
+      "@streamlib/ffmpeg",
       "@streamlib/net",
       "own",
       "sub",
@@ -89,6 +91,7 @@ Deno.test("discoverPlugins() skips a broken manifest it found, with a warning sa
       "good",
       "@streamlib/video",
       "@streamlib/audio",
+      "@streamlib/ffmpeg",
       "@streamlib/net",
     ]);
     assert.equal(found.warnings.length, 2);
@@ -131,6 +134,7 @@ Deno.test("discoverPlugins() finds a workspace's packages/*/manifest.json, core'
       "@streamlib/video",
       "a",
       "@streamlib/audio",
+      "@streamlib/ffmpeg",
       "@streamlib/net",
     ]);
     assert.ok(found.catalogue.has("testsrc") && found.catalogue.has("datasrc"));

@@ -88,8 +88,8 @@ export async function main(args: readonly string[]): Promise<number> {
     .addHelpText(
       "after",
       `
-Plugins: core's, the video and audio packages' actors, every ./packages/*/manifest.json and
-./plugins/*/manifest.json, and those named by --plugins/--plugin.
+Plugins: core's, the video, audio, ffmpeg and net packages' actors, every
+./packages/*/manifest.json and ./plugins/*/manifest.json, and those named by --plugins/--plugin.
 
 Examples:
   streamlib list

@@ -10,7 +10,7 @@
  */
 
 import { type VideoFrame, videoFrameLayout } from "@streamlib/core";
-import { FfmpegProcess } from "@streamlib/video";
+import { FfmpegProcess } from "@streamlib/ffmpeg";
 import type { _EncoderSink, _FrameEncoder } from "./_display_encoder.ts";
 
 /** Frames in ffmpeg at most; more wait (the display keeps only the newest waiting). */

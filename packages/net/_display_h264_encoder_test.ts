@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { createVideoFrame, type VideoFrame, type VideoPixelFormat } from "@streamlib/core";
-import { convertFrame, findFfmpeg } from "@streamlib/video";
-import { ffmpegChildren } from "../video/_testing.ts";
+import { findFfmpeg } from "@streamlib/ffmpeg";
+import { convertFrame } from "@streamlib/video";
+import { ffmpegChildren } from "../ffmpeg/_testing.ts";
 import { _H264Encoder } from "./_display_h264_encoder.ts";
 import type { _EncodedFrame } from "./_display_wire.ts";
 import { until } from "./_display_testing.ts";

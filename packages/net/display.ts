@@ -8,7 +8,7 @@ import {
   type TimedTick,
   type VideoFrame,
 } from "@streamlib/core";
-import { findFfmpeg } from "@streamlib/video";
+import { findFfmpeg } from "@streamlib/ffmpeg";
 import { Hono } from "hono";
 import { upgradeWebSocket } from "hono/deno";
 import { _serve, type _Server, _tokenFor, _tokenGuard } from "./_server.ts";

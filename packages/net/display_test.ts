@@ -7,7 +7,7 @@ import {
   Pipeline,
 } from "@streamlib/core";
 import { TestPattern } from "@streamlib/video";
-import { ffmpegChildren } from "../video/_testing.ts";
+import { ffmpegChildren } from "../ffmpeg/_testing.ts";
 import { launchBrowser, needsChromium } from "./_browser_testing.ts";
 import {
   assertBars,

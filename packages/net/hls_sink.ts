@@ -1,5 +1,5 @@
 import { Actor, type Contract, StreamlibError, type TimedTick } from "@streamlib/core";
-import { FileWriter } from "@streamlib/video";
+import { FileMuxer } from "@streamlib/ffmpeg";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { join } from "node:path";
@@ -123,7 +123,8 @@ const _OWN_FILES = /^(?:index\.m3u8|seg_\d+\.ts)(?:\.tmp)?$/;
  * starting on a keyframe, listed in `index.m3u8`; a hono server gives out the playlist (not
  * cached), the segments (cached for as long as a live window lasts), CORS headers for players
  * on other origins, and at `/` a page that plays the stream with hls.js. Frames keep their own
- * timestamps; frames and audio go to ffmpeg the way {@linkcode FileWriter} writes a file.
+ * timestamps; frames and audio go to ffmpeg through a {@linkcode FileMuxer}, as `filesink` writes
+ * a file.
  *
  * Playlists (`playlist`): **live** keeps a window of `playlistLength` segments and deletes older
  * segments (a segment stays on disk for one more window after it leaves the playlist, as the HLS
@@ -166,7 +167,7 @@ const _OWN_FILES = /^(?:index\.m3u8|seg_\d+\.ts)(?:\.tmp)?$/;
 export class HlsSink extends Actor<typeof hlsSinkContract> {
   /** Ports and parameters. */
   static override contract: typeof hlsSinkContract = hlsSinkContract;
-  #writer: FileWriter | undefined;
+  #muxer: FileMuxer | undefined;
   #server: _Server | undefined;
   #folder = "";
   #temporary = false;
@@ -220,9 +221,10 @@ export class HlsSink extends Actor<typeof hlsSinkContract> {
       : await _ownFolder(location);
     try {
       const mode = playlist === "auto" ? (this.mode === "offline" ? "vod" : "live") : playlist;
-      this.#writer = FileWriter._hosted(
-        { name: this.name, inputs: this.inputs, outputArgs: this.#hlsArgs(mode) },
-        {
+      this.#muxer = new FileMuxer({
+        name: this.name,
+        inputs: this.inputs,
+        params: {
           location: join(this.#folder, _PLAYLIST),
           codec: "libx264",
           pixelFormat: "yuv420p",
@@ -232,8 +234,9 @@ export class HlsSink extends Actor<typeof hlsSinkContract> {
           preset: this.params.preset,
           audioBitrate: this.params.audioBitrate,
         },
-      );
-      await this.#writer.start();
+        outputArgs: this.#hlsArgs(mode),
+      });
+      await this.#muxer.start();
       this.#server = serve ? await this.#listen() : undefined;
     } catch (error) {
       await this.#release();
@@ -244,15 +247,15 @@ export class HlsSink extends Actor<typeof hlsSinkContract> {
   /**
    * Hands what has arrived to ffmpeg, in timestamp order across video and audio.
    *
-   * @param tick Unused.
+   * @param _tick Unused.
    */
-  async process(tick: TimedTick): Promise<void> {
-    await this.#writer!.process(tick);
+  async process(_tick: TimedTick): Promise<void> {
+    await this.#muxer!.process();
   }
 
   /** Writes what is left; ffmpeg writes the last segment and `#EXT-X-ENDLIST`. */
   override async flush(): Promise<void> {
-    await this.#writer!.flush();
+    await this.#muxer!.flush();
   }
 
   /** Finishes the playlist, stops ffmpeg and the server, removes a temporary folder. */
@@ -262,12 +265,12 @@ export class HlsSink extends Actor<typeof hlsSinkContract> {
   }
 
   async #release(): Promise<void> {
-    const writer = this.#writer;
+    const muxer = this.#muxer;
     const server = this.#server;
-    this.#writer = undefined;
+    this.#muxer = undefined;
     this.#server = undefined;
     try {
-      await writer?.stop();
+      await muxer?.stop();
     } finally {
       await server?.close();
       if (this.#temporary) await Deno.remove(this.#folder, { recursive: true }).catch(() => {});

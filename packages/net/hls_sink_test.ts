@@ -3,7 +3,7 @@ import { isStreamlibError, Pipeline } from "@streamlib/core";
 import { AudioTestSource } from "@streamlib/audio";
 import { TestPattern } from "@streamlib/video";
 import { needs } from "../../tests/_needs.ts";
-import { ffmpegChildren, ffprobe, hasFfprobe } from "../video/_testing.ts";
+import { ffmpegChildren, ffprobe, hasFfprobe } from "../ffmpeg/_testing.ts";
 import { launchBrowser, needsChromium } from "./_browser_testing.ts";
 import { HlsSink } from "./hls_sink.ts";
 

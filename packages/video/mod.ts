@@ -1,21 +1,25 @@
 /**
  * `@streamlib/video`: video actors for streamlib pipelines — test patterns, a compositor,
- * Canvas 2D drawing, filters, pixel-format conversion, ffmpeg file reading and writing, and PNG
- * snapshots. Every actor type is listed in the package's `manifest.json`, so the catalogue and
- * the `streamlib` command line can describe them without importing this code.
+ * Canvas 2D drawing, filters, pixel-format conversion and PNG snapshots. Every actor type is
+ * listed in the package's `manifest.json`, so the catalogue and the `streamlib` command line can
+ * describe them without importing this code. Reading and writing video files (`filesrc`,
+ * `filesink`) is in `@streamlib/ffmpeg`.
  *
- * @example Colour bars through a blur, written to an MP4 (ffmpeg is found or downloaded)
- * ```ts ignore
+ * @example Colour bars through a blur, one frame saved as a PNG
+ * ```ts
  * import { Pipeline } from "@streamlib/core";
- * import { Blur, FileWriter, TestPattern } from "@streamlib/video";
+ * import { Blur, Snapshot, TestPattern } from "@streamlib/video";
  *
+ * const dir = await Deno.makeTempDir();
  * await new Pipeline({ mode: "offline" })
  *   .pipe(
- *     new TestPattern({ pattern: "smpte", width: 640, height: 360, frames: 90 }),
+ *     new TestPattern({ pattern: "smpte", width: 640, height: 360, frames: 3 }),
  *     new Blur({ sigma: 2 }),
- *     new FileWriter({ location: "bars.mp4" }),
+ *     new Snapshot({ location: `${dir}/bars.png` }),
  *   )
  *   .run();
+ * console.assert((await Deno.stat(`${dir}/bars.png`)).size > 0);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  *
  * @example
@@ -40,8 +44,3 @@ export * from "./flip.ts";
 export * from "./balance.ts";
 export * from "./png.ts";
 export * from "./snapshot.ts";
-export * from "./ffmpeg.ts";
-export * from "./ffmpeg_process.ts";
-export * from "./probe.ts";
-export * from "./file_reader.ts";
-export * from "./file_writer.ts";

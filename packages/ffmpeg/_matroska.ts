@@ -1,5 +1,9 @@
-import { StreamlibError, type VideoFrame, videoFrameLayout } from "@streamlib/core";
-import { _isPacked, _packedCopy } from "./_frame_planes.ts";
+import {
+  type AudioBuffer,
+  StreamlibError,
+  type VideoFrame,
+  videoFrameLayout,
+} from "@streamlib/core";
 
 /**
  * A track of a {@linkcode _MatroskaWriter} stream: raw video in one of the four pixel formats
@@ -75,10 +79,47 @@ export class _MatroskaWriter {
  * @internal
  */
 export function _packedFrameData(frame: VideoFrame): Uint8Array {
-  if (!_isPacked(frame)) return _packedCopy(frame).data;
-  const { byteLength } = videoFrameLayout(frame.format, frame.codedWidth, frame.codedHeight);
-  return frame.data.subarray(0, byteLength);
+  const { codedWidth: width, codedHeight: height } = frame;
+  const packed = videoFrameLayout(frame.format, width, height);
+  const planes = frame.layout;
+  if (
+    packed.layout.every((p, i) => p.offset === planes[i]!.offset && p.stride === planes[i]!.stride)
+  ) {
+    return frame.data.subarray(0, packed.byteLength);
+  }
+  // Row by row: the first plane has every row, the chroma planes one row in two.
+  const out = new Uint8Array(packed.byteLength);
+  packed.layout.forEach((to, i) => {
+    const from = planes[i]!;
+    const rows = i === 0 ? height : Math.ceil(height / 2);
+    for (let y = 0; y < rows; y++) {
+      const start = from.offset + y * from.stride;
+      out.set(frame.data.subarray(start, start + to.stride), to.offset + y * to.stride);
+    }
+  });
+  return out;
 }
+
+/**
+ * Planar float samples as interleaved little-endian float32 bytes (Matroska's PCM layout).
+ *
+ * @internal
+ */
+export function _interleavedBytes(buffer: AudioBuffer): Uint8Array {
+  const { numberOfChannels: channels, numberOfFrames: frames, data } = buffer;
+  const out = new Float32Array(channels * frames);
+  for (let c = 0; c < channels; c++) {
+    const from = c * frames;
+    for (let i = 0; i < frames; i++) out[i * channels + c] = data[from + i]!;
+  }
+  const bytes = new Uint8Array(out.buffer);
+  if (!_LITTLE_ENDIAN) {
+    for (let i = 0; i < bytes.length; i += 4) bytes.subarray(i, i + 4).reverse();
+  }
+  return bytes;
+}
+
+const _LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 function _trackEntry(track: _MatroskaTrack, number: number): Uint8Array {
   const common = [_uint(0xd7, number), _uint(0x73c5, number), _uint(0x9c, 0)];

@@ -3,16 +3,8 @@ import { Collect, isStreamlibError, Pipeline, type VideoFrame } from "@streamlib
 import { needs } from "../../tests/_needs.ts";
 import { FileReader } from "./file_reader.ts";
 import { FileWriter } from "./file_writer.ts";
-import {
-  ffmpegChildren,
-  ffprobe,
-  frameError,
-  Frames,
-  hasFfprobe,
-  makeFrame,
-  Replay,
-  timing,
-} from "./_testing.ts";
+import { frameError, Frames, makeFrame, Replay, timing } from "../video/_testing.ts";
+import { ffmpegChildren, ffprobe, hasFfprobe } from "./_testing.ts";
 
 const probe = needs("ffprobe", hasFfprobe(), "apt-get install ffmpeg");
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { _mediaInfo, _parseProbe, _sourceRateIs } from "./probe.ts";
+import { _mediaInfo, _parseProbe, _sourceRateIs } from "./_probe.ts";
 
 /** ffmpeg's description of an input whose video stream line is `stream`. */
 function described(stream: string): string {

@@ -1,7 +1,8 @@
 // Writes 8 test-pattern frames to an MP4 in the folder given as argument, reads them back, and
 // prints which ffmpeg did it. Run by ffmpeg_test.ts in a fresh process with its own environment.
 import { Collect, isStreamlibError, Pipeline } from "@streamlib/core";
-import { FileReader, FileWriter, findFfmpeg, TestPattern } from "@streamlib/video";
+import { FileReader, FileWriter, findFfmpeg } from "@streamlib/ffmpeg";
+import { TestPattern } from "@streamlib/video";
 
 const dir = Deno.args[0]!;
 try {

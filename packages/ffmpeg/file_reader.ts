@@ -12,22 +12,15 @@ import {
 } from "@streamlib/core";
 import { FfmpegProcess } from "./ffmpeg_process.ts";
 import { findFfmpeg } from "./ffmpeg.ts";
-import {
-  _checkExists,
-  _parseProbe,
-  _PROBE_MS,
-  _sourceRateIs,
-  _unreadable,
-  type MediaInfo,
-  probeMedia,
-} from "./probe.ts";
+import { type MediaInfo, probeMedia } from "./probe.ts";
+import { _checkExists, _parseProbe, _PROBE_MS, _sourceRateIs, _unreadable } from "./_probe.ts";
 
 /**
  * The contract of {@linkcode FileReader}.
  *
  * @example
  * ```ts
- * import { fileReaderContract } from "@streamlib/video";
+ * import { fileReaderContract } from "@streamlib/ffmpeg";
  * console.assert(fileReaderContract.type === "filesrc");
  * ```
  */
@@ -143,7 +136,7 @@ const _PIX_FMT: Readonly<Record<VideoPixelFormat, string>> = {
  *
  * @example
  * ```ts
- * import { FileReader } from "@streamlib/video";
+ * import { FileReader } from "@streamlib/ffmpeg";
  * const reader = new FileReader({ location: "clip.mp4", width: 640, height: 360 });
  * console.assert(reader.params.format === "RGBA");
  * ```

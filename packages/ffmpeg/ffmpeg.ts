@@ -6,7 +6,7 @@ import { StreamlibError } from "@streamlib/core";
  *
  * @example
  * ```ts
- * import type { FfmpegLocation } from "@streamlib/video";
+ * import type { FfmpegLocation } from "@streamlib/ffmpeg";
  * const where: FfmpegLocation = { path: "/usr/bin/ffmpeg", source: "path", version: "5.1.6" };
  * console.assert(where.source === "path");
  * ```
@@ -28,7 +28,7 @@ export interface FfmpegLocation {
  *
  * @example
  * ```ts
- * import type { FindFfmpegOptions } from "@streamlib/video";
+ * import type { FindFfmpegOptions } from "@streamlib/ffmpeg";
  * const options: FindFfmpegOptions = { env: false };
  * console.assert(options.env === false);
  * ```
@@ -71,7 +71,7 @@ let _found: Promise<FfmpegLocation> | undefined;
  *
  * @example
  * ```ts ignore
- * import { findFfmpeg } from "@streamlib/video";
+ * import { findFfmpeg } from "@streamlib/ffmpeg";
  * const ffmpeg = await findFfmpeg();
  * console.log(`${ffmpeg.path} (${ffmpeg.source}), version ${ffmpeg.version}`);
  * ```

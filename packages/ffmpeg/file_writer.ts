@@ -2,20 +2,29 @@ import {
   Actor,
   type AudioBuffer,
   type Contract,
+  type ContractParams,
+  type Input,
+  resolveParams,
   StreamlibError,
   type TimedTick,
   type VideoFrame,
 } from "@streamlib/core";
 import { FfmpegProcess } from "./ffmpeg_process.ts";
-import { type _MatroskaTrack, _MatroskaWriter, _packedFrameData } from "./_matroska.ts";
 import { findFfmpeg } from "./ffmpeg.ts";
+import {
+  _interleavedBytes,
+  type _MatroskaTrack,
+  _MatroskaWriter,
+  _packedFrameData,
+} from "./_matroska.ts";
+import { _encoderArgs } from "./_encoder_args.ts";
 
 /**
  * The contract of {@linkcode FileWriter}.
  *
  * @example
  * ```ts
- * import { fileWriterContract } from "@streamlib/video";
+ * import { fileWriterContract } from "@streamlib/ffmpeg";
  * console.assert(fileWriterContract.type === "filesink");
  * ```
  */
@@ -84,19 +93,6 @@ export const fileWriterContract = {
   },
 } as const satisfies Contract;
 
-/** libvpx's -cpu-used for x264's preset names. */
-const _VPX_SPEED: Readonly<Record<string, number>> = {
-  ultrafast: 8,
-  superfast: 7,
-  veryfast: 6,
-  faster: 5,
-  fast: 4,
-  medium: 2,
-  slow: 1,
-  slower: 0,
-  veryslow: 0,
-};
-
 /**
  * Encodes its input with ffmpeg: MP4 or MKV with H.264 (libx264), WebM with VP9, MOV, or an image
  * sequence (`frame-%05d.png`), with codec, quality (`crf`), `bitrate`, `preset` and `pixelFormat`
@@ -114,7 +110,8 @@ const _VPX_SPEED: Readonly<Record<string, number>> = {
  * more lines high and BT.601 below, limited range, and the file is tagged accordingly. The first
  * frame fixes the size and format, the first audio buffer the rate and channels; anything else
  * later fails with `SL_CAPS_MISMATCH`. ffmpeg failing fails the actor with `SL_FFMPEG_EXITED`
- * (exit code and the tail of ffmpeg's messages).
+ * (exit code and the tail of ffmpeg's messages). Another actor can write the same way from its
+ * own ports with a {@linkcode FileMuxer}.
  *
  * ```text
  * videotestsrc frames=300 ! filesink name=out location=bars.mp4 crf=20 preset=veryfast
@@ -123,7 +120,7 @@ const _VPX_SPEED: Readonly<Record<string, number>> = {
  *
  * @example
  * ```ts
- * import { FileWriter } from "@streamlib/video";
+ * import { FileWriter } from "@streamlib/ffmpeg";
  * const writer = new FileWriter({ location: "out.webm", crf: 32 });
  * console.assert(writer.params.codec === "auto");
  * ```
@@ -131,7 +128,118 @@ const _VPX_SPEED: Readonly<Record<string, number>> = {
 export class FileWriter extends Actor<typeof fileWriterContract> {
   /** Ports and parameters. */
   static override contract: typeof fileWriterContract = fileWriterContract;
-  #host: _FileWriterHost | undefined;
+  #muxer: FileMuxer | undefined;
+
+  /** Checks the parameters and finds ffmpeg; ffmpeg itself starts with the first frame. */
+  override async start(): Promise<void> {
+    this.#muxer = new FileMuxer({ name: this.name, inputs: this.inputs, params: this.params });
+    await this.#muxer.start();
+  }
+
+  /**
+   * Reads what has arrived and pipes it to ffmpeg in timestamp order across video and audio,
+   * starting ffmpeg once the first frame of each connected stream is in.
+   *
+   * @param _tick Unused.
+   */
+  async process(_tick: TimedTick): Promise<void> {
+    await this.#muxer!.process();
+  }
+
+  /** Writes what is left and finishes the file. */
+  override async flush(): Promise<void> {
+    await this.#muxer!.flush();
+  }
+
+  /** Finishes the file (also when the pipeline is aborted). */
+  override async stop(): Promise<void> {
+    await this.#muxer?.stop();
+  }
+}
+
+/**
+ * Options of {@linkcode FileMuxer}.
+ *
+ * @example
+ * ```ts
+ * import type { FileMuxerOptions } from "@streamlib/ffmpeg";
+ * const extra: FileMuxerOptions["outputArgs"] = ["-metadata", "title=Bars"];
+ * console.assert(extra.length === 2);
+ * ```
+ */
+export interface FileMuxerOptions {
+  /** The name its errors give: the actor that drives it. */
+  readonly name: string;
+  /** The ports it reads: video frames on `in`, audio on `audio`; either may be unconnected. */
+  readonly inputs: { readonly in: Input<VideoFrame>; readonly audio: Input<AudioBuffer> };
+  /**
+   * `filesink`'s parameters (see {@linkcode fileWriterContract}); missing ones take their
+   * defaults. The object is kept, not copied: it is read again when ffmpeg starts.
+   */
+  readonly params?: Partial<ContractParams<typeof fileWriterContract>>;
+  /**
+   * ffmpeg output options put after the encoder's, just before the location: another muxer and
+   * its settings (`-f hls -hls_time 2 …`), metadata (`-metadata title=…`). Default none.
+   */
+  readonly outputArgs?: readonly string[];
+}
+
+/**
+ * What {@linkcode FileWriter} does, for another actor to drive from its own ports: reads video
+ * frames and audio buffers, pipes them to ffmpeg in timestamp order in a Matroska stream, and
+ * has ffmpeg encode them with `filesink`'s parameters into `location`, with any output options
+ * the driving actor adds (`@streamlib/net`'s HLS sink adds ffmpeg's HLS muxer this way). Errors
+ * name the driving actor. Call {@linkcode FileMuxer.start}, {@linkcode FileMuxer.process},
+ * {@linkcode FileMuxer.flush} and {@linkcode FileMuxer.stop} from the actor's hooks of the same
+ * names; ffmpeg never outlives `stop()`.
+ *
+ * @example An actor that writes files with a title in their metadata
+ * ```ts
+ * import { Actor, defineContract, type TimedTick } from "@streamlib/core";
+ * import { FileMuxer, fileWriterContract } from "@streamlib/ffmpeg";
+ *
+ * const contract = defineContract({
+ *   type: "titledsink",
+ *   inputs: fileWriterContract.inputs,
+ *   params: {
+ *     location: { type: "string", default: "" },
+ *     title: { type: "string", default: "" },
+ *   },
+ * });
+ *
+ * class TitledSink extends Actor<typeof contract> {
+ *   static override contract = contract;
+ *   #muxer: FileMuxer | undefined;
+ *   override async start(): Promise<void> {
+ *     this.#muxer = new FileMuxer({
+ *       name: this.name,
+ *       inputs: this.inputs,
+ *       params: { location: this.params.location, preset: "veryfast" },
+ *       outputArgs: ["-metadata", `title=${this.params.title}`],
+ *     });
+ *     await this.#muxer.start();
+ *   }
+ *   async process(_tick: TimedTick): Promise<void> {
+ *     await this.#muxer!.process();
+ *   }
+ *   override async flush(): Promise<void> {
+ *     await this.#muxer!.flush();
+ *   }
+ *   override async stop(): Promise<void> {
+ *     await this.#muxer?.stop();
+ *   }
+ * }
+ *
+ * const sink = new TitledSink({ location: "bars.mkv", title: "Bars" });
+ * const muxer = new FileMuxer({ name: sink.name, inputs: sink.inputs, params: { crf: 20 } });
+ * console.assert(muxer.params.crf === 20 && muxer.params.codec === "auto");
+ * ```
+ */
+export class FileMuxer {
+  readonly #name: string;
+  readonly #inputs: FileMuxerOptions["inputs"];
+  readonly #params: Partial<ContractParams<typeof fileWriterContract>>;
+  readonly #outputArgs: readonly string[];
   #process: FfmpegProcess | undefined;
   #mkv: _MatroskaWriter | undefined;
   #caps = "";
@@ -144,33 +252,38 @@ export class FileWriter extends Actor<typeof fileWriterContract> {
   #audioTrack = -1;
 
   /**
-   * A writer working for another actor, `host` (see {@linkcode _FileWriterHost}).
+   * A muxer reading `options.inputs`; nothing runs before {@linkcode FileMuxer.start}.
+   * `SL_PARAM_UNKNOWN` or `SL_PARAM_INVALID` when a parameter is not `filesink`'s or is out of
+   * its range.
    *
-   * @internal
+   * @param options Its ports, name, parameters and extra output options.
    */
-  static _hosted(host: _FileWriterHost, params: Partial<FileWriter["params"]>): FileWriter {
-    const writer = new FileWriter(params);
-    writer.#host = host;
-    return writer;
+  constructor(options: FileMuxerOptions) {
+    this.#name = options.name;
+    this.#inputs = options.inputs;
+    this.#params = options.params ?? {};
+    this.#outputArgs = [...(options.outputArgs ?? [])];
+    // A parameter that is not filesink's fails here, where it is given.
+    resolveParams(fileWriterContract.type, fileWriterContract.params, this.#params);
   }
 
-  /** The ports read: the host's, or the writer's own. */
-  get #ports(): FileWriter["inputs"] {
-    return this.#host?.inputs ?? this.inputs;
-  }
-
-  /** The name errors give: the host's, or the writer's own. */
-  get #label(): string {
-    return this.#host?.name ?? this.name;
+  /**
+   * The parameters in effect: those given, the rest `filesink`'s defaults.
+   *
+   * @returns Every parameter of {@linkcode fileWriterContract}, in a new object.
+   */
+  get params(): ContractParams<typeof fileWriterContract> {
+    return resolveParams(fileWriterContract.type, fileWriterContract.params, this.#params);
   }
 
   /** Checks the parameters and finds ffmpeg; ffmpeg itself starts with the first frame. */
-  override async start(): Promise<void> {
-    if (this.params.location === "") {
-      throw new StreamlibError("SL_PARAM_INVALID", `"${this.#label}" needs a location to write`);
+  async start(): Promise<void> {
+    const params = this.params;
+    if (params.location === "") {
+      throw new StreamlibError("SL_PARAM_INVALID", `"${this.#name}" needs a location to write`);
     }
     for (const key of ["bitrate", "audioBitrate"] as const) {
-      const value = this.params[key];
+      const value = params[key];
       if (value !== "" && !/^\d+(\.\d+)?[kKmM]?$/.test(value)) {
         throw new StreamlibError(
           "SL_PARAM_INVALID",
@@ -191,21 +304,22 @@ export class FileWriter extends Actor<typeof fileWriterContract> {
   /**
    * Reads what has arrived and pipes it to ffmpeg in timestamp order across video and audio,
    * starting ffmpeg once the first frame of each connected stream is in.
-   *
-   * @param _tick Unused.
    */
-  async process(_tick: TimedTick): Promise<void> {
+  async process(): Promise<void> {
     await this.#drain(false);
   }
 
-  /** Writes what is left and finishes the file. */
-  override async flush(): Promise<void> {
+  /** Writes what is left (the inputs have ended) and finishes the file. */
+  async flush(): Promise<void> {
     await this.#drain(true);
     await this.#finish();
   }
 
-  /** Finishes the file (also when the pipeline is aborted). */
-  override async stop(): Promise<void> {
+  /**
+   * Finishes the file: closes ffmpeg's input and waits for ffmpeg to write the end of it (also
+   * when the pipeline is aborted). `SL_FFMPEG_EXITED` when ffmpeg fails.
+   */
+  async stop(): Promise<void> {
     await this.#finish();
   }
 
@@ -214,7 +328,7 @@ export class FileWriter extends Actor<typeof fileWriterContract> {
    * end, calls again); at the end, everything.
    */
   async #drain(end: boolean): Promise<void> {
-    const { in: video, audio } = this.#ports;
+    const { in: video, audio } = this.#inputs;
     for (let budget = end ? Infinity : 8; budget > 0; budget--) {
       this.#pull();
       const videoDone = end || video.ended || (!video.connected && this.#video.length === 0);
@@ -241,7 +355,7 @@ export class FileWriter extends Actor<typeof fileWriterContract> {
 
   /** Moves arrived messages into the pending lists, a few frames or about a second at most. */
   #pull(): void {
-    const { in: video, audio } = this.#ports;
+    const { in: video, audio } = this.#inputs;
     while (this.#video.length < 8) {
       const frame = video.read();
       if (frame === undefined) break;
@@ -260,14 +374,14 @@ export class FileWriter extends Actor<typeof fileWriterContract> {
     if (this.#videoTrack < 0) {
       throw new StreamlibError(
         "SL_CAPS_MISMATCH",
-        `"${this.#label}" started without video (no frame had come when the file was opened)`,
+        `"${this.#name}" started without video (no frame had come when the file was opened)`,
       );
     }
     const caps = `${frame.format} ${frame.codedWidth}×${frame.codedHeight}`;
     if (caps !== this.#caps) {
       throw new StreamlibError(
         "SL_CAPS_MISMATCH",
-        `"${this.#label}" was writing ${this.#caps} frames and got a ${caps} frame; ` +
+        `"${this.#name}" was writing ${this.#caps} frames and got a ${caps} frame; ` +
           "scale or convert before the writer",
       );
     }
@@ -287,7 +401,7 @@ export class FileWriter extends Actor<typeof fileWriterContract> {
     ) {
       throw new StreamlibError(
         "SL_CAPS_MISMATCH",
-        `"${this.#label}" was writing ${track.kind === "audio" ? track.sampleRate : 0} Hz ` +
+        `"${this.#name}" was writing ${track.kind === "audio" ? track.sampleRate : 0} Hz ` +
           `${track.kind === "audio" ? track.channels : 0}-channel audio and got ` +
           `${buffer.sampleRate} Hz ${buffer.numberOfChannels}-channel audio; resample or mix first`,
       );
@@ -334,165 +448,8 @@ export class FileWriter extends Actor<typeof fileWriterContract> {
       });
     }
     this.#mkv = new _MatroskaWriter(tracks);
-    const args = _encoderArgs(this.params, frame, buffer, this.#host?.outputArgs);
+    const args = _encoderArgs(this.params, frame, buffer, this.#outputArgs);
     this.#process = new FfmpegProcess(ffmpeg.path, args, { stdin: true });
     await this.#process.write(this.#mkv.header());
   }
-}
-
-/**
- * An actor that drives a {@linkcode FileWriter} as its muxer (`@streamlib/net`'s HLS sink): the
- * writer reads the host's ports, names the host in its errors, and puts `outputArgs` (ffmpeg
- * output options such as `-f hls …`) just before its location.
- *
- * @internal
- */
-export interface _FileWriterHost {
-  readonly name: string;
-  readonly inputs: FileWriter["inputs"];
-  readonly outputArgs: readonly string[];
-}
-
-/** Planar float samples as interleaved little-endian float32 bytes (Matroska's PCM layout). */
-function _interleavedBytes(buffer: AudioBuffer): Uint8Array {
-  const { numberOfChannels: channels, numberOfFrames: frames, data } = buffer;
-  const out = new Float32Array(channels * frames);
-  for (let c = 0; c < channels; c++) {
-    const from = c * frames;
-    for (let i = 0; i < frames; i++) out[i * channels + c] = data[from + i]!;
-  }
-  const bytes = new Uint8Array(out.buffer);
-  if (!_LITTLE_ENDIAN) {
-    for (let i = 0; i < bytes.length; i += 4) bytes.subarray(i, i + 4).reverse();
-  }
-  return bytes;
-}
-
-const _LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
-
-/**
- * ffmpeg's arguments for the writer's parameters and the first frame and audio buffer, with a
- * host's output options before the location.
- */
-function _encoderArgs(
-  params: FileWriter["params"],
-  frame: VideoFrame | undefined,
-  audio: AudioBuffer | undefined,
-  outputArgs: readonly string[] = [],
-): string[] {
-  const { location } = params;
-  const sequence = /%0?\d*d/.test(location);
-  const ext = /\.([a-z0-9]+)$/i.exec(location)?.[1]?.toLowerCase() ?? "";
-  const args = ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "matroska"];
-  args.push("-i", "pipe:0");
-  if (frame !== undefined) args.push("-map", "0:v:0", ..._videoArgs(params, frame, ext, sequence));
-  if (audio !== undefined && !sequence) {
-    args.push("-map", "0:a:0", ..._audioArgs(params, audio, ext));
-  }
-  if (ext === "mp4" || ext === "mov" || ext === "m4v" || ext === "m4a") {
-    args.push("-movflags", "+faststart");
-  }
-  args.push(...outputArgs, location);
-  return args;
-}
-
-function _videoArgs(
-  params: FileWriter["params"],
-  frame: VideoFrame,
-  ext: string,
-  sequence: boolean,
-): string[] {
-  const { crf, bitrate, preset } = params;
-  const codec = params.codec !== "auto" ? params.codec : _codecFor(ext, sequence);
-  const rgb = frame.format === "RGBA" || frame.format === "BGRA";
-  const pixelFormat = params.pixelFormat !== "auto"
-    ? params.pixelFormat
-    : codec === "png"
-    ? (rgb ? "rgba" : "rgb24")
-    : codec === "mjpeg"
-    ? "yuvj420p"
-    : codec.startsWith("prores")
-    ? "yuv422p10le"
-    : "yuv420p";
-  const hd = frame.codedHeight >= 720;
-  const tag = frame.colorSpace?.matrix === "bt709" || (frame.colorSpace === undefined && hd)
-    ? "bt709"
-    : "smpte170m";
-  const yuvOut = pixelFormat.startsWith("yuv") || pixelFormat.startsWith("nv");
-  const args: string[] = [];
-  if (rgb && yuvOut) {
-    args.push(
-      "-vf",
-      `scale=out_color_matrix=${hd ? "bt709" : "bt601"}:out_range=${
-        pixelFormat.startsWith("yuvj") ? "pc" : "tv"
-      }:flags=bilinear`,
-    );
-  }
-  if (yuvOut) args.push("-colorspace", tag, "-color_primaries", tag, "-color_trc", tag);
-  args.push("-c:v", codec, "-pix_fmt", pixelFormat);
-  if (crf >= 0) args.push("-crf", String(crf));
-  if (bitrate !== "") args.push("-b:v", bitrate);
-  else if (codec === "libvpx-vp9" && crf >= 0) args.push("-b:v", "0");
-  if (preset !== "") {
-    if (codec === "libvpx-vp9" || codec === "libvpx") {
-      const speed = _VPX_SPEED[preset] ?? 2;
-      args.push("-deadline", speed >= 5 ? "realtime" : "good", "-cpu-used", String(speed));
-    } else {
-      args.push("-preset", preset);
-    }
-  }
-  if (codec === "libvpx-vp9") args.push("-row-mt", "1");
-  if (sequence) args.push("-vsync", "passthrough", "-f", "image2");
-  else {
-    // Timestamps pass through at µs precision; the nominal rate (from the first frame's
-    // duration) gives the last frame its length, so a 300-frame 30 fps file lasts 10 s.
-    args.push("-vsync", "vfr", "-enc_time_base", "-1");
-    if (frame.duration > 0) args.push("-r", _rate(frame.duration));
-  }
-  return args;
-}
-
-/** Sample rates libopus takes; others are resampled to 48 kHz. */
-const _OPUS_RATES = [8000, 12000, 16000, 24000, 48000];
-
-function _audioArgs(params: FileWriter["params"], audio: AudioBuffer, ext: string): string[] {
-  const codec = params.audioCodec !== "auto" ? params.audioCodec : _audioCodecFor(ext);
-  const args = ["-c:a", codec];
-  if (params.audioBitrate !== "") args.push("-b:a", params.audioBitrate);
-  if (codec === "libopus" && !_OPUS_RATES.includes(audio.sampleRate)) args.push("-ar", "48000");
-  return args;
-}
-
-function _audioCodecFor(ext: string): string {
-  switch (ext) {
-    case "wav":
-      return "pcm_s16le";
-    case "flac":
-      return "flac";
-    case "mp3":
-      return "libmp3lame";
-    case "opus":
-    case "ogg":
-    case "webm":
-      return "libopus";
-    default:
-      return "aac";
-  }
-}
-
-/** The frame rate a frame duration means: exact NTSC fractions, else 10⁶ / duration. */
-function _rate(duration: number): string {
-  for (const base of [24, 30, 48, 60, 120]) {
-    if (Math.abs(duration - 1001e3 / base) <= 1) return `${base * 1000}/1001`;
-  }
-  const fps = 1e6 / duration;
-  return Math.abs(fps - Math.round(fps)) < 0.001 ? String(Math.round(fps)) : `1000000/${duration}`;
-}
-
-function _codecFor(ext: string, sequence: boolean): string {
-  if (ext === "png") return "png";
-  if (ext === "jpg" || ext === "jpeg") return "mjpeg";
-  if (sequence) return "png";
-  if (ext === "webm") return "libvpx-vp9";
-  return "libx264";
 }

@@ -14,7 +14,8 @@ import {
 import { FileReader } from "./file_reader.ts";
 import { FileWriter } from "./file_writer.ts";
 import type { MediaInfo } from "./probe.ts";
-import { Clicks, ffmpegChildren, Flashes, frameError, Frames } from "./_testing.ts";
+import { frameError, Frames } from "../video/_testing.ts";
+import { Clicks, ffmpegChildren, Flashes } from "./_testing.ts";
 
 const dir = await Deno.makeTempDir();
 const clip = `${dir}/clip.mkv`;

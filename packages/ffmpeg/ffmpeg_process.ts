@@ -9,7 +9,7 @@ const _TAIL_LINES = 20;
  *
  * @example
  * ```ts
- * import type { FfmpegPipes } from "@streamlib/video";
+ * import type { FfmpegPipes } from "@streamlib/ffmpeg";
  * const encoder: FfmpegPipes = { stdin: true };
  * console.assert(encoder.stdin && !encoder.stdout);
  * ```
@@ -43,7 +43,7 @@ const _LEVEL =
  *
  * @example Raw audio to the null muxer
  * ```ts ignore
- * import { FfmpegProcess, findFfmpeg } from "@streamlib/video";
+ * import { FfmpegProcess, findFfmpeg } from "@streamlib/ffmpeg";
  * const ffmpeg = await findFfmpeg();
  * const process = new FfmpegProcess(ffmpeg.path, [
  *   "-f", "f32le", "-ar", "48000", "-ac", "1", "-i", "pipe:0", "-f", "null", "-",
