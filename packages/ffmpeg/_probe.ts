@@ -5,7 +5,7 @@
  * @module
  */
 import { StreamlibError } from "@streamlib/core";
-import type { MediaInfo } from "./probe.ts";
+import type { MediaInfo } from "./media_info.ts";
 
 /** How long ffmpeg may take to describe a file before it is given up. */
 export const _PROBE_MS = 30_000;

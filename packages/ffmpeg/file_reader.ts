@@ -12,7 +12,8 @@ import {
 } from "@streamlib/core";
 import { FfmpegProcess } from "./ffmpeg_process.ts";
 import { findFfmpeg } from "./ffmpeg.ts";
-import { type MediaInfo, probeMedia } from "./probe.ts";
+import { probeMedia } from "./probe.ts";
+import type { MediaInfo } from "./media_info.ts";
 import { _checkExists, _parseProbe, _PROBE_MS, _sourceRateIs, _unreadable } from "./_probe.ts";
 
 /**

@@ -13,7 +13,7 @@ import {
 } from "@streamlib/core";
 import { FileReader } from "./file_reader.ts";
 import { FileWriter } from "./file_writer.ts";
-import type { MediaInfo } from "./probe.ts";
+import type { MediaInfo } from "./media_info.ts";
 import { frameError, Frames } from "../video/_testing.ts";
 import { Clicks, ffmpegChildren, Flashes } from "./_testing.ts";
 

@@ -32,6 +32,7 @@
 
 export * from "./ffmpeg.ts";
 export * from "./ffmpeg_process.ts";
+export * from "./media_info.ts";
 export * from "./probe.ts";
 export * from "./file_reader.ts";
 export * from "./file_writer.ts";
