@@ -9,6 +9,7 @@
 import { Actor } from "../graph/actor.ts";
 import { negotiate } from "../graph/caps.ts";
 import { Input, Output, type PortOwner } from "../graph/ports.ts";
+import type { PortSpec } from "../graph/spec.ts";
 import { _fitsTemplate } from "../graph/_template.ts";
 import { formatPolicy } from "../delivery/policy.ts";
 import { resolveEndpoint } from "../graph/names.ts";
@@ -159,22 +160,26 @@ export class _Graph {
     const outputs = fixedOut !== undefined ? [fixedOut] : up.outputs;
     const a = up.actor.name;
     const b = down.actor.name;
-    const pairs: Array<[Output, string]> = [];
+    // The inputs link() may use: the named one, or the free ones and then the request templates.
+    let candidates: Array<[string, PortSpec]>;
     if (fixedIn !== undefined) {
       const port = typeof fixedIn === "string" ? fixedIn.slice(b.length + 1) : fixedIn.name;
       const spec = typeof fixedIn === "string" ? this.#inputSpec(down, port) : fixedIn.spec;
       if (spec === undefined) this.input(`${b}.${port}`, false); // throws: no such input
-      for (const o of outputs) if (fits(o, spec)) pairs.push([o, port]);
+      candidates = [[port, spec!]];
     } else {
+      candidates = down.inputs.filter((i) => !i.connected).map((i) => [i.name, i.spec]);
+    }
+    const templates: Array<[string, PortSpec]> = fixedIn !== undefined ? [] : Object.entries(
+      down.actor.contract.inputs ?? {},
+    ).filter(([, spec]) => spec.presence === "request");
+    let pairs: Array<[Output, string]> = [];
+    for (const o of outputs) {
+      for (const [name, spec] of candidates) if (fits(o, spec)) pairs.push([o, name]);
+    }
+    if (pairs.length === 0) {
       for (const o of outputs) {
-        for (const i of down.inputs) if (!i.connected && fits(o, i.spec)) pairs.push([o, i.name]);
-      }
-      if (pairs.length === 0) {
-        for (const o of outputs) {
-          for (const [name, spec] of Object.entries(down.actor.contract.inputs ?? {})) {
-            if (spec.presence === "request" && fits(o, spec)) pairs.push([o, name]);
-          }
-        }
+        for (const [name, spec] of templates) if (fits(o, spec)) pairs.push([o, name]);
       }
     }
     if (pairs.length > 1) {
@@ -183,18 +188,41 @@ export class _Graph {
       const main = pairs.filter(([o, i]) =>
         (fixedOut !== undefined || o.name === "out") && (fixedIn !== undefined || i === "in")
       );
-      if (main.length === 1) return main[0]!;
+      if (main.length === 1) pairs = main;
     }
     if (pairs.length === 1) return pairs[0]!;
-    const list = (ports: Array<Input | Output>): string =>
-      ports.map((p) => `${p.name} (${p.spec.kind}: ${p.spec.formats?.join(", ") ?? "any"})`)
-        .join(", ") || "none";
     if (pairs.length === 0) {
+      const inputs = [...candidates, ...templates];
+      let why = "";
+      if (outputs.length === 1 && inputs.length === 1) {
+        // One output and one input that do not fit: negotiation says exactly why (the kinds,
+        // formats or memory).
+        try {
+          negotiate(outputs[0]!.spec, inputs[0]![1]);
+        } catch (error) {
+          const message = (error as Error).message;
+          why = message.slice(message.lastIndexOf("): ") + 3);
+        }
+      } else {
+        const kinds = new Set(inputs.map(([, spec]) => spec.kind));
+        const unwanted = [...new Set(outputs.map((o) => o.spec.kind))]
+          .filter((kind) => kind !== "any" && !kinds.has(kind) && !kinds.has("any"));
+        if (
+          unwanted.length !== 0 && unwanted.length === new Set(outputs.map((o) => o.spec.kind)).size
+        ) {
+          why = `no input of "${b}" takes ${unwanted.join(" or ")}`;
+        }
+      }
+      const list = (ports: Array<[string, PortSpec]>): string =>
+        ports.map(([name, spec]) => `${name} (${spec.kind}: ${spec.formats?.join(", ") ?? "any"})`)
+          .join(", ") || "none";
       throw new StreamlibError(
         "SL_PIPE_NO_MATCH",
         `Cannot link "${a}" to "${b}": no compatible free ports. "${a}" outputs: ${
-          list(outputs)
-        }; "${b}" free inputs: ${list(down.inputs.filter((i) => !i.connected))}`,
+          list(outputs.map((o) => [o.name, o.spec]))
+        }; "${b}" ${fixedIn !== undefined ? "input" : "free inputs"}: ${list(candidates)}${
+          templates.length ? `, request inputs: ${list(templates)}` : ""
+        }${why ? ` — ${why}` : ""}`,
         { details: { from: a, to: b } },
       );
     }

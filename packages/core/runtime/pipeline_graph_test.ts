@@ -254,3 +254,50 @@ Deno.test("Pipeline.link() connects with ports named on either side, both or nei
   assert.throws(() => pipeline.link("split.nope", "mix"), code("SL_PORT_NOT_FOUND"));
   assert.throws(() => pipeline.link("ghost", "mix"), code("SL_ACTOR_NOT_FOUND"));
 });
+
+Deno.test("Linking into a request input of another kind says that the kinds do not fit", () => {
+  const comp = {
+    type: "comp",
+    inputs: { "layer_%u": { kind: "video", formats: ["RGBA"], presence: "request" } },
+    outputs: { out: { kind: "video", formats: ["RGBA"] } },
+  } as const satisfies Contract;
+  class Comp extends Actor<typeof comp> {
+    static override contract = comp;
+    process(): void {}
+  }
+  const tone = { type: "tone", outputs: { out: { kind: "audio" } } } as const satisfies Contract;
+  class Tone extends Actor<typeof tone> {
+    static override contract = tone;
+    process(): void {}
+  }
+  const both = {
+    type: "both",
+    outputs: { sound: { kind: "audio" }, keys: { kind: "event" } },
+  } as const satisfies Contract;
+  class Both extends Actor<typeof both> {
+    static override contract = both;
+    process(): void {}
+  }
+  const pipeline = new Pipeline();
+  pipeline.add(new Comp(), { name: "c" });
+  pipeline.add(new Tone(), { name: "a" });
+  pipeline.add(new Both(), { name: "b" });
+  assert.throws(() => pipeline.link("a", "c.layer_0"), (e: unknown) => {
+    assert.ok(isStreamlibError(e, "SL_PIPE_NO_MATCH"), String(e));
+    assert.match(e.message, /"c" input: layer_0 \(video: RGBA\) — audio cannot flow into video$/);
+    return true;
+  });
+  assert.throws(() => pipeline.link("a", "c"), (e: unknown) => {
+    assert.ok(isStreamlibError(e, "SL_PIPE_NO_MATCH"), String(e));
+    assert.match(e.message, /"c" free inputs: none, request inputs: layer_%u \(video: RGBA\)/);
+    assert.match(e.message, / — audio cannot flow into video$/);
+    return true;
+  });
+  assert.throws(() => pipeline.link("b", "c"), (e: unknown) => {
+    assert.ok(isStreamlibError(e, "SL_PIPE_NO_MATCH"), String(e));
+    assert.match(e.message, /free inputs: none, request inputs: layer_%u \(video: RGBA\)/);
+    assert.match(e.message, /no input of "c" takes audio or event/);
+    return true;
+  });
+  assert.deepEqual(pipeline.toJSON().links, []);
+});
