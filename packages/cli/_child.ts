@@ -11,6 +11,7 @@
  * @module
  */
 
+import { _causeCodes } from "./_error_text.ts";
 import {
   Catalogue,
   isStreamlibError,
@@ -180,6 +181,7 @@ function _fail(
     type: "error",
     phase,
     code: isStreamlibError(error) ? error.code : error instanceof Error ? error.name : "Error",
+    causes: _causeCodes(error),
     message: error instanceof Error ? error.message : String(error),
     ...(actor === undefined ? {} : { actor }),
     ...extra,

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { _describeCaught } from "./_error_text.ts";
 import { Command, CommanderError } from "commander";
 import cliConfig from "./deno.json" with { type: "json" };
 import { allowFlags } from "./allow_flags.ts";
@@ -186,7 +187,7 @@ Ctrl-C once drains the pipeline (end-of-stream flows, files are finalised); twic
     await program.parseAsync([...args], { from: "user" });
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    err(`streamlib: ${error instanceof Error ? error.message : String(error)}\n`);
+    err(`streamlib: ${_describeCaught(error)}\n`);
     return exitCodeOf(error);
   }
   return status;

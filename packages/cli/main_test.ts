@@ -58,17 +58,26 @@ Deno.test("streamlib inspect of an unknown type exits 2 and suggests the closest
   const { code, stdout, stderr } = await cli(["inspect", "lgo"]);
   assert.equal(code, 2);
   assert.equal(stdout, "");
-  assert.match(stderr, /^streamlib: Unknown actor type "lgo"; did you mean "log"\?/);
+  assert.match(
+    stderr,
+    /^streamlib: error SL_UNKNOWN_TYPE: Unknown actor type "lgo"; did you mean "log"\?/,
+  );
 });
 
 Deno.test("streamlib run with a pipeline error exits 2 and points at it with a caret", async () => {
   const { code, stderr } = await cli(["run", "datasrc count=-1 ! log"]);
   assert.equal(code, 2);
-  assert.match(stderr, /^streamlib: line 1, column 9: Parameter "count" of "datasrc"/);
+  assert.match(
+    stderr,
+    /^streamlib: error SL_PARAM_INVALID: line 1, column 9: Parameter "count" of "datasrc"/,
+  );
   assert.match(stderr, /\n {2}datasrc count=-1 ! log\n {10}\^{8}\n$/);
   const syntax = await cli(["run", "datasrc ! ! log"]);
   assert.equal(syntax.code, 2);
-  assert.match(syntax.stderr, /line 1, column 11: .*\n {2}datasrc ! ! log\n {12}\^/);
+  assert.match(
+    syntax.stderr,
+    /^streamlib: error SL_PIPELINE_SYNTAX: line 1, column 11: .*\n {2}datasrc ! ! log\n {12}\^/,
+  );
 });
 
 Deno.test("streamlib run with ports that do not fit exits 2 with the caret message", async () => {

@@ -47,6 +47,8 @@ export type ChildMessage =
     readonly phase: "load" | "build" | "run";
     /** The error's `code` (`SL_ACTOR_FAILED`…), or its name when it has none. */
     readonly code: string;
+    /** The `SL_` codes of the error's causes, outermost first (`SL_FILE_INVALID`…). */
+    readonly causes?: readonly string[];
     readonly message: string;
     /** The `actor://` address of the actor that failed, when one did. */
     readonly actor?: string;

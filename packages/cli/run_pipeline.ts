@@ -1,3 +1,4 @@
+import { _errorText } from "./_error_text.ts";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -205,7 +206,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<number> 
   }
   display.clear();
   if (ending?.type === "error") {
-    stderr(`streamlib: ${_describeError(ending, loaded, catalogue, flags)}`);
+    const text = _describeError(ending, loaded, catalogue, flags);
+    stderr(`streamlib: ${_errorText(ending.code, ending.causes ?? [], text)}`);
     return ending.phase === "build" ? exitCodeOf(ending.code) : 1;
   }
   if (killed) return _ABORTED;

@@ -96,11 +96,30 @@ Deno.test("streamlib run stops an actor that takes a permission its manifest doe
     assert.equal(stdout, "");
     assert.match(
       stderr,
-      /^streamlib: permission denied: actor "actor:\/\/local\/peek\/peek0" \(peek, from @streamlib\/test-files 0\.1\.0\) needed read access to "[^"]*secret\.txt", but its manifest does not declare the "read" permission/m,
+      /^streamlib: error SL_ACTOR_FAILED: permission denied: actor "actor:\/\/local\/peek\/peek0" \(peek, from @streamlib\/test-files 0\.1\.0\) needed read access to "[^"]*secret\.txt", but its manifest does not declare the "read" permission/m,
     );
     assert.match(stderr, /Deno said: Requires read access to/);
     assert.match(stderr, /The pipeline ran with: no permissions/);
     assert.match(stderr, /Manifest: file:\/\/.*testdata\/files\/manifest\.json/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("streamlib run prints an actor's failure with its code and its cause's code", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const notMedia = `${dir}/notes.mp4`;
+    await Deno.writeTextFile(notMedia, "these are notes, not a video");
+    const { code, stderr } = await cli([
+      "run",
+      `filesrc location=${JSON.stringify(notMedia)} ! nullsink`,
+    ]);
+    assert.equal(code, 1);
+    assert.match(
+      stderr,
+      /^streamlib: error SL_ACTOR_FAILED ← SL_FILE_INVALID: Actor "actor:\/\/local\/filesrc\/filesrc0" failed in start\(\)/m,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
