@@ -1,9 +1,12 @@
 import type { PipelineStats } from "@streamlib/core";
 
 /**
- * The progress line of `streamlib run`: units done of the total (summed over the actors that
- * report progress), the percentage and ETA when every one of them knows its total, the rate,
- * and the elapsed time. Without progress reports it shows the elapsed time alone.
+ * The progress line of `streamlib run`: units done of the total, the percentage and ETA when the
+ * total is known, the rate, and the elapsed time. When several actors report progress (several
+ * sources), the line follows the one the run waits for longest — an endless one, else the one
+ * with the largest total — and names it (`longest of 2`): their frames are not added up, since
+ * a composite of two 90-frame sources is 90 frames long, not 180. Without progress reports it
+ * shows the elapsed time alone.
  *
  * @example
  * ```ts
@@ -23,25 +26,27 @@ import type { PipelineStats } from "@streamlib/core";
  * @returns One line, without a newline.
  */
 export function formatProgress(stats: PipelineStats, elapsedMs: number): string {
-  let done = 0;
-  let total: number | undefined = 0;
-  let reporting = 0;
-  for (const actor of stats.actors) {
-    if (actor.progress === undefined) continue;
-    reporting++;
-    done += actor.progress.done;
-    total = actor.progress.total === undefined || total === undefined
-      ? undefined
-      : total + actor.progress.total;
-  }
+  const reporting = stats.actors.filter((a) => a.progress !== undefined);
+  // The run lasts as long as its longest source: an endless one, else the largest total.
+  const longest = reporting.reduce<typeof reporting[number] | undefined>((best, actor) => {
+    if (best === undefined) return actor;
+    const [p, q] = [actor.progress!, best.progress!];
+    if ((p.total === undefined) !== (q.total === undefined)) {
+      return p.total === undefined ? actor : best;
+    }
+    if (p.total === undefined || q.total === undefined) return p.done > q.done ? actor : best;
+    return p.total > q.total || (p.total === q.total && p.done < q.done) ? actor : best;
+  }, undefined);
   const elapsed = `elapsed ${formatDuration(elapsedMs)}`;
-  if (reporting === 0) return elapsed;
+  if (longest === undefined) return elapsed;
+  const { done, total } = longest.progress!;
   const seconds = elapsedMs / 1000;
   const rate = seconds > 0 ? done / seconds : 0;
   const parts = [
     total === undefined
       ? `${done}`
       : `${done}/${total} (${total > 0 ? Math.floor(100 * done / total) : 100}%)`,
+    ...(reporting.length > 1 ? [`${longest.name}, longest of ${reporting.length}`] : []),
     `${_rate(rate)}/s`,
     elapsed,
   ];

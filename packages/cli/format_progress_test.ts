@@ -7,7 +7,9 @@ function stats(...progress: Array<ActorStats["progress"]>): PipelineStats {
     state: "running",
     mode: "live",
     runningTime: 0,
-    actors: progress.map((p) => (p === undefined ? {} : { progress: p }) as ActorStats),
+    actors: progress.map((p, i) =>
+      ({ name: `src${i}`, ...(p === undefined ? {} : { progress: p }) }) as ActorStats
+    ),
   };
 }
 
@@ -18,17 +20,26 @@ Deno.test("formatProgress() shows done/total, percentage, rate, elapsed time and
   );
 });
 
-Deno.test("formatProgress() sums the actors that report progress and ignores the rest", () => {
+Deno.test("formatProgress() follows the longest of several sources and names it, not their sum", () => {
   assert.equal(
     formatProgress(stats({ done: 10, total: 20 }, undefined, { done: 30, total: 80 }), 2_000),
-    "40/100 (40%)  20.0/s  elapsed 0:02  ETA 0:03",
+    "30/80 (37%)  src2, longest of 2  15.0/s  elapsed 0:02  ETA 0:03",
+  );
+  // Two 90-frame sources into a compositor: 90 frames in all, not 180.
+  assert.equal(
+    formatProgress(stats({ done: 90, total: 90 }, { done: 90, total: 90 }), 3_000),
+    "90/90 (100%)  src0, longest of 2  30.0/s  elapsed 0:03",
+  );
+  assert.equal(
+    formatProgress(stats({ done: 45, total: 90 }, { done: 40, total: 90 }), 1_000),
+    "40/90 (44%)  src1, longest of 2  40.0/s  elapsed 0:01  ETA 0:01",
   );
 });
 
-Deno.test("formatProgress() leaves out percentage and ETA when a total is unknown", () => {
+Deno.test("formatProgress() follows an endless source, without percentage and ETA", () => {
   assert.equal(
     formatProgress(stats({ done: 10, total: 20 }, { done: 500, total: undefined }), 10_000),
-    "510  51.0/s  elapsed 0:10",
+    "500  src1, longest of 2  50.0/s  elapsed 0:10",
   );
 });
 
