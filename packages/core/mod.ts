@@ -50,6 +50,8 @@ export * from "./graph/params.ts";
 export * from "./graph/spec.ts";
 export * from "./graph/contract.ts";
 export * from "./describe/manifest.ts";
+export * from "./describe/validate_manifest.ts";
+export * from "./describe/satisfies_version.ts";
 export * from "./graph/caps.ts";
 export * from "./graph/ports.ts";
 export * from "./graph/names.ts";

@@ -15,10 +15,10 @@ import {
   type Manifest,
   type ManifestActor,
   type PermissionName,
-  satisfiesVersion,
   STREAMLIB_VERSION,
-  validateManifest,
 } from "./manifest.ts";
+import { validateManifest } from "./validate_manifest.ts";
+import { satisfiesVersion } from "./satisfies_version.ts";
 import { checkParam, describeParam, type ParamSchema } from "../graph/params.ts";
 import { type ParsedPipeline, parsePipeline, pointAt, QUANTITY } from "./parse_pipeline.ts";
 import { Pipeline } from "../runtime/pipeline.ts";
