@@ -1,11 +1,13 @@
 /**
- * The manifest validator's checks of parameter schemas. Internal: nothing here is public API.
+ * The manifest validator's checks of parameter schemas, driven by {@linkcode PARAM_KEYWORDS}:
+ * which keywords a type may use, and what each keyword's value must be. Internal: nothing here
+ * is public API.
  *
  * @module
  */
 
-import type { ParamSchema } from "../graph/params.ts";
-import { _NAME, _NAME_RULE, _PARAM_KEYS } from "./_manifest_rules.ts";
+import { PARAM_KEYWORDS, type ParamKeywordValue, type ParamSchema } from "../graph/params.ts";
+import { _NAME, _NAME_RULE } from "./_manifest_rules.ts";
 import {
   _BOOLEAN,
   type _Check,
@@ -18,6 +20,7 @@ import {
   _STRING,
 } from "./_manifest_check.ts";
 
+/** Checks a parameters record; returns the well-formed schemas (`undefined` when none). */
 export function _checkParams(
   check: _Check,
   path: string,
@@ -41,78 +44,57 @@ export function _checkParams(
   return clean;
 }
 
+/** Checks one parameter schema: its type, then each keyword against the table. */
 export function _checkParam(check: _Check, path: string, schema: unknown): boolean {
   if (!_isObject(schema)) {
     return check.fail(path, `a parameter schema like { type: "number", default: 1 }`, schema);
   }
   const type = schema.type;
-  const keys = typeof type === "string" ? _PARAM_KEYS.get(type) : undefined;
-  if (keys === undefined) {
-    return check.fail(`${path}.type`, `one of ${_quoteAll([..._PARAM_KEYS.keys()])}`, type);
+  const keywords = typeof type === "string" && Object.hasOwn(PARAM_KEYWORDS, type)
+    ? PARAM_KEYWORDS[type as ParamSchema["type"]]
+    : undefined;
+  if (keywords === undefined) {
+    return check.fail(`${path}.type`, `one of ${_quoteAll(Object.keys(PARAM_KEYWORDS))}`, type);
   }
-  let ok = check.keys(path, schema, keys);
-  ok = check.optional(`${path}.description`, schema.description, _STRING) && ok;
-  const optional = (key: string, rule: _Rule): void => {
-    ok = check.optional(`${path}.${key}`, schema[key], rule) && ok;
-  };
-  switch (type) {
-    case "number":
-    case "integer":
-      optional(
-        "default",
-        type === "number" ? _NUMBER : { expected: "an integer", test: Number.isInteger },
-      );
-      for (const key of ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"]) {
-        optional(key, _NUMBER);
-      }
-      optional("unit", _STRING);
-      break;
-    case "string":
-      optional("default", _STRING);
-      ok = check.list(`${path}.enum`, schema.enum, _STRING, { nonEmpty: true }) && ok;
-      if (check.optional(`${path}.pattern`, schema.pattern, _STRING)) {
-        if (schema.pattern !== undefined && !_isRegExp(schema.pattern as string)) {
-          ok = check.fail(
-            `${path}.pattern`,
-            "a valid regular expression (JavaScript syntax, Unicode mode)",
-            schema.pattern,
-          );
-        }
-      } else {
-        ok = false;
-      }
-      optional("minLength", _COUNT);
-      optional("maxLength", _COUNT);
-      break;
-    case "boolean":
-      optional("default", _BOOLEAN);
-      break;
-    case "array":
-      optional("default", { expected: "an array", test: Array.isArray });
-      if (schema.items !== undefined) ok = _checkParam(check, `${path}.items`, schema.items) && ok;
-      optional("minItems", _COUNT);
-      optional("maxItems", _COUNT);
-      break;
-    default: // object
-      optional("default", { expected: "an object", test: _isObject });
-      if (schema.properties !== undefined) {
-        if (_isObject(schema.properties)) {
-          for (const [name, inner] of Object.entries(schema.properties)) {
-            ok = _checkParam(check, _join(`${path}.properties`, name), inner) && ok;
-          }
-        } else {
-          ok = check.fail(
-            `${path}.properties`,
-            "an object of parameter schemas by name",
-            schema.properties,
-          );
-        }
-      }
-      ok = check.list(`${path}.required`, schema.required, _STRING, { nonEmpty: false }) && ok;
-      optional("additionalProperties", _BOOLEAN);
+  let ok = check.keys(path, schema, ["type", ...Object.keys(keywords)]);
+  for (const [keyword, kind] of Object.entries(keywords)) {
+    const value = schema[keyword];
+    if (value !== undefined) ok = _VALUES[kind](check, `${path}.${keyword}`, value) && ok;
   }
   return ok;
 }
+
+/** A check of a keyword's value, reporting at `path`. */
+type _ValueCheck = (check: _Check, path: string, value: unknown) => boolean;
+
+const _rule = (rule: _Rule): _ValueCheck => (check, path, value) =>
+  check.required(path, value, rule);
+
+/** How each kind of keyword value is checked; every kind of the table has its entry. */
+const _VALUES: Readonly<Record<ParamKeywordValue, _ValueCheck>> = {
+  number: _rule(_NUMBER),
+  integer: _rule({ expected: "an integer", test: Number.isInteger }),
+  count: _rule(_COUNT),
+  string: _rule(_STRING),
+  boolean: _rule(_BOOLEAN),
+  array: _rule({ expected: "an array", test: Array.isArray }),
+  object: _rule({ expected: "an object", test: _isObject }),
+  strings: (check, path, value) => check.list(path, value, _STRING, { nonEmpty: true }),
+  names: (check, path, value) => check.list(path, value, _STRING, { nonEmpty: false }),
+  regexp: (check, path, value) =>
+    check.required(path, value, _STRING) &&
+    (_isRegExp(value as string) ||
+      check.fail(path, "a valid regular expression (JavaScript syntax, Unicode mode)", value)),
+  schema: _checkParam,
+  schemas: (check, path, value) => {
+    if (!_isObject(value)) return check.fail(path, "an object of parameter schemas by name", value);
+    let ok = true;
+    for (const [name, inner] of Object.entries(value)) {
+      ok = _checkParam(check, _join(path, name), inner) && ok;
+    }
+    return ok;
+  },
+};
 
 function _isRegExp(pattern: string): boolean {
   try {

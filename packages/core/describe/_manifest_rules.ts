@@ -8,13 +8,29 @@
 
 import type { PermissionName } from "./manifest.ts";
 
-export const _NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-export const _PORT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*(?:%u[A-Za-z0-9_-]*)?$/;
-export const _PACKAGE = /^(?:@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/;
-export const _CLASSIFICATION = /^[A-Z][A-Za-z]*(?:\/[A-Z][A-Za-z]*)+$/;
-export const _MODULE = /^(?:\.{1,2}\/|[A-Za-z][A-Za-z0-9+.-]*:)\S+$/;
-export const _IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-export const _POLICY = /^(?:latest|queue(?::[1-9][0-9]*(?::(?:block|drop-oldest|drop-newest))?)?)$/;
+/** Actor type and parameter names. */
+export const _NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_-]*$";
+/** Port names, and request templates with one `%u`. */
+export const _PORT_NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_-]*(?:%u[A-Za-z0-9_-]*)?$";
+/** Package names, scoped or not. */
+export const _PACKAGE_PATTERN = "^(?:@[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*$";
+/** `Source/Video`: capitalised words joined by `/`. */
+export const _CLASSIFICATION_PATTERN = "^[A-Z][A-Za-z]*(?:/[A-Z][A-Za-z]*)+$";
+/** A module relative to the manifest, or a URL. */
+export const _MODULE_PATTERN = "^(?:\\.{1,2}/|[A-Za-z][A-Za-z0-9+.-]*:)\\S+$";
+/** A JavaScript identifier. */
+export const _IDENTIFIER_PATTERN = "^[A-Za-z_$][A-Za-z0-9_$]*$";
+/** A delivery policy written as text. */
+export const _POLICY_PATTERN =
+  "^(?:latest|queue(?::[1-9][0-9]*(?::(?:block|drop-oldest|drop-newest))?)?)$";
+
+export const _NAME: RegExp = new RegExp(_NAME_PATTERN);
+export const _PORT_NAME: RegExp = new RegExp(_PORT_NAME_PATTERN);
+export const _PACKAGE: RegExp = new RegExp(_PACKAGE_PATTERN);
+export const _CLASSIFICATION: RegExp = new RegExp(_CLASSIFICATION_PATTERN);
+export const _MODULE: RegExp = new RegExp(_MODULE_PATTERN);
+export const _IDENTIFIER: RegExp = new RegExp(_IDENTIFIER_PATTERN);
+export const _POLICY: RegExp = new RegExp(_POLICY_PATTERN);
 
 export const _MANIFEST_KEYS = ["$schema", "name", "version", "description", "streamlib", "actors"];
 export const _ACTOR_KEYS = [
@@ -33,6 +49,11 @@ export const _ACTOR_KEYS = [
 export const _PORT_KEYS = ["kind", "formats", "capabilities", "presence", "description"];
 export const _INPUT_KEYS = [..._PORT_KEYS, "policy", "multiple"];
 export const _KINDS = ["video", "audio", "event", "data", "any"];
+export const _SCHEDULES = ["tick", "input", "external"];
+export const _CLOCKS = ["graph", "upstream"];
+export const _CAPABILITIES = ["cpu", "gpu"];
+export const _PRESENCES = ["always", "request"];
+export const _FULL = ["block", "drop-oldest", "drop-newest"];
 export const _PERMISSIONS: readonly PermissionName[] = [
   "read",
   "write",
@@ -43,26 +64,4 @@ export const _PERMISSIONS: readonly PermissionName[] = [
   "sys",
 ];
 export const _PERMISSION_KEYS = ["reason", "values", "params"];
-export const _NUMBER_KEYS = [
-  "type",
-  "default",
-  "minimum",
-  "maximum",
-  "exclusiveMinimum",
-  "exclusiveMaximum",
-  "description",
-  "unit",
-];
-export const _PARAM_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
-  ["number", _NUMBER_KEYS],
-  ["integer", _NUMBER_KEYS],
-  ["string", ["type", "default", "enum", "pattern", "minLength", "maxLength", "description"]],
-  ["boolean", ["type", "default", "description"]],
-  ["array", ["type", "default", "items", "minItems", "maxItems", "description"]],
-  [
-    "object",
-    ["type", "default", "properties", "required", "additionalProperties", "description"],
-  ],
-]);
-
 export const _NAME_RULE = "a letter or _, then letters, digits, _ and -";

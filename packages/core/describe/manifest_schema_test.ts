@@ -1,5 +1,15 @@
 import assert from "node:assert/strict";
 import { Ajv2020 } from "ajv/dist/2020.js";
+import { PARAM_KEYWORDS, type ParamKeywordValue } from "../graph/params.ts";
+import { _manifestSchema } from "./_manifest_schema.ts";
+import {
+  _ACTOR_KEYS,
+  _INPUT_KEYS,
+  _MANIFEST_KEYS,
+  _PERMISSION_KEYS,
+  _PERMISSIONS,
+  _PORT_KEYS,
+} from "./_manifest_rules.ts";
 import {
   base,
   build,
@@ -82,4 +92,67 @@ Deno.test("the JSON Schema and validateManifest() agree on every manifest of the
   // The semantic-only cases: JSON Schema cannot see these, so only validateManifest rejects.
   for (const [name, c] of Object.entries(SEMANTIC_ONLY)) compare(name, build(c), true, false);
   assert.deepEqual(disagreements, []);
+});
+
+// -------------------------------------------------------------------------------------------
+// One source: the schema file, the validator's rules and the parameter keyword table
+
+Deno.test("manifest.schema.json is what the validator's rules generate (deno task manifests)", () => {
+  assert.deepEqual(schema, _manifestSchema());
+});
+
+Deno.test("manifest.schema.json allows exactly the keys the validator allows, at every level", () => {
+  const keys = (node: { properties: object }): string[] => Object.keys(node.properties).sort();
+  const defs = schema.$defs;
+  assert.deepEqual(keys(schema), [..._MANIFEST_KEYS].sort());
+  assert.deepEqual(keys(defs.actor), [..._ACTOR_KEYS].sort());
+  assert.deepEqual(keys(defs.portSpec), [..._PORT_KEYS].sort());
+  assert.deepEqual(keys(defs.inputSpec), [..._INPUT_KEYS].sort());
+  assert.deepEqual(keys(defs.actor.properties.permissions), [..._PERMISSIONS].sort());
+  assert.deepEqual(keys(defs.permissionRequest), [..._PERMISSION_KEYS].sort());
+  for (const [type, keywords] of Object.entries(PARAM_KEYWORDS)) {
+    assert.deepEqual(keys(defs[`${type}Param`]), ["type", ...Object.keys(keywords)].sort(), type);
+  }
+});
+
+/** A value of the wrong kind for each kind of keyword value. */
+const WRONG: Readonly<Record<ParamKeywordValue, unknown>> = {
+  number: "ten",
+  integer: 1.5,
+  count: -1,
+  string: 3,
+  boolean: "yes",
+  array: {},
+  object: [],
+  strings: [],
+  names: "x",
+  regexp: 3,
+  schema: { type: "float" },
+  schemas: 3,
+};
+
+Deno.test("the JSON Schema and validateManifest() reject a wrong value of every parameter keyword at its path", () => {
+  const disagreements: string[] = [];
+  for (const [type, keywords] of Object.entries(PARAM_KEYWORDS)) {
+    for (const [keyword, kind] of Object.entries(keywords)) {
+      const manifest = build({
+        set: { "actors[0].params.p": { type, [keyword]: WRONG[kind] } },
+        path: "",
+      });
+      const paths = problemPaths(manifest);
+      const ok = paths.length === 1 && paths[0]!.startsWith(`actors[0].params.p.${keyword}`);
+      if (!ok || schemaAccepts(manifest)) {
+        disagreements.push(
+          `${type}.${keyword}: validator ${paths.join()}, schema accepts ${
+            schemaAccepts(manifest)
+          }`,
+        );
+      }
+    }
+    // The bare type passes both.
+    const full = build({ set: { "actors[0].params.p": { type } }, path: "" });
+    if (problemPaths(full).length || !schemaAccepts(full)) disagreements.push(`${type} alone`);
+  }
+  assert.deepEqual(disagreements, []);
+  assert.equal(Object.keys(PARAM_KEYWORDS).length, 6);
 });

@@ -5,7 +5,10 @@ import { contractOf, type Manifest, type ManifestActor } from "./manifest.ts";
 import { _range, _SEMVER, _version } from "./_semver.ts";
 import {
   _ACTOR_KEYS,
+  _CAPABILITIES,
   _CLASSIFICATION,
+  _CLOCKS,
+  _FULL,
   _IDENTIFIER,
   _INPUT_KEYS,
   _KINDS,
@@ -19,6 +22,8 @@ import {
   _POLICY,
   _PORT_KEYS,
   _PORT_NAME,
+  _PRESENCES,
+  _SCHEDULES,
 } from "./_manifest_rules.ts";
 import {
   _BOOLEAN,
@@ -190,12 +195,12 @@ function _checkActor(
   const outputs = _checkPorts(check, `${path}.outputs`, actor.outputs, false);
   const params = _checkParams(check, `${path}.params`, actor.params);
   const scheduleOk = check.optional(`${path}.schedule`, actor.schedule, {
-    expected: `one of "tick", "input", "external"`,
-    test: _oneOf(["tick", "input", "external"]),
+    expected: `one of ${_quoteAll(_SCHEDULES)}`,
+    test: _oneOf(_SCHEDULES),
   });
   const clockOk = check.optional(`${path}.clock`, actor.clock, {
     expected: `"graph" or "upstream"`,
-    test: _oneOf(["graph", "upstream"]),
+    test: _oneOf(_CLOCKS),
   });
   _checkPermissions(check, `${path}.permissions`, actor.permissions, actor.params);
   // The semantic checks of validateContract, on the parts that are well formed (a stand-in
@@ -252,11 +257,11 @@ function _checkPort(check: _Check, path: string, spec: unknown, input: boolean):
   }, { nonEmpty: true }) && ok;
   ok = check.list(`${path}.capabilities`, spec.capabilities, {
     expected: `"cpu" or "gpu"`,
-    test: _oneOf(["cpu", "gpu"]),
+    test: _oneOf(_CAPABILITIES),
   }, { nonEmpty: true }) && ok;
   ok = check.optional(`${path}.presence`, spec.presence, {
     expected: `"always" or "request"`,
-    test: _oneOf(["always", "request"]),
+    test: _oneOf(_PRESENCES),
   }) && ok;
   ok = check.optional(`${path}.description`, spec.description, _STRING) && ok;
   if (input) {
@@ -288,7 +293,7 @@ function _checkPolicy(check: _Check, path: string, policy: unknown): boolean {
     expected: "an integer ≥ 1",
     test: (value) => Number.isInteger(value) && (value as number) >= 1,
   }) && ok;
-  const full = ["block", "drop-oldest", "drop-newest"];
+  const full = _FULL;
   ok = check.optional(`${path}.full`, policy.full, {
     expected: `one of ${_quoteAll(full)}`,
     test: _oneOf(full),

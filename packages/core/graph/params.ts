@@ -139,6 +139,95 @@ export interface ObjectParam {
 export type ParamSchema = NumberParam | StringParam | BooleanParam | ArrayParam | ObjectParam;
 
 /**
+ * What the value of a parameter-schema keyword must be:
+ * - `number`, `integer`, `string`, `boolean`, `array`, `object`: a JSON value of that type;
+ * - `count`: an integer ≥ 0;
+ * - `strings`: a non-empty array of distinct strings; `names`: an array of distinct strings;
+ * - `regexp`: a regular expression (JavaScript syntax, Unicode mode);
+ * - `schema`: a parameter schema; `schemas`: an object of parameter schemas by name.
+ *
+ * @example
+ * ```ts
+ * import type { ParamKeywordValue } from "@streamlib/core";
+ * const bound: ParamKeywordValue = "number";
+ * console.assert(bound === "number");
+ * ```
+ */
+export type ParamKeywordValue =
+  | "number"
+  | "integer"
+  | "count"
+  | "string"
+  | "boolean"
+  | "array"
+  | "object"
+  | "strings"
+  | "names"
+  | "regexp"
+  | "schema"
+  | "schemas";
+
+/**
+ * The keywords each parameter type may use besides `type`, in the order manifests write them,
+ * and what each keyword's value must be. This table is the one description of the schema
+ * format: the manifest validator checks schemas against it, `manifest.schema.json` is generated
+ * from it (`deno task manifests`), and tests keep {@linkcode ParamSchema} and
+ * {@linkcode checkParam} in step with it.
+ *
+ * @example
+ * ```ts
+ * import { PARAM_KEYWORDS } from "@streamlib/core";
+ * console.assert(PARAM_KEYWORDS.integer.minimum === "number");
+ * console.assert(!("enum" in PARAM_KEYWORDS.number));
+ * ```
+ */
+export const PARAM_KEYWORDS: Readonly<
+  Record<ParamSchema["type"], Readonly<Record<string, ParamKeywordValue>>>
+> = {
+  number: {
+    default: "number",
+    minimum: "number",
+    maximum: "number",
+    exclusiveMinimum: "number",
+    exclusiveMaximum: "number",
+    unit: "string",
+    description: "string",
+  },
+  integer: {
+    default: "integer",
+    minimum: "number",
+    maximum: "number",
+    exclusiveMinimum: "number",
+    exclusiveMaximum: "number",
+    unit: "string",
+    description: "string",
+  },
+  string: {
+    default: "string",
+    enum: "strings",
+    pattern: "regexp",
+    minLength: "count",
+    maxLength: "count",
+    description: "string",
+  },
+  boolean: { default: "boolean", description: "string" },
+  array: {
+    default: "array",
+    items: "schema",
+    minItems: "count",
+    maxItems: "count",
+    description: "string",
+  },
+  object: {
+    default: "object",
+    properties: "schemas",
+    required: "names",
+    additionalProperties: "boolean",
+    description: "string",
+  },
+};
+
+/**
  * The TypeScript type of a value that satisfies schema `S` (enums become unions of literals).
  *
  * @example
