@@ -23,6 +23,7 @@ import {
 export const audioMixerContract = {
   type: "audiomixer",
   description: "Mixes audio inputs aligned by timestamp, with per-input gain and mute",
+  classification: "Generic/Audio",
   inputs: {
     "sink_%u": {
       kind: "audio",

@@ -28,6 +28,7 @@ import { scaleFrame } from "./scale.ts";
 export const compositorContract = {
   type: "compositor",
   description: "Composites video layers over a background at a fixed frame rate and size",
+  classification: "Filter/Editor/Video/Compositor",
   inputs: {
     "layer_%u": {
       kind: "video",

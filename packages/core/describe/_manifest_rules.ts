@@ -6,7 +6,9 @@
  * @module
  */
 
-import type { PermissionName } from "./manifest.ts";
+import { _CLASSIFICATION_PATTERN, _PERMISSION_NAMES } from "../graph/_contract_rules.ts";
+
+export { _CLASSIFICATION_PATTERN };
 
 /** Actor type and parameter names. */
 export const _NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_-]*$";
@@ -14,8 +16,6 @@ export const _NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_-]*$";
 export const _PORT_NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_-]*(?:%u[A-Za-z0-9_-]*)?$";
 /** Package names, scoped or not. */
 export const _PACKAGE_PATTERN = "^(?:@[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*$";
-/** `Source/Video`: capitalised words joined by `/`. */
-export const _CLASSIFICATION_PATTERN = "^[A-Z][A-Za-z]*(?:/[A-Z][A-Za-z]*)+$";
 /** A module relative to the manifest, or a URL. */
 export const _MODULE_PATTERN = "^(?:\\.{1,2}/|[A-Za-z][A-Za-z0-9+.-]*:)\\S+$";
 /** A JavaScript identifier. */
@@ -54,14 +54,6 @@ export const _CLOCKS = ["graph", "upstream"];
 export const _CAPABILITIES = ["cpu", "gpu"];
 export const _PRESENCES = ["always", "request"];
 export const _FULL = ["block", "drop-oldest", "drop-newest"];
-export const _PERMISSIONS: readonly PermissionName[] = [
-  "read",
-  "write",
-  "net",
-  "env",
-  "run",
-  "ffi",
-  "sys",
-];
+export const _PERMISSIONS = _PERMISSION_NAMES;
 export const _PERMISSION_KEYS = ["reason", "values", "params"];
 export const _NAME_RULE = "a letter or _, then letters, digits, _ and -";

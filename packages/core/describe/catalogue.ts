@@ -8,17 +8,12 @@ import { Queue } from "../actors/queue.ts";
 import { RateLimit } from "../actors/rate_limit.ts";
 import { Tee } from "../actors/tee.ts";
 import coreManifest from "../manifest.json" with { type: "json" };
-import type { Contract, PortSpec } from "../graph/spec.ts";
+import type { Contract, PermissionName } from "../graph/spec.ts";
 import { isStreamlibError, StreamlibError } from "../errors.ts";
-import {
-  contractOf,
-  type Manifest,
-  type ManifestActor,
-  type PermissionName,
-  STREAMLIB_VERSION,
-} from "./manifest.ts";
+import { contractOf, type Manifest, type ManifestActor, STREAMLIB_VERSION } from "./manifest.ts";
 import { validateManifest } from "./validate_manifest.ts";
 import { satisfiesVersion } from "./satisfies_version.ts";
+import { _contractDifferences } from "./_contract_diff.ts";
 import { checkParam, describeParam, type ParamSchema } from "../graph/params.ts";
 import { type ParsedPipeline, parsePipeline, pointAt, QUANTITY } from "./parse_pipeline.ts";
 import { Pipeline } from "../runtime/pipeline.ts";
@@ -378,73 +373,7 @@ export class Catalogue {
     const entry = this.describe(type);
     const contract = (await this.#classOf(entry) as unknown as { contract: Contract }).contract;
     const declared = contractOf(entry.actor);
-    const differences: string[] = [];
-    if (contract.type !== declared.type) {
-      differences.push(`type: the manifest says "${declared.type}", the class "${contract.type}"`);
-    }
-    for (const side of ["inputs", "outputs"] as const) {
-      const a = declared[side] ?? {};
-      const b = contract[side] ?? {};
-      for (const name of new Set([...Object.keys(a), ...Object.keys(b)])) {
-        const left = a[name] as PortSpec | undefined;
-        const right = b[name] as PortSpec | undefined;
-        if (left === undefined) {
-          differences.push(`${side}.${name}: the class has it, the manifest does not`);
-        } else if (right === undefined) {
-          differences.push(`${side}.${name}: the manifest has it, the class does not`);
-        } else {
-          for (const field of ["kind", "formats", "capabilities", "presence"] as const) {
-            const norm = (spec: PortSpec): string =>
-              JSON.stringify(
-                field === "capabilities"
-                  ? [...(spec.capabilities ?? ["cpu"])].sort()
-                  : field === "presence"
-                  ? spec.presence ?? "always"
-                  : field === "formats"
-                  ? spec.formats ? [...spec.formats].sort() : null
-                  : spec[field],
-              );
-            if (norm(left) !== norm(right)) {
-              differences.push(
-                `${side}.${name}.${field}: the manifest says ${norm(left)}, the class ${
-                  norm(right)
-                }`,
-              );
-            }
-          }
-        }
-      }
-    }
-    const pa = declared.params ?? {};
-    const pb = contract.params ?? {};
-    for (const name of new Set([...Object.keys(pa), ...Object.keys(pb)])) {
-      const left = pa[name];
-      const right = pb[name];
-      if (left === undefined) {
-        differences.push(`params.${name}: the class has it, the manifest does not`);
-      } else if (right === undefined) {
-        differences.push(`params.${name}: the manifest has it, the class does not`);
-      } else {
-        const essential = (s: ParamSchema): string => {
-          const { description: _d, ...rest } = s as ParamSchema & { description?: string };
-          return JSON.stringify(rest, Object.keys(rest).sort());
-        };
-        if (essential(left) !== essential(right)) {
-          differences.push(
-            `params.${name}: the manifest says ${essential(left)}, the class ${essential(right)}`,
-          );
-        }
-      }
-    }
-    for (const field of ["schedule", "clock"] as const) {
-      if (declared[field] !== contract[field]) {
-        differences.push(
-          `${field}: the manifest says ${declared[field] ?? "(default)"}, the class ${
-            contract[field] ?? "(default)"
-          }`,
-        );
-      }
-    }
+    const differences = _contractDifferences(declared, contract);
     if (differences.length) {
       throw new StreamlibError(
         "SL_MANIFEST_MISMATCH",

@@ -66,6 +66,7 @@ Deno.test("Catalogue.verify() lists every way a manifest differs from its implem
       'inputs.in.kind: the manifest says "video", the class "any"',
       "outputs.extra: the manifest has it, the class does not",
       "params.gain: the manifest has it, the class does not",
+      'classification: the manifest says "Filter/Video", the class "Filter/Any"',
     ]);
     return true;
   });

@@ -1,42 +1,12 @@
-import type { Contract, InputSpec, PortSpec, Schedule } from "../graph/spec.ts";
+import type {
+  Contract,
+  InputSpec,
+  PermissionName,
+  PermissionRequest,
+  PortSpec,
+  Schedule,
+} from "../graph/spec.ts";
 import type { ParamSchema } from "../graph/params.ts";
-
-/**
- * A permission an actor may ask for, named as Deno names them: file system `read` and `write`,
- * `net`work, `env`ironment variables, `run`ning subprocesses, `ffi` (native libraries) and `sys`
- * (system information).
- *
- * @example
- * ```ts
- * import type { PermissionName } from "@streamlib/core";
- * const needed: PermissionName[] = ["read", "net"];
- * console.assert(needed.includes("net"));
- * ```
- */
-export type PermissionName = "read" | "write" | "net" | "env" | "run" | "ffi" | "sys";
-
-/**
- * Why an actor needs a permission, and how far it reaches. With neither `values` nor `params`
- * the permission is unrestricted; with both, the allowed values are the union of the two.
- *
- * @example A file reader that only reads the file its `path` parameter names
- * ```ts
- * import type { PermissionRequest } from "@streamlib/core";
- * const read: PermissionRequest = { reason: "Reads the video file to decode", params: ["path"] };
- * console.assert(read.params?.[0] === "path");
- * ```
- */
-export interface PermissionRequest {
-  /** Why the actor needs the permission, shown to users before they grant it. */
-  readonly reason: string;
-  /** Fixed allowed values: paths, hosts, commands or environment variable names. */
-  readonly values?: readonly string[];
-  /**
-   * Names of this actor's string (or string-array) parameters whose values are allowed, e.g.
-   * `["path"]` for a reader that reads only the file it is given.
-   */
-  readonly params?: readonly string[];
-}
 
 /**
  * One actor type in a {@linkcode Manifest}: its contract (the same shapes as
@@ -146,8 +116,9 @@ export interface Manifest {
 export const STREAMLIB_VERSION: string = "0.1.0";
 
 /**
- * The {@linkcode Contract} part of a manifest entry: type, description, ports, parameters,
- * schedule and clock. The objects are shared with `actor`, not copied.
+ * The {@linkcode Contract} part of a manifest entry: type, description, classification, ports,
+ * parameters, schedule, clock and permissions (everything but `module` and `export`). The
+ * objects are shared with `actor`, not copied.
  *
  * @example
  * ```ts
@@ -173,11 +144,13 @@ export function contractOf(actor: ManifestActor): Contract {
   const contract: { -readonly [K in keyof Contract]: Contract[K] } = {
     type: actor.type,
     description: actor.description,
+    classification: actor.classification,
   };
   if (actor.inputs !== undefined) contract.inputs = actor.inputs;
   if (actor.outputs !== undefined) contract.outputs = actor.outputs;
   if (actor.params !== undefined) contract.params = actor.params;
   if (actor.schedule !== undefined) contract.schedule = actor.schedule;
   if (actor.clock !== undefined) contract.clock = actor.clock;
+  if (actor.permissions !== undefined) contract.permissions = actor.permissions;
   return contract;
 }

@@ -10,6 +10,7 @@ Deno.test("contractOf() keeps the contract fields of a manifest entry and drops 
   assert.deepEqual(Object.keys(contract), [
     "type",
     "description",
+    "classification",
     "inputs",
     "outputs",
     "params",
@@ -17,6 +18,12 @@ Deno.test("contractOf() keeps the contract fields of a manifest entry and drops 
     "clock",
   ]);
   assert.equal(contract.inputs, actor.inputs);
+  const withPermissions = (VALID[
+    "a file source asking for permissions tied to a parameter and to fixed values"
+  ] as Manifest).actors[0]!;
+  const reader = contractOf(withPermissions);
+  assert.equal(reader.permissions, withPermissions.permissions);
+  assert.ok(!("module" in reader) && !("export" in reader));
   const minimal: ManifestActor = {
     type: "x",
     description: "d",
@@ -24,7 +31,11 @@ Deno.test("contractOf() keeps the contract fields of a manifest entry and drops 
     module: "./x.ts",
     export: "X",
   };
-  assert.deepEqual(contractOf(minimal), { type: "x", description: "d" });
+  assert.deepEqual(contractOf(minimal), {
+    type: "x",
+    description: "d",
+    classification: "Sink/Any",
+  });
 });
 
 Deno.test("STREAMLIB_VERSION is the version in packages/core/deno.json", async () => {
