@@ -42,6 +42,6 @@ export * from "./png.ts";
 export * from "./snapshot.ts";
 export * from "./ffmpeg.ts";
 export * from "./ffmpeg_process.ts";
-export * from "./probe.ts";
+export { type MediaInfo, probeMedia } from "./probe.ts";
 export * from "./file_reader.ts";
-export * from "./file_writer.ts";
+export { FileWriter, fileWriterContract } from "./file_writer.ts";
