@@ -7,7 +7,7 @@
  */
 
 import { PARAM_KEYWORDS, type ParamKeywordValue, type ParamSchema } from "../graph/params.ts";
-import { _NAME, _NAME_RULE } from "./_manifest_rules.ts";
+import { _NAME, _NAME_RULE, _TEMPLATE } from "./_manifest_rules.ts";
 import {
   _BOOLEAN,
   type _Check,
@@ -85,6 +85,10 @@ const _VALUES: Readonly<Record<ParamKeywordValue, _ValueCheck>> = {
     check.required(path, value, _STRING) &&
     (_isRegExp(value as string) ||
       check.fail(path, "a valid regular expression (JavaScript syntax, Unicode mode)", value)),
+  template: _rule({
+    expected: `a request template name containing %u, like "layer_%u"`,
+    test: (value) => typeof value === "string" && _TEMPLATE.test(value),
+  }),
   schema: _checkParam,
   schemas: (check, path, value) => {
     if (!_isObject(value)) return check.fail(path, "an object of parameter schemas by name", value);

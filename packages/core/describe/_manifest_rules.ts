@@ -6,9 +6,13 @@
  * @module
  */
 
-import { _CLASSIFICATION_PATTERN, _PERMISSION_NAMES } from "../graph/_contract_rules.ts";
+import {
+  _CLASSIFICATION_PATTERN,
+  _PERMISSION_NAMES,
+  _TEMPLATE_PATTERN,
+} from "../graph/_contract_rules.ts";
 
-export { _CLASSIFICATION_PATTERN };
+export { _CLASSIFICATION_PATTERN, _TEMPLATE_PATTERN };
 
 /** Actor type and parameter names. */
 export const _NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_-]*$";
@@ -31,6 +35,7 @@ export const _CLASSIFICATION: RegExp = new RegExp(_CLASSIFICATION_PATTERN);
 export const _MODULE: RegExp = new RegExp(_MODULE_PATTERN);
 export const _IDENTIFIER: RegExp = new RegExp(_IDENTIFIER_PATTERN);
 export const _POLICY: RegExp = new RegExp(_POLICY_PATTERN);
+export const _TEMPLATE: RegExp = new RegExp(_TEMPLATE_PATTERN);
 
 export const _MANIFEST_KEYS = ["$schema", "name", "version", "description", "streamlib", "actors"];
 export const _ACTOR_KEYS = [
@@ -47,7 +52,7 @@ export const _ACTOR_KEYS = [
   "permissions",
 ];
 export const _PORT_KEYS = ["kind", "formats", "capabilities", "presence", "description"];
-export const _INPUT_KEYS = [..._PORT_KEYS, "policy", "multiple"];
+export const _INPUT_KEYS = [..._PORT_KEYS, "policy", "multiple", "params"];
 export const _KINDS = ["video", "audio", "event", "data", "any"];
 export const _SCHEDULES = ["tick", "input", "external"];
 export const _CLOCKS = ["graph", "upstream"];

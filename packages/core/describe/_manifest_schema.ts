@@ -24,6 +24,7 @@ import {
   _PORT_NAME_PATTERN,
   _PRESENCES,
   _SCHEDULES,
+  _TEMPLATE_PATTERN,
 } from "./_manifest_rules.ts";
 
 type _Json = Record<string, unknown>;
@@ -40,6 +41,7 @@ const _KEYWORD_VALUES: Readonly<Record<ParamKeywordValue, _Json>> = {
   strings: { type: "array", minItems: 1, uniqueItems: true, items: { type: "string" } },
   names: { type: "array", uniqueItems: true, items: { type: "string" } },
   regexp: { type: "string" },
+  template: { type: "string", pattern: _TEMPLATE_PATTERN },
   schema: { $ref: "#/$defs/paramSchema" },
   schemas: { type: "object", additionalProperties: { $ref: "#/$defs/paramSchema" } },
 };
@@ -226,7 +228,8 @@ export function _manifestSchema(): _Json {
         properties: portProperties,
       },
       inputSpec: {
-        description: "An input port: a port plus its default delivery policy.",
+        description: "An input port: a port plus its default delivery policy and, for a request " +
+          "template, its ports' parameters.",
         type: "object",
         additionalProperties: false,
         required: ["kind"],
@@ -236,6 +239,13 @@ export function _manifestSchema(): _Json {
           multiple: {
             description: "Whether several outputs may feed this input.",
             type: "boolean",
+          },
+          params: {
+            description: "For a request template: the parameter schemas of each of its ports, " +
+              "by name.",
+            type: "object",
+            propertyNames: _ref("name"),
+            additionalProperties: _ref("paramSchema"),
           },
         },
       },

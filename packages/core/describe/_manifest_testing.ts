@@ -169,6 +169,39 @@ export const VALID: Record<string, unknown> = {
       clock: "upstream",
     }],
   },
+  "a compositor with port parameters on a request template and a pads shorthand": {
+    name: "@example/compositor",
+    version: "0.1.0",
+    streamlib: "^0.1.0",
+    actors: [{
+      type: "compositor",
+      description: "Composites layers",
+      classification: "Filter/Editor/Video",
+      module: "./compositor.ts",
+      export: "Compositor",
+      inputs: {
+        "layer_%u": {
+          kind: "video",
+          presence: "request",
+          params: {
+            x: { type: "integer", default: 0, unit: "px" },
+            opacity: { type: "number", default: 1, minimum: 0, maximum: 1 },
+            visible: { type: "boolean", default: true },
+          },
+        },
+      },
+      outputs: { out: { kind: "video" } },
+      params: {
+        layers: {
+          type: "object",
+          default: { layer_1: { opacity: 0.5 } },
+          additionalProperties: true,
+          pads: "layer_%u",
+        },
+      },
+      schedule: "tick",
+    }],
+  },
   "nested array and object parameters": {
     name: "shapes",
     version: "3.0.0",
@@ -477,6 +510,24 @@ export const INVALID: Record<string, InvalidCase> = {
     set: { "actors[0].permissions.env": "HOME" },
     path: "actors[0].permissions.env",
   },
+  "port parameters on an output": {
+    set: { "actors[0].outputs.out.params": { x: { type: "integer" } } },
+    path: "actors[0].outputs.out.params",
+  },
+  "a port parameter of an unknown type": {
+    set: {
+      'actors[0].inputs["in_%u"]': {
+        kind: "data",
+        presence: "request",
+        params: { x: { type: "float" } },
+      },
+    },
+    path: "actors[0].inputs.in_%u.params.x.type",
+  },
+  "a pads keyword without %u": {
+    set: { "actors[0].params.layers": { type: "object", pads: "layer" } },
+    path: "actors[0].params.layers.pads",
+  },
 };
 
 /**
@@ -528,5 +579,26 @@ export const SEMANTIC_ONLY: Record<string, InvalidCase> = {
   "a string pattern that is not a regular expression": {
     set: { "actors[0].params.path.pattern": "([a-z" },
     path: "actors[0].params.path.pattern",
+  },
+  "port parameters on an input that is not a request template": {
+    set: { "actors[0].inputs.in.params": { x: { type: "integer" } } },
+    path: "actors[0].inputs.in.params",
+  },
+  "a port parameter default that fails its schema": {
+    set: {
+      'actors[0].inputs["in_%u"]': {
+        kind: "data",
+        presence: "request",
+        params: { x: { type: "integer", minimum: 0, default: -1 } },
+      },
+    },
+    path: "actors[0].inputs.in_%u.params.x.default",
+  },
+  "a pads parameter naming a template without port parameters": {
+    set: {
+      'actors[0].inputs["in_%u"]': { kind: "data", presence: "request" },
+      "actors[0].params.ins": { type: "object", pads: "in_%u" },
+    },
+    path: "actors[0].params.ins.pads",
   },
 };

@@ -127,6 +127,7 @@ const WRONG: Readonly<Record<ParamKeywordValue, unknown>> = {
   strings: [],
   names: "x",
   regexp: 3,
+  template: "layer_0",
   schema: { type: "float" },
   schemas: 3,
 };

@@ -267,6 +267,15 @@ function _checkPort(check: _Check, path: string, spec: unknown, input: boolean):
   if (input) {
     ok = _checkPolicy(check, `${path}.policy`, spec.policy) && ok;
     ok = check.optional(`${path}.multiple`, spec.multiple, _BOOLEAN) && ok;
+    // Only well-formed schemas go on to the contract's checks (defaults, request templates).
+    const params = _checkParams(check, `${path}.params`, spec.params);
+    if (
+      spec.params !== undefined &&
+      (params === undefined ||
+        Object.keys(params).length !== Object.keys(spec.params as object).length)
+    ) {
+      ok = false;
+    }
   }
   return ok;
 }

@@ -1,4 +1,5 @@
 import { StreamlibError } from "../errors.ts";
+import { _fitsTemplate } from "./_template.ts";
 
 /**
  * A numeric parameter, as JSON Schema: `type`, `default`, inclusive and exclusive bounds.
@@ -121,6 +122,13 @@ export interface ObjectParam {
   readonly required?: readonly string[];
   /** Whether properties outside `properties` are allowed (default `true`). */
   readonly additionalProperties?: boolean;
+  /**
+   * A request input template such as `"layer_%u"`: the parameter then sets the parameters of
+   * that template's ports by port name, `{ layer_1: { x: 10 } }`, a shorthand for
+   * {@linkcode Actor.setPadParams} on each. Its keys must be port names of the template; the
+   * contract checks the entries against the template's `params`.
+   */
+  readonly pads?: string;
   /** What the parameter does. */
   readonly description?: string;
 }
@@ -144,7 +152,8 @@ export type ParamSchema = NumberParam | StringParam | BooleanParam | ArrayParam 
  * - `count`: an integer ≥ 0;
  * - `strings`: a non-empty array of distinct strings; `names`: an array of distinct strings;
  * - `regexp`: a regular expression (JavaScript syntax, Unicode mode);
- * - `schema`: a parameter schema; `schemas`: an object of parameter schemas by name.
+ * - `schema`: a parameter schema; `schemas`: an object of parameter schemas by name;
+ * - `template`: the name of a request template, containing `%u` (`"layer_%u"`).
  *
  * @example
  * ```ts
@@ -165,7 +174,8 @@ export type ParamKeywordValue =
   | "names"
   | "regexp"
   | "schema"
-  | "schemas";
+  | "schemas"
+  | "template";
 
 /**
  * The keywords each parameter type may use besides `type`, in the order manifests write them,
@@ -223,6 +233,7 @@ export const PARAM_KEYWORDS: Readonly<
     properties: "schemas",
     required: "names",
     additionalProperties: "boolean",
+    pads: "template",
     description: "string",
   },
 };
@@ -409,6 +420,18 @@ export function checkParam(schema: ParamSchema, value: unknown): string | undefi
         return `must be an object, got ${_typeName(value)}`;
       }
       const record = value as Record<string, unknown>;
+      if (schema.pads !== undefined) {
+        for (const [pad, entry] of Object.entries(record)) {
+          if (!_fitsTemplate(pad, schema.pads)) {
+            return `has an entry ${JSON.stringify(pad)}; keys are input names such as "${
+              schema.pads.replace("%u", "0")
+            }" (ports of "${schema.pads}")`;
+          }
+          if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
+            return `entry "${pad}" must be an object of its parameters, got ${_typeName(entry)}`;
+          }
+        }
+      }
       for (const key of schema.required ?? []) {
         if (!Object.hasOwn(record, key)) return `must have property "${key}"`;
       }

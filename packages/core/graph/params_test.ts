@@ -295,10 +295,11 @@ const EVERY_FIELD: { readonly [T in ParamSchema["type"]]: Required<SchemaOf<T>> 
   },
   object: {
     type: "object",
-    default: { x: 1 },
-    properties: { x: { type: "number" } },
-    required: ["x"],
+    default: { layer_0: { x: 1 } },
+    properties: { layer_0: { type: "object" } },
+    required: ["layer_0"],
     additionalProperties: false,
+    pads: "layer_%u",
     description: "An object",
   },
 };
@@ -340,6 +341,7 @@ const RESTRICTIONS: Readonly<Record<string, { schema: ParamSchema; bad: unknown 
     bad: { x: "1" },
   },
   "object.required": { schema: { type: "object", required: ["x"] }, bad: {} },
+  "object.pads": { schema: { type: "object", pads: "layer_%u" }, bad: { overlay: {} } },
   "object.additionalProperties": {
     schema: { type: "object", properties: {}, additionalProperties: false },
     bad: { x: 1 },
@@ -362,5 +364,5 @@ Deno.test("checkParam() enforces every restricting keyword of PARAM_KEYWORDS", (
     }
   }
   assert.deepEqual(missing, []);
-  assert.equal(Object.keys(RESTRICTIONS).length, 18);
+  assert.equal(Object.keys(RESTRICTIONS).length, 19);
 });

@@ -44,13 +44,20 @@ export interface PortSpec {
 }
 
 /**
- * An input port in a contract: a {@linkcode PortSpec} plus its default delivery policy.
+ * An input port in a contract: a {@linkcode PortSpec} plus its default delivery policy and, for
+ * a request template, the parameters of each port made from it.
  *
  * @example
  * ```ts
  * import type { InputSpec } from "@streamlib/core";
  * const audio: InputSpec = { kind: "audio", policy: "queue:32" };
  * console.assert(audio.policy === "queue:32");
+ * const inputs: InputSpec = {
+ *   kind: "audio",
+ *   presence: "request",
+ *   params: { gain: { type: "number", default: 1, minimum: 0 } },
+ * };
+ * console.assert(inputs.params?.gain?.type === "number");
  * ```
  */
 export interface InputSpec extends PortSpec {
@@ -61,6 +68,12 @@ export interface InputSpec extends PortSpec {
    * for events and data, `false` for video and audio.
    */
   readonly multiple?: boolean;
+  /**
+   * For a request template: the parameters each of its ports has (GStreamer's pad properties),
+   * such as a compositor layer's position. They are set per port (`layer_1::x=10` in pipeline
+   * text, {@linkcode Actor.setPadParams} in code) and can change while the actor runs.
+   */
+  readonly params?: Readonly<Record<string, ParamSchema>>;
 }
 
 /**
