@@ -139,7 +139,11 @@ const weighContract = {
     "in_%u": {
       kind: "data",
       presence: "request",
-      params: { weight: { type: "number", default: 1 }, mute: { type: "boolean", default: false } },
+      params: {
+        weight: { type: "number", default: 1 },
+        mute: { type: "boolean", default: false },
+        lag: { type: "number", default: 0, unit: "s" },
+      },
     },
   },
   outputs: { out: { kind: "data" } },
