@@ -5,7 +5,7 @@
  * exports it (found from the package's `mod.ts`) and its export name. The package's name and
  * version come from its `deno.json`; its description, the streamlib range it works with, and
  * classification and permissions for contracts that do not carry them yet, from its
- * `manifest.config.json`. Internal to the scripts.
+ * `manifest.config.json` when it has one. Internal to the scripts.
  *
  * @module
  */
@@ -19,6 +19,7 @@ import {
   type ParamSchema,
   type PermissionRequest,
   type PortSpec,
+  STREAMLIB_VERSION,
   StreamlibError,
   validateManifest,
 } from "@streamlib/core";
@@ -32,8 +33,9 @@ import {
 } from "../packages/core/describe/_manifest_rules.ts";
 
 /**
- * The folders whose `manifest.json` is generated, each with a `deno.json`, a `mod.ts` and a
- * `manifest.config.json`. A new package is one more line here.
+ * The folders whose `manifest.json` is generated, each with a `deno.json`, a `mod.ts` and, when
+ * it has a description or fields its contracts lack, a `manifest.config.json`. A new package is
+ * one more line here.
  */
 export const PACKAGES: readonly string[] = [
   "packages/core",
@@ -55,8 +57,11 @@ export const SCHEMA_PATH = "packages/core/describe/manifest.schema.json";
 export interface ManifestConfig {
   /** What the package provides. */
   readonly description?: string;
-  /** The streamlib versions the package works with, e.g. `"^0.1.0"`. */
-  readonly streamlib: string;
+  /**
+   * The streamlib versions the package works with, e.g. `"^0.1.0"`; default: from this
+   * streamlib's version on, within its minor version (`^` {@linkcode STREAMLIB_VERSION}).
+   */
+  readonly streamlib?: string;
   /**
    * For actor types whose contract has no classification or permissions (yet): those fields
    * by type. A field the contract has too is an error: each fact is written once.
@@ -113,7 +118,10 @@ export async function buildManifest(dir: string, root: string = ROOT): Promise<M
     });
   };
   const deno = await _readJson(folder, "deno.json", fail) as { name?: unknown; version?: unknown };
-  const config = _checkConfig(await _readJson(folder, "manifest.config.json", fail), fail);
+  const config = _checkConfig(
+    await _readJson(folder, "manifest.config.json", fail, {}),
+    fail,
+  );
   const located = await _locateActors(folder, fail);
   const actors = [...located.entries()].map(([cls, [module, name]]) =>
     _entry(cls.contract, module, name, config.actors?.[cls.contract.type], fail)
@@ -131,21 +139,24 @@ export async function buildManifest(dir: string, root: string = ROOT): Promise<M
     name: deno.name,
     version: deno.version,
     ...(config.description === undefined ? {} : { description: config.description }),
-    streamlib: config.streamlib,
+    streamlib: config.streamlib ?? `^${STREAMLIB_VERSION}`,
     actors,
   };
   return validateManifest(manifest, `${dir}/manifest.json`);
 }
 
+/** The JSON in `file`; `missing` when there is no such file and it is given. */
 async function _readJson(
   folder: string,
   file: string,
   fail: (file: string, what: string) => never,
+  missing?: unknown,
 ): Promise<unknown> {
   let text: string;
   try {
     text = await Deno.readTextFile(`${folder}${file}`);
   } catch (error) {
+    if (missing !== undefined && error instanceof Deno.errors.NotFound) return missing;
     return fail(file, `cannot be read (${(error as Error).message})`);
   }
   try {
@@ -168,7 +179,9 @@ function _checkConfig(
       fail(file, `${key}: unknown key; expected description, streamlib or actors`);
     }
   }
-  if (typeof value.streamlib !== "string") fail(file, `streamlib: expected a range like "^0.1.0"`);
+  if (value.streamlib !== undefined && typeof value.streamlib !== "string") {
+    fail(file, `streamlib: expected a range like "^0.1.0"`);
+  }
   if (value.description !== undefined && typeof value.description !== "string") {
     fail(file, "description: expected a string");
   }

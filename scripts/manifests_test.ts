@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { isStreamlibError } from "@streamlib/core";
+import { isStreamlibError, STREAMLIB_VERSION } from "@streamlib/core";
 import { buildManifest, generatedFiles, jsonText, PACKAGES, ROOT } from "./_manifests.ts";
 
 const CORE = new URL("../packages/core/mod.ts", import.meta.url).href;
@@ -184,4 +184,22 @@ Deno.test("buildManifest() reports a contract the manifest format rejects, with 
     ),
   });
   assert.match(message, /^pkg\/manifest\.json: actors\[0\]\.permissions\.read\.params\[0\]: /);
+});
+
+Deno.test("buildManifest() needs no manifest.config.json: no description, this streamlib's range", async () => {
+  const root = await fixture({
+    "deno.json": DENO_JSON,
+    "mod.ts": 'export * from "./gain.ts";\n',
+    "gain.ts": GAIN,
+  });
+  try {
+    const manifest = await buildManifest("pkg", root);
+    assert.equal(manifest.description, undefined);
+    assert.equal(manifest.streamlib, `^${STREAMLIB_VERSION}`);
+    assert.deepEqual(manifest.actors.map((a) => [a.type, a.module, a.export]), [
+      ["gain", "./gain.ts", "Gain"],
+    ]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });
