@@ -5,13 +5,13 @@
  * @module
  */
 
-import type { Contract, PortSpec } from "../graph/spec.ts";
+import type { Contract, InputSpec, PortSpec } from "../graph/spec.ts";
 import type { ParamSchema } from "../graph/params.ts";
 
 /**
  * Each difference between a manifest's contract and a class's, one line each: type, ports
- * (kind, formats, capabilities, presence), parameters (all but descriptions), schedule, clock,
- * and the classification and permissions when the class declares them.
+ * (kind, formats, capabilities, presence, their parameters), parameters (all but descriptions),
+ * schedule, clock, and the classification and permissions when the class declares them.
  */
 export function _contractDifferences(declared: Contract, contract: Contract): string[] {
   const differences: string[] = [];
@@ -46,30 +46,16 @@ export function _contractDifferences(declared: Contract, contract: Contract): st
             );
           }
         }
-      }
-    }
-  }
-  const pa = declared.params ?? {};
-  const pb = contract.params ?? {};
-  for (const name of new Set([...Object.keys(pa), ...Object.keys(pb)])) {
-    const left = pa[name];
-    const right = pb[name];
-    if (left === undefined) {
-      differences.push(`params.${name}: the class has it, the manifest does not`);
-    } else if (right === undefined) {
-      differences.push(`params.${name}: the manifest has it, the class does not`);
-    } else {
-      const essential = (s: ParamSchema): string => {
-        const { description: _d, ...rest } = s as ParamSchema & { description?: string };
-        return _canonical(rest);
-      };
-      if (essential(left) !== essential(right)) {
-        differences.push(
-          `params.${name}: the manifest says ${essential(left)}, the class ${essential(right)}`,
+        _paramDifferences(
+          `${side}.${name}.params`,
+          (left as InputSpec).params,
+          (right as InputSpec).params,
+          differences,
         );
       }
     }
   }
+  _paramDifferences("params", declared.params, contract.params, differences);
   for (const field of ["schedule", "clock"] as const) {
     if (declared[field] !== contract[field]) {
       differences.push(
@@ -90,6 +76,36 @@ export function _contractDifferences(declared: Contract, contract: Contract): st
     }
   }
   return differences;
+}
+
+/** Each difference between two records of parameter schemas (descriptions aside). */
+function _paramDifferences(
+  where: string,
+  declared: Readonly<Record<string, ParamSchema>> | undefined,
+  actual: Readonly<Record<string, ParamSchema>> | undefined,
+  differences: string[],
+): void {
+  const pa = declared ?? {};
+  const pb = actual ?? {};
+  for (const name of new Set([...Object.keys(pa), ...Object.keys(pb)])) {
+    const left = pa[name];
+    const right = pb[name];
+    if (left === undefined) {
+      differences.push(`${where}.${name}: the class has it, the manifest does not`);
+    } else if (right === undefined) {
+      differences.push(`${where}.${name}: the manifest has it, the class does not`);
+    } else {
+      const essential = (s: ParamSchema): string => {
+        const { description: _d, ...rest } = s as ParamSchema & { description?: string };
+        return _canonical(rest);
+      };
+      if (essential(left) !== essential(right)) {
+        differences.push(
+          `${where}.${name}: the manifest says ${essential(left)}, the class ${essential(right)}`,
+        );
+      }
+    }
+  }
 }
 
 /** JSON with every object's keys sorted, so that key order makes no difference. */

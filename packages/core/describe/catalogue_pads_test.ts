@@ -91,3 +91,22 @@ Deno.test("validatePipelineSpec() checks the pads of each actor and names the ba
     });
   }
 });
+
+Deno.test("Catalogue.verify() compares the parameters of request ports too", async () => {
+  const url = new URL("../testdata/pads_plugin.json", import.meta.url);
+  await (await catalogue()).verify("weigh");
+  const manifest = JSON.parse(await Deno.readTextFile(url));
+  const params = manifest.actors[0].inputs["in_%u"].params;
+  params.weight.default = 2;
+  delete params.lag;
+  const changed = new Catalogue().add(manifest, url);
+  await assert.rejects(changed.verify("weigh"), (e: unknown) => {
+    assert.ok(isStreamlibError(e, "SL_MANIFEST_MISMATCH"));
+    assert.deepEqual(e.details.differences, [
+      'inputs.in_%u.params.weight: the manifest says {"default":2,"type":"number"}, the class ' +
+      '{"default":1,"type":"number"}',
+      "inputs.in_%u.params.lag: the class has it, the manifest does not",
+    ]);
+    return true;
+  });
+});
