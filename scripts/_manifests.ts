@@ -310,7 +310,9 @@ function _ordered(object: object, keys: readonly string[]): Record<string, unkno
 }
 
 function _port(spec: PortSpec | InputSpec, input: boolean): Record<string, unknown> {
-  return _ordered(spec, input ? _INPUT_KEYS : _PORT_KEYS);
+  const out = _ordered(spec, input ? _INPUT_KEYS : _PORT_KEYS);
+  if ("params" in spec && spec.params !== undefined) out.params = _map(spec.params, _param);
+  return out;
 }
 
 function _param(schema: ParamSchema): Record<string, unknown> {

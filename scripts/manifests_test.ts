@@ -64,7 +64,7 @@ Deno.test("buildManifest() writes each exported class's contract, module and exp
     "mod.ts": 'export * from "./z_sink.ts";\nexport * from "./actors/a_source.ts";\n',
     "z_sink.ts": actorModule(
       "ZSink",
-      `{ type: "zsink", description: "Keeps data", inputs: { in: { policy: "queue:4", kind: "data" } }, params: { path: { description: "Where", type: "string" } } }`,
+      `{ type: "zsink", description: "Keeps data", inputs: { in: { policy: "queue:4", kind: "data" }, "in_%u": { params: { w: { description: "Weight", maximum: 2, type: "number" } }, presence: "request", kind: "data" } }, params: { path: { description: "Where", type: "string" } } }`,
     ),
     "actors/a_source.ts": actorModule(
       "ASource",
@@ -100,7 +100,14 @@ Deno.test("buildManifest() writes each exported class's contract, module and exp
             classification: "Sink/Data",
             module: "./z_sink.ts",
             export: "ZSink",
-            inputs: { in: { kind: "data", policy: "queue:4" } },
+            inputs: {
+              in: { kind: "data", policy: "queue:4" },
+              "in_%u": {
+                kind: "data",
+                presence: "request",
+                params: { w: { type: "number", maximum: 2, description: "Weight" } },
+              },
+            },
             params: { path: { type: "string", description: "Where" } },
             permissions: { write: { reason: "Writes the file", params: ["path"] } },
           },
