@@ -21,6 +21,7 @@ export const audioSinkContract = {
   type: "audiosink",
   description: "Plays audio on the default output device through ffmpeg (PulseAudio or ALSA), " +
     "or discards it (null)",
+  classification: "Sink/Audio",
   inputs: {
     in: {
       kind: "audio",
@@ -40,6 +41,19 @@ export const audioSinkContract = {
       type: "string",
       default: "",
       description: 'Output device name ("" for the default: PulseAudio\'s, ALSA\'s "default")',
+    },
+  },
+  permissions: {
+    run: {
+      reason: "runs ffmpeg to play the audio (STREAMLIB_FFMPEG, PATH or the npm binary)",
+    },
+    env: {
+      reason: "finds ffmpeg and a PulseAudio server",
+      values: [
+        "STREAMLIB_FFMPEG",
+        "PULSE_SERVER",
+        "XDG_RUNTIME_DIR",
+      ],
     },
   },
 } as const satisfies Contract;

@@ -19,6 +19,7 @@ import { _applyMatrix } from "./_mix_matrix.ts";
 export const channelMixContract = {
   type: "channelmix",
   description: "Converts audio between mono, stereo and 5.1 (ITU-R BS.775 downmix)",
+  classification: "Filter/Converter/Audio",
   inputs: {
     in: { kind: "audio", formats: ["f32-planar"], description: "Mono, stereo or 5.1" },
   },

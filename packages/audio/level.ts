@@ -20,6 +20,7 @@ import { _writeAll } from "./_write_all.ts";
 export const levelContract = {
   type: "level",
   description: "Measures the RMS and peak level of each channel every interval; audio passes on",
+  classification: "Filter/Analyzer/Audio",
   inputs: { in: { kind: "audio", formats: ["f32-planar"] } },
   outputs: {
     out: { kind: "audio", formats: ["f32-planar"], description: "The audio, unchanged" },

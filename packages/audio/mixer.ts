@@ -1,12 +1,10 @@
 import {
   Actor,
   type AudioBuffer,
-  checkParam,
   type Contract,
   type ContractParams,
   createAudioBuffer,
   type Input,
-  type ObjectParam,
   StreamlibError,
   type TimedTick,
 } from "@streamlib/core";
@@ -23,13 +21,28 @@ import {
 export const audioMixerContract = {
   type: "audiomixer",
   description: "Mixes audio inputs aligned by timestamp, with per-input gain and mute",
+  classification: "Generic/Audio",
   inputs: {
     "sink_%u": {
       kind: "audio",
       formats: ["f32-planar"],
       presence: "request",
-      description: "One input a port, requested on demand; gain and mute set by the inputs " +
-        "parameter. Same rate and channel count as the output",
+      description: "One input a port, requested on demand, with its own gain and mute. Same " +
+        "rate and channel count as the output",
+      params: {
+        gain: {
+          type: "number",
+          default: 1,
+          minimum: 0,
+          maximum: 10,
+          description: "Linear gain, 0 to 10 (0.5 is about −6 dB)",
+        },
+        mute: {
+          type: "boolean",
+          default: false,
+          description: "Leaves the input out of the mix (its samples are still consumed)",
+        },
+      },
     },
   },
   outputs: {
@@ -78,15 +91,17 @@ export const audioMixerContract = {
       type: "object",
       default: {},
       additionalProperties: true,
-      description: "Settings by input name: { sink_0: { gain, mute } }; gain is linear, " +
-        "0 to 10 (default 1)",
+      pads: "sink_%u",
+      description: "The inputs' parameters by input name, all at once: { sink_0: { gain, " +
+        "mute } }; an input left out gets its defaults",
     },
   },
   schedule: "tick",
 } as const satisfies Contract;
 
 /**
- * How one input is mixed; every field is optional. An entry of the mixer's `inputs` parameter.
+ * How one input is mixed: the parameters of a `sink_%u` input (its `params`), every field
+ * optional. An entry of the mixer's `inputs` parameter.
  *
  * @example
  * ```ts
@@ -101,17 +116,6 @@ export interface AudioMixerInput {
   /** `true` leaves the input out of the mix (its samples are still consumed). Default `false`. */
   readonly mute?: boolean;
 }
-
-const _INPUT_SCHEMA: ObjectParam = {
-  type: "object",
-  additionalProperties: false,
-  properties: {
-    gain: { type: "number", minimum: 0, maximum: 10 },
-    mute: { type: "boolean" },
-  },
-};
-
-const _INPUT_NAME = /^sink_\d+$/;
 
 /** −1 dBFS: where the soft clip's knee starts. */
 const _KNEE = 10 ** (-1 / 20);
@@ -140,9 +144,13 @@ interface _InputState {
 /**
  * Mixes any number of audio inputs into one: GStreamer's `audiomixer`. Request one input per
  * source (`sink_0`, `sink_1`…, created by `connect`/`pipe` or {@linkcode Actor.requestInput});
- * each is scaled by its `gain` and left out while `mute`d, per its entry in the `inputs`
- * parameter, which can change while running (`setParams({ inputs })`, or
- * {@linkcode AudioMixer.setInput} for one input); a change applies from the next output buffer.
+ * each is scaled by its port's `gain` and left out while `mute`d (its port's parameters,
+ * GStreamer's pad properties). They can change while running: one port's with
+ * {@linkcode Actor.setPadParams} (or the input's `setParams`), one input's with
+ * {@linkcode AudioMixer.setInput}, all at once with the `inputs` parameter
+ * (`setParams({ inputs })`, which gives the inputs it leaves out their defaults); a change
+ * applies from the next output buffer. In pipeline text they are `sink_1::gain=0.5`, or
+ * `inputs={"sink_1":{"gain":0.5}}`.
  *
  * **Alignment.** Inputs are aligned by timestamp, not by arrival: the first sample of an input
  * buffer lands on output sample `round(timestamp × sampleRate / 1e6)`, so an input that starts
@@ -178,7 +186,7 @@ interface _InputState {
  * silent ones (`deno run -A bench/audio_mix.ts`). Output buffers are fresh for every write.
  *
  * ```text
- * audiomixer name=mix inputs={"sink_1":{"gain":0.5}} ! filesink location=mix.wav
+ * audiomixer name=mix sink_1::gain=0.5 ! filesink location=mix.wav
  * audiotestsrc frequency=440 duration=10 ! mix.sink_0
  * audiotestsrc frequency=660 duration=10 ! mix.sink_1
  * ```
@@ -190,6 +198,8 @@ interface _InputState {
  * mix.setInput("sink_1", { mute: true });
  * const second = mix.params.inputs.sink_1 as AudioMixerInput;
  * console.assert(second.gain === 0.5 && second.mute === true);
+ * mix.setPadParams("sink_0", { gain: 2 });
+ * console.assert(mix.padParams("sink_0").gain === 2 && mix.padParams("sink_2").gain === 1);
  * ```
  */
 export class AudioMixer extends Actor<typeof audioMixerContract> {
@@ -212,16 +222,6 @@ export class AudioMixer extends Actor<typeof audioMixerContract> {
   }));
 
   /**
-   * Creates a mixer; `SL_PARAM_INVALID` for a bad entry of `inputs`.
-   *
-   * @param params Parameter values; the rest take their defaults.
-   */
-  constructor(params: Partial<ContractParams<typeof audioMixerContract>> = {}) {
-    super(params);
-    _checkInputs(this.name, this.params.inputs);
-  }
-
-  /**
    * Ticks a second: `sampleRate / samplesPerBuffer`.
    *
    * @returns The tick rate.
@@ -238,7 +238,6 @@ export class AudioMixer extends Actor<typeof audioMixerContract> {
    * @param changes The parameters to change.
    */
   override setParams(changes: Partial<ContractParams<typeof audioMixerContract>>): void {
-    if (changes.inputs !== undefined) _checkInputs(this.name, changes.inputs);
     if (this.#started) {
       for (const key of ["sampleRate", "channels"] as const) {
         if (changes[key] !== undefined && changes[key] !== this.params[key]) {
@@ -395,15 +394,14 @@ export class AudioMixer extends Actor<typeof audioMixerContract> {
     const channels = this.#channels;
     const end = start + frames;
     const out = new Float32Array(channels * frames);
-    const settings = this.params.inputs as Record<string, AudioMixerInput | undefined>;
     // Parts that cover the whole buffer are summed four at a time (one pass over `out` for
     // four inputs); partial ones one by one.
     const group = this.#group;
     let grouped = 0;
     for (const [name, state] of this.#states) {
       const pending = state.pending;
-      const setting = settings[name];
-      const gain = setting?.mute === true ? 0 : setting?.gain ?? 1;
+      const setting = this.padParams(name) as Required<AudioMixerInput>;
+      const gain = setting.mute ? 0 : setting.gain;
       if (gain !== 0) {
         for (let p = 0; p < pending.length; p++) {
           const part = pending[p]!;
@@ -523,29 +521,5 @@ function _softClip(samples: Float32Array): void {
     const x = samples[i]!;
     if (x > k) samples[i] = k + room * Math.tanh((x - k) / room);
     else if (x < -k) samples[i] = -k - room * Math.tanh((-x - k) / room);
-  }
-}
-
-/** Throws `SL_PARAM_INVALID` unless `inputs` maps input names to valid settings. */
-function _checkInputs(owner: string, inputs: Readonly<Record<string, unknown>>): void {
-  for (const [name, entry] of Object.entries(inputs)) {
-    if (!_INPUT_NAME.test(name)) {
-      throw new StreamlibError(
-        "SL_PARAM_INVALID",
-        `Parameter "inputs" of "${owner}" has an entry ${
-          JSON.stringify(name)
-        }; keys are input names such as "sink_0"`,
-        { details: { actor: owner, param: "inputs", value: inputs } },
-      );
-    }
-    const problem = checkParam(_INPUT_SCHEMA, entry);
-    if (problem !== undefined) {
-      throw new StreamlibError(
-        "SL_PARAM_INVALID",
-        `Parameter "inputs" of "${owner}": "${name}" ${problem}; expected { gain (0 to 10), ` +
-          `mute (true or false) }`,
-        { details: { actor: owner, param: "inputs", value: inputs } },
-      );
-    }
   }
 }

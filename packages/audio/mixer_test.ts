@@ -5,6 +5,7 @@ import {
   Collect,
   type Contract,
   createAudioBuffer,
+  type Input,
   isStreamlibError,
   ManualClock,
   Pipeline,
@@ -201,6 +202,42 @@ Deno.test("AudioMixer applies gain and mute changes made while running from the 
   });
   assert.deepEqual(out.map((b) => b.data.every((x) => x === b.data[0])), [true, true, true, true]);
   out.map((b) => b.data[0]!).forEach((x, n) => near(x, [0.1, 0.2, 0.3, 0][n]!, `buffer ${n}`));
+});
+
+Deno.test("AudioMixer applies port parameter changes made while running, through the port or the mixer", async () => {
+  const one = (): number => 0.1;
+  const out = await mix({ samplesPerBuffer: 32 }, [signal(one, 128, 16)], (mixer) => {
+    const write = mixer.outputs.out.write.bind(mixer.outputs.out);
+    mixer.outputs.out.write = (buffer: AudioBuffer) => {
+      const result = write(buffer);
+      const n = buffer.position / 32 + 1;
+      const input = (mixer.inputs as Record<string, Input>).sink_0!;
+      if (n === 3) mixer.setPadParams("sink_0", { mute: true });
+      else input.setParams({ gain: n + 1 });
+      return result;
+    };
+  });
+  out.map((b) => b.data[0]!).forEach((x, n) => near(x, [0.1, 0.2, 0.3, 0][n]!, `buffer ${n}`));
+});
+
+Deno.test("AudioMixer's inputs parameter and its ports' parameters are the same settings", () => {
+  const mixer = new AudioMixer({ inputs: { sink_1: { gain: 0.5 } } });
+  assert.deepEqual(mixer.padParams("sink_1"), { gain: 0.5, mute: false });
+  assert.deepEqual(mixer.padParams("sink_0"), { gain: 1, mute: false });
+  mixer.setPadParams("sink_0", { mute: true });
+  assert.deepEqual(mixer.params.inputs, { sink_1: { gain: 0.5 }, sink_0: { mute: true } });
+  mixer.setParams({ inputs: { sink_0: { gain: 2 } } });
+  assert.deepEqual(mixer.padParams("sink_0"), { gain: 2, mute: false });
+  assert.deepEqual(mixer.padParams("sink_1"), { gain: 1, mute: false });
+  assert.throws(
+    () => mixer.setPadParams("sink_0", { volume: 1 }),
+    (e: unknown) =>
+      isStreamlibError(e, "SL_PARAM_UNKNOWN") && /gain \(number ≥ 0 ≤ 10/.test(e.message),
+  );
+  assert.throws(
+    () => mixer.setPadParams("in_0", { gain: 1 }),
+    (e: unknown) => isStreamlibError(e, "SL_PORT_NOT_FOUND"),
+  );
 });
 
 Deno.test("AudioMixer puts a late-joining input's first sample on the sample of its timestamp", async () => {

@@ -14,6 +14,7 @@ export const panoramaContract = {
   type: "audiopanorama",
   description: "Places mono audio in the stereo field (constant power) or sets the balance of " +
     "stereo audio",
+  classification: "Filter/Effect/Audio",
   inputs: { in: { kind: "audio", formats: ["f32-planar"], description: "Mono or stereo" } },
   outputs: { out: { kind: "audio", formats: ["f32-planar"], description: "Stereo" } },
   params: {

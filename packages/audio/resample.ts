@@ -22,6 +22,7 @@ import { _writeAll } from "./_write_all.ts";
 export const resamplerContract = {
   type: "audioresample",
   description: "Converts audio to another sample rate (windowed-sinc, any ratio)",
+  classification: "Filter/Converter/Audio",
   inputs: { in: { kind: "audio", formats: ["f32-planar"] } },
   outputs: { out: { kind: "audio", formats: ["f32-planar"] } },
   params: {

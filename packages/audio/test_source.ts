@@ -21,6 +21,7 @@ export const audioTestSourceContract = {
   type: "audiotestsrc",
   description: "Generates test audio: a sine, square, sawtooth or triangle tone, white or pink " +
     "noise, silence, or a frequency sweep",
+  classification: "Source/Audio",
   outputs: {
     out: {
       kind: "audio",

@@ -14,6 +14,7 @@ import { _applyMatrix, type _Matrix } from "./_mix_matrix.ts";
 export const volumeContract = {
   type: "volume",
   description: "Multiplies audio by a gain, or mutes it",
+  classification: "Filter/Effect/Audio",
   inputs: { in: { kind: "audio", formats: ["f32-planar"] } },
   outputs: {
     out: { kind: "audio", formats: ["f32-planar"], description: "The audio times the gain" },

@@ -10,9 +10,10 @@ import {
 /**
  * Describes one actor type the way `gst-inspect` does, from its manifest alone: package and
  * version, where it comes from, description, classification, schedule, each port (direction,
- * presence, kind, formats, capabilities, policy), each parameter (type, default, range or
- * allowed values, unit, description) and each permission with its reach and reason — what
- * `streamlib inspect <type>` prints.
+ * presence, kind, formats, capabilities, policy, the names of its parameters), each parameter
+ * (type, default, range or allowed values, unit, description), the parameters of request ports
+ * (as `layer_%u::x`, GStreamer's pad properties; only when there are some) and each permission
+ * with its reach and reason — what `streamlib inspect <type>` prints.
  *
  * @example
  * ```ts
@@ -64,6 +65,7 @@ export function formatInspect(entry: CatalogueEntry): string {
         ["capabilities", (spec.capabilities ?? ["cpu"]).join(", ")],
         ["policy", direction === "input" ? _policy(input) : undefined],
         ["multiple", input.multiple === undefined ? undefined : String(input.multiple)],
+        ["parameters", input.params ? Object.keys(input.params).join(", ") : undefined],
         ["description", spec.description],
       ]),
     );
@@ -73,6 +75,18 @@ export function formatInspect(entry: CatalogueEntry): string {
   if (params.length === 0) lines.push("  none");
   for (const [name, schema] of params) {
     lines.push(`  ${name}`, ..._fields("    ", _paramFields(schema)));
+  }
+  const padParams = Object.entries(actor.inputs ?? {}).flatMap(([template, spec]) =>
+    Object.entries(spec.params ?? {}).map(([name, schema]) =>
+      [`${template}::${name}`, schema] as const
+    )
+  );
+  if (padParams.length !== 0) {
+    // GStreamer's "Pad Properties": set per port, as layer_1::x=10 in pipeline text.
+    lines.push("", "Port parameters:");
+    for (const [name, schema] of padParams) {
+      lines.push(`  ${name}`, ..._fields("    ", _paramFields(schema)));
+    }
   }
   lines.push("", "Permissions:");
   const permissions = Object.entries(actor.permissions ?? {});
@@ -144,6 +158,7 @@ function _paramFields(schema: ParamSchema): Array<[string, string | undefined]> 
     }
     case "object":
       if (schema.properties) fields.push(["properties", Object.keys(schema.properties).join(", ")]);
+      if (schema.pads) fields.push(["ports", `${schema.pads}: their parameters by port name`]);
       break;
   }
   fields.push(["description", schema.description]);

@@ -53,3 +53,24 @@ Deno.test("formatInspect() shows each permission's reach and reason", () => {
   );
   assert.match(formatInspect(catalogue.describe("peek")), /Permissions:\n {2}none\n$/);
 });
+
+Deno.test("formatInspect() lists request ports' parameters as template::name after the parameters", async () => {
+  const video = await Catalogue.withCore().load(
+    import.meta.resolve("@streamlib/video/manifest.json"),
+  );
+  const text = formatInspect(video.describe("compositor"));
+  assert.match(
+    text,
+    / {4}parameters: +x, y, width, height, opacity, zorder, visible, repeatAfterEos\n/,
+  );
+  assert.match(text, / {2}layers\n {4}type: +object\n {4}default: +\{\}\n {4}ports: +layer_%u: /);
+  const section = text.slice(text.indexOf("\nPort parameters:\n"), text.indexOf("\nPermissions:"));
+  assert.ok(text.indexOf("\nParameters:\n") < text.indexOf("\nPort parameters:\n"));
+  assert.match(
+    section,
+    /\n {2}layer_%u::opacity\n {4}type: +number\n {4}default: +1\n {4}range: +≥ 0, ≤ 1\n {4}description: /,
+  );
+  assert.match(section, /\n {2}layer_%u::zorder\n {4}type: +integer\n {4}description: /);
+  // Types without port parameters have no such section.
+  assert.ok(!formatInspect(catalogue.describe("join")).includes("Port parameters:"));
+});

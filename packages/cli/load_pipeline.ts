@@ -86,6 +86,7 @@ export async function loadPipeline(target: string, catalogue: Catalogue): Promis
     spec.actors.forEach((actor, i) => {
       try {
         catalogue.params(actor.type, actor.params ?? {});
+        catalogue.padParams(actor.type, actor.pads ?? {});
       } catch (error) {
         if (!isStreamlibError(error)) throw error;
         throw new StreamlibError(error.code, `${file}: actors[${i}]: ${error.message}`, {
@@ -100,13 +101,17 @@ export async function loadPipeline(target: string, catalogue: Catalogue): Promis
   parsed.spec.actors.forEach((actor, i) => {
     try {
       catalogue.params(actor.type, actor.params ?? {});
+      catalogue.padParams(actor.type, actor.pads ?? {});
     } catch (error) {
       if (!isStreamlibError(error)) throw error;
-      const param = error.details.param;
-      const key = typeof param === "string" && actor.params && Object.hasOwn(actor.params, param)
+      const { param, pad } = error.details;
+      const key = typeof pad === "string"
+        ? `actors[${i}].pads.${pad}${typeof param === "string" ? `.${param}` : ""}`
+        : typeof param === "string" && actor.params && Object.hasOwn(actor.params, param)
         ? `actors[${i}].params.${param}`
         : `actors[${i}]`;
-      const span = parsed.spans.get(key) ?? parsed.spans.get(`actors[${i}]`);
+      const span = parsed.spans.get(key) ?? parsed.spans.get(`actors[${i}].pads.${pad}`) ??
+        parsed.spans.get(`actors[${i}]`);
       if (span === undefined) throw error;
       throw new StreamlibError(error.code, pointAt(parsed.text, span, error.message), {
         cause: error,

@@ -29,6 +29,25 @@ Deno.test("loadPipeline() points at a bad parameter or type with a caret", async
   );
 });
 
+Deno.test("loadPipeline() points at a bad port parameter with a caret", async () => {
+  const video = await Catalogue.withCore().load(
+    import.meta.resolve("@streamlib/video/manifest.json"),
+  );
+  const loaded = await loadPipeline("compositor layer_1::opacity=0.5 ! nullsink", video);
+  assert.deepEqual(loaded.spec.actors[0]?.pads, { layer_1: { opacity: 0.5 } });
+  await assert.rejects(loadPipeline("compositor layer_1::opacity=2 ! nullsink", video), (e) => {
+    assert.ok(isStreamlibError(e, "SL_PARAM_INVALID"));
+    assert.match(e.message, /^line 1, column 12: Parameter "opacity" of port "layer_1"/);
+    assert.match(e.message, /\n {2}compositor layer_1::opacity=2 ! nullsink\n {13}\^{18}$/);
+    return true;
+  });
+  await assert.rejects(loadPipeline("compositor\n  overlay_1::x=4", video), (e) => {
+    assert.ok(isStreamlibError(e, "SL_PORT_NOT_FOUND"));
+    assert.match(e.message, /^line 2, column 3: "compositor" has no port "overlay_1"/);
+    return true;
+  });
+});
+
 Deno.test("loadPipeline() reads a .json file and names the file in its errors", async () => {
   const dir = await Deno.makeTempDir();
   try {

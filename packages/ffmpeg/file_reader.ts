@@ -28,6 +28,7 @@ import { _checkExists, _parseProbe, _PROBE_MS, _sourceRateIs, _unreadable } from
 export const fileReaderContract = {
   type: "filesrc",
   description: "Decodes a video or audio file or URL with ffmpeg into raw frames and samples",
+  classification: "Source/File/Video",
   outputs: {
     out: {
       kind: "video",
@@ -98,6 +99,19 @@ export const fileReaderContract = {
       default: 1024,
       minimum: 1,
       description: "Audio samples a buffer when the file has no video (else one buffer a frame)",
+    },
+  },
+  permissions: {
+    read: {
+      reason: "checks that the file exists (ffmpeg reads it)",
+      params: ["location"],
+    },
+    run: {
+      reason: "runs ffmpeg (STREAMLIB_FFMPEG, ffmpeg on PATH, or the npm @ffmpeg-installer binary)",
+    },
+    env: {
+      reason: "reads STREAMLIB_FFMPEG to find ffmpeg",
+      values: ["STREAMLIB_FFMPEG"],
     },
   },
 } as const satisfies Contract;

@@ -31,6 +31,7 @@ import { _encoderArgs } from "./_encoder_args.ts";
 export const fileWriterContract = {
   type: "filesink",
   description: "Encodes frames with ffmpeg into MP4/H.264, WebM/VP9, MOV or an image sequence",
+  classification: "Sink/File/Video",
   inputs: {
     in: {
       kind: "video",
@@ -89,6 +90,19 @@ export const fileWriterContract = {
       type: "string",
       default: "",
       description: 'Audio bitrate as ffmpeg writes it ("128k"); empty for the codec default',
+    },
+  },
+  permissions: {
+    write: {
+      reason: "ffmpeg writes the file",
+      params: ["location"],
+    },
+    run: {
+      reason: "runs ffmpeg (STREAMLIB_FFMPEG, ffmpeg on PATH, or the npm @ffmpeg-installer binary)",
+    },
+    env: {
+      reason: "reads STREAMLIB_FFMPEG to find ffmpeg",
+      values: ["STREAMLIB_FFMPEG"],
     },
   },
 } as const satisfies Contract;

@@ -34,6 +34,7 @@ export const displayContract = {
   type: "display",
   description: "Shows live video (and plays its audio) in web browsers, with low latency; " +
     "keyboard and mouse in the page come back as events",
+  classification: "Sink/Network/Video",
   inputs: {
     in: {
       kind: "video",
@@ -97,6 +98,37 @@ export const displayContract = {
       type: "string",
       default: "",
       description: "Page title; empty for the actor's name",
+    },
+  },
+  permissions: {
+    read: {
+      reason: "@napi-rs/canvas reads /usr/bin/ldd to tell glibc from musl",
+      values: ["/usr/bin/ldd"],
+    },
+    net: {
+      reason: "Listens on host:port for the page and its WebSocket",
+      params: ["host"],
+    },
+    env: {
+      reason: "Reads STREAMLIB_FFMPEG to find ffmpeg; @napi-rs/canvas (JPEG and WebP) reads " +
+        "the others to find its native library and to decide whether to load system fonts",
+      values: [
+        "STREAMLIB_FFMPEG",
+        "NAPI_RS_NATIVE_LIBRARY_PATH",
+        "NAPI_RS_FORCE_WASI",
+        "DISABLE_SYSTEM_FONTS_LOAD",
+      ],
+    },
+    run: {
+      reason: "Runs ffmpeg to encode H.264 (STREAMLIB_FFMPEG, ffmpeg on PATH, or the npm " +
+        "@ffmpeg-installer binary)",
+    },
+    ffi: {
+      reason: "Loads Skia, the native library behind @napi-rs/canvas, to encode JPEG and WebP",
+    },
+    sys: {
+      reason: "@napi-rs/canvas looks for fonts in the home directory",
+      values: ["homedir"],
     },
   },
 } as const satisfies Contract;

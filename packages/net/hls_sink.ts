@@ -20,6 +20,7 @@ export const hlsSinkContract = {
   type: "hlssink",
   description: "Serves live HLS (H.264, with AAC when audio is connected) over HTTP, with an " +
     "hls.js player page",
+  classification: "Sink/Network/Video",
   inputs: {
     in: {
       kind: "video",
@@ -106,6 +107,26 @@ export const hlsSinkContract = {
       type: "string",
       default: "",
       description: 'AAC bitrate as ffmpeg writes it ("128k"); empty for the default',
+    },
+  },
+  permissions: {
+    net: {
+      reason: "serves the player page, playlist and segments over HTTP on host:port",
+      params: ["host"],
+    },
+    read: {
+      reason: "serves the playlist and segments from location (or the temporary folder)",
+    },
+    write: {
+      reason:
+        "creates location (or a temporary folder), removes an earlier run's playlist and segments there; ffmpeg writes the new ones",
+    },
+    run: {
+      reason: "runs ffmpeg (STREAMLIB_FFMPEG, ffmpeg on PATH, or the npm @ffmpeg-installer binary)",
+    },
+    env: {
+      reason: "reads STREAMLIB_FFMPEG to find ffmpeg",
+      values: ["STREAMLIB_FFMPEG"],
     },
   },
 } as const satisfies Contract;

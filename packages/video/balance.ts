@@ -224,6 +224,7 @@ function _balanceRgb(
 export const videoBalanceContract = {
   type: "videobalance",
   description: "Adjusts the brightness, contrast, saturation and hue of the picture",
+  classification: "Filter/Effect/Video",
   inputs: { in: { kind: "video", formats: ["RGBA", "BGRA", "I420", "NV12"] } },
   outputs: {
     out: {

@@ -223,6 +223,7 @@ function _gaussianPlane(
 export const blurContract = {
   type: "blur",
   description: "Blurs the picture with a Gaussian or a box filter",
+  classification: "Filter/Effect/Video",
   inputs: { in: { kind: "video", formats: ["RGBA", "BGRA", "I420", "NV12"] } },
   outputs: {
     out: {

@@ -1,11 +1,9 @@
 import {
   Actor,
-  checkParam,
   type Contract,
   type ContractParams,
   createVideoFrame,
   type Input,
-  type ObjectParam,
   StreamlibError,
   type TimedTick,
   timingOf,
@@ -28,12 +26,63 @@ import { scaleFrame } from "./scale.ts";
 export const compositorContract = {
   type: "compositor",
   description: "Composites video layers over a background at a fixed frame rate and size",
+  classification: "Filter/Editor/Video/Compositor",
   inputs: {
     "layer_%u": {
       kind: "video",
       formats: ["RGBA", "BGRA"],
       presence: "request",
-      description: "One layer a port, requested on demand; placed by the layers parameter",
+      description: "One layer a port, requested on demand; placed by its parameters",
+      params: {
+        x: {
+          type: "integer",
+          default: 0,
+          unit: "px",
+          description: "Left edge in output pixels; may be negative",
+        },
+        y: {
+          type: "integer",
+          default: 0,
+          unit: "px",
+          description: "Top edge in output pixels; may be negative",
+        },
+        width: {
+          type: "integer",
+          default: 0,
+          minimum: 0,
+          unit: "px",
+          description: "Drawn width, the frame scaled to it; 0 for the frame's own",
+        },
+        height: {
+          type: "integer",
+          default: 0,
+          minimum: 0,
+          unit: "px",
+          description: "Drawn height, the frame scaled to it; 0 for the frame's own",
+        },
+        opacity: {
+          type: "number",
+          default: 1,
+          minimum: 0,
+          maximum: 1,
+          description: "0 (invisible) to 1; multiplies the frame's own alpha",
+        },
+        zorder: {
+          type: "integer",
+          description: "Higher is drawn later, on top; ties go by input index. Default: the " +
+            "input's index",
+        },
+        visible: {
+          type: "boolean",
+          default: true,
+          description: "false hides the layer (its frames are still consumed)",
+        },
+        repeatAfterEos: {
+          type: "boolean",
+          default: false,
+          description: "Keep drawing the last frame after the input ends (GStreamer does not)",
+        },
+      },
     },
   },
   outputs: {
@@ -80,16 +129,18 @@ export const compositorContract = {
       type: "object",
       default: {},
       additionalProperties: true,
-      description: "Placement by input name: { layer_0: { x, y, width, height, opacity, " +
-        "zorder, visible, repeatAfterEos } }; width or height 0 means the frame's own",
+      pads: "layer_%u",
+      description: "The layers' parameters by input name, all at once: { layer_1: { x, y, " +
+        "width, height, opacity, zorder, visible, repeatAfterEos } }; a layer left out gets " +
+        "its defaults",
     },
   },
   schedule: "tick",
 } as const satisfies Contract;
 
 /**
- * Where and how one layer is drawn; every field is optional. An entry of the compositor's
- * `layers` parameter.
+ * Where and how one layer is drawn: the parameters of a `layer_%u` input (its `params`), every
+ * field optional. An entry of the compositor's `layers` parameter.
  *
  * @example
  * ```ts
@@ -117,22 +168,8 @@ export interface CompositorLayer {
   readonly repeatAfterEos?: boolean;
 }
 
-const _LAYER_SCHEMA: ObjectParam = {
-  type: "object",
-  additionalProperties: false,
-  properties: {
-    x: { type: "integer" },
-    y: { type: "integer" },
-    width: { type: "integer", minimum: 0 },
-    height: { type: "integer", minimum: 0 },
-    opacity: { type: "number", minimum: 0, maximum: 1 },
-    zorder: { type: "integer" },
-    visible: { type: "boolean" },
-    repeatAfterEos: { type: "boolean" },
-  },
-};
-
-const _LAYER_NAME = /^layer_\d+$/;
+/** A layer's parameters, defaults filled in (`zorder` has none: the input's index). */
+type _Placement = Required<Omit<CompositorLayer, "zorder">> & Pick<CompositorLayer, "zorder">;
 
 /** What the compositor keeps for one layer input. */
 interface _LayerState {
@@ -146,10 +183,14 @@ interface _LayerState {
 /**
  * Composites any number of video layers over a background colour: GStreamer's `compositor`.
  * Request one input per layer (`layer_0`, `layer_1`…, created by `connect`/`pipe` or
- * {@linkcode Actor.requestInput}); each is placed by its entry in the `layers` parameter, which
- * can change while running (`setParams({ layers })`, or {@linkcode Compositor.setLayer} for one
- * layer): position (may be partly or wholly outside the picture), size (the frame is scaled
- * with {@linkcode scaleFrame}), opacity, z-order and visibility.
+ * {@linkcode Actor.requestInput}); each is placed by its port's parameters (GStreamer's pad
+ * properties, see {@linkcode CompositorLayer}): position `x`, `y` (may be partly or wholly
+ * outside the picture), size `width`, `height` (the frame is scaled with
+ * {@linkcode scaleFrame}), `opacity`, `zorder`, `visible` and `repeatAfterEos`. They can change
+ * while running: one port's with {@linkcode Actor.setPadParams} (or the input's `setParams`),
+ * one layer's with {@linkcode Compositor.setLayer}, all at once with the `layers` parameter
+ * (`setParams({ layers })`, which gives the layers it leaves out their defaults). In pipeline
+ * text they are `layer_1::x=20`, or `layers={"layer_1":{"x":20}}`.
  *
  * It runs on its own clock at `fps` and writes a `width` × `height` frame in `format` on every
  * tick. For each layer it shows the newest frame whose timestamp is not after the tick's, and
@@ -173,9 +214,9 @@ interface _LayerState {
  * (downstream may keep them); a worker thread allocates and maps them ahead of time.
  *
  * ```text
- * compositor name=mix width=1920 height=1080 layers={"layer_1":{"x":1260,"y":20,"width":640,"height":360}} ! display
- * testsrc pattern=smpte width=1920 height=1080 ! mix.layer_0
- * testsrc pattern=ball ! mix.layer_1
+ * compositor name=mix width=1920 height=1080 layer_1::x=1260 layer_1::y=20 layer_1::width=640 layer_1::height=360 ! display
+ * videotestsrc pattern=smpte width=1920 height=1080 ! mix.layer_0
+ * videotestsrc pattern=ball ! mix.layer_1
  * ```
  *
  * @example
@@ -189,6 +230,8 @@ interface _LayerState {
  * mix.setLayer("layer_1", { x: 40 });
  * const pip = mix.params.layers.layer_1 as CompositorLayer;
  * console.assert(pip.x === 40 && pip.width === 160);
+ * mix.setPadParams("layer_1", { opacity: 0.5 });
+ * console.assert(mix.padParams("layer_1").opacity === 0.5 && mix.padParams("layer_0").x === 0);
  * ```
  */
 export class Compositor extends Actor<typeof compositorContract> {
@@ -206,7 +249,6 @@ export class Compositor extends Actor<typeof compositorContract> {
    */
   constructor(params: Partial<ContractParams<typeof compositorContract>> = {}) {
     super(params);
-    _checkLayers(this.name, this.params.layers);
     this.#background = parseColor(this.params.background);
   }
 
@@ -217,7 +259,6 @@ export class Compositor extends Actor<typeof compositorContract> {
    * @param changes The parameters to change.
    */
   override setParams(changes: Partial<ContractParams<typeof compositorContract>>): void {
-    if (changes.layers !== undefined) _checkLayers(this.name, changes.layers);
     const background = changes.background === undefined
       ? this.#background
       : parseColor(changes.background);
@@ -258,7 +299,6 @@ export class Compositor extends Actor<typeof compositorContract> {
    */
   process(tick: TimedTick): void {
     const { width, height, format } = this.params;
-    const placements = this.params.layers as Record<string, CompositorLayer | undefined>;
     const drawn: Array<{ z: number; index: number; layer: _BlendLayer }> = [];
     for (const input of Object.values(this.inputs) as Input<VideoFrame>[]) {
       const name = input.name;
@@ -269,7 +309,7 @@ export class Compositor extends Actor<typeof compositorContract> {
       }
       while ((input.peek()?.timestamp ?? Infinity) <= tick.timestamp) state.frame = input.read();
       const frame = state.frame;
-      const place = placements[name] ?? {};
+      const place = input.params as _Placement;
       if (frame === undefined || place.visible === false) continue;
       if (
         input.ended && !place.repeatAfterEos &&
@@ -300,9 +340,9 @@ export class Compositor extends Actor<typeof compositorContract> {
           stride: shown.layout[0]!.stride,
           width: shown.codedWidth,
           height: shown.codedHeight,
-          x: place.x ?? 0,
-          y: place.y ?? 0,
-          opacity: place.opacity ?? 1,
+          x: place.x,
+          y: place.y,
+          opacity: place.opacity,
           swap: shown.format !== format,
         },
       });
@@ -347,29 +387,5 @@ export class Compositor extends Actor<typeof compositorContract> {
     }
     state.scaledFrom = frame;
     return state.scaled = scaleFrame(frame, width, height);
-  }
-}
-
-/** Throws `SL_PARAM_INVALID` unless `layers` maps layer names to valid placements. */
-function _checkLayers(owner: string, layers: Readonly<Record<string, unknown>>): void {
-  for (const [name, entry] of Object.entries(layers)) {
-    if (!_LAYER_NAME.test(name)) {
-      throw new StreamlibError(
-        "SL_PARAM_INVALID",
-        `Parameter "layers" of "${owner}" has an entry ${
-          JSON.stringify(name)
-        }; keys are input names such as "layer_0"`,
-        { details: { actor: owner, param: "layers", value: layers } },
-      );
-    }
-    const problem = checkParam(_LAYER_SCHEMA, entry);
-    if (problem !== undefined) {
-      throw new StreamlibError(
-        "SL_PARAM_INVALID",
-        `Parameter "layers" of "${owner}": "${name}" ${problem}; expected { x, y, width, ` +
-          `height, opacity (0 to 1), zorder, visible, repeatAfterEos }`,
-        { details: { actor: owner, param: "layers", value: layers } },
-      );
-    }
   }
 }

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import {
+  Catalogue,
   Collect,
   createVideoFrame,
+  type Input,
   isStreamlibError,
   ManualClock,
   Pipeline,
@@ -351,6 +353,89 @@ function reference(
   }
   return out;
 }
+
+Deno.test("Compositor applies port parameter changes made while running, through the port or the compositor", async () => {
+  const base = [0, 1, 2, 3].map((n) => solid(4, 1, [0, 0, 0, 255], n));
+  const dot = [0, 1, 2, 3].map((n) => solid(1, 1, [255, 255, 255, 255], n));
+  const out = await composite({ width: 4, height: 1, fps: 25 }, [base, dot], (mix) => {
+    const write = mix.outputs.out.write.bind(mix.outputs.out);
+    mix.outputs.out.write = (frame: VideoFrame) => {
+      const result = write(frame);
+      const x = frame.position + 1;
+      const layer = (mix.inputs as Record<string, Input>).layer_1!;
+      if (x === 3) mix.setPadParams("layer_1", { visible: false });
+      else layer.setParams({ x });
+      return result;
+    };
+  });
+  const row = (f: VideoFrame): number[] => [0, 1, 2, 3].map((x) => pixel(f, x, 0)[0]!);
+  assert.deepEqual(out.map(row), [
+    [255, 0, 0, 0],
+    [0, 255, 0, 0],
+    [0, 0, 255, 0],
+    [0, 0, 0, 0],
+  ]);
+});
+
+Deno.test("Compositor's layers parameter and its ports' parameters are the same placement", () => {
+  const mix = new Compositor({ layers: { layer_1: { x: 20, opacity: 0.5 } } });
+  assert.deepEqual(mix.padParams("layer_1"), {
+    x: 20,
+    y: 0,
+    width: 0,
+    height: 0,
+    opacity: 0.5,
+    zorder: undefined,
+    visible: true,
+    repeatAfterEos: false,
+  });
+  mix.setPadParams("layer_2", { zorder: -1 });
+  assert.deepEqual(mix.params.layers, {
+    layer_1: { x: 20, opacity: 0.5 },
+    layer_2: { zorder: -1 },
+  });
+  mix.setParams({ layers: { layer_2: { x: 5 } } });
+  assert.equal(mix.padParams("layer_1").x, 0);
+  assert.equal(mix.padParams("layer_2").zorder, undefined);
+  assert.throws(
+    () => mix.setPadParams("layer_1", { alpha: 0.5 }),
+    (e: unknown) =>
+      isStreamlibError(e, "SL_PARAM_UNKNOWN") && /x \(integer \(default 0\)\), y/.test(e.message),
+  );
+  assert.throws(
+    () => mix.setPadParams("layer_1", { width: -1 }),
+    (e: unknown) => isStreamlibError(e, "SL_PARAM_INVALID"),
+  );
+});
+
+Deno.test("Compositor takes layer_N::param in pipeline text as it takes the layers parameter", async () => {
+  const catalogue = await Catalogue.withCore().load(new URL("./manifest.json", import.meta.url));
+  const byPads = await catalogue.build("compositor name=c layer_1::x=10 layer_1::opacity=0.5");
+  const byLayers = await catalogue.build(
+    'compositor name=c layers={"layer_1":{"x":10,"opacity":0.5}}',
+  );
+  const [a, b] = [byPads, byLayers].map((p) => p.actor("c") as Compositor);
+  assert.deepEqual(a!.padParams("layer_1"), b!.padParams("layer_1"));
+  assert.deepEqual(a!.params.layers, b!.params.layers);
+  const cases: Array<[string, string, RegExp]> = [
+    [
+      "compositor layer_1::opacity=2",
+      "1:12",
+      /"opacity" of port "layer_1" of "compositor" must be ≤ 1/,
+    ],
+    ["compositor layer_1::xpos=2", "1:12", /Unknown parameter "xpos" of port "layer_1"/],
+    ['compositor layers={"layer_1":{"opacity":2}}', "1:12", /"layer_1" property "opacity"/],
+    ['compositor layers={"overlay":{}}', "1:12", /keys are input names such as "layer_0"/],
+  ];
+  for (const [text, at, message] of cases) {
+    await assert.rejects(catalogue.build(text), (e: unknown) => {
+      assert.ok(isStreamlibError(e), String(e));
+      assert.equal(`${e.details.line}:${e.details.column}`, at, e.message);
+      assert.match(e.message, message);
+      return true;
+    });
+  }
+});
 
 Deno.test("Compositor rejects bad layer entries and colours with SL_PARAM_INVALID", () => {
   const invalid = (e: unknown): boolean => isStreamlibError(e, "SL_PARAM_INVALID");

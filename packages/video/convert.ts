@@ -346,6 +346,7 @@ function _repackChroma(src: Uint8Array, from: _Chroma, out: Uint8Array, to: _Chr
 export const videoConvertContract = {
   type: "videoconvert",
   description: "Converts video between the RGBA, BGRA, I420 and NV12 pixel formats",
+  classification: "Filter/Converter/Video",
   inputs: { in: { kind: "video", formats: ["RGBA", "BGRA", "I420", "NV12"] } },
   outputs: {
     out: {

@@ -102,6 +102,7 @@ export function cropFrame(frame: VideoFrame, sides: CropSides): VideoFrame {
 export const videoCropContract = {
   type: "videocrop",
   description: "Removes pixels from the left, right, top and bottom of the picture",
+  classification: "Filter/Effect/Video",
   inputs: { in: { kind: "video", formats: ["RGBA", "BGRA", "I420", "NV12"] } },
   outputs: {
     out: {

@@ -26,6 +26,7 @@ import { pathToFileURL } from "node:url";
 export const drawContract = {
   type: "draw",
   description: "Draws every frame with a Canvas 2D function from a module or from code",
+  classification: "Source/Video",
   outputs: {
     out: {
       kind: "video",
@@ -73,6 +74,26 @@ export const drawContract = {
       default: {},
       additionalProperties: true,
       description: "Custom variables passed to the draw function as info.vars; changeable live",
+    },
+  },
+  permissions: {
+    read: {
+      reason: "Imports the draw module; @napi-rs/canvas reads /usr/bin/ldd to tell glibc " +
+        "from musl",
+      values: ["/usr/bin/ldd"],
+      params: ["module"],
+    },
+    env: {
+      reason: "@napi-rs/canvas reads these to find its native library and to decide whether " +
+        "to load system fonts",
+      values: ["NAPI_RS_NATIVE_LIBRARY_PATH", "NAPI_RS_FORCE_WASI", "DISABLE_SYSTEM_FONTS_LOAD"],
+    },
+    ffi: {
+      reason: "Loads Skia, the native library behind @napi-rs/canvas",
+    },
+    sys: {
+      reason: "@napi-rs/canvas looks for fonts in the home directory",
+      values: ["homedir"],
     },
   },
 } as const satisfies Contract;

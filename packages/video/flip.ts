@@ -152,6 +152,7 @@ function _flipPlane(
 export const videoFlipContract = {
   type: "videoflip",
   description: "Rotates the picture by 90° or 180°, or mirrors it",
+  classification: "Filter/Effect/Video",
   inputs: { in: { kind: "video", formats: ["RGBA", "BGRA", "I420", "NV12"] } },
   outputs: {
     out: {

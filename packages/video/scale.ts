@@ -204,6 +204,7 @@ function _scalePlane(
 export const videoScaleContract = {
   type: "videoscale",
   description: "Resizes video to a given width and height (bilinear or area averaging)",
+  classification: "Filter/Converter/Video/Scaler",
   inputs: { in: { kind: "video", formats: ["RGBA", "BGRA", "I420", "NV12"] } },
   outputs: {
     out: {

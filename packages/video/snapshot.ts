@@ -22,6 +22,7 @@ import { encodePng } from "./png.ts";
 export const snapshotContract = {
   type: "snapshot",
   description: "Saves frames of the video as PNG files and passes the video on",
+  classification: "Sink/Video",
   inputs: {
     in: { kind: "video", formats: ["RGBA", "BGRA", "I420", "NV12"] },
     trigger: {
@@ -68,6 +69,12 @@ export const snapshotContract = {
       default: 0,
       minimum: 0,
       description: "With mode=first, which frame to save (counted from 0 as they arrive)",
+    },
+  },
+  permissions: {
+    write: {
+      reason: "Writes the PNG files",
+      params: ["location"],
     },
   },
 } as const satisfies Contract;

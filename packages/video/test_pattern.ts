@@ -30,6 +30,7 @@ export const testPatternContract = {
   type: "videotestsrc",
   description: "Generates test video: SMPTE colour bars, a gradient, checkers, a solid colour, " +
     "a moving ball or box, or noise",
+  classification: "Source/Video",
   outputs: {
     out: {
       kind: "video",

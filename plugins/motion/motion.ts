@@ -18,6 +18,7 @@ import {
 export const motionContract = {
   type: "motion",
   description: "Emits a data event when a region of the picture starts or stops changing",
+  classification: "Analyzer/Video",
   inputs: { in: { kind: "video", formats: ["RGBA", "BGRA", "I420", "NV12"] } },
   outputs: {
     out: {

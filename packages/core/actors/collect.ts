@@ -15,6 +15,7 @@ import type { Message } from "../messages.ts";
 export const collectContract = {
   type: "collect",
   description: "Keeps every message it receives in memory, for tests and scripts",
+  classification: "Sink/Any",
   inputs: { in: { kind: "any", description: "Messages to keep" } },
   params: {
     limit: {

@@ -15,6 +15,7 @@ import { createDataMessage } from "../messages.ts";
 export const dataSourceContract = {
   type: "datasrc",
   description: "Generates data messages on each tick: a counter, a sine wave or seeded noise",
+  classification: "Source/Data",
   outputs: { out: { kind: "data", formats: ["number"], description: "One number per tick" } },
   params: {
     count: {

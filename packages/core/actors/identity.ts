@@ -14,6 +14,7 @@ import type { Contract } from "../graph/spec.ts";
 export const identityContract = {
   type: "identity",
   description: "Passes every message through unchanged (GStreamer's identity)",
+  classification: "Filter/Any",
   inputs: { in: { kind: "any" } },
   outputs: { out: { kind: "any" } },
 } as const satisfies Contract;

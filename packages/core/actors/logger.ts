@@ -15,6 +15,7 @@ import type { Message } from "../messages.ts";
 export const loggerContract = {
   type: "log",
   description: "Prints a one-line summary of each message",
+  classification: "Sink/Any",
   inputs: { in: { kind: "any", description: "Messages to describe" } },
   params: {
     every: {

@@ -14,6 +14,7 @@ import type { Contract } from "../graph/spec.ts";
 export const nullSinkContract = {
   type: "nullsink",
   description: "Reads and discards every message (GStreamer's fakesink)",
+  classification: "Sink/Any",
   inputs: { in: { kind: "any", description: "Messages to discard" } },
 } as const satisfies Contract;
 

@@ -15,6 +15,7 @@ import type { DeliveryPolicy } from "../delivery/policy.ts";
 export const queueContract = {
   type: "queue",
   description: "Buffers messages between two actors; leaky like GStreamer's queue when asked",
+  classification: "Filter/Any",
   inputs: { in: { kind: "any" } },
   outputs: { out: { kind: "any" } },
   params: {

@@ -14,6 +14,7 @@ import type { Contract } from "../graph/spec.ts";
 export const rateLimitContract = {
   type: "ratelimit",
   description: "Passes at most `rate` messages a second, judged by their timestamps",
+  classification: "Filter/Any",
   inputs: { in: { kind: "any" } },
   outputs: { out: { kind: "any" } },
   params: {

@@ -14,6 +14,7 @@ import type { Contract } from "../graph/spec.ts";
 export const teeContract = {
   type: "tee",
   description: "Sends every message to every actor linked to its output (GStreamer's tee)",
+  classification: "Filter/Any",
   inputs: { in: { kind: "any" } },
   outputs: { out: { kind: "any", description: "Link it to as many actors as you like" } },
 } as const satisfies Contract;

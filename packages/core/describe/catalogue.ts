@@ -8,19 +8,14 @@ import { Queue } from "../actors/queue.ts";
 import { RateLimit } from "../actors/rate_limit.ts";
 import { Tee } from "../actors/tee.ts";
 import coreManifest from "../manifest.json" with { type: "json" };
-import type { Contract, PortSpec } from "../graph/spec.ts";
+import type { Contract, PermissionName } from "../graph/spec.ts";
 import { isStreamlibError, StreamlibError } from "../errors.ts";
-import {
-  contractOf,
-  type Manifest,
-  type ManifestActor,
-  type PermissionName,
-  satisfiesVersion,
-  STREAMLIB_VERSION,
-  validateManifest,
-} from "./manifest.ts";
-import { checkParam, describeParam, type ParamSchema } from "../graph/params.ts";
-import { type ParsedPipeline, parsePipeline, pointAt, QUANTITY } from "./parse_pipeline.ts";
+import { contractOf, type Manifest, type ManifestActor, STREAMLIB_VERSION } from "./manifest.ts";
+import { validateManifest } from "./validate_manifest.ts";
+import { satisfiesVersion } from "./satisfies_version.ts";
+import { _contractDifferences } from "./_contract_diff.ts";
+import { type ParsedPipeline, parsePipeline, pointAt } from "./parse_pipeline.ts";
+import { _specPads, _specParams } from "./_spec_values.ts";
 import { Pipeline } from "../runtime/pipeline.ts";
 import type { PipelineOptions } from "../runtime/pipeline_types.ts";
 import { type PipelineSpec, type SpecValue, validatePipelineSpec } from "./pipeline_spec.ts";
@@ -75,57 +70,6 @@ export type PermissionSet = {
     readonly reasons: readonly string[];
   };
 };
-
-const _UNITS: Record<string, { dimension: string; factor: number }> = {
-  us: { dimension: "time", factor: 1e-6 },
-  "µs": { dimension: "time", factor: 1e-6 },
-  ms: { dimension: "time", factor: 1e-3 },
-  s: { dimension: "time", factor: 1 },
-  min: { dimension: "time", factor: 60 },
-  h: { dimension: "time", factor: 3600 },
-  Hz: { dimension: "frequency", factor: 1 },
-  kHz: { dimension: "frequency", factor: 1e3 },
-  MHz: { dimension: "frequency", factor: 1e6 },
-};
-
-/**
- * Converts a quantity such as `"10s"` or `"48kHz"` to a number in `unit` (`"µs"`, `"ms"`,
- * `"s"`, `"Hz"`…). Throws `SL_PARAM_INVALID` when the dimensions differ (`"10s"` into Hz) or a
- * unit is unknown.
- *
- * @example
- * ```ts
- * import { convertQuantity } from "@streamlib/core";
- * console.assert(convertQuantity("10s", "µs") === 10_000_000);
- * console.assert(convertQuantity("1.5min", "s") === 90);
- * console.assert(convertQuantity("48kHz", "Hz") === 48_000);
- * ```
- *
- * @param quantity A number followed by a unit.
- * @param unit The unit wanted.
- * @returns The number in that unit.
- */
-export function convertQuantity(quantity: string, unit: string): number {
-  const match = /^(.*?)(us|µs|ms|s|min|h|Hz|kHz|MHz)$/.exec(quantity);
-  const from = match ? _UNITS[match[2]!] : undefined;
-  const to = _UNITS[unit];
-  if (!match || !QUANTITY.test(quantity) || from === undefined) {
-    throw new StreamlibError(
-      "SL_PARAM_INVALID",
-      `"${quantity}" is not a quantity like 10s or 48kHz`,
-    );
-  }
-  if (to === undefined || to.dimension !== from.dimension) {
-    throw new StreamlibError(
-      "SL_PARAM_INVALID",
-      `"${quantity}" is a ${from.dimension}, which cannot be given in ${
-        to ? to.dimension : `"${unit}"`
-      } units`,
-    );
-  }
-  // Round away binary noise (0.1 s in µs is 100000, not 99999.99999999999).
-  return Number((Number(match[1]) * from.factor / to.factor).toPrecision(15));
-}
 
 /**
  * The actor types a program can create by name, read from plugin manifests. Listing and
@@ -291,7 +235,8 @@ export class Catalogue {
   /**
    * Checks parameters against a type's manifest and converts quantities (`"10s"`) to the
    * parameter's unit. `SL_PARAM_UNKNOWN` lists the valid parameters with their types;
-   * `SL_PARAM_INVALID` names the parameter and what it takes.
+   * `SL_PARAM_INVALID` names the parameter and what it takes (for a `pads` shorthand such as a
+   * compositor's `layers`, each entry is checked against the ports' parameters).
    *
    * @param type The type name.
    * @param params The values given.
@@ -301,57 +246,49 @@ export class Catalogue {
     type: string,
     params: { readonly [key: string]: SpecValue } = {},
   ): Record<string, unknown> {
-    const entry = this.describe(type);
-    const schemas: Readonly<Record<string, ParamSchema>> = entry.actor.params ?? {};
-    const out: Record<string, unknown> = {};
-    for (const [key, given] of Object.entries(params)) {
-      const schema = schemas[key];
-      if (schema === undefined) {
-        const valid = Object.entries(schemas).map(([n, s]) => `${n} (${describeParam(s)})`);
-        throw new StreamlibError(
-          "SL_PARAM_UNKNOWN",
-          `Unknown parameter "${key}" for "${type}"; valid parameters: ${
-            valid.join(", ") || "none"
-          }`,
-          { details: { actor: type, param: key, valid: Object.keys(schemas) } },
-        );
-      }
-      let value: unknown = given;
-      if (
-        typeof given === "string" && (schema.type === "number" || schema.type === "integer") &&
-        QUANTITY.test(given)
-      ) {
-        try {
-          if (schema.unit === undefined) {
-            throw new StreamlibError(
-              "SL_PARAM_INVALID",
-              `"${key}" takes a plain number, without a unit`,
-            );
-          }
-          value = convertQuantity(given, schema.unit);
-        } catch (error) {
-          throw new StreamlibError(
-            "SL_PARAM_INVALID",
-            `Parameter "${key}" of "${type}": ${(error as Error).message}; expected ${
-              describeParam(schema)
-            }`,
-            { details: { actor: type, param: key, value: given } },
-          );
-        }
-      }
-      const problem = checkParam(schema, value);
-      if (problem) {
-        throw new StreamlibError(
-          "SL_PARAM_INVALID",
-          `Parameter "${key}" of "${type}" ${problem}; expected ${describeParam(schema)}${
-            "unit" in schema && schema.unit ? ` in ${schema.unit}` : ""
-          }`,
-          { details: { actor: type, param: key, value: given } },
-        );
-      }
-      out[key] = value;
-    }
-    return out;
+    return _specParams(this.describe(type).actor, params);
+  }
+
+  /**
+   * Checks port parameters (`{ layer_1: { x: 10 } }`, `layer_1::x=10` in text) against a type's
+   * manifest and converts quantities to each parameter's unit. `SL_PORT_NOT_FOUND` when no
+   * request template with parameters fits a port, `SL_PARAM_UNKNOWN` lists the port's
+   * parameters, `SL_PARAM_INVALID` names the port, the parameter and what it takes.
+   *
+   * @example
+   * ```ts
+   * import { Catalogue } from "@streamlib/core";
+   * const catalogue = new Catalogue().add({
+   *   name: "mix",
+   *   version: "0.1.0",
+   *   streamlib: "^0.1.0",
+   *   actors: [{
+   *     type: "mix",
+   *     description: "Mixes",
+   *     classification: "Filter/Data",
+   *     module: "./mix.ts",
+   *     export: "Mix",
+   *     inputs: {
+   *       "in_%u": {
+   *         kind: "data",
+   *         presence: "request",
+   *         params: { delay: { type: "number", default: 0, unit: "s" } },
+   *       },
+   *     },
+   *   }],
+   * }, "file:///plugins/mix/manifest.json");
+   * console.assert(catalogue.padParams("mix", { in_1: { delay: "500ms" } }).in_1?.delay === 0.5);
+   * ```
+   *
+   * @param type The type name.
+   * @param pads Parameter values by port name.
+   * @returns The values to give the actor's ports.
+   */
+  padParams(
+    type: string,
+    pads: { readonly [pad: string]: { readonly [key: string]: SpecValue } } = {},
+  ): Record<string, Record<string, unknown>> {
+    return _specPads(this.describe(type).actor, pads);
   }
 
   /**
@@ -359,12 +296,21 @@ export class Catalogue {
    *
    * @param type The type name.
    * @param params Parameter values (quantities such as `"10s"` are converted).
+   * @param pads Port parameter values by port name, checked and converted the same way and set
+   *   with {@linkcode Actor.setPadParams}.
    * @returns The actor, not yet added to a pipeline.
    */
-  async create(type: string, params: { readonly [key: string]: SpecValue } = {}): Promise<Actor> {
+  async create(
+    type: string,
+    params: { readonly [key: string]: SpecValue } = {},
+    pads: { readonly [pad: string]: { readonly [key: string]: SpecValue } } = {},
+  ): Promise<Actor> {
     const values = this.params(type, params);
+    const padValues = this.padParams(type, pads);
     const ActorClass = await this.#classOf(this.describe(type));
-    return new ActorClass(values);
+    const actor = new ActorClass(values);
+    for (const [pad, changes] of Object.entries(padValues)) actor.setPadParams(pad, changes);
+    return actor;
   }
 
   /**
@@ -378,73 +324,7 @@ export class Catalogue {
     const entry = this.describe(type);
     const contract = (await this.#classOf(entry) as unknown as { contract: Contract }).contract;
     const declared = contractOf(entry.actor);
-    const differences: string[] = [];
-    if (contract.type !== declared.type) {
-      differences.push(`type: the manifest says "${declared.type}", the class "${contract.type}"`);
-    }
-    for (const side of ["inputs", "outputs"] as const) {
-      const a = declared[side] ?? {};
-      const b = contract[side] ?? {};
-      for (const name of new Set([...Object.keys(a), ...Object.keys(b)])) {
-        const left = a[name] as PortSpec | undefined;
-        const right = b[name] as PortSpec | undefined;
-        if (left === undefined) {
-          differences.push(`${side}.${name}: the class has it, the manifest does not`);
-        } else if (right === undefined) {
-          differences.push(`${side}.${name}: the manifest has it, the class does not`);
-        } else {
-          for (const field of ["kind", "formats", "capabilities", "presence"] as const) {
-            const norm = (spec: PortSpec): string =>
-              JSON.stringify(
-                field === "capabilities"
-                  ? [...(spec.capabilities ?? ["cpu"])].sort()
-                  : field === "presence"
-                  ? spec.presence ?? "always"
-                  : field === "formats"
-                  ? spec.formats ? [...spec.formats].sort() : null
-                  : spec[field],
-              );
-            if (norm(left) !== norm(right)) {
-              differences.push(
-                `${side}.${name}.${field}: the manifest says ${norm(left)}, the class ${
-                  norm(right)
-                }`,
-              );
-            }
-          }
-        }
-      }
-    }
-    const pa = declared.params ?? {};
-    const pb = contract.params ?? {};
-    for (const name of new Set([...Object.keys(pa), ...Object.keys(pb)])) {
-      const left = pa[name];
-      const right = pb[name];
-      if (left === undefined) {
-        differences.push(`params.${name}: the class has it, the manifest does not`);
-      } else if (right === undefined) {
-        differences.push(`params.${name}: the manifest has it, the class does not`);
-      } else {
-        const essential = (s: ParamSchema): string => {
-          const { description: _d, ...rest } = s as ParamSchema & { description?: string };
-          return JSON.stringify(rest, Object.keys(rest).sort());
-        };
-        if (essential(left) !== essential(right)) {
-          differences.push(
-            `params.${name}: the manifest says ${essential(left)}, the class ${essential(right)}`,
-          );
-        }
-      }
-    }
-    for (const field of ["schedule", "clock"] as const) {
-      if (declared[field] !== contract[field]) {
-        differences.push(
-          `${field}: the manifest says ${declared[field] ?? "(default)"}, the class ${
-            contract[field] ?? "(default)"
-          }`,
-        );
-      }
-    }
+    const differences = _contractDifferences(declared, contract);
     if (differences.length) {
       throw new StreamlibError(
         "SL_MANIFEST_MISMATCH",
@@ -487,13 +367,21 @@ export class Catalogue {
     for (const [i, actor] of spec.actors.entries()) {
       let created: Actor;
       try {
-        created = await this.create(actor.type, actor.params ?? {});
+        created = await this.create(actor.type, actor.params ?? {}, actor.pads ?? {});
       } catch (error) {
-        const param = isStreamlibError(error) ? error.details.param : undefined;
-        const key = typeof param === "string" && actor.params && Object.hasOwn(actor.params, param)
+        const details = isStreamlibError(error) ? error.details : {};
+        const { param, pad } = details;
+        const key = typeof pad === "string"
+          ? `actors[${i}].pads.${pad}${typeof param === "string" ? `.${param}` : ""}`
+          : typeof param === "string" && actor.params && Object.hasOwn(actor.params, param)
           ? `actors[${i}].params.${param}`
           : `actors[${i}]`;
-        throw located(error, key, `actors[${i}]`);
+        throw located(
+          error,
+          key,
+          ...(typeof pad === "string" ? [`actors[${i}].pads.${pad}`] : []),
+          `actors[${i}]`,
+        );
       }
       try {
         const entry = actor.dispatch === "worker" ? this.describe(actor.type) : undefined;

@@ -41,7 +41,8 @@ export function formatValue(value: SpecValue): string {
 
 /**
  * Writes a pipeline's JSON form as pipeline text, the inverse of `parsePipeline`: parsing the
- * result gives back the same actors (names, types, parameters) and the same links. Chains are
+ * result gives back the same actors (names, types, parameters, port parameters as
+ * `port::key=value`) and the same links. Chains are
  * followed where they exist (`a ! b ! c`), branches become references (`t. ! queue`), and
  * `name=` is written only where the automatic name would differ.
  *
@@ -78,6 +79,11 @@ export function formatPipeline(spec: PipelineSpec): string {
     if (actor.dispatch !== undefined) parts.push(`dispatch=${actor.dispatch}`);
     for (const [key, value] of Object.entries(actor.params ?? {})) {
       parts.push(`${key}=${formatValue(value)}`);
+    }
+    for (const [pad, values] of Object.entries(actor.pads ?? {})) {
+      for (const [key, value] of Object.entries(values)) {
+        parts.push(`${pad}::${key}=${formatValue(value)}`);
+      }
     }
     return parts.join(" ");
   };

@@ -72,6 +72,17 @@ Deno.test("formatPipeline() writes chains, branches and references like a person
   assert.deepEqual(parsePipeline(formatPipeline(spec)).spec, spec);
 });
 
+Deno.test("formatPipeline() writes port parameters as port::key=value after the parameters", () => {
+  const text =
+    'compositor name=c layer_1::x=10 width=640 layer_1::opacity=0.5 layer_2::label="a b"';
+  const spec = parsePipeline(text).spec;
+  assert.equal(
+    formatPipeline(spec),
+    'compositor name=c width=640 layer_1::x=10 layer_1::opacity=0.5 layer_2::label="a b"',
+  );
+  assert.deepEqual(parsePipeline(formatPipeline(spec)).spec, spec);
+});
+
 Deno.test("formatPipeline() of an empty pipeline is empty text", () => {
   assert.equal(formatPipeline({ actors: [], links: [] }), "");
 });
@@ -118,6 +129,11 @@ const graph: fc.Arbitrary<PipelineSpec> = fc
         },
       ),
       dispatch: fc.option(fc.constantFrom("main" as const, "worker" as const), { nil: undefined }),
+      pads: fc.dictionary(
+        fc.constantFrom("layer_0", "layer_1", "sink_12"),
+        fc.dictionary(fc.stringMatching(/^[a-z][a-z_]{0,4}$/), value, { minKeys: 1, maxKeys: 2 }),
+        { maxKeys: 2 },
+      ),
     }),
     { selector: (a) => a.name, minLength: 1, maxLength: 6 },
   )
@@ -128,6 +144,7 @@ const graph: fc.Arbitrary<PipelineSpec> = fc
           name: a.name,
           type: a.type,
           ...(Object.keys(a.params).length ? { params: a.params } : {}),
+          ...(Object.keys(a.pads).length ? { pads: a.pads } : {}),
           ...(a.dispatch === undefined ? {} : { dispatch: a.dispatch }),
         })),
       ),

@@ -27,7 +27,8 @@ export interface SourceSpan {
 /**
  * What {@linkcode parsePipeline} returns: the JSON form, and where each part came from, so
  * that later validation errors can point at the text too. Span keys are paths into the spec:
- * `actors[0]` (the type), `actors[0].name`, `actors[0].params.fps`, `links[1]` (the `!`),
+ * `actors[0]` (the type), `actors[0].name`, `actors[0].params.fps`, `actors[0].pads.layer_1`
+ * (its first parameter's name), `actors[0].pads.layer_1.x`, `links[1]` (the `!`),
  * `links[1].from`, `links[1].to`.
  *
  * @example
@@ -84,6 +85,8 @@ type _Token =
 
 const TYPE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** A port's parameter: `layer_1::alpha`. */
+const PAD_KEY = /^([A-Za-z_][A-Za-z0-9_-]*)::([A-Za-z_][A-Za-z0-9_-]*)$/;
 /** Numbers with the units the catalogue converts: times, frequencies. */
 export const QUANTITY: RegExp =
   /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?:us|µs|ms|s|min|h|Hz|kHz|MHz)$/;
@@ -102,6 +105,8 @@ export const QUANTITY: RegExp =
  * - An actor is a type followed by `key=value` parameters; `name=` names it (else it is
  *   `<type><n>`, counting unnamed actors of that type from 0). `dispatch=worker` runs it in a
  *   Worker thread of its own (`dispatch=main`, the default, on the main thread).
+ *   `port::key=value` sets a parameter of one of its request ports, as in gst-launch
+ *   (`compositor layer_1::opacity=0.5 layer_1::x=10`; the JSON form's `pads`).
  * - `!` links the actor on its left to the one on its right; with no ports given, the single
  *   compatible pair is used when the pipeline is built. `name.port` refers to a port of a named
  *   actor, `name.` to the actor (any port); references may come before the actor is defined.
@@ -144,6 +149,7 @@ interface _ParsedActor {
   type: string;
   name?: string;
   params: Record<string, SpecValue>;
+  pads: Record<string, Record<string, SpecValue>>;
   dispatch?: "main" | "worker";
 }
 
@@ -210,6 +216,7 @@ class _Parser {
       const actor: _ParsedActor = {
         type: token.text,
         params: {},
+        pads: {},
       };
       this.#actors.push(actor);
       this.#spans.set(`actors[${index}]`, token.span);
@@ -241,6 +248,21 @@ class _Parser {
           }
           actor.dispatch = prop.value as "main" | "worker";
           this.#spans.set(`actors[${index}].dispatch`, prop.span);
+        } else if (PAD_KEY.test(prop.key)) {
+          const [, pad, key] = PAD_KEY.exec(prop.key) as unknown as [string, string, string];
+          const values = actor.pads[pad] ??= {};
+          if (Object.hasOwn(values, key)) {
+            this.#fail(
+              prop.keySpan,
+              `Parameter "${prop.key}" is given twice`,
+              "each parameter once",
+            );
+          }
+          values[key] = prop.value;
+          this.#spans.set(`actors[${index}].pads.${pad}.${key}`, prop.span);
+          if (!this.#spans.has(`actors[${index}].pads.${pad}`)) {
+            this.#spans.set(`actors[${index}].pads.${pad}`, prop.keySpan);
+          }
         } else {
           if (Object.hasOwn(actor.params, prop.key)) {
             this.#fail(
@@ -329,6 +351,7 @@ class _Parser {
       name: names[i]!,
       type: a.type,
       ...(Object.keys(a.params).length === 0 ? {} : { params: a.params }),
+      ...(Object.keys(a.pads).length === 0 ? {} : { pads: a.pads }),
       ...(a.dispatch === undefined ? {} : { dispatch: a.dispatch }),
     }));
     return { actors, links };
@@ -364,11 +387,11 @@ class _Parser {
     }
     const key = text.slice(start, i);
     const keySpan = this.#span(start, i - start);
-    if (!KEY.test(key)) {
+    if (!KEY.test(key) && !PAD_KEY.test(key)) {
       this.#fail(
         keySpan,
         key === "" ? 'A "=" has no parameter name before it' : `"${key}" is not a parameter name`,
-        "a name of letters, digits, _ and -",
+        "a name of letters, digits, _ and -, or port::name for a port's parameter",
       );
     }
     this.#pos = i + 1;

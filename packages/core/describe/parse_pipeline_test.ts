@@ -112,6 +112,23 @@ c. ! nullsink`,
       links: [{ from: "datasrc0", to: "blur0" }, { from: "blur0", to: "log0" }],
     },
   ],
+  [
+    "compositor name=c layer_1::opacity=0.5 width=640 layer_1::x=10 layer_0::visible=false ! log\n" +
+    "datasrc ! c.layer_1",
+    {
+      actors: [
+        {
+          name: "c",
+          type: "compositor",
+          params: { width: 640 },
+          pads: { layer_1: { opacity: 0.5, x: 10 }, layer_0: { visible: false } },
+        },
+        { name: "log0", type: "log" },
+        { name: "datasrc0", type: "datasrc" },
+      ],
+      links: [{ from: "c", to: "log0" }, { from: "datasrc0", to: "c.layer_1" }],
+    },
+  ],
   ["  \n# only a comment\n\n", { actors: [], links: [] }],
   [
     "blur name=blur1 ! blur",
@@ -145,6 +162,12 @@ const invalid: Array<[text: string, line: number, column: number, expected: RegE
   ["a arr=[1,2", 1, 7, /a closing \]/],
   ["a arr=[1,,2]", 1, 7, /a JSON array/],
   ["a x=1 x=2", 1, 7, /each parameter once/],
+  ["a p_1::x=1 p_1::x=2", 1, 12, /"p_1::x" is given twice; expected each parameter once/],
+  ["a p_1::=1", 1, 3, /or port::name for a port's parameter/],
+  ["a ::x=1", 1, 3, /or port::name/],
+  ["a p:x=1", 1, 3, /or port::name/],
+  ["a p::x::y=1", 1, 3, /or port::name/],
+  ["a p_1::x= b", 1, 10, /a value/],
   ["a name=one name=two", 1, 12, /one name/],
   ["a name=b/c", 1, 3, /a name of letters, digits/],
   ["a dispatch=gpu", 1, 3, /dispatch=main or dispatch=worker/],
@@ -184,4 +207,27 @@ Deno.test("parsePipeline() records where each actor, parameter and link end stan
   assert.deepEqual(spans.get("links[0]"), { offset: 16, line: 1, column: 17, length: 1 });
   assert.deepEqual(spans.get("links[1].from"), { offset: 24, line: 2, column: 3, length: 4 });
   assert.deepEqual(spans.get("actors[3].name"), { offset: 42, line: 2, column: 21, length: 8 });
+});
+
+Deno.test("parsePipeline() records where each port parameter stands", () => {
+  const { spans } = parsePipeline("c layer_1::x=10 layer_1::alpha=0.5");
+  assert.deepEqual(spans.get("actors[0].pads.layer_1.x"), {
+    offset: 2,
+    line: 1,
+    column: 3,
+    length: 13,
+  });
+  assert.deepEqual(spans.get("actors[0].pads.layer_1.alpha"), {
+    offset: 16,
+    line: 1,
+    column: 17,
+    length: 18,
+  });
+  // The port itself: where its first parameter's name is.
+  assert.deepEqual(spans.get("actors[0].pads.layer_1"), {
+    offset: 2,
+    line: 1,
+    column: 3,
+    length: 10,
+  });
 });

@@ -28,6 +28,8 @@ export type SpecValue =
  * import type { ActorSpec } from "@streamlib/core";
  * const blur: ActorSpec = { name: "blur0", type: "blur", params: { radius: 4 }, dispatch: "worker" };
  * console.assert(blur.params?.radius === 4);
+ * const mix: ActorSpec = { name: "c", type: "compositor", pads: { layer_1: { opacity: 0.5 } } };
+ * console.assert(mix.pads?.layer_1?.opacity === 0.5);
  * ```
  */
 export interface ActorSpec {
@@ -37,6 +39,11 @@ export interface ActorSpec {
   readonly type: string;
   /** Parameter values; absent parameters take their defaults. */
   readonly params?: { readonly [key: string]: SpecValue };
+  /**
+   * Parameters of request ports by port name (`{ layer_1: { x: 10 } }`; `layer_1::x=10` in
+   * text), for types whose request templates declare some, as a compositor's layers do.
+   */
+  readonly pads?: { readonly [pad: string]: { readonly [key: string]: SpecValue } };
   /**
    * Where the actor runs: on the main thread (default) or in a Worker of its own
    * (`dispatch=worker` in text), built there from its manifest's module and export.
@@ -137,7 +144,7 @@ export function validatePipelineSpec(value: unknown, source = "pipeline"): Pipel
       value.actors.forEach((actor: unknown, i: number) => {
         const at = `actors[${i}]`;
         if (!isObject(actor)) return problem(at, "an object with name, type and params", actor);
-        keys(at, actor, ["name", "type", "params", "dispatch"]);
+        keys(at, actor, ["name", "type", "params", "pads", "dispatch"]);
         if (
           actor.dispatch !== undefined && actor.dispatch !== "main" && actor.dispatch !== "worker"
         ) {
@@ -160,6 +167,35 @@ export function validatePipelineSpec(value: unknown, source = "pipeline"): Pipel
                 problem(`${at}.params.${key}`, `no \`${key}\` parameter (it is \`${key}\`)`, key);
               }
               if (!_isSpecValue(v)) problem(`${at}.params.${key}`, "a JSON value", v);
+            }
+          }
+        }
+        if (actor.pads !== undefined) {
+          if (!isObject(actor.pads)) {
+            problem(
+              `${at}.pads`,
+              'an object of port parameters, like { "layer_1": { "x": 10 } }',
+              actor.pads,
+            );
+          } else {
+            for (const [pad, values] of Object.entries(actor.pads)) {
+              if (!PORT.test(pad)) {
+                problem(`${at}.pads`, "port names of letters, digits, _ and -", pad);
+              } else if (!isObject(values)) {
+                problem(`${at}.pads.${pad}`, "an object of parameter values", values);
+              } else {
+                for (const [key, v] of Object.entries(values)) {
+                  if (!PORT.test(key)) {
+                    problem(
+                      `${at}.pads.${pad}`,
+                      "parameter names of letters, digits, _ and -",
+                      key,
+                    );
+                  } else if (!_isSpecValue(v)) {
+                    problem(`${at}.pads.${pad}.${key}`, "a JSON value", v);
+                  }
+                }
+              }
             }
           }
         }

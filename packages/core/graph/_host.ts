@@ -42,8 +42,11 @@ export interface _Host {
   blockedOutputs: number;
   /** Set when the actor ticks on its inputs' time. */
   readonly upstreamClock: UpstreamClock | undefined;
-  /** Set when the actor runs in a Worker: parameter changes go there. */
-  readonly remote: { paramsChanged(changes: Record<string, unknown>): void } | undefined;
+  /** Set when the actor runs in a Worker: parameter changes (the actor's, its ports') go there. */
+  readonly remote: {
+    paramsChanged(changes: Record<string, unknown>): void;
+    padParamsChanged(pad: string, changes: Record<string, unknown>): void;
+  } | undefined;
   /** Called by outputs when their pending count reaches 0. */
   outputUnblocked(): void;
 }

@@ -14,6 +14,13 @@ import { checkParam, describeParam, type ParamSchema, resolveParams } from "./pa
 import { type DeliveryPolicy, resolvePolicy } from "../delivery/policy.ts";
 import type { _Host } from "./_host.ts";
 import { _fitsTemplate } from "./_template.ts";
+import {
+  _checkPadChanges,
+  _padEntriesProblem,
+  _padParamList,
+  type _PadSchemas,
+  _padTemplate,
+} from "./_pads.ts";
 
 const _validated = new WeakSet<Contract>();
 
@@ -74,6 +81,10 @@ export abstract class Actor<C extends Contract = Contract> {
   _clock: Clock | undefined;
   /** @internal */
   _mode: "live" | "offline" | undefined;
+  /** The values given for each request port's parameters, by port name. */
+  #padGiven = new Map<string, Record<string, unknown>>();
+  /** Each request port's parameter values, defaults filled in: one object a port, for good. */
+  #padValues = new Map<string, Record<string, unknown>>();
 
   /**
    * Creates the actor with its ports; parameters are checked against the contract
@@ -116,6 +127,13 @@ export abstract class Actor<C extends Contract = Contract> {
     }
     this.inputs = inputs as InputsOf<C>;
     this.outputs = outputs as OutputsOf<C>;
+    for (const [name, template, schemas] of this.#shorthands()) {
+      const value = (this.params as Record<string, unknown>)[name] as _PadEntries | undefined;
+      this.#checkShorthand(name, schemas, value);
+      for (const [pad, values] of Object.entries(value ?? {})) {
+        this.#setPad(pad, template, schemas, values);
+      }
+    }
   }
 
   /**
@@ -250,6 +268,15 @@ export abstract class Actor<C extends Contract = Contract> {
   paramsChanged(_changed: readonly string[]): void {}
 
   /**
+   * Called after {@linkcode Actor.setPadParams} (or a `pads` shorthand parameter such as a
+   * compositor's `layers`) changed parameters of a request port.
+   *
+   * @param _pad The port, e.g. `"layer_1"`.
+   * @param _changed The names of the changed parameters.
+   */
+  padParamsChanged(_pad: string, _changed: readonly string[]): void {}
+
+  /**
    * Does the actor's work for one tick (sources) or for newly arrived input.
    *
    * @param tick The tick: timestamp, frame number, clock id, fps.
@@ -294,10 +321,161 @@ export abstract class Actor<C extends Contract = Contract> {
         }
       }
     }
-    for (const [key, value] of entries) (this.params as Record<string, unknown>)[key] = value;
+    const shorthands = this.#shorthands().filter(([name]) => Object.hasOwn(changes, name));
+    for (const [name, , padSchemas] of shorthands) {
+      this.#checkShorthand(name, padSchemas, (changes as Record<string, unknown>)[name]);
+    }
+    const params = this.params as Record<string, unknown>;
+    // A shorthand replaces every port's values: ports it leaves out go back to their defaults.
+    const padChanges: Array<[string, string[]]> = [];
+    for (const [name, template, padSchemas] of shorthands) {
+      const before = (params[name] ?? {}) as _PadEntries;
+      const after = (changes as Record<string, _PadEntries>)[name] ?? {};
+      for (const pad of new Set([...Object.keys(before), ...Object.keys(after)])) {
+        const reset = Object.fromEntries(
+          Object.keys(this.#padGiven.get(pad) ?? {}).map((key) => [key, undefined]),
+        );
+        const changed = this.#setPad(pad, template, padSchemas, { ...reset, ...after[pad] });
+        if (changed.length !== 0) padChanges.push([pad, changed]);
+      }
+    }
+    for (const [key, value] of entries) params[key] = value;
     const remote = this._node?.remote;
-    if (remote !== undefined) remote.paramsChanged(Object.fromEntries(entries));
-    else this.paramsChanged(entries.map(([key]) => key));
+    if (remote !== undefined) {
+      remote.paramsChanged(Object.fromEntries(entries));
+      return;
+    }
+    this.paramsChanged(entries.map(([key]) => key));
+    for (const [pad, changed] of padChanges) this.padParamsChanged(pad, changed);
+  }
+
+  /**
+   * The parameters of a request port, defaults filled in: those its template declares, such as
+   * a compositor layer's `x` and `opacity`. A port may be asked about before it is requested
+   * (its values are kept until then). The object is the same for the port's life and changes
+   * when its parameters do. `SL_PORT_NOT_FOUND` when no request template with parameters fits
+   * `pad`.
+   *
+   * @example
+   * ```ts
+   * import { Actor, defineContract, type TimedTick } from "@streamlib/core";
+   *
+   * const contract = defineContract({
+   *   type: "summer",
+   *   inputs: {
+   *     "in_%u": {
+   *       kind: "data",
+   *       presence: "request",
+   *       params: { weight: { type: "number", default: 1 } },
+   *     },
+   *   },
+   * });
+   * class Summer extends Actor<typeof contract> {
+   *   static override contract = contract;
+   *   process(_tick: TimedTick): void {}
+   * }
+   * const summer = new Summer();
+   * summer.setPadParams("in_1", { weight: 0.5 });
+   * console.assert(summer.padParams("in_1").weight === 0.5);
+   * console.assert(summer.padParams("in_0").weight === 1);
+   * ```
+   *
+   * @param pad The port's name, e.g. `"layer_1"`.
+   * @returns Its parameter values.
+   */
+  padParams(pad: string): Readonly<Record<string, unknown>> {
+    let values = this.#padValues.get(pad);
+    if (values === undefined) {
+      const [, schemas] = _padTemplate(this.contract, this.name, pad);
+      values = _defaults(schemas);
+      this.#padValues.set(pad, values);
+    }
+    return values;
+  }
+
+  /**
+   * Changes parameters of one request port (GStreamer's pad properties), checked against its
+   * template's schemas, while the actor exists, before or after the port is requested; then
+   * calls {@linkcode Actor.padParamsChanged}. A value given as `undefined` restores the
+   * default. A `pads` shorthand parameter of the contract (a compositor's `layers`) is kept in
+   * step. `SL_PORT_NOT_FOUND` when no request template with parameters fits `pad`,
+   * `SL_PARAM_UNKNOWN` for a name the template lacks (listing its parameters),
+   * `SL_PARAM_INVALID` for a bad value. For an actor in a Worker, the change goes there.
+   *
+   * @param pad The port's name, e.g. `"layer_1"`.
+   * @param changes The parameters to change.
+   */
+  setPadParams(pad: string, changes: Readonly<Record<string, unknown>>): void {
+    const [template, schemas] = _padTemplate(this.contract, this.name, pad);
+    _checkPadChanges(this.name, pad, schemas, changes);
+    this.#setPad(pad, template, schemas, changes);
+    const given = this.#padGiven.get(pad);
+    const params = this.params as Record<string, unknown>;
+    for (const [name, shorthand] of this.#shorthands()) {
+      if (shorthand !== template) continue;
+      const { [pad]: _old, ...others } = (params[name] ?? {}) as _PadEntries;
+      params[name] = given === undefined ? others : { ...others, [pad]: { ...given } };
+    }
+    const remote = this._node?.remote;
+    if (remote !== undefined) remote.padParamsChanged(pad, { ...changes });
+    else this.padParamsChanged(pad, Object.keys(changes));
+  }
+
+  /** @internal The values given for each port's parameters, to rebuild the actor elsewhere. */
+  _padsGiven(): Record<string, Record<string, unknown>> {
+    return Object.fromEntries([...this.#padGiven].map(([pad, given]) => [pad, { ...given }]));
+  }
+
+  /** The contract's `pads` shorthand parameters: name, template and the template's schemas. */
+  #shorthands(): Array<[name: string, template: string, schemas: _PadSchemas]> {
+    const found: Array<[string, string, _PadSchemas]> = [];
+    for (const [name, schema] of Object.entries(this.contract.params ?? {})) {
+      if (schema.type !== "object" || schema.pads === undefined) continue;
+      const padSchemas = this.contract.inputs?.[schema.pads]?.params;
+      if (padSchemas !== undefined) found.push([name, schema.pads, padSchemas]);
+    }
+    return found;
+  }
+
+  /** Throws `SL_PARAM_INVALID` unless every entry of the shorthand `name` fits the schemas. */
+  #checkShorthand(name: string, schemas: _PadSchemas, value: unknown): void {
+    const problem = value === undefined ? undefined : _padEntriesProblem(schemas, value);
+    if (problem === undefined) return;
+    throw new StreamlibError(
+      "SL_PARAM_INVALID",
+      `Parameter "${name}" of "${this.name}": ${problem}; each port takes ${
+        _padParamList(schemas)
+      }`,
+      { details: { actor: this.name, param: name, value } },
+    );
+  }
+
+  /**
+   * Merges checked `changes` into a port's given values (`undefined` removes one) and updates
+   * its values in place.
+   *
+   * @returns The names whose value changed.
+   */
+  #setPad(
+    pad: string,
+    template: string,
+    schemas: _PadSchemas,
+    changes: Readonly<Record<string, unknown>>,
+  ): string[] {
+    if (!_fitsTemplate(pad, template)) return [];
+    const given = { ...this.#padGiven.get(pad) };
+    const values = this.padParams(pad) as Record<string, unknown>;
+    const changed: string[] = [];
+    for (const [key, value] of Object.entries(changes)) {
+      const next = value === undefined ? _defaultOf(schemas[key]) : value;
+      if (value === undefined) delete given[key];
+      else given[key] = value;
+      if (values[key] !== next) changed.push(key);
+      values[key] = next;
+    }
+    if (Object.keys(given).length === 0) this.#padGiven.delete(pad);
+    else this.#padGiven.set(pad, given);
+    return changed;
   }
 
   /**
@@ -396,4 +574,17 @@ export function defineActor<const C extends Contract>(contract: C): ActorClass<C
     static override contract: Contract = contract;
   }
   return Defined as unknown as ActorClass<C>;
+}
+
+/** A `pads` shorthand's value: parameter values by port name. */
+type _PadEntries = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+
+/** A schema's default, deep-copied. */
+function _defaultOf(schema: ParamSchema | undefined): unknown {
+  return schema?.default === undefined ? undefined : structuredClone(schema.default);
+}
+
+/** Every parameter of `schemas` at its default (`undefined` where there is none). */
+function _defaults(schemas: _PadSchemas): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(schemas).map(([key, s]) => [key, _defaultOf(s)]));
 }

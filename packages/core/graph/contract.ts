@@ -1,9 +1,15 @@
 import { StreamlibError } from "../errors.ts";
 import type { MessageOfKind, PortKind } from "../messages.ts";
 import type { Input, Output } from "./ports.ts";
-import { checkParam, type ParamsOf } from "./params.ts";
+import { checkParam, type ParamSchema, type ParamsOf } from "./params.ts";
+import { _padEntriesProblem } from "./_pads.ts";
 import { resolvePolicy } from "../delivery/policy.ts";
-import type { Contract, InputSpec, PortSpec } from "./spec.ts";
+import type { Contract, InputSpec, PermissionName, PortSpec } from "./spec.ts";
+import {
+  _CLASSIFICATION_PATTERN,
+  _PERMISSION_NAMES,
+  _TEMPLATE_PATTERN,
+} from "./_contract_rules.ts";
 
 /**
  * The ports record of a contract side, `{}` when the side is absent.
@@ -144,7 +150,8 @@ const PARAM_TYPES: readonly string[] = [
 ];
 const KINDS: ReadonlyArray<PortKind | "any"> = ["video", "audio", "event", "data", "any"];
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-const TEMPLATE = /^[A-Za-z_][A-Za-z0-9_-]*%u[A-Za-z0-9_-]*$/;
+const CLASSIFICATION = new RegExp(_CLASSIFICATION_PATTERN);
+const TEMPLATE = new RegExp(_TEMPLATE_PATTERN);
 
 /**
  * Checks a contract and returns it unchanged; with `const` inference, port kinds and parameter
@@ -168,7 +175,10 @@ export function defineContract<const C extends Contract>(contract: C): C {
 
 /**
  * Throws `SL_CONTRACT_INVALID` when a contract is malformed: a bad type name or port name, an
- * unknown kind, a request port without `%u`, a bad policy, or a default that fails its schema.
+ * unknown kind, a request port without `%u`, a bad policy, a default that fails its schema, a
+ * classification not written like `"Filter/Video"`, a permission that is unknown, gives no
+ * reason or names a parameter that cannot hold a path or host, port parameters anywhere but on
+ * a request input template, or a `pads` parameter that names no such template.
  *
  * @example
  * ```ts
@@ -237,17 +247,34 @@ export function validateContract(contract: Contract): void {
           fail(`${where}.policy`, (error as Error).message);
         }
       }
+      const params = (spec as InputSpec).params;
+      if (params !== undefined) {
+        if (side !== "inputs" || !request) {
+          fail(`${where}.params`, `are only for request input templates (presence "request")`);
+        }
+        _checkSchemas(`${where}.params`, params, fail);
+      }
     }
   }
+  _checkSchemas("params", contract.params, fail);
   for (const [name, schema] of Object.entries(contract.params ?? {})) {
-    if (!NAME.test(name)) fail(`params.${name}`, "is not a valid parameter name");
-    if (typeof schema !== "object" || schema === null || !PARAM_TYPES.includes(schema.type)) {
-      fail(`params.${name}`, `must have a type among ${PARAM_TYPES.join(", ")}`);
+    if (schema.type !== "object" || schema.pads === undefined) continue;
+    const where = `params.${name}.pads`;
+    const template = contract.inputs?.[schema.pads];
+    const padSchemas = template?.presence === "request" ? template.params : undefined;
+    if (padSchemas === undefined) {
+      const templates = Object.entries(contract.inputs ?? {})
+        .filter(([, s]) => s.presence === "request" && s.params !== undefined).map(([n]) => n);
+      return fail(
+        where,
+        `must name a request input template with params (${templates.join(", ") || "none"}), ` +
+          `got ${JSON.stringify(schema.pads)}`,
+      );
     }
-    if (schema.default !== undefined) {
-      const problem = checkParam(schema, schema.default);
-      if (problem) fail(`params.${name}.default`, problem);
-    }
+    const problem = schema.default === undefined
+      ? undefined
+      : _padEntriesProblem(padSchemas, schema.default);
+    if (problem) fail(`params.${name}.default`, problem);
   }
   if (
     contract.schedule !== undefined &&
@@ -257,6 +284,79 @@ export function validateContract(contract: Contract): void {
   }
   if (contract.clock !== undefined && contract.clock !== "graph" && contract.clock !== "upstream") {
     fail("clock", `must be "graph" or "upstream"`);
+  }
+  if (
+    contract.classification !== undefined &&
+    (typeof contract.classification !== "string" || !CLASSIFICATION.test(contract.classification))
+  ) {
+    fail("classification", `must be capitalised words joined by /, like "Source/Video"`);
+  }
+  _checkPermissions(contract, fail);
+}
+
+/** Parameter schemas by name: valid names, known types, defaults that fit. */
+function _checkSchemas(
+  where: string,
+  schemas: Readonly<Record<string, ParamSchema>> | undefined,
+  fail: (where: string, what: string) => never,
+): void {
+  if (schemas === undefined) return;
+  if (typeof schemas !== "object" || schemas === null || Array.isArray(schemas)) {
+    fail(where, "must be an object of parameter schemas by name");
+  }
+  for (const [name, schema] of Object.entries(schemas)) {
+    if (!NAME.test(name)) fail(`${where}.${name}`, "is not a valid parameter name");
+    if (typeof schema !== "object" || schema === null || !PARAM_TYPES.includes(schema.type)) {
+      fail(`${where}.${name}`, `must have a type among ${PARAM_TYPES.join(", ")}`);
+    }
+    if (schema.default !== undefined) {
+      const problem = checkParam(schema, schema.default);
+      if (problem) fail(`${where}.${name}.default`, problem);
+    }
+  }
+}
+
+/** The permissions of a contract: known names, each with a reason and a well-formed reach. */
+function _checkPermissions(contract: Contract, fail: (where: string, what: string) => never): void {
+  const permissions = contract.permissions;
+  if (permissions === undefined) return;
+  if (typeof permissions !== "object" || permissions === null || Array.isArray(permissions)) {
+    fail("permissions", `must be an object of requests by name, like { net: { reason: "…" } }`);
+  }
+  // A permission can allow the values of string and string-array parameters.
+  const eligible = Object.entries(contract.params ?? {}).filter(([, s]) =>
+    s.type === "string" ||
+    (s.type === "array" && (s.items === undefined || s.items.type === "string"))
+  ).map(([name]) => name);
+  const texts = (value: unknown): boolean =>
+    Array.isArray(value) && value.length > 0 &&
+    value.every((v) => typeof v === "string" && v !== "");
+  for (const [name, request] of Object.entries(permissions)) {
+    const where = `permissions.${name}`;
+    if (!_PERMISSION_NAMES.includes(name as PermissionName)) {
+      fail(where, `is not a permission; permissions: ${_PERMISSION_NAMES.join(", ")}`);
+    }
+    if (typeof request !== "object" || request === null) {
+      fail(where, `must be a request like { reason: "…" }`);
+    }
+    if (typeof request.reason !== "string" || request.reason === "") {
+      fail(`${where}.reason`, "must say why the actor needs it");
+    }
+    if (request.values !== undefined && !texts(request.values)) {
+      fail(`${where}.values`, "must be a non-empty array of non-empty strings");
+    }
+    if (request.params !== undefined) {
+      const bad = texts(request.params)
+        ? request.params.find((param) => !eligible.includes(param))
+        : "";
+      if (bad !== undefined) {
+        fail(
+          `${where}.params`,
+          `must name string or string-array parameters (${eligible.join(", ") || "none"}), ` +
+            `got ${JSON.stringify(bad)}`,
+        );
+      }
+    }
   }
 }
 

@@ -147,6 +147,39 @@ Deno.test("validateContract() rejects an unknown schedule or clock", () => {
   assertInvalid({ type: "x", clock: "wall" }, "clock");
 });
 
+Deno.test("validateContract() accepts a classification and permissions, and rejects malformed ones", () => {
+  const reader: Contract = {
+    type: "reader",
+    classification: "Source/File/Video",
+    params: { path: { type: "string" }, mirrors: { type: "array", items: { type: "string" } } },
+    permissions: {
+      read: { reason: "Reads the file", params: ["path", "mirrors"] },
+      env: { reason: "Finds its helper", values: ["HELPER"] },
+      run: { reason: "Runs the helper" },
+    },
+  };
+  validateContract(reader);
+  assertInvalid({ ...reader, classification: "source/video" }, "classification");
+  assertInvalid({ ...reader, classification: "Source" }, "classification");
+  assertInvalid({ ...reader, permissions: [] }, "permissions");
+  assertInvalid({ ...reader, permissions: { camera: { reason: "Films" } } }, "permissions.camera");
+  assertInvalid({ ...reader, permissions: { net: {} } }, "permissions.net.reason");
+  assertInvalid({ ...reader, permissions: { net: { reason: "" } } }, "permissions.net.reason");
+  assertInvalid(
+    { ...reader, permissions: { net: { reason: "Fetches", values: [] } } },
+    "permissions.net.values",
+  );
+  const error = assertInvalid(
+    {
+      ...reader,
+      params: { ...reader.params, n: { type: "number" } },
+      permissions: { read: { reason: "Reads", params: ["n"] } },
+    },
+    "permissions.read.params",
+  );
+  assert.match(error.message, /\(path, mirrors\), got "n"$/);
+});
+
 Deno.test("validateContract() names the contract type in its message", () => {
   const error = assertInvalid({ type: "blur", clock: "wall" }, "clock");
   assert.match(error.message, /^Contract of "blur": clock /);

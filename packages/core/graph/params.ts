@@ -1,4 +1,5 @@
 import { StreamlibError } from "../errors.ts";
+import { _fitsTemplate } from "./_template.ts";
 
 /**
  * A numeric parameter, as JSON Schema: `type`, `default`, inclusive and exclusive bounds.
@@ -121,6 +122,13 @@ export interface ObjectParam {
   readonly required?: readonly string[];
   /** Whether properties outside `properties` are allowed (default `true`). */
   readonly additionalProperties?: boolean;
+  /**
+   * A request input template such as `"layer_%u"`: the parameter then sets the parameters of
+   * that template's ports by port name, `{ layer_1: { x: 10 } }`, a shorthand for
+   * {@linkcode Actor.setPadParams} on each. Its keys must be port names of the template; the
+   * contract checks the entries against the template's `params`.
+   */
+  readonly pads?: string;
   /** What the parameter does. */
   readonly description?: string;
 }
@@ -137,6 +145,98 @@ export interface ObjectParam {
  * ```
  */
 export type ParamSchema = NumberParam | StringParam | BooleanParam | ArrayParam | ObjectParam;
+
+/**
+ * What the value of a parameter-schema keyword must be:
+ * - `number`, `integer`, `string`, `boolean`, `array`, `object`: a JSON value of that type;
+ * - `count`: an integer ≥ 0;
+ * - `strings`: a non-empty array of distinct strings; `names`: an array of distinct strings;
+ * - `regexp`: a regular expression (JavaScript syntax, Unicode mode);
+ * - `schema`: a parameter schema; `schemas`: an object of parameter schemas by name;
+ * - `template`: the name of a request template, containing `%u` (`"layer_%u"`).
+ *
+ * @example
+ * ```ts
+ * import type { ParamKeywordValue } from "@streamlib/core";
+ * const bound: ParamKeywordValue = "number";
+ * console.assert(bound === "number");
+ * ```
+ */
+export type ParamKeywordValue =
+  | "number"
+  | "integer"
+  | "count"
+  | "string"
+  | "boolean"
+  | "array"
+  | "object"
+  | "strings"
+  | "names"
+  | "regexp"
+  | "schema"
+  | "schemas"
+  | "template";
+
+/**
+ * The keywords each parameter type may use besides `type`, in the order manifests write them,
+ * and what each keyword's value must be. This table is the one description of the schema
+ * format: the manifest validator checks schemas against it, `manifest.schema.json` is generated
+ * from it (`deno task manifests`), and tests keep {@linkcode ParamSchema} and
+ * {@linkcode checkParam} in step with it.
+ *
+ * @example
+ * ```ts
+ * import { PARAM_KEYWORDS } from "@streamlib/core";
+ * console.assert(PARAM_KEYWORDS.integer.minimum === "number");
+ * console.assert(!("enum" in PARAM_KEYWORDS.number));
+ * ```
+ */
+export const PARAM_KEYWORDS: Readonly<
+  Record<ParamSchema["type"], Readonly<Record<string, ParamKeywordValue>>>
+> = {
+  number: {
+    default: "number",
+    minimum: "number",
+    maximum: "number",
+    exclusiveMinimum: "number",
+    exclusiveMaximum: "number",
+    unit: "string",
+    description: "string",
+  },
+  integer: {
+    default: "integer",
+    minimum: "number",
+    maximum: "number",
+    exclusiveMinimum: "number",
+    exclusiveMaximum: "number",
+    unit: "string",
+    description: "string",
+  },
+  string: {
+    default: "string",
+    enum: "strings",
+    pattern: "regexp",
+    minLength: "count",
+    maxLength: "count",
+    description: "string",
+  },
+  boolean: { default: "boolean", description: "string" },
+  array: {
+    default: "array",
+    items: "schema",
+    minItems: "count",
+    maxItems: "count",
+    description: "string",
+  },
+  object: {
+    default: "object",
+    properties: "schemas",
+    required: "names",
+    additionalProperties: "boolean",
+    pads: "template",
+    description: "string",
+  },
+};
 
 /**
  * The TypeScript type of a value that satisfies schema `S` (enums become unions of literals).
@@ -320,6 +420,18 @@ export function checkParam(schema: ParamSchema, value: unknown): string | undefi
         return `must be an object, got ${_typeName(value)}`;
       }
       const record = value as Record<string, unknown>;
+      if (schema.pads !== undefined) {
+        for (const [pad, entry] of Object.entries(record)) {
+          if (!_fitsTemplate(pad, schema.pads)) {
+            return `has an entry ${JSON.stringify(pad)}; keys are input names such as "${
+              schema.pads.replace("%u", "0")
+            }" (ports of "${schema.pads}")`;
+          }
+          if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
+            return `entry "${pad}" must be an object of its parameters, got ${_typeName(entry)}`;
+          }
+        }
+      }
       for (const key of schema.required ?? []) {
         if (!Object.hasOwn(record, key)) return `must have property "${key}"`;
       }

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { StreamlibError } from "../errors.ts";
-import { checkParam, describeParam, type ParamSchema, resolveParams } from "./params.ts";
+import {
+  checkParam,
+  describeParam,
+  PARAM_KEYWORDS,
+  type ParamSchema,
+  resolveParams,
+} from "./params.ts";
 
 const hasCode = (code: string) => (e: unknown): boolean => (e as { code?: string }).code === code;
 
@@ -237,4 +243,126 @@ Deno.test("resolveParams() reports unknown names before bad values", () => {
     () => resolveParams("testsrc", schemas, { fps: -5, nope: 1 }),
     hasCode("SL_PARAM_UNKNOWN"),
   );
+});
+
+/** The schema interface whose `type` may be `T`. */
+type SchemaOf<T> = ParamSchema extends infer S
+  ? S extends { readonly type: infer U } ? T extends U ? S : never : never
+  : never;
+
+/**
+ * Every field of each schema type: the compiler rejects this object when a type gains or loses
+ * a field, and the test below when the keyword table does not list exactly these fields.
+ */
+const EVERY_FIELD: { readonly [T in ParamSchema["type"]]: Required<SchemaOf<T>> } = {
+  number: {
+    type: "number",
+    default: 1,
+    minimum: 0,
+    maximum: 2,
+    exclusiveMinimum: -1,
+    exclusiveMaximum: 3,
+    unit: "px",
+    description: "A number",
+  },
+  integer: {
+    type: "integer",
+    default: 1,
+    minimum: 0,
+    maximum: 2,
+    exclusiveMinimum: -1,
+    exclusiveMaximum: 3,
+    unit: "px",
+    description: "An integer",
+  },
+  string: {
+    type: "string",
+    default: "ab",
+    enum: ["ab", "cd"],
+    pattern: "^[a-d]+$",
+    minLength: 1,
+    maxLength: 2,
+    description: "A string",
+  },
+  boolean: { type: "boolean", default: true, description: "A boolean" },
+  array: {
+    type: "array",
+    default: [1],
+    items: { type: "integer" },
+    minItems: 0,
+    maxItems: 2,
+    description: "An array",
+  },
+  object: {
+    type: "object",
+    default: { layer_0: { x: 1 } },
+    properties: { layer_0: { type: "object" } },
+    required: ["layer_0"],
+    additionalProperties: false,
+    pads: "layer_%u",
+    description: "An object",
+  },
+};
+
+Deno.test("PARAM_KEYWORDS lists exactly the fields of each parameter schema type", () => {
+  assert.deepEqual(Object.keys(PARAM_KEYWORDS).sort(), Object.keys(EVERY_FIELD).sort());
+  for (const [type, schema] of Object.entries(EVERY_FIELD)) {
+    assert.deepEqual(
+      Object.keys(schema).sort(),
+      ["type", ...Object.keys(PARAM_KEYWORDS[type as ParamSchema["type"]])].sort(),
+      type,
+    );
+    assert.equal(checkParam(schema, schema.default), undefined, type);
+  }
+});
+
+/** Keywords that describe a parameter without restricting its values. */
+const ANNOTATIONS = new Set(["default", "description", "unit"]);
+
+/** For each restricting keyword: a schema using it, and a value that only it rejects. */
+const RESTRICTIONS: Readonly<Record<string, { schema: ParamSchema; bad: unknown }>> = {
+  "number.minimum": { schema: { type: "number", minimum: 0 }, bad: -1 },
+  "number.maximum": { schema: { type: "number", maximum: 0 }, bad: 1 },
+  "number.exclusiveMinimum": { schema: { type: "number", exclusiveMinimum: 0 }, bad: 0 },
+  "number.exclusiveMaximum": { schema: { type: "number", exclusiveMaximum: 0 }, bad: 0 },
+  "integer.minimum": { schema: { type: "integer", minimum: 0 }, bad: -1 },
+  "integer.maximum": { schema: { type: "integer", maximum: 0 }, bad: 1 },
+  "integer.exclusiveMinimum": { schema: { type: "integer", exclusiveMinimum: 0 }, bad: 0 },
+  "integer.exclusiveMaximum": { schema: { type: "integer", exclusiveMaximum: 0 }, bad: 0 },
+  "string.enum": { schema: { type: "string", enum: ["a"] }, bad: "b" },
+  "string.pattern": { schema: { type: "string", pattern: "^a" }, bad: "ba" },
+  "string.minLength": { schema: { type: "string", minLength: 2 }, bad: "a" },
+  "string.maxLength": { schema: { type: "string", maxLength: 1 }, bad: "ab" },
+  "array.items": { schema: { type: "array", items: { type: "string" } }, bad: [1] },
+  "array.minItems": { schema: { type: "array", minItems: 1 }, bad: [] },
+  "array.maxItems": { schema: { type: "array", maxItems: 0 }, bad: [1] },
+  "object.properties": {
+    schema: { type: "object", properties: { x: { type: "number" } } },
+    bad: { x: "1" },
+  },
+  "object.required": { schema: { type: "object", required: ["x"] }, bad: {} },
+  "object.pads": { schema: { type: "object", pads: "layer_%u" }, bad: { overlay: {} } },
+  "object.additionalProperties": {
+    schema: { type: "object", properties: {}, additionalProperties: false },
+    bad: { x: 1 },
+  },
+};
+
+Deno.test("checkParam() enforces every restricting keyword of PARAM_KEYWORDS", () => {
+  const missing: string[] = [];
+  for (const [type, keywords] of Object.entries(PARAM_KEYWORDS)) {
+    for (const keyword of Object.keys(keywords)) {
+      if (ANNOTATIONS.has(keyword)) continue;
+      const name = `${type}.${keyword}`;
+      const restriction = RESTRICTIONS[name];
+      if (restriction === undefined) {
+        missing.push(name);
+        continue;
+      }
+      assert.equal(checkParam({ type } as ParamSchema, restriction.bad), undefined, name);
+      assert.equal(typeof checkParam(restriction.schema, restriction.bad), "string", name);
+    }
+  }
+  assert.deepEqual(missing, []);
+  assert.equal(Object.keys(RESTRICTIONS).length, 19);
 });

@@ -38,7 +38,14 @@ export interface PortOwner {
   readonly params: Readonly<Record<string, unknown>>;
   /** Asks the actor to end, as {@linkcode Actor.end}. */
   end(): void;
+  /** A request port's parameter values, as {@linkcode Actor.padParams}. */
+  padParams(pad: string): Readonly<Record<string, unknown>>;
+  /** Changes a request port's parameters, as {@linkcode Actor.setPadParams}. */
+  setPadParams(pad: string, changes: Readonly<Record<string, unknown>>): void;
 }
+
+/** What `params` gives for a port without parameters. */
+const _NO_PARAMS: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /** A link between the two port classes of this module. @internal */
 type _PortLink = _Link<Output, Input>;
@@ -145,6 +152,50 @@ export class Input<T extends Message = Message> {
    */
   get size(): number {
     return this._buffer.size;
+  }
+
+  /**
+   * This port's parameters, defaults filled in, when its request template declares some (a
+   * compositor layer's position, a mixer input's gain); `{}` otherwise. The object is the same
+   * for the port's life and changes when its parameters do.
+   *
+   * @example
+   * ```ts
+   * import { Actor, defineContract, type TimedTick } from "@streamlib/core";
+   *
+   * const contract = defineContract({
+   *   type: "summer",
+   *   inputs: {
+   *     "in_%u": {
+   *       kind: "data",
+   *       presence: "request",
+   *       params: { weight: { type: "number", default: 1 } },
+   *     },
+   *   },
+   * });
+   * class Summer extends Actor<typeof contract> {
+   *   static override contract = contract;
+   *   process(_tick: TimedTick): void {}
+   * }
+   * const input = new Summer().requestInput("in_%u");
+   * input.setParams({ weight: 2 });
+   * console.assert(input.params.weight === 2);
+   * ```
+   *
+   * @returns The parameter values.
+   */
+  get params(): Readonly<Record<string, unknown>> {
+    return this.spec.params === undefined ? _NO_PARAMS : this.actor.padParams(this.name);
+  }
+
+  /**
+   * Changes this port's parameters, as {@linkcode Actor.setPadParams} does (checked, changeable
+   * while running, the actor told).
+   *
+   * @param changes The parameters to change.
+   */
+  setParams(changes: Readonly<Record<string, unknown>>): void {
+    this.actor.setPadParams(this.name, changes);
   }
 
   /**

@@ -44,13 +44,20 @@ export interface PortSpec {
 }
 
 /**
- * An input port in a contract: a {@linkcode PortSpec} plus its default delivery policy.
+ * An input port in a contract: a {@linkcode PortSpec} plus its default delivery policy and, for
+ * a request template, the parameters of each port made from it.
  *
  * @example
  * ```ts
  * import type { InputSpec } from "@streamlib/core";
  * const audio: InputSpec = { kind: "audio", policy: "queue:32" };
  * console.assert(audio.policy === "queue:32");
+ * const inputs: InputSpec = {
+ *   kind: "audio",
+ *   presence: "request",
+ *   params: { gain: { type: "number", default: 1, minimum: 0 } },
+ * };
+ * console.assert(inputs.params?.gain?.type === "number");
  * ```
  */
 export interface InputSpec extends PortSpec {
@@ -61,6 +68,12 @@ export interface InputSpec extends PortSpec {
    * for events and data, `false` for video and audio.
    */
   readonly multiple?: boolean;
+  /**
+   * For a request template: the parameters each of its ports has (GStreamer's pad properties),
+   * such as a compositor layer's position. They are set per port (`layer_1::x=10` in pipeline
+   * text, {@linkcode Actor.setPadParams} in code) and can change while the actor runs.
+   */
+  readonly params?: Readonly<Record<string, ParamSchema>>;
 }
 
 /**
@@ -79,6 +92,43 @@ export interface InputSpec extends PortSpec {
  * ```
  */
 export type Schedule = "tick" | "input" | "external";
+
+/**
+ * A permission an actor may ask for, named as Deno names them: file system `read` and `write`,
+ * `net`work, `env`ironment variables, `run`ning subprocesses, `ffi` (native libraries) and `sys`
+ * (system information).
+ *
+ * @example
+ * ```ts
+ * import type { PermissionName } from "@streamlib/core";
+ * const needed: PermissionName[] = ["read", "net"];
+ * console.assert(needed.includes("net"));
+ * ```
+ */
+export type PermissionName = "read" | "write" | "net" | "env" | "run" | "ffi" | "sys";
+
+/**
+ * Why an actor needs a permission, and how far it reaches. With neither `values` nor `params`
+ * the permission is unrestricted; with both, the allowed values are the union of the two.
+ *
+ * @example A file reader that only reads the file its `path` parameter names
+ * ```ts
+ * import type { PermissionRequest } from "@streamlib/core";
+ * const read: PermissionRequest = { reason: "Reads the video file to decode", params: ["path"] };
+ * console.assert(read.params?.[0] === "path");
+ * ```
+ */
+export interface PermissionRequest {
+  /** Why the actor needs the permission, shown to users before they grant it. */
+  readonly reason: string;
+  /** Fixed allowed values: paths, hosts, commands or environment variable names. */
+  readonly values?: readonly string[];
+  /**
+   * Names of this actor's string (or string-array) parameters whose values are allowed, e.g.
+   * `["path"]` for a reader that reads only the file it is given.
+   */
+  readonly params?: readonly string[];
+}
 
 /**
  * What an actor type declares up front — its contract, readable without running it: ports,
@@ -102,6 +152,11 @@ export interface Contract {
   readonly type: string;
   /** One line on what the actor does. */
   readonly description?: string;
+  /**
+   * What the actor is, as capitalised words joined by `/`, GStreamer style: `"Source/Video"`,
+   * `"Filter/Data"`, `"Sink/Any"`. Manifests need one.
+   */
+  readonly classification?: string;
   /** Input ports by name. */
   readonly inputs?: Readonly<Record<string, InputSpec>>;
   /** Output ports by name. */
@@ -115,4 +170,9 @@ export interface Contract {
    * inputs' timestamps (`upstream`). Default: `upstream` in offline pipelines, else `graph`.
    */
   readonly clock?: "graph" | "upstream";
+  /**
+   * The permissions the actor needs, by name, each with the reason shown to users (the runtime
+   * grants a pipeline what its actors' manifests list, no more).
+   */
+  readonly permissions?: Readonly<Partial<Record<PermissionName, PermissionRequest>>>;
 }

@@ -4,6 +4,7 @@ import type { TimedTick } from "../clock/clock.ts";
 import type { Contract } from "../graph/spec.ts";
 import { createVideoFrame, type DataMessage, type VideoFrame } from "../messages.ts";
 import { _memory } from "../threads/_frame_memory.ts";
+import type { Input } from "../graph/ports.ts";
 
 const markContract = {
   type: "mark",
@@ -129,5 +130,44 @@ export class Hang extends Actor<typeof hangContract> {
   }
   override stop(): void {
     if (this.params.stopFile !== "") Deno.writeTextFileSync(this.params.stopFile, "stopped");
+  }
+}
+
+const weighContract = {
+  type: "weigh",
+  inputs: {
+    "in_%u": {
+      kind: "data",
+      presence: "request",
+      params: {
+        weight: { type: "number", default: 1 },
+        mute: { type: "boolean", default: false },
+        lag: { type: "number", default: 0, unit: "s" },
+      },
+    },
+  },
+  outputs: { out: { kind: "data" } },
+} as const satisfies Contract;
+
+/**
+ * Multiplies each message by its input's `weight` (nothing when `mute`); the topic says which
+ * input, and how many port-parameter changes this actor has been told of.
+ */
+export class Weigh extends Actor<typeof weighContract> {
+  static override contract: typeof weighContract = weighContract;
+  #told = 0;
+  override padParamsChanged(_pad: string, changed: readonly string[]): void {
+    this.#told += changed.length;
+  }
+  process(_tick: TimedTick): void | Promise<void> {
+    for (const input of Object.values(this.inputs) as Input[]) {
+      const m = input.read() as DataMessage<number> | undefined;
+      if (m === undefined || input.params.mute === true) continue;
+      return this.outputs.out.write({
+        ...m,
+        value: m.value * (input.params.weight as number),
+        topic: `${input.name}|${this.#told}`,
+      });
+    }
   }
 }

@@ -47,6 +47,7 @@ export interface _Remote {
   stop(): Promise<void>;
   progress(): { done: number; total: number | undefined } | undefined;
   paramsChanged(changes: Record<string, unknown>): void;
+  padParamsChanged(pad: string, changes: Record<string, unknown>): void;
   /** Gives up a `start()` still under way (it may never return): its Worker is left. */
   abandon(): void;
   /** The rate the actor gave after `start()`, for a tick actor. */
@@ -117,6 +118,7 @@ export class _WorkerHost implements _Remote, _ThreadClient {
       module: this.#spec.module,
       export: this.#spec.export,
       params: a.params as Record<string, unknown>,
+      pads: a._padsGiven(),
       name: a.name,
       address: a.address,
       mode: a.mode,
@@ -223,13 +225,22 @@ export class _WorkerHost implements _Remote, _ThreadClient {
   }
 
   paramsChanged(changes: Record<string, unknown>): void {
+    this.#change({ op: "params", id: this.#id, seq: 0, now: 0, changes }, "setParams");
+  }
+
+  padParamsChanged(pad: string, changes: Record<string, unknown>): void {
+    this.#change({ op: "pads", id: this.#id, seq: 0, now: 0, pad, changes }, "setPadParams");
+  }
+
+  /** Sends a change of parameters to the Worker; one it refuses fails the actor. */
+  #change(call: _Call, what: string): void {
     const thread = this.#thread;
     if (thread === undefined || thread.dead) return;
-    this.#ask({ op: "params", id: this.#id, seq: 0, now: 0, changes }, []).catch((error) =>
+    this.#ask(call, []).catch((error) =>
       this.#onDeath(
         error instanceof StreamlibError ? error : new StreamlibError(
           "SL_ACTOR_FAILED",
-          `setParams of "${this.#actor.address}" failed in its Worker: ${(error as Error).message}`,
+          `${what} of "${this.#actor.address}" failed in its Worker: ${(error as Error).message}`,
           { cause: error },
         ),
       )

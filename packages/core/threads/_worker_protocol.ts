@@ -28,6 +28,8 @@ export interface _StartCall {
   readonly module: string;
   readonly export: string;
   readonly params: Record<string, unknown>;
+  /** The values given for request ports' parameters, by port name. */
+  readonly pads: Record<string, Record<string, unknown>>;
   readonly name: string;
   readonly address: string;
   readonly mode: "live" | "offline";
@@ -56,6 +58,14 @@ export type _Call =
     readonly id: number;
     readonly seq: number;
     readonly now: number;
+    readonly changes: Record<string, unknown>;
+  }
+  | {
+    readonly op: "pads";
+    readonly id: number;
+    readonly seq: number;
+    readonly now: number;
+    readonly pad: string;
     readonly changes: Record<string, unknown>;
   };
 

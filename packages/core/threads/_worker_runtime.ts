@@ -208,6 +208,7 @@ async function build(call: _StartCall): Promise<_Hosted> {
     );
   }
   const actor = new type(call.params);
+  for (const [pad, values] of Object.entries(call.pads)) actor.setPadParams(pad, values);
   const clock = new _MirrorClock(call.clockId);
   clock.time = call.now;
   actor._name = call.name;
@@ -314,6 +315,8 @@ async function run(call: _Call): Promise<void> {
       await actor.stop();
     } else if (call.op === "params") {
       actor.setParams(call.changes as Parameters<Actor["setParams"]>[0]);
+    } else if (call.op === "pads") {
+      actor.setPadParams(call.pad, call.changes);
     }
     await send({ op: "done", id: call.id, seq: call.seq, progress: progress(actor) });
   } catch (error) {
