@@ -9,6 +9,8 @@
  * @module
  */
 
+// deno-lint-ignore-file no-console -- a command-line script: it reports on the console
+
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
