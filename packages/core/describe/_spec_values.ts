@@ -120,6 +120,21 @@ function _value(
       );
     }
   }
+  if (typeof given === "string" && (schema.type === "object" || schema.type === "array")) {
+    // A quoted value for an object or array parameter is its JSON: `layers='{"layer_1": {…}}'`
+    // means the same as the same JSON unquoted.
+    try {
+      value = JSON.parse(given);
+    } catch (error) {
+      throw new StreamlibError(
+        "SL_PARAM_INVALID",
+        `${what} is not valid JSON (${(error as Error).message}); expected ${
+          describeParam(schema)
+        }`,
+        { details },
+      );
+    }
+  }
   const problem = checkParam(schema, value);
   if (problem) {
     throw new StreamlibError(

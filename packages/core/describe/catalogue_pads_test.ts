@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Collect } from "../actors/collect.ts";
-import type { Actor } from "../graph/actor.ts";
+import { Actor } from "../graph/actor.ts";
 import { Catalogue } from "./catalogue.ts";
 import { isStreamlibError } from "../errors.ts";
 import type { DataMessage } from "../messages.ts";
@@ -107,6 +107,48 @@ Deno.test("Catalogue.verify() compares the parameters of request ports too", asy
       '{"default":1,"type":"number"}',
       "inputs.in_%u.params.lag: the class has it, the manifest does not",
     ]);
+    return true;
+  });
+});
+
+Deno.test("Catalogue.build() reads a quoted value of an object or array parameter as its JSON", async () => {
+  const shaped = {
+    type: "shaped",
+    description: "Holds shaped parameters",
+    classification: "Source/Data",
+    outputs: { out: { kind: "data" } },
+    params: {
+      layout: { type: "object", default: {} },
+      list: { type: "array", default: [] },
+      label: { type: "string", default: "" },
+    },
+  } as const;
+  class Shaped extends Actor<typeof shaped> {
+    static override contract = shaped;
+    process(): void {
+      this.end();
+    }
+  }
+  const manifest = {
+    name: "@test/shaped",
+    version: "0.1.0",
+    streamlib: "*",
+    actors: [{ ...shaped, module: "./shaped.ts", export: "Shaped" }],
+  };
+  const c = Catalogue.withCore().add(manifest, "file:///shaped/manifest.json", { Shaped });
+  const quoted = `shaped name=s layout='{"a": {"b": 0.5}}' list="[1, 2]" label='{"not": "json"}'`;
+  const bare = `shaped name=s layout={"a":{"b":0.5}} list=[1,2] label='{"not": "json"}'`;
+  for (const text of [quoted, bare]) {
+    const actor = (await c.build(text)).actor("s") as Actor;
+    assert.deepEqual(actor.params, {
+      layout: { a: { b: 0.5 } },
+      list: [1, 2],
+      label: '{"not": "json"}',
+    });
+  }
+  await assert.rejects(c.build(`shaped layout='{"a": '`), (e: unknown) => {
+    assert.ok(isStreamlibError(e, "SL_PARAM_INVALID"), String(e));
+    assert.match(e.message, /is not valid JSON/);
     return true;
   });
 });

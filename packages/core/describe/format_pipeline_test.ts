@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { ACTOR_NAME } from "../graph/names.ts";
 import fc from "fast-check";
 import { formatPipeline, formatValue } from "./format_pipeline.ts";
 import { parsePipeline } from "./parse_pipeline.ts";
@@ -104,11 +105,14 @@ Deno.test("formatPipeline() names actors only where the automatic name would dif
 // links with or without ports, including several links between the same actors.
 const name = fc.oneof(
   fc.constantFrom("a", "cam", "my.cam", "x.y.z", "src", "t", "blur0", "blur1", "log0"),
+  fc.constantFrom("a.out", "cam.in", "t.", ".x", "x..y", "1", "1e3", "~", "-", "a.out."),
   fc.stringMatching(/^[a-z][a-z0-9_]{0,5}$/),
-);
+  fc.stringMatching(/^[A-Za-z0-9_.~-]{1,6}$/),
+).filter((n) => ACTOR_NAME.test(n));
 const value: fc.Arbitrary<SpecValue> = fc.oneof(
   fc.integer(),
   fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => !Object.is(d, -0)),
+  fc.constantFrom(1e308, -1e308, Number.MAX_VALUE, Number.MIN_VALUE, 5e-324),
   fc.boolean(),
   fc.constant(null),
   fc.string(),

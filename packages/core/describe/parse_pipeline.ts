@@ -1,7 +1,7 @@
 import { StreamlibError } from "../errors.ts";
 import type { ActorSpec, LinkSpec, PipelineSpec, SpecValue } from "./pipeline_spec.ts";
 import { _NUMBER } from "./_number.ts";
-import { ACTOR_NAME, resolveEndpoint } from "../graph/names.ts";
+import { ACTOR_NAME, ACTOR_NAME_RULE, resolveEndpoint } from "../graph/names.ts";
 
 /**
  * Where something stands in pipeline text: 1-based line and column, 0-based offset, length.
@@ -230,7 +230,7 @@ class _Parser {
             this.#fail(
               prop.span,
               `Invalid actor name ${JSON.stringify(prop.value)}`,
-              "a name of letters, digits, _ . ~ -",
+              `a name of ${ACTOR_NAME_RULE}`,
             );
           }
           actor.name = prop.value as string;
@@ -417,7 +417,12 @@ class _Parser {
       const end = this.#balanced(start);
       const json = text.slice(start, end);
       try {
-        value = JSON.parse(json) as SpecValue;
+        value = JSON.parse(json, (_key, v) => {
+          if (typeof v === "number" && !Number.isFinite(v)) {
+            throw new RangeError(`the number in it is too large for a finite number`);
+          }
+          return v;
+        }) as SpecValue;
       } catch (error) {
         this.#fail(
           this.#span(start, end - start),
@@ -438,7 +443,7 @@ class _Parser {
         : bare === "null"
         ? null
         : _NUMBER.test(bare)
-        ? Number(bare)
+        ? this.#finite(bare, start, key)
         : bare;
     }
     const after = text[this.#pos];
@@ -450,6 +455,19 @@ class _Parser {
       );
     }
     return value!;
+  }
+
+  /** A number that JSON and the text can carry: `1e999` is refused, not made `Infinity`. */
+  #finite(bare: string, start: number, key: string): number {
+    const value = Number(bare);
+    if (!Number.isFinite(value)) {
+      this.#fail(
+        this.#span(start, bare.length),
+        `The number ${bare} for "${key}" is too large`,
+        `a finite number (at most ${Number.MAX_VALUE})`,
+      );
+    }
+    return value;
   }
 
   #quoted(quote: string): string {

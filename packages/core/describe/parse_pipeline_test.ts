@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { isStreamlibError } from "../errors.ts";
 import { parsePipeline } from "./parse_pipeline.ts";
-import type { PipelineSpec } from "./pipeline_spec.ts";
+import { type PipelineSpec, validatePipelineSpec } from "./pipeline_spec.ts";
+import { Pipeline } from "../runtime/pipeline.ts";
+import { DataSource } from "../actors/data_source.ts";
 
 const valid: Array<[string, PipelineSpec]> = [
   ["datasrc", { actors: [{ name: "datasrc0", type: "datasrc" }], links: [] }],
@@ -230,4 +232,37 @@ Deno.test("parsePipeline() records where each port parameter stands", () => {
     column: 3,
     length: 10,
   });
+});
+
+Deno.test("parsePipeline() refuses numbers too large to be finite, bare or in JSON", () => {
+  for (
+    const [text, column] of [["datasrc count=1e999", 15], ["datasrc list=[1, -1e400]", 14]] as const
+  ) {
+    assert.throws(() => parsePipeline(text), (e: unknown) => {
+      assert.ok(isStreamlibError(e, "SL_PIPELINE_SYNTAX"), String(e));
+      assert.match(e.message, new RegExp(`^line 1, column ${column}: `));
+      assert.match(e.message, /too large/);
+      return true;
+    });
+  }
+  assert.equal(parsePipeline("datasrc count=1e308").spec.actors[0]!.params!.count, 1e308);
+});
+
+Deno.test("An actor name may not end with a dot, which would read as a reference to the actor", () => {
+  assert.throws(() => parsePipeline("datasrc name=sr. ! nullsink"), (e: unknown) => {
+    assert.ok(isStreamlibError(e, "SL_PIPELINE_SYNTAX"), String(e));
+    assert.match(e.message, /Invalid actor name "sr\."; expected a name of .*not ending with "\."/);
+    return true;
+  });
+  assert.throws(
+    () => validatePipelineSpec({ actors: [{ name: "sr.", type: "datasrc" }], links: [] }),
+    (e: unknown) =>
+      isStreamlibError(e, "SL_PIPELINE_INVALID") && /actors\[0\]\.name/.test(e.message),
+  );
+  assert.throws(
+    () => new Pipeline().add(new DataSource(), { name: "sr." }),
+    (e: unknown) =>
+      isStreamlibError(e, "SL_PARAM_INVALID") && /not ending with "\."/.test(e.message),
+  );
+  assert.equal(parsePipeline("datasrc name=my.cam ! nullsink").spec.actors[0]!.name, "my.cam");
 });

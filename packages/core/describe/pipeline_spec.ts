@@ -1,5 +1,5 @@
 import { StreamlibError } from "../errors.ts";
-import { ACTOR_NAME, resolveEndpoint } from "../graph/names.ts";
+import { ACTOR_NAME, ACTOR_NAME_RULE, resolveEndpoint } from "../graph/names.ts";
 
 /**
  * A parameter value in a pipeline description: JSON values, where a string such as `"10s"` or
@@ -151,7 +151,7 @@ export function validatePipelineSpec(value: unknown, source = "pipeline"): Pipel
           problem(`${at}.dispatch`, '"main" or "worker"', actor.dispatch);
         }
         if (typeof actor.name !== "string" || !ACTOR_NAME.test(actor.name)) {
-          problem(`${at}.name`, "a name of letters, digits, _ . ~ -", actor.name);
+          problem(`${at}.name`, `a name of ${ACTOR_NAME_RULE}`, actor.name);
         } else if (names.has(actor.name)) {
           problem(`${at}.name`, "a name no other actor has", actor.name);
         } else names.add(actor.name);

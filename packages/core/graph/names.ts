@@ -4,8 +4,20 @@
  * @module
  */
 
-/** Names the pipeline language and `Pipeline.add` accept. */
-export const ACTOR_NAME: RegExp = /^[A-Za-z0-9_.~-]+$/;
+/**
+ * Names the pipeline language and `Pipeline.add` accept: letters, digits, `_`, `.`, `~` and `-`,
+ * not ending with a dot (`cam.` means "the actor cam" in a link, so no name may look like it).
+ *
+ * @example
+ * ```ts
+ * import { ACTOR_NAME } from "@streamlib/core";
+ * console.assert(ACTOR_NAME.test("my.cam") && !ACTOR_NAME.test("cam."));
+ * ```
+ */
+export const ACTOR_NAME: RegExp = /^[A-Za-z0-9_.~-]*[A-Za-z0-9_~-]$/;
+
+/** What {@linkcode ACTOR_NAME} allows, in words, for error messages. */
+export const ACTOR_NAME_RULE = 'letters, digits, "_", ".", "~" and "-", not ending with "."';
 
 /**
  * Resolves a link end against the pipeline's actor names: `"c.layer_1"` → actor `c`, port

@@ -3,7 +3,7 @@ import { negotiate } from "../graph/caps.ts";
 import type { Clock } from "../clock/clock.ts";
 import { StreamlibError } from "../errors.ts";
 import type { Input, Output } from "../graph/ports.ts";
-import { ACTOR_NAME } from "../graph/names.ts";
+import { ACTOR_NAME, ACTOR_NAME_RULE } from "../graph/names.ts";
 import { type DeliveryPolicy, resolvePolicy } from "../delivery/policy.ts";
 import type { Message } from "../messages.ts";
 import { SoftwareClock } from "../clock/software_clock.ts";
@@ -170,7 +170,7 @@ export class Pipeline {
     if (!ACTOR_NAME.test(name)) {
       throw new StreamlibError(
         "SL_PARAM_INVALID",
-        `Actor name ${JSON.stringify(name)} may use only letters, digits, "_", ".", "~" and "-"`,
+        `Actor name ${JSON.stringify(name)} may use only ${ACTOR_NAME_RULE}`,
       );
     }
     if (graph.byName.has(name)) {
