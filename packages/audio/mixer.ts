@@ -274,6 +274,11 @@ export class AudioMixer extends Actor<typeof audioMixerContract> {
   }
 
   /** Releases the pending samples. */
+  /** A released input's state goes with it. */
+  override inputReleased(input: string): void {
+    this.#states.delete(input);
+  }
+
   override stop(): void {
     this.#states.clear();
     this.#started = false;

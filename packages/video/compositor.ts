@@ -287,6 +287,11 @@ export class Compositor extends Actor<typeof compositorContract> {
   }
 
   /** Stops the thread that prepares output buffers. */
+  /** A released layer's state goes with it. */
+  override inputReleased(input: string): void {
+    this.#layers.delete(input);
+  }
+
   override stop(): void {
     this.#buffers?.close();
     this.#buffers = undefined;

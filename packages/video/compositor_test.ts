@@ -181,6 +181,23 @@ Deno.test("Compositor drops an ended layer after its last frame and ends with it
   assert.deepEqual(kept.map((f) => pixel(f, 1, 0)[0]), [255, 255, 255, 255]);
 });
 
+Deno.test("Compositor no longer lists a layer whose source was removed, and composites the rest", async () => {
+  const green = [0, 1, 2].map((n) => solid(1, 1, [0, 255, 0, 255], n));
+  const red = [0, 1, 2].map((n) => solid(1, 1, [255, 0, 0, 255], n));
+  let mixer: Compositor | undefined;
+  const out = await composite({ width: 2, height: 1, fps: 25, layers: { layer_1: { x: 1 } } }, [
+    green,
+    red,
+  ], (mix, pipeline) => {
+    mixer = mix;
+    void pipeline.remove("src1");
+  });
+  assert.deepEqual(Object.keys(mixer!.inputs), ["layer_0"]);
+  assert.equal(mixer!.padParams("layer_1").x, 1, "a released port's parameters stay");
+  assert.equal(out.length, 3);
+  assert.deepEqual(out.map((f) => pixel(f, 1, 0)), out.map(() => [0, 0, 0, 255]));
+});
+
 Deno.test("Compositor in a live pipeline ticks at its fps and shows the newest frames", async () => {
   // Sources at 30 fps, compositor at 8 fps: ticks at 0, 125, 250, 375 ms see frames 0, 3, 7, 11;
   // at 500 ms the last frame (466.7 to 500 ms) is over and every input has ended.

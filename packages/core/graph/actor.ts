@@ -277,6 +277,21 @@ export abstract class Actor<C extends Contract = Contract> {
   padParamsChanged(_pad: string, _changed: readonly string[]): void {}
 
   /**
+   * Called when the pipeline released a request input (`layer_1`) because its last link went:
+   * the port is gone from {@linkcode Actor.inputs}; an actor that keeps state per port drops it
+   * here. The port's parameters stay, so a port of the same name made later takes them again.
+   *
+   * @param _input The released input's name.
+   */
+  inputReleased(_input: string): void {}
+
+  /** @internal Takes a released request input out of {@linkcode Actor.inputs}. */
+  _releaseInput(name: string): void {
+    delete (this.inputs as Record<string, Input>)[name];
+    this.inputReleased(name);
+  }
+
+  /**
    * Does the actor's work for one tick (sources) or for newly arrived input.
    *
    * @param tick The tick: timestamp, frame number, clock id, fps.

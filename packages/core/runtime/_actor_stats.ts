@@ -24,7 +24,7 @@ function _reportedState(node: _Node): ActorStats["state"] {
 export function _actorStats(node: _Node): ActorStats {
   const a = node.actor;
   const inputs: Record<string, ActorStats["inputs"][string]> = {};
-  let dropped = node.skipped;
+  let dropped = node.skipped + node.releasedDrops;
   for (const input of node.inputs) {
     dropped += input.dropped;
     inputs[input.name] = {

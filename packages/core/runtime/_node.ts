@@ -134,6 +134,8 @@ export class _Node implements _Host {
   restarts = 0;
   lateTicks = 0;
   skippedTicks = 0;
+  /** Messages that waited in request inputs when they were released. */
+  releasedDrops = 0;
   /** Process calls until the next timed one (stats sampling). */
   untilSample = 1;
   /** Calls between timed ones: 1 for costly actors, growing for cheap ones. */
@@ -187,6 +189,22 @@ export class _Node implements _Host {
     );
     this.inputs.push(input);
     this.single = this.schedule === "input" && this.inputs.length === 1 ? input : undefined;
+  }
+
+  /**
+   * Lets go of a request input whose last link went: it leaves the node, its waiting messages
+   * are discarded (counted in `releasedDrops`) and its upstream time no longer holds the actor.
+   */
+  release(input: Input): void {
+    const i = this.inputs.indexOf(input);
+    if (i === -1) return;
+    this.inputs.splice(i, 1);
+    this.single = this.schedule === "input" && this.inputs.length === 1
+      ? this.inputs[0]
+      : undefined;
+    this.releasedDrops += input.size;
+    input._close();
+    this.upstreamClock?.untrack(input);
   }
 
   /** Called by outputs when their pending count reaches 0. */

@@ -559,5 +559,21 @@ export class Pipeline {
     if (this.#sched.active) {
       queueMicrotask(() => this.#life.checkDownstreamClosed(output._node as _Node | undefined));
     }
+    // A request input left without a link is released then too, unless relinked meanwhile.
+    if (input.spec.presence === "request") queueMicrotask(() => this.#release(input));
+  }
+
+  /**
+   * Releases a request input that has no link (GStreamer's `release_request_pad`): the
+   * compositor no longer lists `layer_1` once what fed it is removed. An actor in a Worker keeps
+   * its ports (they end instead), since both threads number them alike.
+   */
+  #release(input: Input): void {
+    const node = input._node as _Node | undefined;
+    if (node === undefined || input._links.length !== 0 || node.over) return;
+    if (node.remote !== undefined || this.#graph.nodes.get(node.actor) !== node) return;
+    node.release(input);
+    node.actor._releaseInput(input.name);
+    this.#sched._inputEnded(node);
   }
 }
