@@ -14,6 +14,7 @@ import { allowFlags } from "./allow_flags.ts";
 import { type DiscoverOptions, discoverPlugins, type Discovery } from "./discover_plugins.ts";
 import { exitCodeOf } from "./exit_code.ts";
 import { formatInspect } from "./format_inspect.ts";
+import { inspectJson, listJson } from "./format_json.ts";
 import { formatList } from "./format_list.ts";
 import { formatPlugins } from "./format_plugins.ts";
 import { loadPipeline } from "./load_pipeline.ts";
@@ -103,16 +104,20 @@ Exit status: 0 success, 1 pipeline or check failed, 2 usage error, 130 aborted b
     );
 
   withPlugins(
-    program.command("list").description("list every actor type: type, classification, description"),
-  ).action(async (options: _PluginOptions) => {
-    out(formatList((await discover(options)).catalogue.list()));
+    program.command("list").description("list every actor type: type, classification, description")
+      .option("--json", "print JSON: one object a type, for agents and scripts"),
+  ).action(async (options: _PluginOptions & { json?: boolean }) => {
+    const entries = (await discover(options)).catalogue.list();
+    out(options.json ? `${JSON.stringify(listJson(entries), null, 2)}\n` : formatList(entries));
   });
 
   withPlugins(
     program.command("inspect").argument("<type>", "an actor type")
-      .description("describe an actor type: ports, parameters, permissions"),
-  ).action(async (type: string, options: _PluginOptions) => {
-    out(formatInspect((await discover(options)).catalogue.describe(type)));
+      .description("describe an actor type: ports, parameters, permissions")
+      .option("--json", "print the type's manifest entry, with its package, manifest and module"),
+  ).action(async (type: string, options: _PluginOptions & { json?: boolean }) => {
+    const entry = (await discover(options)).catalogue.describe(type);
+    out(options.json ? `${JSON.stringify(inspectJson(entry), null, 2)}\n` : formatInspect(entry));
   });
 
   withPlugins(

@@ -196,3 +196,26 @@ Deno.test("streamlib skips a broken manifest under plugins/ with a warning", asy
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("streamlib list --json and inspect --json print what agents can parse", async () => {
+  const list = await cli(["list", "--json", ...plugins]);
+  assert.equal(list.code, 0);
+  const types = JSON.parse(list.stdout) as Array<Record<string, string>>;
+  const motion = types.find((t) => t.type === "motion")!;
+  assert.equal(motion.package, "@streamlib/plugin-motion");
+  assert.equal(motion.classification, "Analyzer/Video");
+  assert.ok(types.some((t) => t.type === "datasrc" && t.package === "@streamlib/core"));
+
+  const inspect = await cli(["inspect", "compositor", "--json"]);
+  assert.equal(inspect.code, 0);
+  const compositor = JSON.parse(inspect.stdout);
+  assert.equal(compositor.type, "compositor");
+  assert.equal(compositor.package, "@streamlib/video");
+  assert.match(compositor.moduleUrl, /^file:.*\/compositor\.ts$/);
+  assert.equal(compositor.inputs["layer_%u"].presence, "request");
+  assert.equal(compositor.inputs["layer_%u"].params.opacity.default, 1);
+
+  const unknown = await cli(["inspect", "lgo", "--json"]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /error SL_UNKNOWN_TYPE/);
+});

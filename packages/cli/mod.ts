@@ -36,6 +36,7 @@ export * from "./shell_quote.ts";
 export * from "./exit_code.ts";
 export * from "./format_list.ts";
 export * from "./format_inspect.ts";
+export * from "./format_json.ts";
 export * from "./format_plugins.ts";
 export * from "./format_progress.ts";
 export * from "./format_actor_stats.ts";
