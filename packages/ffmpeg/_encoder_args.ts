@@ -5,6 +5,7 @@
  * @module
  */
 import type { AudioBuffer, VideoFrame } from "@streamlib/core";
+import { _atLeast } from "./_ffmpeg_version.ts";
 
 /**
  * The parameters of `filesink` that shape ffmpeg's arguments.
@@ -42,6 +43,7 @@ const _VPX_SPEED: Readonly<Record<string, number>> = {
  * @param params The writer's parameters.
  * @param frame The first video frame, when the file has video.
  * @param audio The first audio buffer, when the file has audio.
+ * @param version The version of the ffmpeg that runs them.
  * @param outputArgs Output options to add just before the location.
  * @returns The arguments, reading a Matroska stream on stdin.
  * @internal
@@ -50,6 +52,7 @@ export function _encoderArgs(
   params: _EncoderParams,
   frame: VideoFrame | undefined,
   audio: AudioBuffer | undefined,
+  version: string,
   outputArgs: readonly string[] = [],
 ): string[] {
   const { location } = params;
@@ -57,7 +60,9 @@ export function _encoderArgs(
   const ext = /\.([a-z0-9]+)$/i.exec(location)?.[1]?.toLowerCase() ?? "";
   const args = ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "matroska"];
   args.push("-i", "pipe:0");
-  if (frame !== undefined) args.push("-map", "0:v:0", ..._videoArgs(params, frame, ext, sequence));
+  if (frame !== undefined) {
+    args.push("-map", "0:v:0", ..._videoArgs(params, frame, ext, sequence, version));
+  }
   if (audio !== undefined && !sequence) {
     args.push("-map", "0:a:0", ..._audioArgs(params, audio, ext));
   }
@@ -73,6 +78,7 @@ function _videoArgs(
   frame: VideoFrame,
   ext: string,
   sequence: boolean,
+  version: string,
 ): string[] {
   const { crf, bitrate, preset } = params;
   const codec = params.codec !== "auto" ? params.codec : _codecFor(ext, sequence);
@@ -118,7 +124,10 @@ function _videoArgs(
   else {
     // Timestamps pass through at µs precision; the nominal rate (from the first frame's
     // duration) gives the last frame its length, so a 300-frame 30 fps file lasts 10 s.
-    args.push("-vsync", "vfr", "-enc_time_base", "-1");
+    // ffmpeg 4 gives the last packet no duration at that precision (an MP4 then loses its last
+    // frame to the edit list): there the timestamps are rounded to the nominal rate instead.
+    args.push("-vsync", "vfr");
+    if (_atLeast(version, 5)) args.push("-enc_time_base", "-1");
     if (frame.duration > 0) args.push("-r", _rate(frame.duration));
   }
   return args;

@@ -448,7 +448,7 @@ export class FileMuxer {
       });
     }
     this.#mkv = new _MatroskaWriter(tracks);
-    const args = _encoderArgs(this.params, frame, buffer, this.#outputArgs);
+    const args = _encoderArgs(this.params, frame, buffer, ffmpeg.version, this.#outputArgs);
     this.#process = new FfmpegProcess(ffmpeg.path, args, { stdin: true });
     await this.#process.write(this.#mkv.header());
   }

@@ -1,7 +1,7 @@
 // Writes 8 test-pattern frames to an MP4 in the folder given as argument, reads them back, and
 // prints which ffmpeg did it. Run by ffmpeg_test.ts in a fresh process with its own environment.
 import { Collect, isStreamlibError, Pipeline } from "@streamlib/core";
-import { FileReader, FileWriter, findFfmpeg } from "@streamlib/ffmpeg";
+import { FileReader, FileWriter, findFfmpeg, probeMedia } from "@streamlib/ffmpeg";
 import { TestPattern } from "@streamlib/video";
 
 const dir = Deno.args[0]!;
@@ -15,8 +15,12 @@ try {
   await new Pipeline({ mode: "offline" })
     .pipe(new FileReader({ location: `${dir}/out.mp4` }), sink)
     .run();
+  const { duration } = await probeMedia(`${dir}/out.mp4`);
   // deno-lint-ignore no-console
-  console.log(`source=${ffmpeg.source} frames=${sink.messages.length} version=${ffmpeg.version}`);
+  console.log(
+    `source=${ffmpeg.source} frames=${sink.messages.length} duration=${duration} ` +
+      `version=${ffmpeg.version}`,
+  );
 } catch (error) {
   const code = isStreamlibError(error) ? error.code : "";
   // deno-lint-ignore no-console
