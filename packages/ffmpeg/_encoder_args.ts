@@ -98,14 +98,16 @@ function _videoArgs(
     : "smpte170m";
   const yuvOut = pixelFormat.startsWith("yuv") || pixelFormat.startsWith("nv");
   const args: string[] = [];
+  const filters: string[] = [];
   if (rgb && yuvOut) {
-    args.push(
-      "-vf",
+    filters.push(
       `scale=out_color_matrix=${hd ? "bt709" : "bt601"}:out_range=${
         pixelFormat.startsWith("yuvj") ? "pc" : "tv"
       }:flags=bilinear`,
     );
   }
+  filters.push(..._evenSize(codec, pixelFormat, frame.codedWidth, frame.codedHeight));
+  if (filters.length) args.push("-vf", filters.join(","));
   if (yuvOut) args.push("-colorspace", tag, "-color_primaries", tag, "-color_trc", tag);
   args.push("-c:v", codec, "-pix_fmt", pixelFormat);
   if (crf >= 0) args.push("-crf", String(crf));
@@ -131,6 +133,38 @@ function _videoArgs(
     if (frame.duration > 0) args.push("-r", _rate(frame.duration));
   }
   return args;
+}
+
+/** Encoders that take odd sizes in chroma-subsampled pixel formats. */
+const _ODD_SIZES = new Set([
+  "libvpx",
+  "libvpx-vp9",
+  "libaom-av1",
+  "mjpeg",
+  "prores",
+  "prores_aw",
+  "prores_ks",
+  "mpeg4",
+  "ffv1",
+]);
+
+/**
+ * Filters that pad an odd width or height to even for an encoder that needs it (x264, x265
+ * and most others in 4:2:0 or 4:2:2): the last column or row is repeated into the new one, so
+ * no black line shows at the edge. A 641×479 picture is stored as 642×480.
+ */
+function _evenSize(codec: string, pixelFormat: string, width: number, height: number): string[] {
+  if (_ODD_SIZES.has(codec)) return [];
+  const wide = width % 2 === 1 && /^(yuvj?4(20|22|11|10)|yuva4(20|22)|nv(12|21|16)|p01|p21)/
+    .test(pixelFormat);
+  const tall = height % 2 === 1 && /^(yuvj?420|yuva420|yuv410|nv(12|21)|p01)/.test(pixelFormat);
+  if (!wide && !tall) return [];
+  const sides = [...(wide ? ["right=1"] : []), ...(tall ? ["bottom=1"] : [])].join(":");
+  return [
+    `format=${pixelFormat}`,
+    `pad=${width + (wide ? 1 : 0)}:${height + (tall ? 1 : 0)}`,
+    `fillborders=${sides}:mode=smear`,
+  ];
 }
 
 /** Sample rates libopus takes; others are resampled to 48 kHz. */
