@@ -6,9 +6,10 @@
  * an empty or broken file where the user's file was. Instead, where this process may write the
  * folder, ffmpeg writes a hidden file beside it (`.clip.partial.mp4` for `clip.mp4`) that is
  * renamed over `location` once ffmpeg has finished it, and removed if ffmpeg fails: `location`
- * holds either what it held before or a complete file. Where Deno grants writing `location`
- * alone (as `streamlib run` does), ffmpeg writes it in place; a file this run created is removed
- * if ffmpeg fails, and a file that was there before is left as ffmpeg left it.
+ * holds either what it held before or a complete file. Otherwise (Deno grants writing
+ * `location` alone, as `streamlib run` does, or `location` is a device or a link) ffmpeg writes
+ * it in place; a file this run created is removed if ffmpeg fails, and a file that was there
+ * before is left as ffmpeg left it.
  *
  * URLs, image sequences (`frame-%05d.png`) and outputs whose muxer the caller picks (HLS) are
  * written in place and never removed. A missing folder is created where the folder may be
@@ -68,10 +69,9 @@ export class _OutputFile {
         const [stem, ext] = dot > 0 ? [base.slice(0, dot), base.slice(dot)] : [base, ""];
         return new _OutputFile(`${path.slice(0, slash + 1)}.${stem}.partial${ext}`, path, "temp");
       }
-      return new _OutputFile(location, path, "kept");
     }
-    if (sequence) return new _OutputFile(location, path, "kept");
-    // Deno lets us write the location alone: create it ourselves, to know whether it is ours.
+    if (inPlace || sequence) return new _OutputFile(location, path, "kept");
+    // Written in place: create it ourselves, to know whether it is ours to remove.
     try {
       (await Deno.open(path, { write: true, createNew: true })).close();
       return new _OutputFile(location, path, "created");
