@@ -5,6 +5,7 @@
  * @module
  */
 import type { AudioBuffer, VideoFrame } from "@streamlib/core";
+import { _atLeast } from "./_ffmpeg_version.ts";
 
 /**
  * The parameters of `filesink` that shape ffmpeg's arguments.
@@ -42,6 +43,7 @@ const _VPX_SPEED: Readonly<Record<string, number>> = {
  * @param params The writer's parameters.
  * @param frame The first video frame, when the file has video.
  * @param audio The first audio buffer, when the file has audio.
+ * @param version The version of the ffmpeg that runs them.
  * @param outputArgs Output options to add just before the location.
  * @returns The arguments, reading a Matroska stream on stdin.
  * @internal
@@ -50,6 +52,7 @@ export function _encoderArgs(
   params: _EncoderParams,
   frame: VideoFrame | undefined,
   audio: AudioBuffer | undefined,
+  version: string,
   outputArgs: readonly string[] = [],
 ): string[] {
   const { location } = params;
@@ -57,7 +60,9 @@ export function _encoderArgs(
   const ext = /\.([a-z0-9]+)$/i.exec(location)?.[1]?.toLowerCase() ?? "";
   const args = ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "matroska"];
   args.push("-i", "pipe:0");
-  if (frame !== undefined) args.push("-map", "0:v:0", ..._videoArgs(params, frame, ext, sequence));
+  if (frame !== undefined) {
+    args.push("-map", "0:v:0", ..._videoArgs(params, frame, ext, sequence, version));
+  }
   if (audio !== undefined && !sequence) {
     args.push("-map", "0:a:0", ..._audioArgs(params, audio, ext));
   }
@@ -73,6 +78,7 @@ function _videoArgs(
   frame: VideoFrame,
   ext: string,
   sequence: boolean,
+  version: string,
 ): string[] {
   const { crf, bitrate, preset } = params;
   const codec = params.codec !== "auto" ? params.codec : _codecFor(ext, sequence);
@@ -92,14 +98,16 @@ function _videoArgs(
     : "smpte170m";
   const yuvOut = pixelFormat.startsWith("yuv") || pixelFormat.startsWith("nv");
   const args: string[] = [];
+  const filters: string[] = [];
   if (rgb && yuvOut) {
-    args.push(
-      "-vf",
+    filters.push(
       `scale=out_color_matrix=${hd ? "bt709" : "bt601"}:out_range=${
         pixelFormat.startsWith("yuvj") ? "pc" : "tv"
       }:flags=bilinear`,
     );
   }
+  filters.push(..._evenSize(codec, pixelFormat, frame.codedWidth, frame.codedHeight));
+  if (filters.length) args.push("-vf", filters.join(","));
   if (yuvOut) args.push("-colorspace", tag, "-color_primaries", tag, "-color_trc", tag);
   args.push("-c:v", codec, "-pix_fmt", pixelFormat);
   if (crf >= 0) args.push("-crf", String(crf));
@@ -118,10 +126,45 @@ function _videoArgs(
   else {
     // Timestamps pass through at µs precision; the nominal rate (from the first frame's
     // duration) gives the last frame its length, so a 300-frame 30 fps file lasts 10 s.
-    args.push("-vsync", "vfr", "-enc_time_base", "-1");
+    // ffmpeg 4 gives the last packet no duration at that precision (an MP4 then loses its last
+    // frame to the edit list): there the timestamps are rounded to the nominal rate instead.
+    args.push("-vsync", "vfr");
+    if (_atLeast(version, 5)) args.push("-enc_time_base", "-1");
     if (frame.duration > 0) args.push("-r", _rate(frame.duration));
   }
   return args;
+}
+
+/** Encoders that take odd sizes in chroma-subsampled pixel formats. */
+const _ODD_SIZES = new Set([
+  "libvpx",
+  "libvpx-vp9",
+  "libaom-av1",
+  "mjpeg",
+  "prores",
+  "prores_aw",
+  "prores_ks",
+  "mpeg4",
+  "ffv1",
+]);
+
+/**
+ * Filters that pad an odd width or height to even for an encoder that needs it (x264, x265
+ * and most others in 4:2:0 or 4:2:2): the last column or row is repeated into the new one, so
+ * no black line shows at the edge. A 641×479 picture is stored as 642×480.
+ */
+function _evenSize(codec: string, pixelFormat: string, width: number, height: number): string[] {
+  if (_ODD_SIZES.has(codec)) return [];
+  const wide = width % 2 === 1 && /^(yuvj?4(20|22|11|10)|yuva4(20|22)|nv(12|21|16)|p01|p21)/
+    .test(pixelFormat);
+  const tall = height % 2 === 1 && /^(yuvj?420|yuva420|yuv410|nv(12|21)|p01)/.test(pixelFormat);
+  if (!wide && !tall) return [];
+  const sides = [...(wide ? ["right=1"] : []), ...(tall ? ["bottom=1"] : [])].join(":");
+  return [
+    `format=${pixelFormat}`,
+    `pad=${width + (wide ? 1 : 0)}:${height + (tall ? 1 : 0)}`,
+    `fillborders=${sides}:mode=smear`,
+  ];
 }
 
 /** Sample rates libopus takes; others are resampled to 48 kHz. */

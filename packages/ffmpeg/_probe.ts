@@ -62,26 +62,23 @@ export function _unreadable(
 }
 
 /**
- * Whether ffmpeg's own guess of the first video stream's rate (what its `fps=source_fps`
- * delivers: the stream's `tbr`) is exactly `fps`, the rate {@linkcode MediaInfo} reports.
- * It is for constant-rate files at whole or NTSC rates; for others the rate is passed
- * explicitly.
+ * The rate a reader of the file's own timestamps ticks at: ffmpeg's guess of the rate that
+ * represents every timestamp of the first video stream (its `tbr`), so that the frames of a file
+ * switching between 30 and 15 fps all fall on ticks; the average `fps` when there is no such
+ * guess or it is no rate to tick at (below the average, or above 4× the average or 240).
  *
  * @param text ffmpeg's description of its input.
- * @param fps The reported rate.
- * @returns `true` when they agree.
+ * @param fps The first video stream's average rate, as {@linkcode MediaInfo} reports it.
+ * @returns Ticks a second.
  * @internal
  */
-export function _sourceRateIs(text: string, fps: number): boolean {
+export function _tickRate(text: string, fps: number): number {
   const line = /Stream #0:\d+[^:]*: Video: [^\n]*/.exec(text)?.[0] ?? "";
   const tbr = /, ([\d.]+)(k?) tbr/.exec(line);
-  if (tbr === null) return false;
+  if (tbr === null) return fps;
   const rate = _exactRate(Number(tbr[1]) * (tbr[2] === "k" ? 1000 : 1));
-  return rate === fps && (Number.isInteger(fps) || _NTSC.includes(fps));
+  return rate >= fps * 0.999 && rate <= Math.min(240, 4 * fps) ? rate : fps;
 }
-
-/** The NTSC rates, exactly as {@linkcode _exactRate} gives them. */
-const _NTSC = [24, 30, 60, 120].map((base) => base * 1000 / 1001);
 
 /**
  * Throws `SL_FILE_NOT_FOUND` when `location` is a local path that does not exist.
@@ -120,6 +117,9 @@ export function _parseProbe(text: string): MediaInfo | undefined {
   if (v) {
     const line = v[0];
     const size = /, (\d+)x(\d+)/.exec(line);
+    const rotation = _rotation(text.slice(v.index + line.length));
+    const [w, h] = size ? [Number(size[1]), Number(size[2])] : [0, 0];
+    const turned = rotation === 90 || rotation === 270;
     const rate = /, ([\d.]+)(k?) fps/.exec(line) ?? /, ([\d.]+)(k?) tbr/.exec(line);
     const fps = rate ? _exactRate(Number(rate[1]) * (rate[2] === "k" ? 1000 : 1)) : 25;
     // "yuv420p(tv, bt709, progressive)" or "yuv420p(progressive)" or "rgba".
@@ -133,8 +133,9 @@ export function _parseProbe(text: string): MediaInfo | undefined {
       : undefined;
     video = {
       codec: v[1]!,
-      width: size ? Number(size[1]) : 0,
-      height: size ? Number(size[2]) : 0,
+      width: turned ? h : w,
+      height: turned ? w : h,
+      rotation,
       fps,
       frames: duration === undefined ? undefined : Math.round(duration * fps),
       pixelFormat: pix?.[1] ?? "",
@@ -153,6 +154,20 @@ export function _parseProbe(text: string): MediaInfo | undefined {
     audio = { codec: a[1]!, sampleRate: rate ? Number(rate[1]) : 0, channels };
   }
   return { duration, video, audio };
+}
+
+/**
+ * The rotation, clockwise, of the display matrix in a stream's side data (`text` follows its
+ * stream line): ffmpeg prints the matrix's counter-clockwise angle, "displaymatrix: rotation of
+ * -90.00 degrees" for a picture that players turn 90° clockwise. Other angles round to the
+ * nearest quarter turn.
+ */
+function _rotation(text: string): 0 | 90 | 180 | 270 {
+  const block = text.split(/\n\s*Stream #/, 1)[0]!;
+  const angle = /displaymatrix: rotation of (-?[\d.]+) degrees/.exec(block);
+  if (angle === null) return 0;
+  const quarter = ((Math.round(-Number(angle[1]) / 90) % 4) + 4) % 4;
+  return (quarter * 90) as 0 | 90 | 180 | 270;
 }
 
 /** ffmpeg prints NTSC rates rounded (29.97); return the exact fraction's value. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { _mediaInfo, _parseProbe, _sourceRateIs } from "./_probe.ts";
+import { _mediaInfo, _parseProbe, _tickRate } from "./_probe.ts";
 
 /** ffmpeg's description of an input whose video stream line is `stream`. */
 function described(stream: string): string {
@@ -24,20 +24,35 @@ Deno.test("_parseProbe reads size, rate, frame count and colour from a descripti
   assert.equal(_parseProbe("[error] clip.mkv: No such file or directory"), undefined);
 });
 
-Deno.test("_sourceRateIs agrees only where ffmpeg's own rate is exactly the reported one", () => {
-  const check = (stream: string): boolean => {
+Deno.test("_tickRate is ffmpeg's rate of every timestamp where it suits ticking, else the average", () => {
+  const check = (stream: string): number => {
     const text = described(`yuv420p, 640x360, ${stream}, 1k tbn`);
-    return _sourceRateIs(text, _parseProbe(text)!.video!.fps);
+    return _tickRate(text, _parseProbe(text)!.video!.fps);
   };
-  assert.equal(check("25 fps, 25 tbr"), true);
-  assert.equal(check("29.97 fps, 29.97 tbr"), true, "NTSC: both are 30000/1001");
-  assert.equal(check("23.98 fps, 23.98 tbr"), true);
-  // A variable-rate file: ffmpeg would deliver 30 a second, the file averages 29.83.
-  assert.equal(check("29.83 fps, 30 tbr"), false);
-  // 12.5 is printed exactly, but a rate like 12.4996 prints the same: pass it explicitly.
-  assert.equal(check("12.50 fps, 12.50 tbr"), false);
-  assert.equal(check("25 fps"), false, "no tbr: nothing to compare");
-  assert.equal(check("25 tbr"), true, "no average: the reported rate is the tbr");
+  assert.equal(check("25 fps, 25 tbr"), 25);
+  assert.equal(check("29.97 fps, 29.97 tbr"), 30000 / 1001, "NTSC as the exact fraction");
+  // 30 and 15 fps in turns: every frame falls on a tick at 30 a second.
+  assert.equal(check("25 fps, 30 tbr"), 30);
+  // Timestamps with no common rate: ffmpeg's guess is its time base; tick at the average.
+  assert.equal(check("29.83 fps, 90k tbr"), 29.83);
+  assert.equal(check("25 fps"), 25, "no tbr: the average");
+  assert.equal(check("25 tbr"), 25, "no average: the reported rate is the tbr");
+});
+
+Deno.test("_parseProbe reports the size a player shows and the rotation of a display matrix", () => {
+  const rotated = (degrees: string): string =>
+    described("yuv420p, 64x48, 25 fps, 25 tbr, 12800 tbn") +
+    `\n    Side data:\n      displaymatrix: rotation of ${degrees} degrees`;
+  const sizes = ["-90.00", "90.00", "180.00", "-180.00", "0.00"].map((d) => {
+    const video = _parseProbe(rotated(d))!.video!;
+    return `${video.width}x${video.height}@${video.rotation}`;
+  });
+  assert.deepEqual(sizes, ["48x64@90", "48x64@270", "64x48@180", "64x48@180", "64x48@0"]);
+  assert.equal(_parseProbe(described("yuv420p, 64x48, 25 fps"))?.video?.rotation, 0);
+  // A matrix further down belongs to another stream.
+  const other = described("yuv420p, 64x48, 25 fps") +
+    "\n  Stream #0:1: Video: png, rgba, 8x8\n    Side data:\n      displaymatrix: rotation of -90.00 degrees";
+  assert.equal(_parseProbe(other)?.video?.rotation, 0);
 });
 
 Deno.test("_mediaInfo turns a description without an input into SL_FILE_INVALID with the reason", () => {

@@ -61,6 +61,7 @@ export class FfmpegProcess {
   #child: Deno.ChildProcess;
   #writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
   #reader: ReadableStreamBYOBReader | undefined;
+  readonly #pipesStdout: boolean;
   #stderr: string[] = [];
   #stderrDone: Promise<void>;
   #status: Promise<Deno.CommandStatus>;
@@ -84,6 +85,7 @@ export class FfmpegProcess {
   constructor(path: string, args: readonly string[], io: FfmpegPipes) {
     this.args = args;
     this.#describe = io.describe ?? false;
+    this.#pipesStdout = io.stdout ?? false;
     this.#description = new Promise((resolve) => this.#endDescription = resolve);
     try {
       this.#child = new Deno.Command(path, {
@@ -102,7 +104,6 @@ export class FfmpegProcess {
     this.pid = this.#child.pid;
     _running.add(this.pid);
     if (io.stdin) this.#writer = this.#child.stdin.getWriter();
-    if (io.stdout) this.#reader = this.#child.stdout.getReader({ mode: "byob" });
     this.#stderrDone = this.#collectStderr();
     this.#status = this.#child.status.then((status) => {
       _running.delete(this.pid);
@@ -129,6 +130,34 @@ export class FfmpegProcess {
    */
   description(): Promise<string> {
     return this.#description;
+  }
+
+  /**
+   * ffmpeg's stdout itself, for a caller that parses what it reads (the file reader reads a
+   * NUT stream from it), instead of calling {@linkcode FfmpegProcess.read}: one or the other.
+   * Only with `stdout` piped.
+   *
+   * @example
+   * ```ts ignore
+   * import { FfmpegProcess, findFfmpeg } from "@streamlib/ffmpeg";
+   * const ffmpeg = await findFfmpeg();
+   * const process = new FfmpegProcess(ffmpeg.path, [
+   *   "-f", "lavfi", "-i", "testsrc=duration=1", "-f", "nut", "pipe:1",
+   * ], { stdout: true });
+   * const reader = process.stdout.getReader({ mode: "byob" });
+   * const { value } = await reader.read(new Uint8Array(25));
+   * console.assert(new TextDecoder().decode(value).startsWith("nut/multimedia container"));
+   * process.kill();
+   * await process.wait();
+   * ```
+   *
+   * @returns The stream; `SL_STATE` when stdout is not piped.
+   */
+  get stdout(): ReadableStream<Uint8Array> {
+    if (!this.#pipesStdout) {
+      throw new StreamlibError("SL_STATE", "This ffmpeg was started without its stdout piped");
+    }
+    return this.#child.stdout;
   }
 
   /**
@@ -164,11 +193,12 @@ export class FfmpegProcess {
    * @returns The bytes, or `undefined` at the end.
    */
   async read(size: number, partial = false): Promise<Uint8Array | undefined> {
+    this.#reader ??= this.#child.stdout.getReader({ mode: "byob" });
     // BYOB reads transfer the buffer each time; the last view holds the bytes.
     let buffer = new ArrayBuffer(size);
     let filled = 0;
     while (filled < size) {
-      const { value, done } = await this.#reader!.read(
+      const { value, done } = await this.#reader.read(
         new Uint8Array(buffer, filled, size - filled),
       );
       if (value !== undefined) {

@@ -12,9 +12,10 @@ import {
 } from "@streamlib/core";
 import { FfmpegProcess } from "./ffmpeg_process.ts";
 import { findFfmpeg } from "./ffmpeg.ts";
-import { probeMedia } from "./probe.ts";
 import type { MediaInfo } from "./media_info.ts";
-import { _checkExists, _parseProbe, _PROBE_MS, _sourceRateIs, _unreadable } from "./_probe.ts";
+import { _checkExists, _parseProbe, _PROBE_MS, _tickRate, _unreadable } from "./_probe.ts";
+import { type _NutFrame, _NutReader } from "./_nut.ts";
+import { _atLeast } from "./_ffmpeg_version.ts";
 
 /**
  * The contract of {@linkcode FileReader}.
@@ -71,7 +72,8 @@ export const fileReaderContract = {
       default: 0,
       minimum: 0,
       unit: "Hz",
-      description: "Frame rate to deliver (0: the file's); frames are dropped or repeated",
+      description:
+        "Constant frame rate to deliver, dropping or repeating frames (0: the file's own timestamps)",
     },
     start: {
       type: "number",
@@ -81,6 +83,12 @@ export const fileReaderContract = {
       description: "Seek to this time before reading",
     },
     loop: { type: "boolean", default: false, description: "Start again at the end, forever" },
+    autorotate: {
+      type: "boolean",
+      default: true,
+      description: "Turn the picture as players show it (a phone's portrait video is tall); " +
+        "false: the frames as coded, with the rotation in info",
+    },
     sampleRate: {
       type: "integer",
       default: 0,
@@ -129,20 +137,30 @@ const _PIX_FMT: Readonly<Record<VideoPixelFormat, string>> = {
  * {@linkcode FileReader.info}) and sends them once on its `info` output; `progress()` reports
  * frames sent of the total.
  *
- * Frames are delivered at a constant rate (the file's, or `fps`): frame `n` has timestamp
- * `n / fps`. In a live pipeline the reader ticks at that rate on the pipeline clock, skipping
- * frames when it falls behind; offline it goes as fast as downstream takes frames. It ends at the
- * end of the file (never with `loop=true`).
+ * **Timestamps** are the file's own, as GStreamer's demuxers give them: a variable-rate file
+ * (a phone's video, a screen recording, a camera switching between 30 and 15 fps) keeps every
+ * frame at its time, and each frame lasts until the next. With `fps` set, frames are dropped or
+ * repeated to that constant rate instead, and frame `n` is at `n / fps`. Timestamps start at 0
+ * (at `start` when seeking). In a live pipeline each frame is sent when the pipeline clock
+ * reaches its timestamp, frames that are already past when a newer one is due are skipped; offline
+ * it goes as fast as downstream takes frames. It ends at the end of the file (never with
+ * `loop=true`).
+ *
+ * **Rotation**: a video recorded with a display matrix (a phone held upright) comes out as
+ * players show it, turned and with width and height swapped for a quarter turn, and
+ * `info.video` reports that size and the rotation. `autorotate=false` sends the frames as coded.
  *
  * With its `audio` output connected it also sends the file's first audio stream (at
  * `sampleRate`/`channels` if set), one buffer a video frame covering that frame's time, and the
- * audio past the last frame before ending; a file with audio alone sends buffers of
- * `samplesPerBuffer`. A second ffmpeg decodes the audio.
+ * audio past the last frame before ending; with only `audio` connected, or for a file with audio
+ * alone, it sends buffers of `samplesPerBuffer` and decodes no video. A second ffmpeg decodes the
+ * audio.
  *
- * ffmpeg (found by {@linkcode findFfmpeg}) runs as a child process piping raw frames on stdout;
- * no temporary files. A missing file fails with `SL_FILE_NOT_FOUND`, an unreadable one with
- * `SL_FILE_INVALID`, and ffmpeg failing midway with `SL_FFMPEG_EXITED` carrying its exit code and
- * the tail of its messages. ffmpeg is killed when the actor stops.
+ * ffmpeg (found by {@linkcode findFfmpeg}) runs as a child process piping raw frames on stdout
+ * in a NUT stream, which carries each frame's timestamp and size; no temporary files. A missing
+ * file fails with `SL_FILE_NOT_FOUND`, an unreadable one with `SL_FILE_INVALID`, and ffmpeg
+ * failing midway with `SL_FFMPEG_EXITED` carrying its exit code and the tail of its messages.
+ * ffmpeg is killed when the actor stops.
  *
  * ```text
  * filesrc name=src location=clip.mp4 format=I420 ! filesink name=out location=copy.mp4
@@ -153,19 +171,33 @@ const _PIX_FMT: Readonly<Record<VideoPixelFormat, string>> = {
  * ```ts
  * import { FileReader } from "@streamlib/ffmpeg";
  * const reader = new FileReader({ location: "clip.mp4", width: 640, height: 360 });
- * console.assert(reader.params.format === "RGBA");
+ * console.assert(reader.params.format === "RGBA" && reader.params.autorotate);
  * ```
  */
 export class FileReader extends Actor<typeof fileReaderContract> {
   /** Ports and parameters. */
   static override contract: typeof fileReaderContract = fileReaderContract;
   #info: MediaInfo | undefined;
+  /** The video's ffmpeg and the NUT stream it writes. */
   #process: FfmpegProcess | undefined;
-  #fps = 0;
+  #nut: _NutReader | undefined;
+  /** The frames read but not sent: the next one, and the one after it for its duration. */
+  #ahead: _NutFrame[] = [];
+  #ended = false;
+  /** The rate ticks come at, once started. */
+  #tickRate = 0;
   #width = 0;
   #height = 0;
   #frameBytes = 0;
-  #read = 0;
+  /** The running time of the file's time 0: the first tick's. */
+  #base: number | undefined;
+  /** Live: the clock's time at running time 0. */
+  #origin = 0;
+  /** Frames sent, and frames sent or skipped (the next frame's number in the file). */
+  #sent = 0;
+  #consumed = 0;
+  /** The last frame's duration, for the one after it when it is the file's last. */
+  #lastDuration = 0;
   #sentInfo = false;
   #colorSpace: VideoColorSpace | undefined;
   /** The audio ffmpeg, when the audio output is connected and the file has audio. */
@@ -183,21 +215,23 @@ export class FileReader extends Actor<typeof fileReaderContract> {
   }
 
   /**
-   * The frame rate: the `fps` parameter, or the file's once started (30 before).
+   * The tick rate: the `fps` parameter, or once started the rate that the file's timestamps
+   * fall on (30 for a file of 30 and 15 fps), or its average rate when they fall on none (a
+   * frame between two ticks waits for its time); 30 before.
    *
-   * @returns Frames a second.
+   * @returns Ticks a second.
    */
   override get fps(): number {
     if (this.params.fps) return this.params.fps;
-    if (this.#fps) return this.#fps;
+    if (this.#tickRate) return this.#tickRate;
     // Audio alone: one buffer of samplesPerBuffer a tick.
     if (this.#rate) return this.#rate / this.params.samplesPerBuffer;
     return 30;
   }
 
   /**
-   * Frames sent, of the file's frame count (unknown when looping or for live streams); for a
-   * file with audio alone, buffers.
+   * Frames sent, of the file's frame count (unknown when looping or for live streams; for a
+   * variable-rate file, an estimate until the end); for audio alone, buffers.
    *
    * @returns Progress.
    */
@@ -206,124 +240,103 @@ export class FileReader extends Actor<typeof fileReaderContract> {
     const seconds = info?.duration === undefined || this.params.loop
       ? undefined
       : Math.max(0, info.duration - this.params.start);
-    const frames = info?.video?.frames;
-    if (info?.video === undefined) {
+    if (this.#nut === undefined) {
       return {
         done: this.outputs.audio.written,
         total: seconds === undefined ? undefined : Math.ceil(seconds * this.fps),
       };
     }
-    const total = frames === undefined || this.params.loop ? undefined : Math.max(
-      0,
-      Math.round(frames * this.fps / (info.video.fps || this.fps)) -
-        Math.round(this.params.start * this.fps),
-    );
-    return { done: this.outputs.out.written, total };
+    const done = this.#sent;
+    if (this.#ended) return { done, total: done + this.#ahead.length };
+    const frames = info?.video?.frames;
+    if (frames === undefined || seconds === undefined) return { done, total: undefined };
+    const fileRate = info!.video!.fps;
+    const rate = this.params.fps || fileRate;
+    const total = Math.round(frames * rate / fileRate) - Math.round(this.params.start * rate);
+    return { done, total: Math.max(done, total) };
   }
 
   /**
-   * Learns what the file holds and starts ffmpeg: one for the video, one for the audio when
-   * wanted. The video's ffmpeg describes the file itself (ffmpeg 5 and later, or any rate set):
-   * its arguments then cannot depend on the file, so they use ffmpeg's own rate and size
-   * arithmetic, and it is started again with explicit ones when the file's rate is not one
-   * that arithmetic gets exactly. Older ffmpeg reads the file twice (see
-   * {@linkcode probeMedia}).
+   * Starts ffmpeg, which describes the file before it decodes it (the description gives
+   * {@linkcode FileReader.info}); its arguments depend on the parameters alone, so one run does
+   * both. A second ffmpeg decodes the audio when wanted.
    */
   override async start(): Promise<void> {
-    const { location, format, width, height, start, loop, fps } = this.params;
+    const { location, format, width, height, start, loop, fps, autorotate } = this.params;
     if (location === "") {
       throw new StreamlibError("SL_PARAM_INVALID", `"${this.name}" needs a location to read`);
     }
     const stops = this.#stops;
+    this.#reset();
     await _checkExists(location);
     const ffmpeg = await findFfmpeg();
     if (this.#stops !== stops) return;
     const input = [
       "-hide_banner",
       "-nostdin",
+      ...(autorotate ? [] : ["-noautorotate"]),
       ...(loop ? ["-stream_loop", "-1"] : []),
       ...(start > 0 ? ["-ss", String(start)] : []),
       "-i",
       location,
     ];
     const yuv = format === "I420" || format === "NV12";
-    /** The video's arguments for a rate and a size (-1: from the other side's scale). */
-    const videoArgs = (rate: string, w: number, h: number): string[] => {
-      // Scale to resize or to convert to RGB (with the matrix the file declares, BT.601 when
-      // it declares none); YUV to YUV at the file's size needs no pass of our own.
-      const scale = width !== 0 || height !== 0 || !yuv
-        ? [`scale=${w}:${h}:in_color_matrix=auto:flags=bilinear`]
-        : [];
-      // deno-fmt-ignore
-      return [
-        "-map", "0:v:0", "-vf", [`fps=${rate}`, ...scale].join(","), "-pix_fmt", _PIX_FMT[format],
-        "-f", "rawvideo", "pipe:1",
-      ];
-    };
-    let info: MediaInfo;
-    let early: FfmpegProcess | undefined;
-    const major = Number(/^(\d+)\./.exec(ffmpeg.version)?.[1] ?? 0);
-    if (major >= 5 || (major === 4 && fps > 0)) {
-      // deno-fmt-ignore
-      early = this.#process = new FfmpegProcess(ffmpeg.path, [
-        "-nostats", "-loglevel", "level+info", ...input,
-        ...videoArgs(fps > 0 ? _rational(fps) : "source_fps", width || -1, height || -1),
-      ], { stdout: true, describe: true });
-      const timer = setTimeout(() => early!.kill(), _PROBE_MS);
-      const text = await early.description();
-      clearTimeout(timer);
-      if (this.#stops !== stops) return; // stopped meanwhile: stop() ended it
-      const described = _parseProbe(text);
-      if (described === undefined) {
-        // Nothing to describe: the error, with ffmpeg's reason, once it has exited.
-        const status = await early.waitOrKill(1000);
-        this.#process = undefined;
-        throw _unreadable(location, early.stderr, status.code, early.killed);
-      }
-      info = described;
-      if (info.video === undefined || (fps === 0 && !_sourceRateIs(text, info.video.fps))) {
-        // No video to decode, or a rate ffmpeg's own guess would not deliver exactly.
-        early.kill();
-        await early.wait();
-        this.#process = early = undefined;
-        if (this.#stops !== stops) return;
-      }
-    } else {
-      info = await probeMedia(location);
+    // Scale to resize or to convert to RGB (with the matrix the file declares, BT.601 when it
+    // declares none); YUV to YUV at the file's size needs no pass of our own. -1 keeps the
+    // aspect ratio of the picture ffmpeg has turned upright.
+    const filters = [
+      ...(fps > 0 ? [`fps=${_rational(fps)}`] : []),
+      ...(width !== 0 || height !== 0 || !yuv
+        ? [`scale=${width || -1}:${height || -1}:in_color_matrix=auto:flags=bilinear`]
+        : []),
+    ];
+    // deno-fmt-ignore
+    const process = this.#process = new FfmpegProcess(ffmpeg.path, [
+      "-nostats", "-loglevel", "level+info", ...input, "-map", "0:v:0",
+      ...(filters.length ? ["-vf", filters.join(",")] : []), "-pix_fmt", _PIX_FMT[format],
+      ..._passthrough(ffmpeg.version), "-enc_time_base", "1:1000000", "-c:v", "rawvideo",
+      "-f", "nut", "-flush_packets", "1", "pipe:1",
+    ], { stdout: true, describe: true });
+    const timer = setTimeout(() => process.kill(), _PROBE_MS);
+    const text = await process.description();
+    clearTimeout(timer);
+    if (this.#stops !== stops) return; // stopped meanwhile: stop() ended it
+    const info = _parseProbe(text);
+    if (info === undefined) {
+      // Nothing to describe: the error, with ffmpeg's reason, once it has exited.
+      const status = await process.waitOrKill(1000);
+      this.#process = undefined;
+      throw _unreadable(location, process.stderr, status.code, process.killed);
+    }
+    const { out, audio: audioOut } = this.outputs;
+    const video = out.connected || !audioOut.connected ? info.video : undefined;
+    const audio = audioOut.connected ? info.audio : undefined;
+    if (video === undefined) {
+      process.kill();
+      await process.wait();
+      this.#process = undefined;
       if (this.#stops !== stops) return;
     }
-    const video = info.video;
-    const audio = this.outputs.audio.connected ? info.audio : undefined;
     if (video === undefined && audio === undefined) {
       throw new StreamlibError(
         "SL_FILE_INVALID",
-        `${JSON.stringify(location)} has no video stream` +
-          (info.audio ? " (it has audio: connect the audio output)" : ""),
+        info.video === undefined
+          ? `${JSON.stringify(location)} has no video stream` +
+            (info.audio ? " (it has audio: connect the audio output)" : "")
+          : `${
+            JSON.stringify(location)
+          } has no audio stream (it has video: connect the out output)`,
         { details: { location } },
       );
     }
     this.#info = info;
-    this.#fps = video?.fps ?? 0;
-    this.#read = 0;
-    this.#samples = 0;
-    this.#sentInfo = false;
     this.#rate = audio ? this.params.sampleRate || audio.sampleRate : 0;
     this.#channels = audio ? this.params.channels || audio.channels || 2 : 0;
     if (video !== undefined) {
-      [this.#width, this.#height] = _outputSize(video.width, video.height, width, height);
-      this.#frameBytes = videoFrameLayout(format, this.#width, this.#height).byteLength;
-      this.#colorSpace = yuv
-        ? video.colorSpace ??
-          { matrix: this.#height >= 720 ? "bt709" : "smpte170m", fullRange: false }
-        : undefined;
-      this.#process = early ?? new FfmpegProcess(ffmpeg.path, [
-        "-loglevel",
-        "error",
-        ...input,
-        ...videoArgs(_rational(this.fps), this.#width, this.#height),
-      ], { stdout: true });
+      this.#nut = new _NutReader(process.stdout);
+      this.#tickRate = _tickRate(text, video.fps);
     } else {
-      this.outputs.out.end();
+      out.end();
     }
     if (audio !== undefined) {
       // deno-fmt-ignore
@@ -332,13 +345,13 @@ export class FileReader extends Actor<typeof fileReaderContract> {
         "-ar", String(this.#rate), "-f", "f32le", "pipe:1",
       ], { stdout: true });
     } else {
-      this.outputs.audio.end();
+      audioOut.end();
     }
   }
 
   /**
-   * Sends the frame for `tick` (reading past frames that a late live tick skipped) and the audio
-   * up to the frame's end, or ends.
+   * Sends the next frame (offline), or every frame due before the next tick, each at its time
+   * (live); with each frame the audio up to the next one; or ends.
    *
    * @param tick The tick.
    */
@@ -351,48 +364,127 @@ export class FileReader extends Actor<typeof fileReaderContract> {
         clockId: tick.clockId,
       }));
     }
-    const process = this.#process;
-    if (process === undefined) {
+    if (this.#nut === undefined) {
       // Audio alone: one buffer a tick.
       const n = tick.frameNumber;
       const more = await this.#sendAudio((n + 1) * this.params.samplesPerBuffer, n, tick);
       if (!more) this.end();
       return;
     }
-    let data: Uint8Array | undefined;
-    while (this.#read <= tick.frameNumber) {
-      data = await process.read(this.#frameBytes);
-      if (data === undefined) break;
-      this.#read++;
+    if (this.#base === undefined) {
+      this.#base = tick.timestamp;
+      if (this.mode === "live") this.#origin = this.clock.now() - tick.timestamp;
+      await this.#open();
     }
-    if (data === undefined) {
-      const status = await process.wait();
-      if (!status.success && !process.killed) throw await process.failure("failed while decoding");
-      // The audio may run a little past the last frame: send the rest before ending.
-      if (this.#audio !== undefined) await this.#sendAudio(Infinity, Infinity, tick);
-      this.end();
+    const base = this.#base;
+    if (this.mode !== "live") {
+      const frame = await this.#frame(0);
+      if (frame === undefined) return await this.#finish(tick);
+      await this.#send(frame, tick);
       return;
     }
+    const end = tick.timestamp + tick.duration;
+    for (;;) {
+      const frame = await this.#frame(0);
+      if (frame === undefined) return await this.#finish(tick);
+      const at = base + frame.timestamp;
+      if (at >= end) return;
+      const now = this.clock.now() - this.#origin;
+      const next = await this.#frame(1);
+      if (next !== undefined && base + next.timestamp <= now) {
+        // Late: a newer frame is due already.
+        this.#ahead.shift();
+        this.#consumed++;
+        continue;
+      }
+      if (at > now) await this.clock.sleepUntil(this.#origin + at);
+      await this.#send(frame, tick);
+    }
+  }
+
+  /** Reads the NUT stream's header: the frames' size, which ffmpeg decides. */
+  async #open(): Promise<void> {
+    const stream = (await this.#guard(() => this.#nut!.streams()))?.[0];
+    if (stream === undefined) return; // no frame at all: ends at the first read
+    const { format } = this.params;
+    this.#width = stream.width;
+    this.#height = stream.height;
+    this.#frameBytes = videoFrameLayout(format, stream.width, stream.height).byteLength;
+    this.#colorSpace = format === "I420" || format === "NV12"
+      ? this.#info?.video?.colorSpace ??
+        { matrix: stream.height >= 720 ? "bt709" : "smpte170m", fullRange: false }
+      : undefined;
+  }
+
+  /** The frame `i` places ahead (0: the next to send), or `undefined` past the end. */
+  async #frame(i: number): Promise<_NutFrame | undefined> {
+    while (this.#ahead.length <= i && !this.#ended) {
+      const frame = await this.#guard(() => this.#nut!.next());
+      if (frame === undefined) this.#ended = true;
+      else if (frame.data.length !== this.#frameBytes) {
+        throw new StreamlibError(
+          "SL_FFMPEG_EXITED",
+          `ffmpeg sent a frame of ${frame.data.length} bytes where a ${this.params.format} ` +
+            `${this.#width}×${this.#height} frame has ${this.#frameBytes}`,
+        );
+      } else this.#ahead.push(frame);
+    }
+    return this.#ahead[i];
+  }
+
+  /** Runs a read of the NUT stream; a broken stream fails with what ffmpeg says. */
+  async #guard<T>(read: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await read();
+    } catch (error) {
+      const process = this.#process;
+      if (process === undefined || process.killed) return undefined;
+      throw await process.failure(
+        `stopped in the middle of its output (${(error as Error).message})`,
+      );
+    }
+  }
+
+  /** Sends the next frame, lasting until the one after it, and the audio of that time. */
+  async #send(frame: _NutFrame, tick: TimedTick): Promise<void> {
+    const next = await this.#frame(1);
+    this.#ahead.shift();
+    const duration = next !== undefined
+      ? next.timestamp - frame.timestamp
+      : this.#lastDuration || Math.round(1e6 / this.fps);
+    this.#lastDuration = duration;
+    const position = this.#consumed++;
+    this.#sent++;
     this.outputs.out.write(createVideoFrame({
       format: this.params.format,
       codedWidth: this.#width,
       codedHeight: this.#height,
-      data,
-      timestamp: tick.timestamp,
-      duration: tick.duration,
-      position: tick.frameNumber,
+      data: frame.data,
+      timestamp: this.#base! + frame.timestamp,
+      duration,
+      position,
       clockId: tick.clockId,
       ...(this.#colorSpace ? { colorSpace: this.#colorSpace } : {}),
     }));
     if (this.#audio !== undefined) {
-      const end = Math.round((tick.frameNumber + 1) * this.#rate / this.fps);
-      await this.#sendAudio(end, Math.round(tick.frameNumber * this.#rate / this.fps), tick);
+      const sample = (us: number): number => Math.round(us * this.#rate / 1e6);
+      await this.#sendAudio(sample(frame.timestamp + duration), sample(frame.timestamp), tick);
     }
   }
 
+  /** At the end of the video: fails if ffmpeg did, sends the audio left, and ends. */
+  async #finish(tick: TimedTick): Promise<void> {
+    const process = this.#process!;
+    const status = await process.wait();
+    if (!status.success && !process.killed) throw await process.failure("failed while decoding");
+    // The audio may run a little past the last frame: send the rest before ending.
+    if (this.#audio !== undefined) await this.#sendAudio(Infinity, Infinity, tick);
+    this.end();
+  }
+
   /**
-   * Sends audio up to sample `end` (per channel), skipping what lies before `from` (a late live
-   * tick). `false` once the audio has ended.
+   * Sends audio up to sample `end` (per channel), skipping what lies before `from` (frames
+   * skipped while late). `false` once the audio has ended.
    */
   async #sendAudio(end: number, from: number, tick: TimedTick): Promise<boolean> {
     const audio = this.#audio!;
@@ -443,14 +535,37 @@ export class FileReader extends Actor<typeof fileReaderContract> {
     for (const process of processes) process?.kill();
     for (const process of processes) await process?.wait();
   }
+
+  /** Forgets the last run (a restart starts over). */
+  #reset(): void {
+    this.#info =
+      this.#process =
+      this.#nut =
+      this.#audio =
+      this.#base =
+        undefined;
+    this.#colorSpace = undefined;
+    this.#ahead = [];
+    this.#ended = this.#sentInfo = false;
+    this.#tickRate =
+      this.#width =
+      this.#height =
+      this.#frameBytes =
+        0;
+    this.#origin =
+      this.#sent =
+      this.#lastDuration =
+      this.#rate =
+      this.#channels =
+        0;
+    this.#samples = 0;
+  }
 }
 
-/** The output size: the file's, or the requested one, keeping the aspect for a 0 side. */
-function _outputSize(w: number, h: number, width: number, height: number): [number, number] {
-  if (width === 0 && height === 0) return [w, h];
-  if (width === 0) return [Math.max(1, Math.round(w * height / h)), height];
-  if (height === 0) return [width, Math.max(1, Math.round(h * width / w))];
-  return [width, height];
+/** ffmpeg's option to pass every decoded frame on with its own timestamp. */
+function _passthrough(version: string): string[] {
+  // -fps_mode came in 5.1, where -vsync became deprecated.
+  return _atLeast(version, 5, 1) ? ["-fps_mode", "passthrough"] : ["-vsync", "passthrough"];
 }
 
 /** `30000/1001` for NTSC rates, otherwise the number. */

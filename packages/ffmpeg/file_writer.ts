@@ -18,6 +18,7 @@ import {
   _packedFrameData,
 } from "./_matroska.ts";
 import { _encoderArgs } from "./_encoder_args.ts";
+import { _OutputFile } from "./_output_file.ts";
 
 /**
  * The contract of {@linkcode FileWriter}.
@@ -121,11 +122,22 @@ export const fileWriterContract = {
  * the streams stay in sync however long the file is (ten minutes are tested to 1 ms).
  *
  * RGBA and BGRA frames are converted to YUV by ffmpeg with the BT.709 matrix for frames 720 or
- * more lines high and BT.601 below, limited range, and the file is tagged accordingly. The first
- * frame fixes the size and format, the first audio buffer the rate and channels; anything else
- * later fails with `SL_CAPS_MISMATCH`. ffmpeg failing fails the actor with `SL_FFMPEG_EXITED`
- * (exit code and the tail of ffmpeg's messages). Another actor can write the same way from its
- * own ports with a {@linkcode FileMuxer}.
+ * more lines high and BT.601 below, limited range, and the file is tagged accordingly. H.264 and
+ * H.265 in 4:2:0 need even sizes: an odd width or height is padded by one column or row that
+ * repeats the last one (641×479 is stored as 642×480); VP9, AV1, MJPEG, ProRes, FFV1 and
+ * non-subsampled formats (`pixelFormat=yuv444p`) keep odd sizes. The first frame fixes the size
+ * and format, the first audio buffer the rate and channels; anything else later fails with
+ * `SL_CAPS_MISMATCH`. ffmpeg failing fails the actor with `SL_FFMPEG_EXITED` (exit code and the
+ * tail of ffmpeg's messages). Another actor can write the same way from its own ports with a
+ * {@linkcode FileMuxer}.
+ *
+ * **The file at `location`** appears when it is complete: ffmpeg writes a hidden file beside it
+ * (`.out.partial.mp4`) that replaces `location` once finished, so a failed run leaves no empty
+ * or broken file and leaves a file that was there before untouched. Missing folders are
+ * created. That needs write access to the folder; where Deno grants writing `location` alone
+ * (as `streamlib run` does) ffmpeg writes it in place, a file the run created is removed if it
+ * fails, and a missing folder is an `SL_FILE_WRITE` error naming it. Image sequences and URLs
+ * are written in place.
  *
  * ```text
  * videotestsrc frames=300 ! filesink name=out location=bars.mp4 crf=20 preset=veryfast
@@ -255,6 +267,7 @@ export class FileMuxer {
   readonly #params: Partial<ContractParams<typeof fileWriterContract>>;
   readonly #outputArgs: readonly string[];
   #process: FfmpegProcess | undefined;
+  #output: _OutputFile | undefined;
   #mkv: _MatroskaWriter | undefined;
   #caps = "";
   #finished: Promise<void> | undefined;
@@ -305,7 +318,7 @@ export class FileMuxer {
         );
       }
     }
-    this.#process = undefined;
+    this.#process = this.#output = undefined;
     this.#mkv = undefined;
     this.#caps = "";
     this.#finished = undefined;
@@ -433,7 +446,12 @@ export class FileMuxer {
       if (process === undefined) return;
       await process.closeInput();
       const status = await process.waitOrKill(60_000);
-      if (!status.success) throw await process.failure("could not finish the file");
+      if (!status.success) {
+        const error = await process.failure("could not finish the file");
+        await this.#output!.discard();
+        throw error;
+      }
+      await this.#output!.finish();
     })();
     return this.#finished;
   }
@@ -462,8 +480,26 @@ export class FileMuxer {
       });
     }
     this.#mkv = new _MatroskaWriter(tracks);
-    const args = _encoderArgs(this.params, frame, buffer, this.#outputArgs);
-    this.#process = new FfmpegProcess(ffmpeg.path, args, { stdin: true });
+    const params = this.params;
+    // Outputs that pick their own muxer (HLS) own their location: written in place.
+    const output = this.#output = await _OutputFile.open(
+      params.location,
+      this.#outputArgs.includes("-f"),
+      this.#name,
+    );
+    const args = _encoderArgs(
+      { ...params, location: output.target },
+      frame,
+      buffer,
+      ffmpeg.version,
+      this.#outputArgs,
+    );
+    try {
+      this.#process = new FfmpegProcess(ffmpeg.path, args, { stdin: true });
+    } catch (error) {
+      await output.discard();
+      throw error;
+    }
     await this.#process.write(this.#mkv.header());
   }
 }

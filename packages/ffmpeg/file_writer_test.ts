@@ -122,6 +122,69 @@ Deno.test(probe({
   },
 }));
 
+/** An RGBA frame's pixel as [r, g, b]. */
+function pixel(data: Uint8Array, width: number, x: number, y: number): number[] {
+  const p = (y * width + x) * 4;
+  return [data[p]!, data[p + 1]!, data[p + 2]!];
+}
+
+Deno.test(probe({
+  name: "FileWriter pads an odd-sized picture to even for H.264, repeating its last column and row",
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      const path = `${dir}/odd.mp4`;
+      await write(path, { count: 3, width: 641, height: 479 }, { crf: 4 });
+      const video = (await ffprobe(path)).streams[0]!;
+      assert.deepEqual([video.width, video.height, video.nb_read_frames], [642, 480, "3"]);
+      const { stdout } = await new Deno.Command("ffmpeg", {
+        args: [
+          "-v",
+          "error",
+          "-i",
+          path,
+          "-frames:v",
+          "1",
+          "-f",
+          "rawvideo",
+          "-pix_fmt",
+          "rgba",
+          "-",
+        ],
+        stdout: "piped",
+      }).output();
+      // The added column and row look like their neighbours: no black edge.
+      for (const y of [0, 200, 478]) {
+        const [last, added] = [pixel(stdout, 642, 640, y), pixel(stdout, 642, 641, y)];
+        assert.ok(last.every((v, i) => Math.abs(v - added[i]!) < 12), `row ${y}: ${last} ${added}`);
+      }
+      const [last, added] = [pixel(stdout, 642, 320, 478), pixel(stdout, 642, 320, 479)];
+      assert.ok(last.every((v, i) => Math.abs(v - added[i]!) < 12), `${last} ${added}`);
+      assert.deepEqual(ffmpegChildren(), []);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+}));
+
+Deno.test(probe({
+  name: "FileWriter keeps odd sizes where the codec takes them: VP9, and H.264 in 4:4:4",
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      const frames = { count: 2, width: 33, height: 17 };
+      await write(`${dir}/odd.webm`, frames, { crf: 40 });
+      await write(`${dir}/odd.mkv`, frames, { pixelFormat: "yuv444p" });
+      for (const name of ["odd.webm", "odd.mkv"]) {
+        const video = (await ffprobe(`${dir}/${name}`)).streams[0]!;
+        assert.deepEqual([video.width, video.height], [33, 17], name);
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+}));
+
 Deno.test("FileWriter fails with SL_FFMPEG_EXITED and ffmpeg's message for an unknown codec", async () => {
   const dir = await Deno.makeTempDir();
   try {

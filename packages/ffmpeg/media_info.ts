@@ -17,11 +17,26 @@ export interface MediaInfo {
   readonly video:
     | {
       readonly codec: string;
+      /** The picture's width as a player shows it, once turned by `rotation`. */
       readonly width: number;
+      /** The picture's height as a player shows it. */
       readonly height: number;
-      /** Frames a second (NTSC rates as exact fractions: 29.97 is 30000/1001). */
+      /**
+       * Degrees clockwise (0, 90, 180 or 270) that players turn the coded picture to show it:
+       * what a phone records in portrait as a display matrix (ffprobe's `rotation=-90` is 90
+       * here; the older `rotate` tag says the same). The coded picture is `height`×`width`
+       * for 90 and 270.
+       */
+      readonly rotation: 0 | 90 | 180 | 270;
+      /**
+       * Frames a second, on average for a variable-rate file (NTSC rates as exact fractions:
+       * 29.97 is 30000/1001).
+       */
       readonly fps: number;
-      /** `round(duration × fps)`: exact for constant-rate files. */
+      /**
+       * `round(duration × fps)`: exact for constant-rate files, close for variable-rate ones
+       * (whose `fps` is the average).
+       */
       readonly frames: number | undefined;
       /** The pixel format ffmpeg decodes to, e.g. `yuv420p`. */
       readonly pixelFormat: string;

@@ -5,6 +5,9 @@ import type { MediaInfo } from "./media_info.ts";
 
 /**
  * Reads a file's (or URL's) duration and stream properties with ffmpeg, without decoding it.
+ * The video's size is the one players show: a phone's portrait video, stored as landscape
+ * frames with a display matrix, is reported with its height and width swapped and its
+ * `rotation`.
  * Missing local files fail with `SL_FILE_NOT_FOUND`, files ffmpeg cannot read (corrupt,
  * truncated, unknown format) with `SL_FILE_INVALID` carrying ffmpeg's own message.
  *
@@ -24,9 +27,12 @@ export async function probeMedia(location: string): Promise<MediaInfo> {
   const process = new FfmpegProcess(ffmpeg.path, [
     "-hide_banner",
     "-nostdin",
+    "-loglevel",
+    "level+info",
     "-i",
     location,
-  ], {});
+  ], { describe: true });
   const status = await process.waitOrKill(_PROBE_MS);
-  return _mediaInfo(location, process.stderr, process.stderr, status.code, process.killed);
+  const text = await process.description();
+  return _mediaInfo(location, text, process.stderr, status.code, process.killed);
 }

@@ -9,6 +9,7 @@ import {
 } from "@streamlib/core";
 import { convertFrame } from "./convert.ts";
 import { encodePng } from "./png.ts";
+import { _folderOf, _makeFolder } from "./_make_folder.ts";
 
 /**
  * The contract of {@linkcode Snapshot}.
@@ -118,7 +119,10 @@ const _HISTORY = 3;
  * replaced by the snapshot's index, as in GStreamer's `multifilesink`, and without one every
  * snapshot overwrites the same file. Files are written in order without blocking the video;
  * each is complete before its `saved` event goes out and before the pipeline's `done`
- * resolves. A failed write fails the actor (`SL_FILE_WRITE`). Directories are not created.
+ * resolves. Missing folders are created; where Deno lets the process write the files alone
+ * (`streamlib run` grants a pattern's folder, but a plain location's file only), a missing
+ * folder fails the actor with `SL_FILE_WRITE` naming it. A failed write fails the actor
+ * (`SL_FILE_WRITE`).
  *
  * ```text
  * testsrc ! snapshot location=shots/frame-%04d.png mode=every every=30 ! display
@@ -148,6 +152,8 @@ export class Snapshot extends Actor<typeof snapshotContract> {
   #events: Promise<void> = Promise.resolve();
   #pending = 0;
   #failure: unknown;
+  /** Folders made (or found) this run. */
+  #folders = new Set<string>();
   #format: (index: number) => string = () => "";
 
   /** Checks `location` and resets the counters. */
@@ -162,6 +168,7 @@ export class Snapshot extends Actor<typeof snapshotContract> {
     this.#events = Promise.resolve();
     this.#pending = 0;
     this.#failure = undefined;
+    this.#folders = new Set();
   }
 
   /** Follows a new `location`. */
@@ -252,19 +259,31 @@ export class Snapshot extends Actor<typeof snapshotContract> {
     });
   }
 
-  /** Writes one file; `false` (and the actor's failure set) when that fails. Never rejects. */
+  /**
+   * Writes one file, creating its folder; `false` (and the actor's failure set) when that
+   * fails. Never rejects.
+   */
   async #writeFile(path: string, png: Uint8Array): Promise<boolean> {
+    let creates = true;
     try {
       if (this.#failure !== undefined) return false;
+      const folder = _folderOf(path);
+      if (!this.#folders.has(folder)) {
+        creates = await _makeFolder(path);
+        if (creates) this.#folders.add(folder);
+      }
       await Deno.writeFile(path, png);
       return true;
     } catch (error) {
+      const folder = JSON.stringify(_folderOf(path));
       this.#failure = new StreamlibError(
         "SL_FILE_WRITE",
-        `"${this.name}" cannot write the snapshot ${JSON.stringify(path)}: ${
-          (error as Error).message
-        } (does its directory exist, and is writing there allowed?)`,
-        { cause: error, details: { path } },
+        `"${this.name}" cannot write the snapshot ${JSON.stringify(path)}: ` +
+          (!creates && error instanceof Deno.errors.NotFound
+            ? `the folder ${folder} does not exist, and this process may not create it ` +
+              `(Deno lets it write the file alone); create the folder first`
+            : `${(error as Error).message} (is writing to ${folder} allowed?)`),
+        { cause: error, details: { path, folder: _folderOf(path) } },
       );
       return false;
     } finally {

@@ -218,12 +218,47 @@ Deno.test("Snapshot rejects a location with a stray % or two indices", () => {
 Deno.test("Snapshot fails with SL_FILE_WRITE when the file cannot be written", async () => {
   const dir = await Deno.makeTempDir();
   try {
+    // Its folder would be a file.
+    await Deno.writeTextFile(`${dir}/file`, "");
     const pipeline = new Pipeline({ mode: "offline" });
-    pipeline.pipe(new Frames(), new Snapshot({ location: `${dir}/missing/x.png` }), new Collect());
+    pipeline.pipe(new Frames(), new Snapshot({ location: `${dir}/file/x.png` }), new Collect());
     await assert.rejects(
       pipeline.run(),
       (e) => isStreamlibError(e, "SL_ACTOR_FAILED") && isStreamlibError(e.cause, "SL_FILE_WRITE"),
     );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("Snapshot creates the missing folders of its location", async () => {
+  const source = new Frames({ count: 3 });
+  await withSnapshots({ location: "a/b/shot-%d.png", mode: "every" }, source, async (_, dir) => {
+    assert.deepEqual(await files(`${dir}/a/b`), ["shot-0.png", "shot-1.png", "shot-2.png"]);
+  });
+});
+
+Deno.test("Snapshot allowed to write its file alone names the missing folder it may not create", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const location = `${dir}/missing/thumb.png`;
+    const script = new URL("./testdata/snapshot_narrow.ts", import.meta.url);
+    const { stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--no-prompt",
+        "--allow-read",
+        `--allow-write=${location}`,
+        script.href,
+        location,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const out = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
+    assert.match(out, /^SL_FILE_WRITE /);
+    assert.ok(out.includes(`the folder "${dir}/missing" does not exist`), out);
+    assert.deepEqual(await files(dir), []);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
