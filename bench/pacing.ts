@@ -79,7 +79,7 @@ function quantile(sorted: readonly number[], q: number): number {
 
 /** Rejects when `promise` takes longer than `ms`: nothing here may hang. */
 function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
   });
