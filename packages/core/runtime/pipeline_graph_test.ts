@@ -4,13 +4,11 @@ import { Collect } from "../actors/collect.ts";
 import { DataSource } from "../actors/data_source.ts";
 import { Identity } from "../actors/identity.ts";
 import { NullSink } from "../actors/null_sink.ts";
-import type { TimedTick } from "../clock/clock.ts";
 import type { Contract } from "../graph/spec.ts";
 import { isStreamlibError } from "../errors.ts";
-import { type DataMessage } from "../messages.ts";
+import type { DataMessage } from "../messages.ts";
 import { Pipeline } from "./pipeline.ts";
 import { Registry } from "./registry.ts";
-import { data } from "../_testing.ts";
 
 const code = (c: string) => (e: unknown): boolean => isStreamlibError(e, c);
 
