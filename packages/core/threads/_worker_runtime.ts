@@ -195,8 +195,8 @@ function startsItself(call: _StartCall, cause?: unknown): StreamlibError {
   return new StreamlibError(
     "SL_WORKER_START",
     `${call.module} runs a pipeline with its actor in a Worker when it is imported, so each ` +
-      `Worker that imports it to build "${call.export}" would start another: the module may ` +
-      `run code at top level: guard it with \`if (import.meta.main)\``,
+      `Worker that imports it to build "${call.export}" would start another, without end. ` +
+      `The module runs code at top level: guard it with \`if (import.meta.main)\``,
     { cause, details: { module: call.module, export: call.export } },
   );
 }
