@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- a command-line check: printing is its job
 /**
  * Checks that private means private: no name exported by a workspace package's entry points
  * (its deno.json `exports`, as `deno doc` sees them) starts with `_`. Helpers live in `_` files

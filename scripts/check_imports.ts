@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- a command-line check: printing is its job
 /**
  * Checks the import graph of every package: no module may reach itself again through its imports
  * (type-only imports count too), and none may import another package through a relative path.

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- a command-line check: printing is its job
 /**
  * Checks that source files stay small: none of the repository's tracked source files (`.ts`,
  * `.js`, `.wat`, shell scripts) is over 700 lines unless a comment in its first 20 lines says

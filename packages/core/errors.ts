@@ -62,7 +62,13 @@ export type CoreErrorCode =
   /** The Worker running an actor died (an uncaught error, or it was ended); names the actor. */
   | "SL_WORKER_DIED"
   /** A Worker cannot load an actor's module, or the module lacks the class's export. */
-  | "SL_WORKER_MODULE";
+  | "SL_WORKER_MODULE"
+  /**
+   * An actor's Worker did not come up (module imported, actor built) in time, or the module
+   * starts the same actor in a Worker when imported: it runs code at top level that should sit
+   * behind `if (import.meta.main)`. Names the module.
+   */
+  | "SL_WORKER_START";
 
 /**
  * The base class of every error streamlib throws: a stable machine-readable `code` and a message

@@ -1,5 +1,8 @@
 import type { Clock } from "./clock.ts";
 import { _abortReason, _clockId } from "./_clock_helpers.ts";
+import { _macrotask } from "../async/_yield.ts";
+import { _waitPrecisely } from "./_precise_wait.ts";
+import { StreamlibError } from "../errors.ts";
 
 /**
  * Options of {@linkcode SoftwareClock}.
@@ -7,7 +10,7 @@ import { _abortReason, _clockId } from "./_clock_helpers.ts";
  * @example
  * ```ts
  * import type { SoftwareClockOptions } from "@streamlib/core";
- * const options: SoftwareClockOptions = { id: "studio" };
+ * const options: SoftwareClockOptions = { id: "studio", preciseMs: 2 };
  * console.assert(options.id === "studio");
  * ```
  */
@@ -16,11 +19,20 @@ export interface SoftwareClockOptions {
   id?: string;
   /** Milliseconds source, default `performance.now`. */
   nowMs?: () => number;
+  /**
+   * How many of a sleep's last milliseconds are waited precisely rather than on a timer
+   * (default 2; 0: timers alone). Timers fire in whole milliseconds, most often one or more
+   * late. The precise wait blocks the thread in slices of at most 0.2 ms (`Atomics.wait`, so
+   * it sleeps and the system wakes it on time), the event loop turning between slices; where a
+   * thread may not block (a browser's main thread) it checks the time on each turn instead.
+   */
+  preciseMs?: number;
 }
 
 /**
- * The system's monotonic clock (`performance.now()`), in µs since the clock was made. Sleeps use
- * timers and re-check the time, so they never resolve early.
+ * The system's monotonic clock (`performance.now()`), in µs since the clock was made. A sleep
+ * waits on a timer until `preciseMs` before its time, then precisely: it never resolves early,
+ * and on a quiet system seldom more than a tenth of a millisecond late.
  *
  * @example
  * ```ts
@@ -36,16 +48,26 @@ export class SoftwareClock implements Clock {
   readonly id: string;
   readonly #nowMs: () => number;
   readonly #origin: number;
+  /** From this many µs before its time, a sleep waits precisely instead of on a timer. */
+  readonly #preciseUs: number;
 
   /**
    * Creates a software clock starting at 0 µs.
    *
-   * @param options Optional id and milliseconds source.
+   * @param options Optional id, milliseconds source and precise stretch.
    */
   constructor(options: SoftwareClockOptions = {}) {
     this.id = options.id ?? _clockId("software");
     this.#nowMs = options.nowMs ?? (() => performance.now());
     this.#origin = this.#nowMs();
+    const preciseMs = options.preciseMs ?? 2;
+    if (!(preciseMs >= 0 && preciseMs <= 1_000)) {
+      throw new StreamlibError(
+        "SL_PARAM_INVALID",
+        `preciseMs is 0 to 1000 milliseconds, not ${JSON.stringify(preciseMs)}`,
+      );
+    }
+    this.#preciseUs = preciseMs * 1000;
   }
 
   /**
@@ -69,17 +91,26 @@ export class SoftwareClock implements Clock {
     if (this.now() >= time) return Promise.resolve();
     return new Promise((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
+      let aborted = false;
       const onAbort = (): void => {
+        aborted = true;
         clearTimeout(timer);
         reject(_abortReason(signal!));
       };
       const check = (): void => {
+        if (aborted) return;
         const remaining = time - this.now();
         if (remaining <= 0) {
           signal?.removeEventListener("abort", onAbort);
           resolve();
-        } else {
+        } else if (remaining <= this.#preciseUs) {
+          _waitPrecisely(remaining);
+          _macrotask(check);
+        } else if (this.#preciseUs === 0) {
           timer = setTimeout(check, Math.max(1, Math.ceil(remaining / 1000)));
+        } else {
+          // Early rather than late: the precise wait takes it from there.
+          timer = setTimeout(check, Math.floor((remaining - this.#preciseUs) / 1000));
         }
       };
       signal?.addEventListener("abort", onAbort, { once: true });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import FakeTimers from "@sinonjs/fake-timers";
+import { isStreamlibError } from "../errors.ts";
 import { SoftwareClock } from "./software_clock.ts";
 
 Deno.test("SoftwareClock.now() counts microseconds since the clock was made", () => {
@@ -47,10 +48,10 @@ Deno.test("SoftwareClock.sleepUntil() resolves once its time is reached, not bef
   }
 });
 
-Deno.test("SoftwareClock.sleepUntil() waits a whole millisecond for a sub-millisecond sleep", async () => {
+Deno.test("SoftwareClock.sleepUntil() on timers alone waits a whole millisecond for a sub-millisecond sleep", async () => {
   const fake = FakeTimers.withGlobal(globalThis).install();
   try {
-    const clock = new SoftwareClock({ nowMs: () => fake.now });
+    const clock = new SoftwareClock({ nowMs: () => fake.now, preciseMs: 0 });
     let woke = false;
     clock.sleepUntil(300).then(() => woke = true);
     await fake.tickAsync(0);
@@ -62,12 +63,12 @@ Deno.test("SoftwareClock.sleepUntil() waits a whole millisecond for a sub-millis
   }
 });
 
-Deno.test("SoftwareClock.sleepUntil() never resolves early when a timer fires early", async () => {
+Deno.test("SoftwareClock.sleepUntil() on timers alone never resolves early when a timer fires early", async () => {
   const fake = FakeTimers.withGlobal(globalThis).install();
   try {
     // The clock's source lags the timers by `lag` ms: timers fire before the clock is due.
     let lag = 0;
-    const clock = new SoftwareClock({ nowMs: () => fake.now - lag });
+    const clock = new SoftwareClock({ nowMs: () => fake.now - lag, preciseMs: 0 });
     let wokeAt: number | undefined;
     const sleeping = clock.sleepUntil(10_000).then(() => wokeAt = clock.now());
     lag = 3;
@@ -138,5 +139,78 @@ Deno.test("SoftwareClock.sleepUntil() ignores an abort after it has resolved", a
     assert.equal(fake.countTimers(), 0);
   } finally {
     fake.uninstall();
+  }
+});
+
+/** Fakes timers only: the precise wait's turns of the event loop stay real. */
+function fakeTimersOnly(): ReturnType<ReturnType<typeof FakeTimers.withGlobal>["install"]> {
+  return FakeTimers.withGlobal(globalThis).install({ toFake: ["setTimeout", "clearTimeout"] });
+}
+
+Deno.test("SoftwareClock.sleepUntil() waits its last preciseMs without a timer, and resolves at its time, not before", async () => {
+  const fake = fakeTimersOnly();
+  try {
+    const clock = new SoftwareClock({ nowMs: () => fake.now, preciseMs: 2 });
+    let wokeAt: number | undefined;
+    const sleeping = clock.sleepUntil(10_000).then(() => wokeAt = clock.now());
+    assert.equal(fake.countTimers(), 1); // a timer for the first 8 ms
+    await fake.tickAsync(7);
+    assert.equal(fake.countTimers(), 1);
+    await fake.tickAsync(1);
+    assert.equal(fake.countTimers(), 0, "the last 2 ms are waited without a timer");
+    await fake.tickAsync(1);
+    assert.equal(wokeAt, undefined);
+    await fake.tickAsync(1);
+    await sleeping;
+    assert.equal(wokeAt, 10_000);
+  } finally {
+    fake.uninstall();
+  }
+});
+
+Deno.test("SoftwareClock.sleepUntil() waits a sleep shorter than preciseMs precisely from the start", async () => {
+  const fake = fakeTimersOnly();
+  try {
+    let ms = 0;
+    const clock = new SoftwareClock({ nowMs: () => ms });
+    let wokeAt: number | undefined;
+    const sleeping = clock.sleepUntil(300).then(() => wokeAt = clock.now());
+    assert.equal(fake.countTimers(), 0, "no timer: it would take a whole millisecond");
+    ms = 0.2;
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(wokeAt, undefined);
+    ms = 0.3;
+    await sleeping;
+    assert.equal(wokeAt, 300);
+  } finally {
+    fake.uninstall();
+  }
+});
+
+Deno.test("SoftwareClock.sleepUntil() stops waiting precisely when aborted", async () => {
+  const fake = fakeTimersOnly();
+  try {
+    const clock = new SoftwareClock({ nowMs: () => fake.now });
+    const controller = new AbortController();
+    const reason = new Error("stop");
+    const sleeping = clock.sleepUntil(1_000, controller.signal);
+    controller.abort(reason);
+    await assert.rejects(sleeping, (e: unknown) => e === reason);
+    // Time passes; a check still running would find nothing to resolve and stop by itself.
+    await fake.tickAsync(5);
+    assert.equal(fake.countTimers(), 0);
+  } finally {
+    fake.uninstall();
+  }
+});
+
+Deno.test("SoftwareClock takes preciseMs from 0 to 1000 ms", () => {
+  for (const preciseMs of [0, 0.5, 2, 1_000]) new SoftwareClock({ preciseMs });
+  for (const preciseMs of [-1, 1_001, Number.NaN]) {
+    assert.throws(
+      () => new SoftwareClock({ preciseMs }),
+      (e: unknown) => isStreamlibError(e, "SL_PARAM_INVALID") && /preciseMs/.test(e.message),
+      String(preciseMs),
+    );
   }
 });

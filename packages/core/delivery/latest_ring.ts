@@ -2,7 +2,9 @@
  * A three-slot ring with latest-read semantics (a triple buffer; Holoscan's async buffer,
  * MediaPipe's flow limiter). The writer always has a free slot, so it never waits; the reader
  * always gets the newest message and never a stale one. A message replaced before anyone read
- * it is counted in `dropped`.
+ * it is counted in `dropped`. Of the three slots, one holds the message waiting, one the
+ * message the reader took last (it may still be using it) and one is the writer's, so at most
+ * one message ever waits: `capacity` and `size` count that one, as `Pipeline.stats()` does.
  *
  * The slot discipline (write into the slot that is neither the newest nor the one being read)
  * is the same one the cross-thread version uses over shared memory.
@@ -29,7 +31,8 @@ export class LatestRing<T> {
   #dropped = 0;
 
   /**
-   * How many messages a read can return without a new write: 1 here.
+   * Messages that can wait to be read at most: 1, the newest (the other two slots are the
+   * reader's and the writer's).
    *
    * @returns Always 1.
    */

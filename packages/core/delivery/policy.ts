@@ -6,8 +6,9 @@ import type { PortKind } from "../messages.ts";
 /**
  * How an input receives messages.
  *
- * - `"latest"`: a 3-slot ring; the reader gets the newest message, writer and reader never wait,
- *   overwritten messages are counted. For live video.
+ * - `"latest"`: a 3-slot ring (triple buffer) in which one message, the newest, waits: the
+ *   reader gets it, writer and reader never wait, overwritten messages are counted. Its
+ *   `capacity` is 1. For live video.
  * - `"queue"` or `{ type: "queue", capacity, full }`: a bounded FIFO (default capacity 8) whose
  *   `full` behaviour is `block` (backpressure reaches the writer; the default), `drop-oldest` or
  *   `drop-newest`.
@@ -178,7 +179,7 @@ export function createDeliveryBuffer<T>(policy: ResolvedPolicy): DeliveryBuffer<
  * @typeParam T The message type.
  */
 export interface DeliveryBuffer<T> {
-  /** Messages held at most. */
+  /** Messages that can wait at most (1 for a {@linkcode LatestRing}, whatever its slots). */
   readonly capacity: number;
   /** Messages waiting. */
   readonly size: number;

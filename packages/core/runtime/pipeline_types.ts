@@ -76,6 +76,12 @@ export interface AddOptions {
    * here. Large message data crosses in shared memory, never by structured clone; a
    * buffer is reused once no thread holds a view of it, so keep a received frame or its
    * `data`, not only a `subarray()` of it.
+   *
+   * The Worker imports `module`, so code at its top level runs again there: a script that
+   * defines an actor and runs a pipeline in the same file must guard that code with
+   * `if (import.meta.main) { … }`. A Worker that does not come up (module imported, actor
+   * built) within the pool's `startTimeoutMs` (10 s by default) fails the actor's start with
+   * `SL_WORKER_START` and is ended.
    */
   dispatch?: "main" | "worker" | WorkerPool;
   /**

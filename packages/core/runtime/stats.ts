@@ -11,9 +11,12 @@
 export interface InputStats {
   /** Delivery policy, e.g. `latest` or `queue:8:block`. */
   readonly policy: string;
-  /** Messages waiting now. */
+  /** Messages waiting now, never more than `capacity`. */
   readonly depth: number;
-  /** Messages the buffer holds at most. */
+  /**
+   * Messages that can wait here at most: `N` for `queue:N`; 1 for `latest`, whose three slots
+   * hold the one message waiting, the one the reader took last and the one being written.
+   */
   readonly capacity: number;
   /** Messages that entered the buffer. */
   readonly received: number;

@@ -83,6 +83,8 @@ export class _WorkerHost implements _Remote, _ThreadClient {
   #chain: Promise<void> = Promise.resolve();
   #progress: _Progress;
   #starting = false;
+  /** Ends the start deadline once the Worker has come up (or the start is over). */
+  #upDeadline: AbortController | undefined;
   fps: number | undefined;
 
   constructor(
@@ -110,6 +112,14 @@ export class _WorkerHost implements _Remote, _ThreadClient {
     thread.attach(this.#id, this);
     const a = this.#actor;
     this.#starting = true;
+    const { clock, startTimeoutMs } = this.#spec.pool;
+    const deadline = this.#upDeadline = new AbortController();
+    clock.sleepUntil(clock.now() + startTimeoutMs * 1000, deadline.signal).then(
+      () => {
+        if (this.#upDeadline === deadline) this.#notUp(thread, startTimeoutMs);
+      },
+      () => {}, // it came up
+    );
     const done = await this.#ask({
       op: "start",
       id: this.#id,
@@ -126,7 +136,10 @@ export class _WorkerHost implements _Remote, _ThreadClient {
     }, []).catch((error) => {
       this.#leave();
       throw error;
-    }).finally(() => this.#starting = false);
+    }).finally(() => {
+      this.#starting = false;
+      this.#up();
+    });
     this.fps = done.fps;
     this.#progress = done.progress;
   }
@@ -266,6 +279,10 @@ export class _WorkerHost implements _Remote, _ThreadClient {
   async #handle(reply: _Reply): Promise<void> {
     const thread = this.#thread;
     if (thread === undefined) return;
+    if (reply.op === "built") {
+      this.#up();
+      return;
+    }
     if (reply.op === "done" || reply.op === "error") {
       const pending = this.#pending.get(reply.seq);
       this.#pending.delete(reply.seq);
@@ -309,6 +326,36 @@ export class _WorkerHost implements _Remote, _ThreadClient {
       throw error;
     }
     return await reply;
+  }
+
+  /** The Worker came up for this actor, or its start is over: no more deadline. */
+  #up(): void {
+    this.#upDeadline?.abort();
+    this.#upDeadline = undefined;
+  }
+
+  /**
+   * The Worker did not come up in time: the start fails with `SL_WORKER_START` and the Worker
+   * ends (it may be running a module's top-level code for ever), failing any other actor on it.
+   */
+  #notUp(thread: _WorkerThread, limit: number): void {
+    this.#upDeadline = undefined;
+    const { module, export: name } = this.#spec;
+    const address = this.#actor.address;
+    const error = new StreamlibError(
+      "SL_WORKER_START",
+      `The Worker for "${address}" did not come up within ${limit} ms: ${module} was not ` +
+        `imported and "${name}" built in that time. The module may run code at top level (a ` +
+        `pipeline, a server) that never finishes in a Worker: guard it with ` +
+        `\`if (import.meta.main)\`. A module that is just slow to load needs a larger ` +
+        `WorkerPool startTimeoutMs`,
+      { details: { actor: address, module, export: name, timeoutMs: limit, worker: thread.id } },
+    );
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const p of pending) p.reject(error);
+    this.#leave();
+    thread.kill(`"${address}" did not come up in it within ${limit} ms`);
   }
 
   #live(): _WorkerThread {

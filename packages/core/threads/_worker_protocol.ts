@@ -74,6 +74,8 @@ export type _Progress = { done: number; total: number | undefined } | undefined;
 
 /** What a Worker sends back. */
 export type _Reply =
+  /** The actor of a `start` call is built (its module imported); its `start()` runs next. */
+  | { readonly op: "built"; readonly id: number; readonly seq: number }
   | {
     readonly op: "done";
     readonly id: number;

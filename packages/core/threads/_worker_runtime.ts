@@ -32,6 +32,7 @@ import {
   _unpack,
 } from "./_worker_codec.ts";
 import type { _Call, _InputState, _Reply, _StartCall } from "./_worker_protocol.ts";
+import { _lineage } from "./_worker_lineage.ts";
 
 /** This Worker's side of its channel (typed here: the project checks with the window's types). */
 const scope = self as unknown as {
@@ -92,13 +93,13 @@ class _MirrorClock implements Clock {
 interface _Hosted {
   readonly actor: Actor;
   readonly clock: _MirrorClock;
-  /** Its hooks run one after another. */
-  chain: Promise<void>;
 }
 
 let cmd: SharedQueue;
 let reply: SharedQueue;
 const actors = new Map<number, _Hosted>();
+/** Each actor's calls, from its start on: they run one after another. */
+const chains = new Map<number, Promise<void>>();
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 const announced = new Set<number>();
 const transfers = new _Transfers();
@@ -181,18 +182,43 @@ function wire(id: number, actor: Actor): void {
   } as unknown as Actor["_node"];
 }
 
+/** Whether `error`, or an error it was caused by, has `code`. */
+function hasCode(error: unknown, code: string): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 16; e = e.cause, depth++) {
+    if (e instanceof StreamlibError && e.code === code) return true;
+  }
+  return false;
+}
+
+/** The error of a module that starts its own actor in a Worker when imported. */
+function startsItself(call: _StartCall, cause?: unknown): StreamlibError {
+  return new StreamlibError(
+    "SL_WORKER_START",
+    `${call.module} runs a pipeline with its actor in a Worker when it is imported, so each ` +
+      `Worker that imports it to build "${call.export}" would start another, without end. ` +
+      `The module runs code at top level: guard it with \`if (import.meta.main)\``,
+    { cause, details: { module: call.module, export: call.export } },
+  );
+}
+
 /** Loads the module and builds the actor. */
 async function build(call: _StartCall): Promise<_Hosted> {
+  if (_lineage.inherited.includes(call.module)) throw startsItself(call);
   let loading = modules.get(call.module);
   if (loading === undefined) {
-    loading = import(call.module) as Promise<Record<string, unknown>>;
-    modules.set(call.module, loading);
+    const module = call.module;
+    _lineage.importing.add(module);
+    loading = (import(module) as Promise<Record<string, unknown>>).finally(() =>
+      _lineage.importing.delete(module)
+    );
+    modules.set(module, loading);
   }
   let exports: Record<string, unknown>;
   try {
     exports = await loading;
   } catch (error) {
     modules.delete(call.module);
+    if (hasCode(error, "SL_WORKER_START")) throw startsItself(call, error);
     throw new StreamlibError(
       "SL_WORKER_MODULE",
       `Cannot load ${call.module} in a Worker: ${(error as Error).message}`,
@@ -216,7 +242,7 @@ async function build(call: _StartCall): Promise<_Hosted> {
   actor._clock = clock;
   actor._mode = call.mode;
   wire(call.id, actor);
-  return { actor, clock, chain: Promise.resolve() };
+  return { actor, clock };
 }
 
 /** Gives each input the messages the main thread's input holds. */
@@ -269,6 +295,8 @@ async function run(call: _Call): Promise<void> {
     if (call.op === "start") {
       const built = await build(call);
       actors.set(call.id, built);
+      // The Worker is up for this actor: what start() takes is the actor's own business.
+      await send({ op: "built", id: call.id, seq: call.seq });
       await built.actor.start();
       await send({
         op: "done",
@@ -326,25 +354,31 @@ async function run(call: _Call): Promise<void> {
   }
 }
 
-/** Reads calls until the main thread closes the channel; one actor's calls run in order. */
+/**
+ * Reads calls until the main thread closes the channel. One actor's calls run in order, from
+ * its start on; a start (a module to import, an actor's `start()`) holds up no other actor.
+ */
 async function serve(): Promise<void> {
   for (;;) {
     const bytes = await cmd.next();
     if (bytes === undefined) break;
     const call = _unpack<_Call>(bytes);
-    const hosted = actors.get(call.id);
-    if (hosted === undefined) {
-      await run(call).catch(() => {});
-      continue;
-    }
-    if (call.op === "stop") {
+    if (call.op === "stop" && actors.has(call.id)) {
       // As on the main thread, an abort stops an actor whose process() has not returned.
+      chains.delete(call.id);
       void run(call).catch(() => {});
       continue;
     }
-    hosted.chain = hosted.chain.then(() => run(call)).catch(() => {
+    const chain = (chains.get(call.id) ?? Promise.resolve()).then(() => run(call)).catch(() => {
       // The channel closed under a reply: the main thread is ending this Worker.
     });
+    chains.set(call.id, chain);
+    if (call.op === "start") {
+      // An actor whose start failed gets no other call: forget its chain.
+      void chain.then(() => {
+        if (!actors.has(call.id) && chains.get(call.id) === chain) chains.delete(call.id);
+      });
+    }
   }
 }
 
@@ -357,12 +391,14 @@ scope.onmessage = (event: MessageEvent): void => {
       reply: SharedQueueHandle;
       pressure: SharedArrayBuffer;
       frameMemory: number;
+      importing: string[];
     }
     | _Posted;
   if (data.type === "init") {
     _memory.thread = data.thread;
     _memory.capBytes = data.frameMemory;
     _memory.setPressure(new Int32Array(data.pressure));
+    _lineage.inherited = data.importing;
     cmd = SharedQueue.attach(data.cmd);
     reply = SharedQueue.attach(data.reply);
     _setFrameAllocator((byteLength) =>

@@ -20,6 +20,7 @@ import {
 } from "./_worker_codec.ts";
 import type { _Call, _Reply } from "./_worker_protocol.ts";
 import type { _PoolRef } from "./_frame_memory.ts";
+import { _lineage } from "./_worker_lineage.ts";
 
 /** Records in each direction's queue. */
 const _QUEUE_RECORDS = 64;
@@ -114,6 +115,7 @@ export class _WorkerThread implements _Peer {
       reply: this.#replies.handle,
       pressure: _pressure().buffer,
       frameMemory,
+      importing: _lineage.forNewWorker(),
     });
     _live.add(this);
     if (_memory.thread === 0) {
@@ -164,6 +166,15 @@ export class _WorkerThread implements _Peer {
     const id = this.#nextTransfer++;
     this.#worker.postMessage({ type: "data", id, buffer }, [buffer]);
     return id;
+  }
+
+  /**
+   * Ends the Worker as if it had died: the actors still on it hear `SL_WORKER_DIED`.
+   *
+   * @param reason Why, for their errors.
+   */
+  kill(reason: string): void {
+    this.#die(reason);
   }
 
   /** Ends the Worker now; calls not yet read give back their pool references. */

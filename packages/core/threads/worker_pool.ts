@@ -1,6 +1,13 @@
+import type { Clock } from "../clock/clock.ts";
+import { SoftwareClock } from "../clock/software_clock.ts";
 import { StreamlibError } from "../errors.ts";
 import { _poolWorkers } from "./_worker_thread.ts";
 import { _DEFAULT_FRAME_MEMORY } from "./_frame_memory.ts";
+
+/** How long a Worker may take to come up for an actor, by default: 10 s. */
+const _DEFAULT_START_TIMEOUT_MS = 10_000;
+/** The longest timer delay runtimes honour (2³¹ − 1 ms, about 24.8 days). */
+const _MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Options of a {@linkcode WorkerPool}.
@@ -8,7 +15,11 @@ import { _DEFAULT_FRAME_MEMORY } from "./_frame_memory.ts";
  * @example
  * ```ts
  * import type { WorkerPoolOptions } from "@streamlib/core";
- * const options: WorkerPoolOptions = { size: 2, frameMemory: 256 * 1024 * 1024 };
+ * const options: WorkerPoolOptions = {
+ *   size: 2,
+ *   frameMemory: 256 * 1024 * 1024,
+ *   startTimeoutMs: 30_000,
+ * };
  * console.assert(options.size === 2);
  * ```
  */
@@ -20,6 +31,20 @@ export interface WorkerPoolOptions {
    * 512 MiB). Pools grow to it and no further; past it, a frame is copied once on its way out.
    */
   readonly frameMemory?: number;
+  /**
+   * Milliseconds a Worker may take to come up for an actor: the Worker started (when the actor
+   * is its first), the actor's module imported and the actor built (default 10 000). The
+   * actor's own `start()` is not counted. Past it the actor's start fails with
+   * `SL_WORKER_START` and the Worker is ended: most often the module runs code at top level (a
+   * pipeline, a server) that never finishes in the Worker, and should be guarded with
+   * `if (import.meta.main)`.
+   */
+  readonly startTimeoutMs?: number;
+  /**
+   * The clock `startTimeoutMs` is measured on (default: a {@linkcode SoftwareClock}, wall
+   * time). Tests give a {@linkcode ManualClock} to pass the deadline by hand.
+   */
+  readonly clock?: Clock;
 }
 
 /**
@@ -51,11 +76,16 @@ export class WorkerPool {
   readonly size: number;
   /** Bytes of shared frame memory each Worker may hold. */
   readonly frameMemory: number;
+  /** Milliseconds a Worker may take to come up for an actor. */
+  readonly startTimeoutMs: number;
+  /** The clock the start deadline is measured on. */
+  readonly clock: Clock;
 
   /**
    * Creates a pool; Workers start with the first actor placed on them.
    *
-   * @param options How many Workers at most, and how much frame memory each.
+   * @param options How many Workers at most, how much frame memory each, and how long one may
+   *   take to come up, on which clock.
    */
   constructor(options: WorkerPoolOptions = {}) {
     const size = options.size ?? 1;
@@ -74,6 +104,19 @@ export class WorkerPool {
       );
     }
     this.frameMemory = frameMemory;
+    const startTimeoutMs = options.startTimeoutMs ?? _DEFAULT_START_TIMEOUT_MS;
+    if (
+      !(Number.isInteger(startTimeoutMs) && startTimeoutMs > 0 && startTimeoutMs <= _MAX_TIMER_MS)
+    ) {
+      throw new StreamlibError(
+        "SL_PARAM_INVALID",
+        `startTimeoutMs is a whole number of milliseconds from 1 to ${_MAX_TIMER_MS}, not ${
+          JSON.stringify(startTimeoutMs)
+        }`,
+      );
+    }
+    this.startTimeoutMs = startTimeoutMs;
+    this.clock = options.clock ?? new SoftwareClock({ id: "worker-pool" });
   }
 
   /**
