@@ -6,9 +6,10 @@ import { type AudioBuffer, createAudioBuffer, StreamlibError } from "@streamlib/
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { SampleTiming } from "@streamlib/audio";
  * const timing: SampleTiming = { sampleRate: 48_000, position: 480 };
- * console.assert(timing.position === 480);
+ * assert.ok(timing.position === 480);
  * ```
  */
 export interface SampleTiming {
@@ -26,12 +27,13 @@ export interface SampleTiming {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createAudioBuffer } from "@streamlib/core";
  * import { interleave } from "@streamlib/audio";
  * const buffer = createAudioBuffer({
  *   sampleRate: 8000, numberOfChannels: 2, numberOfFrames: 2, data: new Float32Array([1, 2, 3, 4]),
  * });
- * console.assert(interleave(buffer).join() === "1,3,2,4");
+ * assert.ok(interleave(buffer).join() === "1,3,2,4");
  * ```
  *
  * @param buffer The planar buffer.
@@ -57,9 +59,10 @@ export function interleave(buffer: AudioBuffer): Float32Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { deinterleave } from "@streamlib/audio";
  * const buffer = deinterleave(new Float32Array([1, 3, 2, 4]), 2, { sampleRate: 8000 });
- * console.assert(buffer.numberOfFrames === 2 && buffer.data.join() === "1,2,3,4");
+ * assert.ok(buffer.numberOfFrames === 2 && buffer.data.join() === "1,2,3,4");
  * ```
  *
  * @param samples Interleaved samples.
@@ -92,13 +95,14 @@ export function deinterleave(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createAudioBuffer } from "@streamlib/core";
  * import { toS16 } from "@streamlib/audio";
  * const buffer = createAudioBuffer({
  *   sampleRate: 8000, numberOfChannels: 1, numberOfFrames: 4,
  *   data: new Float32Array([-1, 0.5, 1, 2]),
  * });
- * console.assert(toS16(buffer).join() === "-32768,16384,32767,32767");
+ * assert.ok(toS16(buffer).join() === "-32768,16384,32767,32767");
  * ```
  *
  * @param buffer The planar float buffer.
@@ -126,9 +130,10 @@ export function toS16(buffer: AudioBuffer): Int16Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fromS16 } from "@streamlib/audio";
  * const buffer = fromS16(new Int16Array([-32768, 16384]), 2, { sampleRate: 8000 });
- * console.assert(buffer.data.join() === "-1,0.5");
+ * assert.ok(buffer.data.join() === "-1,0.5");
  * ```
  *
  * @param samples Interleaved 16-bit samples.
@@ -156,11 +161,12 @@ export function fromS16(samples: Int16Array, channels: number, timing: SampleTim
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createAudioBuffer } from "@streamlib/core";
  * import { sliceAudio } from "@streamlib/audio";
  * const buffer = createAudioBuffer({ sampleRate: 1000, numberOfChannels: 2, numberOfFrames: 10 });
  * const tail = sliceAudio(buffer, 4, 100);
- * console.assert(tail.numberOfFrames === 6 && tail.position === 4 && tail.timestamp === 4000);
+ * assert.ok(tail.numberOfFrames === 6 && tail.position === 4 && tail.timestamp === 4000);
  * ```
  *
  * @param buffer The buffer to cut from.
@@ -204,6 +210,7 @@ export function sliceAudio(buffer: AudioBuffer, start: number, count: number): A
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createAudioBuffer } from "@streamlib/core";
  * import { concatAudio } from "@streamlib/audio";
  * const a = createAudioBuffer({ sampleRate: 1000, numberOfChannels: 1, numberOfFrames: 3 });
@@ -211,7 +218,7 @@ export function sliceAudio(buffer: AudioBuffer, start: number, count: number): A
  *   sampleRate: 1000, numberOfChannels: 1, numberOfFrames: 2, position: 3,
  * });
  * const ab = concatAudio([a, b]);
- * console.assert(ab.numberOfFrames === 5 && ab.duration === 5000);
+ * assert.ok(ab.numberOfFrames === 5 && ab.duration === 5000);
  * ```
  *
  * @param buffers The buffers, in order.

@@ -13,8 +13,9 @@ import { interleave } from "./audio_buffer.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { audioSinkContract } from "@streamlib/audio";
- * console.assert(audioSinkContract.type === "audiosink");
+ * assert.ok(audioSinkContract.type === "audiosink");
  * ```
  */
 export const audioSinkContract = {
@@ -75,11 +76,12 @@ export const audioSinkContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Pipeline } from "@streamlib/core";
  * import { AudioSink, AudioTestSource } from "@streamlib/audio";
  * const sink = new AudioSink({ device: "null" });
  * await new Pipeline({ mode: "offline" }).pipe(new AudioTestSource({ duration: 0.1 }), sink).run();
- * console.assert(sink.played === 4800);
+ * assert.ok(sink.played === 4800);
  * ```
  */
 export class AudioSink extends Actor<typeof audioSinkContract> {

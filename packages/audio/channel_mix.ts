@@ -12,8 +12,9 @@ import { _applyMatrix } from "./_mix_matrix.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { channelMixContract } from "@streamlib/audio";
- * console.assert(channelMixContract.type === "channelmix");
+ * assert.ok(channelMixContract.type === "channelmix");
  * ```
  */
 export const channelMixContract = {
@@ -63,13 +64,14 @@ const _LAYOUTS = [1, 2, 6] as const;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type AudioBuffer, Collect, Pipeline } from "@streamlib/core";
  * import { AudioTestSource, ChannelMix } from "@streamlib/audio";
  * const sink = new Collect<AudioBuffer>();
  * await new Pipeline({ mode: "offline" })
  *   .pipe(new AudioTestSource({ channels: 6, buffers: 1 }), new ChannelMix({ channels: 2 }), sink)
  *   .run();
- * console.assert(sink.messages[0]!.numberOfChannels === 2);
+ * assert.ok(sink.messages[0]!.numberOfChannels === 2);
  * ```
  */
 export class ChannelMix extends Actor<typeof channelMixContract> {
@@ -122,11 +124,12 @@ export class ChannelMix extends Actor<typeof channelMixContract> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { channelMixMatrix } from "@streamlib/audio";
- * console.assert(channelMixMatrix(2, 1).join(";") === "0.5,0.5");
+ * assert.ok(channelMixMatrix(2, 1).join(";") === "0.5,0.5");
  * const [left] = channelMixMatrix(6, 2);
- * console.assert(left![3] === 0); // no LFE
- * console.assert(Math.abs(left!.reduce((a, g) => a + g) - 1) < 1e-15);
+ * assert.ok(left![3] === 0); // no LFE
+ * assert.ok(Math.abs(left!.reduce((a, g) => a + g) - 1) < 1e-15);
  * ```
  *
  * @param from Input channels.

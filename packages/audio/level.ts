@@ -13,8 +13,9 @@ import { _writeAll } from "./_write_all.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { levelContract } from "@streamlib/audio";
- * console.assert(levelContract.params.interval.default === 0.1);
+ * assert.ok(levelContract.params.interval.default === 0.1);
  * ```
  */
 export const levelContract = {
@@ -62,9 +63,10 @@ export const levelContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { LevelReading } from "@streamlib/audio";
  * const reading: LevelReading = { rms: [-3.01, -9.03], peak: [0, -6.02], decay: [0, -6.02] };
- * console.assert(reading.rms.length === 2);
+ * assert.ok(reading.rms.length === 2);
  * ```
  */
 export interface LevelReading {
@@ -85,8 +87,9 @@ export interface LevelReading {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { LEVEL_FLOOR_DB } from "@streamlib/audio";
- * console.assert(LEVEL_FLOOR_DB === -120);
+ * assert.ok(LEVEL_FLOOR_DB === -120);
  * ```
  */
 export const LEVEL_FLOOR_DB: number = -120;
@@ -115,9 +118,10 @@ export const LEVEL_FLOOR_DB: number = -120;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Level } from "@streamlib/audio";
  * const meter = new Level({ interval: 0.05 });
- * console.assert(meter.params.peakFalloff === 10);
+ * assert.ok(meter.params.peakFalloff === 10);
  * ```
  */
 export class Level extends Actor<typeof levelContract> {

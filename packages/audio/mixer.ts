@@ -14,8 +14,9 @@ import {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { audioMixerContract } from "@streamlib/audio";
- * console.assert(audioMixerContract.inputs["sink_%u"].presence === "request");
+ * assert.ok(audioMixerContract.inputs["sink_%u"].presence === "request");
  * ```
  */
 export const audioMixerContract = {
@@ -105,9 +106,10 @@ export const audioMixerContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { AudioMixerInput } from "@streamlib/audio";
  * const quieter: AudioMixerInput = { gain: 0.5 };
- * console.assert(quieter.gain === 0.5);
+ * assert.ok(quieter.gain === 0.5);
  * ```
  */
 export interface AudioMixerInput {
@@ -193,13 +195,14 @@ interface _InputState {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { AudioMixer, type AudioMixerInput } from "@streamlib/audio";
  * const mix = new AudioMixer({ inputs: { sink_1: { gain: 0.5 } } });
  * mix.setInput("sink_1", { mute: true });
  * const second = mix.params.inputs.sink_1 as AudioMixerInput;
- * console.assert(second.gain === 0.5 && second.mute === true);
+ * assert.ok(second.gain === 0.5 && second.mute === true);
  * mix.setPadParams("sink_0", { gain: 2 });
- * console.assert(mix.padParams("sink_0").gain === 2 && mix.padParams("sink_2").gain === 1);
+ * assert.ok(mix.padParams("sink_0").gain === 2 && mix.padParams("sink_2").gain === 1);
  * ```
  */
 export class AudioMixer extends Actor<typeof audioMixerContract> {

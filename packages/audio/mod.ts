@@ -7,6 +7,7 @@
  *
  * @example A tone through a gain, metered
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Collect, type DataMessage, Pipeline } from "@streamlib/core";
  * import { AudioTestSource, Level, Volume } from "@streamlib/audio";
  *
@@ -17,7 +18,7 @@
  * pipeline.link("volume0", meter);
  * pipeline.connect(meter.outputs.level, pipeline.add(levels).inputs.in);
  * await pipeline.run();
- * console.assert(levels.messages.length === 2);
+ * assert.ok(levels.messages.length === 2);
  * ```
  *
  * @module

@@ -6,8 +6,9 @@ import { _applyMatrix, type _Matrix } from "./_mix_matrix.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { panoramaContract } from "@streamlib/audio";
- * console.assert(panoramaContract.type === "audiopanorama");
+ * assert.ok(panoramaContract.type === "audiopanorama");
  * ```
  */
 export const panoramaContract = {
@@ -48,14 +49,15 @@ export const panoramaContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type AudioBuffer, Collect, Pipeline } from "@streamlib/core";
  * import { AudioTestSource, Panorama } from "@streamlib/audio";
  * const sink = new Collect<AudioBuffer>();
  * const mono = new AudioTestSource({ wave: "square", volume: 1, channels: 1, buffers: 1 });
  * await new Pipeline({ mode: "offline" }).pipe(mono, new Panorama({ panorama: 1 }), sink).run();
  * const out = sink.messages[0]!;
- * console.assert(out.numberOfChannels === 2);
- * console.assert(out.data[0] === 0 && out.data[out.numberOfFrames] === 1);
+ * assert.ok(out.numberOfChannels === 2);
+ * assert.ok(out.data[0] === 0 && out.data[out.numberOfFrames] === 1);
  * ```
  */
 export class Panorama extends Actor<typeof panoramaContract> {
@@ -98,10 +100,11 @@ export class Panorama extends Actor<typeof panoramaContract> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { panoramaGains } from "@streamlib/audio";
  * const [[left], [right]] = panoramaGains(0, 1);
- * console.assert(Math.abs(left! - Math.SQRT1_2) < 1e-15 && left === right);
- * console.assert(panoramaGains(-0.5, 2).join(";") === "1,0;0,0.5");
+ * assert.ok(Math.abs(left! - Math.SQRT1_2) < 1e-15 && left === right);
+ * assert.ok(panoramaGains(-0.5, 2).join(";") === "1,0;0,0.5");
  * ```
  *
  * @param panorama Position, −1 (left) to 1 (right).

@@ -15,8 +15,9 @@ import { _writeAll } from "./_write_all.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resamplerContract } from "@streamlib/audio";
- * console.assert(resamplerContract.params.rate.default === 48_000);
+ * assert.ok(resamplerContract.params.rate.default === 48_000);
  * ```
  */
 export const resamplerContract = {
@@ -102,9 +103,10 @@ export const resamplerContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Resampler } from "@streamlib/audio";
  * const resampler = new Resampler({ rate: 16_000 });
- * console.assert(resampler.params.quality === 4);
+ * assert.ok(resampler.params.quality === 4);
  * ```
  */
 export class Resampler extends Actor<typeof resamplerContract> {
@@ -231,10 +233,11 @@ export class Resampler extends Actor<typeof resamplerContract> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resampleAudio } from "@streamlib/audio";
  * const tone = Float32Array.from({ length: 441 }, (_, i) => Math.sin(2 * Math.PI * 1000 * i / 44_100));
  * const [left] = resampleAudio([tone], 44_100, 48_000);
- * console.assert(left!.length === 480);
+ * assert.ok(left!.length === 480);
  * ```
  *
  * @param samples One array per channel, all the same length.

@@ -12,9 +12,10 @@ import { _renderWave, type _Wave, type _WaveSettings } from "./_waveform.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { audioTestSourceContract } from "@streamlib/audio";
- * console.assert(audioTestSourceContract.type === "audiotestsrc");
- * console.assert(audioTestSourceContract.params.wave.default === "sine");
+ * assert.ok(audioTestSourceContract.type === "audiotestsrc");
+ * assert.ok(audioTestSourceContract.params.wave.default === "sine");
  * ```
  */
 export const audioTestSourceContract = {
@@ -165,6 +166,7 @@ export const audioTestSourceContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type AudioBuffer, Collect, Pipeline } from "@streamlib/core";
  * import { AudioTestSource } from "@streamlib/audio";
  * const sink = new Collect<AudioBuffer>();
@@ -172,8 +174,8 @@ export const audioTestSourceContract = {
  *   .pipe(new AudioTestSource({ frequency: 1000, duration: 0.05, samplesPerBuffer: 1000 }), sink)
  *   .run();
  * // 0.05 s at 48 kHz: 2 buffers of 1000 frames and one of 400.
- * console.assert(sink.messages.map((b) => b.numberOfFrames).join() === "1000,1000,400");
- * console.assert(sink.messages[2]!.timestamp === 41_667 && sink.messages[2]!.duration === 8_333);
+ * assert.ok(sink.messages.map((b) => b.numberOfFrames).join() === "1000,1000,400");
+ * assert.ok(sink.messages[2]!.timestamp === 41_667 && sink.messages[2]!.duration === 8_333);
  * ```
  */
 export class AudioTestSource extends Actor<typeof audioTestSourceContract> {

@@ -6,9 +6,10 @@ import { _applyMatrix, type _Matrix } from "./_mix_matrix.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { volumeContract } from "@streamlib/audio";
- * console.assert(volumeContract.type === "volume");
- * console.assert(volumeContract.params.volume.default === 1);
+ * assert.ok(volumeContract.type === "volume");
+ * assert.ok(volumeContract.params.volume.default === 1);
  * ```
  */
 export const volumeContract = {
@@ -46,13 +47,14 @@ export const volumeContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type AudioBuffer, Collect, Pipeline } from "@streamlib/core";
  * import { AudioTestSource, Volume } from "@streamlib/audio";
  * const sink = new Collect<AudioBuffer>();
  * await new Pipeline({ mode: "offline" })
  *   .pipe(new AudioTestSource({ wave: "square", volume: 1, buffers: 1 }), new Volume({ volume: 0.5 }), sink)
  *   .run();
- * console.assert(sink.messages[0]!.data[0] === 0.5);
+ * assert.ok(sink.messages[0]!.data[0] === 0.5);
  * ```
  */
 export class Volume extends Actor<typeof volumeContract> {

@@ -10,9 +10,10 @@ const _NAMES = ["read", "write", "net", "env", "run", "ffi", "sys", "import", "a
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { allowFlags } from "@streamlib/cli";
  * const flags = allowFlags(["read=./data", "--allow-net=example.com", "env"]);
- * console.assert(flags.join(" ") === "--allow-read=./data --allow-net=example.com --allow-env");
+ * assert.ok(flags.join(" ") === "--allow-read=./data --allow-net=example.com --allow-env");
  * ```
  *
  * @param values What the user passed.

@@ -7,9 +7,10 @@ import { Catalogue, type Manifest, StreamlibError, validateManifest } from "@str
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { DiscoverOptions } from "@streamlib/cli";
  * const options: DiscoverOptions = { dirs: ["./vendor/plugins"], plugins: ["./my/manifest.json"] };
- * console.assert(options.dirs?.length === 1);
+ * assert.ok(options.dirs?.length === 1);
  * ```
  */
 export interface DiscoverOptions {
@@ -26,11 +27,12 @@ export interface DiscoverOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { DiscoveredPlugin } from "@streamlib/cli";
  * function types(plugin: DiscoveredPlugin): string[] {
  *   return plugin.manifest.actors.map((a) => a.type);
  * }
- * console.assert(typeof types === "function");
+ * assert.ok(typeof types === "function");
  * ```
  */
 export interface DiscoveredPlugin {
@@ -45,11 +47,12 @@ export interface DiscoveredPlugin {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { Discovery } from "@streamlib/cli";
  * function count(found: Discovery): number {
  *   return found.catalogue.list().length;
  * }
- * console.assert(typeof count === "function");
+ * assert.ok(typeof count === "function");
  * ```
  */
 export interface Discovery {
@@ -73,9 +76,18 @@ export interface Discovery {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { discoverPlugins } from "@streamlib/cli";
+ * // Outside a workspace: core's actors, and the packages the command comes with.
  * const found = await discoverPlugins({ cwd: await Deno.makeTempDir() });
- * console.assert(found.plugins.length === 0 && found.catalogue.has("datasrc"));
+ * assert.deepEqual(found.plugins.map((p) => p.manifest.name), [
+ *   "@streamlib/video",
+ *   "@streamlib/audio",
+ *   "@streamlib/ffmpeg",
+ *   "@streamlib/net",
+ * ]);
+ * assert.ok(found.catalogue.has("datasrc") && found.catalogue.has("filesink"));
+ * assert.deepEqual(found.warnings, []);
  * ```
  *
  * @param options Where to look.

@@ -27,9 +27,10 @@ const _USAGE = new Set([
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { exitCodeOf } from "@streamlib/cli";
- * console.assert(exitCodeOf("SL_PIPELINE_SYNTAX") === 2);
- * console.assert(exitCodeOf("SL_ACTOR_FAILED") === 1);
+ * assert.ok(exitCodeOf("SL_PIPELINE_SYNTAX") === 2);
+ * assert.ok(exitCodeOf("SL_ACTOR_FAILED") === 1);
  * ```
  *
  * @param error An error, or its code.

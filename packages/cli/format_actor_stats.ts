@@ -7,12 +7,13 @@ import type { PipelineStats } from "@streamlib/core";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PipelineStats } from "@streamlib/core";
  * import { formatActorStats } from "@streamlib/cli";
  * const at = (processed: number, dropped: number) =>
  *   ({ actors: [{ name: "src", type: "datasrc", processed, dropped }] }) as unknown as PipelineStats;
  * const lines = formatActorStats(at(130, 2), at(100, 0), 1);
- * console.assert(lines[0] === "  src (datasrc)  30.0/s  dropped 2");
+ * assert.ok(lines[0] === "  src (datasrc)  30.0/s  dropped 2");
  * ```
  *
  * @param current The newest snapshot.

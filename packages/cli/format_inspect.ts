@@ -17,12 +17,13 @@ import {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Catalogue } from "@streamlib/core";
  * import { formatInspect } from "@streamlib/cli";
  * const text = formatInspect(Catalogue.withCore().describe("datasrc"));
- * console.assert(text.includes("Package:        @streamlib/core 0.1.0"));
- * console.assert(text.includes("  fps\n    type:         number\n    default:      30"));
- * console.assert(text.includes("Permissions:\n  none"));
+ * assert.ok(text.includes("Package:        @streamlib/core 0.1.0"));
+ * assert.ok(text.includes("  fps\n    type:         number\n    default:      30"));
+ * assert.ok(text.includes("Permissions:\n  none"));
  * ```
  *
  * @param entry The type's catalogue entry.

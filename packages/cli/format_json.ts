@@ -5,6 +5,7 @@ import type { CatalogueEntry, ManifestActor } from "@streamlib/core";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ListedType } from "@streamlib/cli";
  * const t: ListedType = {
  *   type: "datasrc",
@@ -13,7 +14,7 @@ import type { CatalogueEntry, ManifestActor } from "@streamlib/core";
  *   classification: "Source/Data",
  *   description: "Generates data messages on each tick",
  * };
- * console.assert(t.type === "datasrc");
+ * assert.ok(t.type === "datasrc");
  * ```
  */
 export interface ListedType {
@@ -60,9 +61,10 @@ export function listJson(entries: readonly CatalogueEntry[]): ListedType[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { InspectedType } from "@streamlib/cli";
  * const seen = (t: InspectedType): string => `${t.type} from ${t.package}`;
- * console.assert(typeof seen === "function");
+ * assert.ok(typeof seen === "function");
  * ```
  */
 export interface InspectedType extends ManifestActor {

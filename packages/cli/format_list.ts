@@ -6,11 +6,12 @@ import type { CatalogueEntry } from "@streamlib/core";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Catalogue } from "@streamlib/core";
  * import { formatList } from "@streamlib/cli";
  * const text = formatList(Catalogue.withCore().list());
  * const line = text.split("\n").find((l) => l.startsWith("datasrc"));
- * console.assert(line?.includes("Source/Data") && line.includes("Generates data messages"));
+ * assert.ok(line?.includes("Source/Data") && line.includes("Generates data messages"));
  * ```
  *
  * @param entries The types, in the order to print them.

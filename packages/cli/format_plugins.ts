@@ -8,11 +8,12 @@ import { Catalogue } from "@streamlib/core";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Catalogue } from "@streamlib/core";
  * import { formatPlugins } from "@streamlib/cli";
  * const text = formatPlugins(Catalogue.withCore());
- * console.assert(text.startsWith("@streamlib/core 0.1.0\n  file:  "));
- * console.assert(text.includes("  types: collect, datasrc, identity"));
+ * assert.ok(text.startsWith("@streamlib/core 0.1.0\n  file:  "));
+ * assert.ok(text.includes("  types: collect, datasrc, identity"));
  * ```
  *
  * @param catalogue The catalogue whose manifests to list.

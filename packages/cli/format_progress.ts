@@ -10,6 +10,7 @@ import type { PipelineStats } from "@streamlib/core";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PipelineStats } from "@streamlib/core";
  * import { formatProgress } from "@streamlib/cli";
  * const stats = {
@@ -18,7 +19,7 @@ import type { PipelineStats } from "@streamlib/core";
  *   runningTime: 4_000_000,
  *   actors: [{ progress: { done: 120, total: 300 } }],
  * } as unknown as PipelineStats;
- * console.assert(formatProgress(stats, 4_000) === "120/300 (40%)  30.0/s  elapsed 0:04  ETA 0:06");
+ * assert.ok(formatProgress(stats, 4_000) === "120/300 (40%)  30.0/s  elapsed 0:04  ETA 0:06");
  * ```
  *
  * @param stats A stats snapshot.
@@ -61,9 +62,10 @@ export function formatProgress(stats: PipelineStats, elapsedMs: number): string 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatDuration } from "@streamlib/cli";
- * console.assert(formatDuration(6_400) === "0:06");
- * console.assert(formatDuration(3_723_000) === "1:02:03");
+ * assert.ok(formatDuration(6_400) === "0:06");
+ * assert.ok(formatDuration(3_723_000) === "1:02:03");
  * ```
  *
  * @param ms The duration in ms.

@@ -14,12 +14,13 @@ import {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { LoadedPipeline } from "@streamlib/cli";
  * const loaded: LoadedPipeline = {
  *   spec: { actors: [{ name: "log0", type: "log" }], links: [] },
  *   source: "pipeline text",
  * };
- * console.assert(loaded.text === undefined);
+ * assert.ok(loaded.text === undefined);
  * ```
  */
 export interface LoadedPipeline {
@@ -42,16 +43,17 @@ export interface LoadedPipeline {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Catalogue, isStreamlibError } from "@streamlib/core";
  * import { loadPipeline } from "@streamlib/cli";
  * const catalogue = Catalogue.withCore();
  * const { spec } = await loadPipeline("datasrc count=5 ! log", catalogue);
- * console.assert(spec.actors.length === 2);
+ * assert.ok(spec.actors.length === 2);
  * try {
  *   await loadPipeline("datasrc ! lgo", catalogue);
  * } catch (error) {
- *   console.assert(isStreamlibError(error, "SL_UNKNOWN_TYPE"));
- *   console.assert((error as Error).message.endsWith("datasrc ! lgo\n            ^^^"));
+ *   assert.ok(isStreamlibError(error, "SL_UNKNOWN_TYPE"));
+ *   assert.ok((error as Error).message.endsWith("datasrc ! lgo\n            ^^^"));
  * }
  * ```
  *

@@ -46,9 +46,10 @@ interface _PluginOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { main } from "@streamlib/cli";
  * const status = await main(["--version"]); // prints 0.1.0
- * console.assert(status === 0);
+ * assert.ok(status === 0);
  * ```
  *
  * @param args The command line.

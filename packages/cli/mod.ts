@@ -18,10 +18,11 @@
  *
  * @example Compute what a pipeline may do before running it
  * ```ts
+ * import assert from "node:assert/strict";
  * import { discoverPlugins, loadPipeline, permissionFlags } from "@streamlib/cli";
  * const { catalogue } = await discoverPlugins({ cwd: await Deno.makeTempDir() });
  * const { spec } = await loadPipeline("datasrc count=5 ! log", catalogue);
- * console.assert(permissionFlags(catalogue.permissions(spec)).length === 0); // core needs nothing
+ * assert.ok(permissionFlags(catalogue.permissions(spec)).length === 0); // core needs nothing
  * ```
  *
  * @module

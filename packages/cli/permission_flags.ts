@@ -12,13 +12,14 @@ const _ORDER: readonly PermissionName[] = ["read", "write", "net", "env", "run",
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { permissionFlags } from "@streamlib/cli";
  * const flags = permissionFlags({
  *   write: { all: false, values: ["out.mp4"], reasons: ["sink (filesink): writes the file"] },
  *   net: { all: false, values: ["monitor.lan:9000"], reasons: ["mon (monitor): reports"] },
  *   env: { all: true, values: [], reasons: ["cfg (settings): reads settings"] },
  * });
- * console.assert(flags.join(" ") === "--allow-write=out.mp4 --allow-net=monitor.lan:9000 --allow-env");
+ * assert.ok(flags.join(" ") === "--allow-write=out.mp4 --allow-net=monitor.lan:9000 --allow-env");
  * ```
  *
  * @param set What the pipeline needs, by permission.

@@ -7,9 +7,10 @@ import { formatProgress } from "./format_progress.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ProgressDisplayOptions } from "@streamlib/cli";
  * const options: ProgressDisplayOptions = { write: () => {}, terminal: false, stats: true };
- * console.assert(options.stats);
+ * assert.ok(options.stats);
  * ```
  */
 export interface ProgressDisplayOptions {
@@ -32,10 +33,11 @@ export interface ProgressDisplayOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PipelineStats } from "@streamlib/core";
  * import type { ProgressSnapshot } from "@streamlib/cli";
  * const snapshot: ProgressSnapshot = { t: 500, stats: { actors: [] } as unknown as PipelineStats };
- * console.assert(snapshot.t === 500);
+ * assert.ok(snapshot.t === 500);
  * ```
  */
 export interface ProgressSnapshot {
@@ -53,13 +55,14 @@ export interface ProgressSnapshot {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PipelineStats } from "@streamlib/core";
  * import { ProgressDisplay } from "@streamlib/cli";
  * let out = "";
  * const display = new ProgressDisplay({ write: (text) => out += text, terminal: false });
  * const stats = { actors: [{ progress: { done: 5, total: 5 } }] } as unknown as PipelineStats;
  * display.finish({ t: 1_000, stats });
- * console.assert(out === "progress: 5/5 (100%)  5.0/s  elapsed 0:01\n");
+ * assert.ok(out === "progress: 5/5 (100%)  5.0/s  elapsed 0:01\n");
  * ```
  */
 export class ProgressDisplay {

@@ -7,8 +7,9 @@ import type { PipelineStats } from "@streamlib/core";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PROTOCOL_MARKER } from "@streamlib/cli";
- * console.assert(PROTOCOL_MARKER === "\u001eSTREAMLIB ");
+ * assert.ok(PROTOCOL_MARKER === "\u001eSTREAMLIB ");
  * ```
  */
 export const PROTOCOL_MARKER: string = "\u001eSTREAMLIB ";
@@ -25,9 +26,10 @@ export const PROTOCOL_MARKER: string = "\u001eSTREAMLIB ";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ChildMessage } from "@streamlib/cli";
  * const message: ChildMessage = { type: "eos", actor: "actor://local/log/log0" };
- * console.assert(message.type === "eos");
+ * assert.ok(message.type === "eos");
  * ```
  */
 export type ChildMessage =
@@ -64,13 +66,14 @@ export type ChildMessage =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { DeniedPermission } from "@streamlib/cli";
  * const denied: DeniedPermission = {
  *   permission: "read",
  *   target: '"/etc/hostname"',
  *   message: 'Requires read access to "/etc/hostname", run again with the --allow-read flag',
  * };
- * console.assert(denied.permission === "read");
+ * assert.ok(denied.permission === "read");
  * ```
  */
 export interface DeniedPermission {
@@ -87,10 +90,11 @@ export interface DeniedPermission {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeMessage, encodeMessage } from "@streamlib/cli";
  * const line = encodeMessage({ type: "hello", pid: 42 });
- * console.assert(line.endsWith("\n"));
- * console.assert(decodeMessage(line.trimEnd())?.type === "hello");
+ * assert.ok(line.endsWith("\n"));
+ * assert.ok(decodeMessage(line.trimEnd())?.type === "hello");
  * ```
  *
  * @param message The message.
@@ -106,9 +110,10 @@ export function encodeMessage(message: ChildMessage): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeMessage } from "@streamlib/cli";
- * console.assert(decodeMessage("log0: t=0.000000s #0 data 0") === undefined);
- * console.assert(decodeMessage('\u001eSTREAMLIB {"type":"eos","actor":"a"}')?.type === "eos");
+ * assert.ok(decodeMessage("log0: t=0.000000s #0 data 0") === undefined);
+ * assert.ok(decodeMessage('\u001eSTREAMLIB {"type":"eos","actor":"a"}')?.type === "eos");
  * ```
  *
  * @param line A line of the pipeline process's stdout.

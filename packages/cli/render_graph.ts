@@ -9,10 +9,11 @@ import { StreamlibError } from "@streamlib/core";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderGraph } from "@streamlib/cli";
  * const file = `${await Deno.makeTempDir()}/graph.dot`;
  * await renderGraph("digraph { a -> b }", file);
- * console.assert((await Deno.readTextFile(file)).startsWith("digraph"));
+ * assert.ok((await Deno.readTextFile(file)).startsWith("digraph"));
  * ```
  *
  * @param dot The DOT text.
@@ -63,8 +64,9 @@ export async function renderGraph(dot: string, output: string): Promise<void> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { hasGraphviz } from "@streamlib/cli";
- * console.assert(typeof (await hasGraphviz()) === "boolean");
+ * assert.ok(typeof (await hasGraphviz()) === "boolean");
  * ```
  *
  * @returns `true` when `dot -V` runs.

@@ -21,9 +21,10 @@ import { shellQuote } from "./shell_quote.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { RunPipelineOptions } from "@streamlib/cli";
  * const options: Partial<RunPipelineOptions> = { offline: true, stats: true };
- * console.assert(options.offline);
+ * assert.ok(options.offline);
  * ```
  */
 export interface RunPipelineOptions {

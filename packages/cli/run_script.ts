@@ -5,9 +5,10 @@ import { shellQuote } from "./shell_quote.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { RunScriptOptions } from "@streamlib/cli";
  * const options: RunScriptOptions = { flags: ["--allow-read=./data"], args: ["in.json"] };
- * console.assert(options.flags.length === 1);
+ * assert.ok(options.flags.length === 1);
  * ```
  */
 export interface RunScriptOptions {

@@ -6,13 +6,14 @@ import type { Manifest, PipelineSpec } from "@streamlib/core";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { RunnerOptions } from "@streamlib/cli";
  * const options: RunnerOptions = {
  *   spec: { actors: [{ name: "src", type: "datasrc" }], links: [] },
  *   mode: "live",
  *   plugins: [],
  * };
- * console.assert(options.plugins.length === 0);
+ * assert.ok(options.plugins.length === 0);
  * ```
  */
 export interface RunnerOptions {
@@ -41,13 +42,14 @@ export interface RunnerOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runnerSource } from "@streamlib/cli";
  * const source = runnerSource({
  *   spec: { actors: [{ name: "src", type: "datasrc", params: { count: 3 } }], links: [] },
  *   mode: "offline",
  *   plugins: [],
  * });
- * console.assert(source.includes("runChild(") && source.includes('"count":3'));
+ * assert.ok(source.includes("runChild(") && source.includes('"count":3'));
  * ```
  *
  * @param options The pipeline and the plugins it uses.

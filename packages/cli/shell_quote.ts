@@ -4,10 +4,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { shellQuote } from "@streamlib/cli";
- * console.assert(shellQuote("--allow-read=data/in.mp4") === "--allow-read=data/in.mp4");
- * console.assert(shellQuote("--allow-read=my file") === "'--allow-read=my file'");
- * console.assert(shellQuote("it's") === "'it'\\''s'");
+ * assert.ok(shellQuote("--allow-read=data/in.mp4") === "--allow-read=data/in.mp4");
+ * assert.ok(shellQuote("--allow-read=my file") === "'--allow-read=my file'");
+ * assert.ok(shellQuote("it's") === "'it'\\''s'");
  * ```
  *
  * @param word The word.

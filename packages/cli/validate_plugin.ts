@@ -14,9 +14,10 @@ import {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PluginValidation } from "@streamlib/cli";
  * const ok: PluginValidation = { url: "file:///p/manifest.json", problems: [] };
- * console.assert(ok.problems.length === 0);
+ * assert.ok(ok.problems.length === 0);
  * ```
  */
 export interface PluginValidation {
@@ -37,11 +38,12 @@ export interface PluginValidation {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { validatePlugin } from "@streamlib/cli";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/manifest.json`, '{ "name": "x", "version": "1", "actors": [] }');
  * const { problems } = await validatePlugin(`${dir}/manifest.json`);
- * console.assert(problems.some((p) => p.includes("version: expected a semantic version")));
+ * assert.ok(problems.some((p) => p.includes("version: expected a semantic version")));
  * ```
  *
  * @param path The manifest's path or URL.

@@ -6,10 +6,11 @@
  *
  * @example Checking an error code
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type CoreErrorCode, StreamlibError } from "@streamlib/core";
  * const code: CoreErrorCode = "SL_CAPS_MISMATCH";
  * const error = new StreamlibError(code, "no common format");
- * console.assert(error.code === "SL_CAPS_MISMATCH");
+ * assert.ok(error.code === "SL_CAPS_MISMATCH");
  * ```
  */
 export type CoreErrorCode =
@@ -117,10 +118,11 @@ export class StreamlibError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isStreamlibError, StreamlibError } from "@streamlib/core";
  * const error: unknown = new StreamlibError("SL_STATE", "already started");
- * console.assert(isStreamlibError(error, "SL_STATE"));
- * console.assert(!isStreamlibError(new Error("x")));
+ * assert.ok(isStreamlibError(error, "SL_STATE"));
+ * assert.ok(!isStreamlibError(new Error("x")));
  * ```
  *
  * @param value The value to test.

@@ -7,9 +7,10 @@ import type { TimedTick } from "./clock/clock.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PortKind } from "@streamlib/core";
  * const kind: PortKind = "video";
- * console.assert(kind === "video");
+ * assert.ok(kind === "video");
  * ```
  */
 export type PortKind = "video" | "audio" | "event" | "data";
@@ -23,9 +24,10 @@ export type PortKind = "video" | "audio" | "event" | "data";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { Timing } from "@streamlib/core";
  * const t: Timing = { timestamp: 33_333, duration: 33_334, position: 1, clockId: "sw0" };
- * console.assert(t.timestamp + t.duration === 66_667);
+ * assert.ok(t.timestamp + t.duration === 66_667);
  * ```
  */
 export interface Timing {
@@ -48,9 +50,10 @@ export interface Timing {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { VideoPixelFormat } from "@streamlib/core";
  * const format: VideoPixelFormat = "NV12";
- * console.assert(format.length === 4);
+ * assert.ok(format.length === 4);
  * ```
  */
 export type VideoPixelFormat = "RGBA" | "BGRA" | "I420" | "NV12";
@@ -60,9 +63,10 @@ export type VideoPixelFormat = "RGBA" | "BGRA" | "I420" | "NV12";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PlaneLayout } from "@streamlib/core";
  * const plane: PlaneLayout = { offset: 0, stride: 1920 * 4 };
- * console.assert(plane.stride === 7680);
+ * assert.ok(plane.stride === 7680);
  * ```
  */
 export interface PlaneLayout {
@@ -77,9 +81,10 @@ export interface PlaneLayout {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { VideoColorSpace } from "@streamlib/core";
  * const hd: VideoColorSpace = { matrix: "bt709", fullRange: false };
- * console.assert(hd.matrix === "bt709");
+ * assert.ok(hd.matrix === "bt709");
  * ```
  */
 export interface VideoColorSpace {
@@ -98,10 +103,11 @@ export interface VideoColorSpace {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createVideoFrame } from "@streamlib/core";
  * const frame = createVideoFrame({ format: "RGBA", codedWidth: 4, codedHeight: 2 });
- * console.assert(frame.data.length === 4 * 2 * 4);
- * console.assert(frame.layout[0]!.stride === 16);
+ * assert.ok(frame.data.length === 4 * 2 * 4);
+ * assert.ok(frame.layout[0]!.stride === 16);
  * ```
  */
 export interface VideoFrame extends Timing {
@@ -130,10 +136,11 @@ export interface VideoFrame extends Timing {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { audioChannel, createAudioBuffer } from "@streamlib/core";
  * const buffer = createAudioBuffer({ sampleRate: 48_000, numberOfChannels: 2, numberOfFrames: 480 });
- * console.assert(audioChannel(buffer, 1).length === 480);
- * console.assert(buffer.duration === 10_000);
+ * assert.ok(audioChannel(buffer, 1).length === 480);
+ * assert.ok(buffer.duration === 10_000);
  * ```
  */
 export interface AudioBuffer extends Timing {
@@ -156,9 +163,10 @@ export interface AudioBuffer extends Timing {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createKeyEvent } from "@streamlib/core";
  * const e = createKeyEvent({ type: "keydown", key: "a", code: "KeyA" });
- * console.assert(e.kind === "event" && e.shiftKey === false);
+ * assert.ok(e.kind === "event" && e.shiftKey === false);
  * ```
  */
 export interface KeyEvent extends Timing {
@@ -188,9 +196,10 @@ export interface KeyEvent extends Timing {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createMouseEvent } from "@streamlib/core";
  * const e = createMouseEvent({ type: "mousedown", x: 640, y: 360, button: 0 });
- * console.assert(e.buttons === 0 && e.x === 640);
+ * assert.ok(e.buttons === 0 && e.x === 640);
  * ```
  */
 export interface MouseEvent extends Timing {
@@ -225,9 +234,10 @@ export interface MouseEvent extends Timing {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createKeyEvent, type StreamEvent } from "@streamlib/core";
  * const e: StreamEvent = createKeyEvent({ type: "keyup", key: "q" });
- * console.assert(e.type === "keyup");
+ * assert.ok(e.type === "keyup");
  * ```
  */
 export type StreamEvent = KeyEvent | MouseEvent;
@@ -238,9 +248,10 @@ export type StreamEvent = KeyEvent | MouseEvent;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createDataMessage } from "@streamlib/core";
  * const m = createDataMessage({ motion: 0.4 }, { topic: "motion", position: 7 });
- * console.assert(m.topic === "motion" && m.value.motion === 0.4);
+ * assert.ok(m.topic === "motion" && m.value.motion === 0.4);
  * ```
  */
 export interface DataMessage<T = unknown> extends Timing {
@@ -257,9 +268,10 @@ export interface DataMessage<T = unknown> extends Timing {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createDataMessage, type Message } from "@streamlib/core";
  * const m: Message = createDataMessage(1);
- * console.assert(m.kind === "data");
+ * assert.ok(m.kind === "data");
  * ```
  */
 export type Message = VideoFrame | AudioBuffer | StreamEvent | DataMessage;
@@ -270,10 +282,11 @@ export type Message = VideoFrame | AudioBuffer | StreamEvent | DataMessage;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { MessageOfKind, VideoFrame } from "@streamlib/core";
  * type V = MessageOfKind<"video">;
  * const same: V extends VideoFrame ? true : false = true;
- * console.assert(same);
+ * assert.ok(same);
  * ```
  */
 export type MessageOfKind<K extends PortKind | "any"> = K extends "video" ? VideoFrame
@@ -287,12 +300,13 @@ export type MessageOfKind<K extends PortKind | "any"> = K extends "video" ? Vide
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { timingOf, type TimedTick } from "@streamlib/core";
  * const tick: TimedTick = {
  *   timestamp: 40_000, duration: 40_000, frameNumber: 1, clockId: "sw0", fps: 25, late: false,
  * };
  * const message = { kind: "data", topic: "", value: 1, ...timingOf(tick) } as const;
- * console.assert(message.position === 1 && message.timestamp === 40_000);
+ * assert.ok(message.position === 1 && message.timestamp === 40_000);
  * ```
  *
  * @param tick The tick the message belongs to.
@@ -312,11 +326,12 @@ export function timingOf(tick: TimedTick): Timing {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { videoFrameLayout } from "@streamlib/core";
  * const { layout, byteLength } = videoFrameLayout("I420", 5, 3);
  * // Y 5×3, then U and V of 3×2 each
- * console.assert(byteLength === 15 + 6 + 6);
- * console.assert(layout[2]!.offset === 21);
+ * assert.ok(byteLength === 15 + 6 + 6);
+ * assert.ok(layout[2]!.offset === 21);
  * ```
  *
  * @param format The pixel format.
@@ -372,9 +387,10 @@ export function videoFrameLayout(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { VideoFrameInit } from "@streamlib/core";
  * const init: VideoFrameInit = { format: "BGRA", codedWidth: 2, codedHeight: 2 };
- * console.assert(init.format === "BGRA");
+ * assert.ok(init.format === "BGRA");
  * ```
  */
 export interface VideoFrameInit extends Partial<Timing> {
@@ -398,10 +414,11 @@ export interface VideoFrameInit extends Partial<Timing> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createVideoFrame } from "@streamlib/core";
  * const pixels = new Uint8Array(2 * 2 * 4).fill(255);
  * const frame = createVideoFrame({ format: "RGBA", codedWidth: 2, codedHeight: 2, data: pixels });
- * console.assert(frame.data === pixels); // no copy
+ * assert.ok(frame.data === pixels); // no copy
  * ```
  *
  * @param init Format, size, optional data, layout and timing.
@@ -475,9 +492,10 @@ function _layoutEnd(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { AudioBufferInit } from "@streamlib/core";
  * const init: AudioBufferInit = { sampleRate: 44_100, numberOfChannels: 1, numberOfFrames: 441 };
- * console.assert(init.numberOfFrames === 441);
+ * assert.ok(init.numberOfFrames === 441);
  * ```
  */
 export interface AudioBufferInit {
@@ -501,12 +519,13 @@ export interface AudioBufferInit {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createAudioBuffer } from "@streamlib/core";
  * const a = createAudioBuffer({ sampleRate: 44_100, numberOfChannels: 1, numberOfFrames: 441 });
  * const b = createAudioBuffer({
  *   sampleRate: 44_100, numberOfChannels: 1, numberOfFrames: 441, position: 441,
  * });
- * console.assert(a.timestamp + a.duration === b.timestamp);
+ * assert.ok(a.timestamp + a.duration === b.timestamp);
  * ```
  *
  * @param init Rate, channels, frames, optional data, position and clock.
@@ -556,10 +575,11 @@ export function createAudioBuffer(init: AudioBufferInit): AudioBuffer {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { audioChannel, createAudioBuffer } from "@streamlib/core";
  * const b = createAudioBuffer({ sampleRate: 8000, numberOfChannels: 2, numberOfFrames: 4 });
  * audioChannel(b, 1).fill(0.5);
- * console.assert(b.data[4] === 0.5 && b.data[3] === 0);
+ * assert.ok(b.data[4] === 0.5 && b.data[3] === 0);
  * ```
  *
  * @param buffer The audio buffer.
@@ -582,9 +602,10 @@ export function audioChannel(buffer: AudioBuffer, channel: number): Float32Array
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createKeyEvent } from "@streamlib/core";
  * const e = createKeyEvent({ type: "keydown", key: "Q", shiftKey: true, timestamp: 5 });
- * console.assert(e.shiftKey && e.code === "");
+ * assert.ok(e.shiftKey && e.code === "");
  * ```
  *
  * @param init The event type and key, with optional fields.
@@ -614,9 +635,10 @@ export function createKeyEvent(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createMouseEvent } from "@streamlib/core";
  * const e = createMouseEvent({ type: "wheel", x: 1, y: 2, deltaY: -120 });
- * console.assert(e.deltaY === -120 && e.button === 0);
+ * assert.ok(e.deltaY === -120 && e.button === 0);
  * ```
  *
  * @param init The event type and position, with optional fields.
@@ -648,9 +670,10 @@ export function createMouseEvent(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createDataMessage } from "@streamlib/core";
  * const m = createDataMessage("hello", { topic: "greeting", timestamp: 1_000_000 });
- * console.assert(m.value === "hello" && m.duration === 0);
+ * assert.ok(m.value === "hello" && m.duration === 0);
  * ```
  *
  * @param value The payload.

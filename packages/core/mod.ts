@@ -8,6 +8,7 @@
  *
  * @example A custom actor between a source and a sink
  * ```ts
+ * import assert from "node:assert/strict";
  * import {
  *   Actor, Collect, type DataMessage, DataSource, defineContract, Pipeline, type TimedTick,
  * } from "@streamlib/core";
@@ -27,7 +28,7 @@
  *
  * const sink = new Collect<DataMessage>();
  * await new Pipeline({ mode: "offline" }).pipe(new DataSource({ count: 4 }), new Square(), sink).run();
- * console.assert(sink.messages.map((m) => m.value).join() === "0,1,4,9");
+ * assert.ok(sink.messages.map((m) => m.value).join() === "0,1,4,9");
  * ```
  *
  * @module

@@ -6,9 +6,10 @@ import { StreamlibError } from "@streamlib/core";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { FfmpegLocation } from "@streamlib/ffmpeg";
  * const where: FfmpegLocation = { path: "/usr/bin/ffmpeg", source: "path", version: "5.1.6" };
- * console.assert(where.source === "path");
+ * assert.ok(where.source === "path");
  * ```
  */
 export interface FfmpegLocation {
@@ -28,9 +29,10 @@ export interface FfmpegLocation {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { FindFfmpegOptions } from "@streamlib/ffmpeg";
  * const options: FindFfmpegOptions = { env: false };
- * console.assert(options.env === false);
+ * assert.ok(options.env === false);
  * ```
  */
 export interface FindFfmpegOptions {

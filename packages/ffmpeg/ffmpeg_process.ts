@@ -9,9 +9,10 @@ const _TAIL_LINES = 20;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { FfmpegPipes } from "@streamlib/ffmpeg";
  * const encoder: FfmpegPipes = { stdin: true };
- * console.assert(encoder.stdin && !encoder.stdout);
+ * assert.ok(encoder.stdin && !encoder.stdout);
  * ```
  */
 export interface FfmpegPipes {
@@ -43,6 +44,7 @@ const _LEVEL =
  *
  * @example Raw audio to the null muxer
  * ```ts ignore
+ * import assert from "node:assert/strict";
  * import { FfmpegProcess, findFfmpeg } from "@streamlib/ffmpeg";
  * const ffmpeg = await findFfmpeg();
  * const process = new FfmpegProcess(ffmpeg.path, [
@@ -50,7 +52,7 @@ const _LEVEL =
  * ], { stdin: true });
  * await process.write(new Uint8Array(4 * 48_000));
  * await process.closeInput();
- * console.assert((await process.wait()).success);
+ * assert.ok((await process.wait()).success);
  * ```
  */
 export class FfmpegProcess {
@@ -139,6 +141,7 @@ export class FfmpegProcess {
    *
    * @example
    * ```ts ignore
+   * import assert from "node:assert/strict";
    * import { FfmpegProcess, findFfmpeg } from "@streamlib/ffmpeg";
    * const ffmpeg = await findFfmpeg();
    * const process = new FfmpegProcess(ffmpeg.path, [
@@ -146,7 +149,7 @@ export class FfmpegProcess {
    * ], { stdout: true });
    * const reader = process.stdout.getReader({ mode: "byob" });
    * const { value } = await reader.read(new Uint8Array(25));
-   * console.assert(new TextDecoder().decode(value).startsWith("nut/multimedia container"));
+   * assert.ok(new TextDecoder().decode(value).startsWith("nut/multimedia container"));
    * process.kill();
    * await process.wait();
    * ```

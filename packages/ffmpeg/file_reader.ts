@@ -22,8 +22,9 @@ import { _atLeast } from "./_ffmpeg_version.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fileReaderContract } from "@streamlib/ffmpeg";
- * console.assert(fileReaderContract.type === "filesrc");
+ * assert.ok(fileReaderContract.type === "filesrc");
  * ```
  */
 export const fileReaderContract = {
@@ -169,9 +170,10 @@ const _PIX_FMT: Readonly<Record<VideoPixelFormat, string>> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { FileReader } from "@streamlib/ffmpeg";
  * const reader = new FileReader({ location: "clip.mp4", width: 640, height: 360 });
- * console.assert(reader.params.format === "RGBA" && reader.params.autorotate);
+ * assert.ok(reader.params.format === "RGBA" && reader.params.autorotate);
  * ```
  */
 export class FileReader extends Actor<typeof fileReaderContract> {

@@ -25,8 +25,9 @@ import { _OutputFile } from "./_output_file.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fileWriterContract } from "@streamlib/ffmpeg";
- * console.assert(fileWriterContract.type === "filesink");
+ * assert.ok(fileWriterContract.type === "filesink");
  * ```
  */
 export const fileWriterContract = {
@@ -146,9 +147,10 @@ export const fileWriterContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { FileWriter } from "@streamlib/ffmpeg";
  * const writer = new FileWriter({ location: "out.webm", crf: 32 });
- * console.assert(writer.params.codec === "auto");
+ * assert.ok(writer.params.codec === "auto");
  * ```
  */
 export class FileWriter extends Actor<typeof fileWriterContract> {
@@ -188,9 +190,10 @@ export class FileWriter extends Actor<typeof fileWriterContract> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { FileMuxerOptions } from "@streamlib/ffmpeg";
  * const extra: FileMuxerOptions["outputArgs"] = ["-metadata", "title=Bars"];
- * console.assert(extra.length === 2);
+ * assert.ok(extra.length === 2);
  * ```
  */
 export interface FileMuxerOptions {
@@ -221,6 +224,7 @@ export interface FileMuxerOptions {
  *
  * @example An actor that writes files with a title in their metadata
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Actor, defineContract, type TimedTick } from "@streamlib/core";
  * import { FileMuxer, fileWriterContract } from "@streamlib/ffmpeg";
  *
@@ -258,7 +262,7 @@ export interface FileMuxerOptions {
  *
  * const sink = new TitledSink({ location: "bars.mkv", title: "Bars" });
  * const muxer = new FileMuxer({ name: sink.name, inputs: sink.inputs, params: { crf: 20 } });
- * console.assert(muxer.params.crf === 20 && muxer.params.codec === "auto");
+ * assert.ok(muxer.params.crf === 20 && muxer.params.codec === "auto");
  * ```
  */
 export class FileMuxer {

@@ -5,9 +5,10 @@ import type { VideoColorSpace } from "@streamlib/core";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { MediaInfo } from "@streamlib/ffmpeg";
  * const info: MediaInfo = { duration: 10, video: undefined, audio: undefined };
- * console.assert(info.duration === 10);
+ * assert.ok(info.duration === 10);
  * ```
  */
 export interface MediaInfo {

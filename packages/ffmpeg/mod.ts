@@ -8,6 +8,7 @@
  *
  * @example Transcode a clip: ffmpeg's test picture, decoded to frames, encoded again to MP4
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Pipeline } from "@streamlib/core";
  * import { FfmpegProcess, FileReader, FileWriter, findFfmpeg, probeMedia } from "@streamlib/ffmpeg";
  *
@@ -16,14 +17,14 @@
  * const make = new FfmpegProcess(ffmpeg.path, [
  *   "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10:duration=1", `${dir}/in.mkv`,
  * ], {});
- * console.assert((await make.wait()).success);
+ * assert.ok((await make.wait()).success);
  * await new Pipeline({ mode: "offline" })
  *   .pipe(
  *     new FileReader({ location: `${dir}/in.mkv`, format: "I420" }),
  *     new FileWriter({ location: `${dir}/out.mp4`, preset: "ultrafast" }),
  *   )
  *   .run();
- * console.assert((await probeMedia(`${dir}/out.mp4`)).video?.frames === 10);
+ * assert.ok((await probeMedia(`${dir}/out.mp4`)).video?.frames === 10);
  * await Deno.remove(dir, { recursive: true });
  * ```
  *

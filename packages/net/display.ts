@@ -25,9 +25,10 @@ import { _audioMessage, type _DisplayCodec, type _EncodedFrame } from "./_displa
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { displayContract } from "@streamlib/net";
- * console.assert(displayContract.type === "display");
- * console.assert(displayContract.params.host.default === "127.0.0.1");
+ * assert.ok(displayContract.type === "display");
+ * assert.ok(displayContract.params.host.default === "127.0.0.1");
  * ```
  */
 export const displayContract = {
@@ -138,11 +139,12 @@ export const displayContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { DisplayStats } from "@streamlib/net";
  * const idle: DisplayStats = {
  *   viewers: 0, encoded: 0, sent: 0, bytes: 0, dropped: 0, events: 0, badMessages: 0,
  * };
- * console.assert(idle.viewers === 0);
+ * assert.ok(idle.viewers === 0);
  * ```
  */
 export interface DisplayStats {
@@ -206,10 +208,11 @@ const _wallNow = (): number => performance.timeOrigin + performance.now();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Display } from "@streamlib/net";
  * const display = new Display({ port: 0 });
  * await display.start();
- * console.assert(display.url.startsWith("http://127.0.0.1:"));
+ * assert.ok(display.url.startsWith("http://127.0.0.1:"));
  * await display.stop();
  * ```
  */

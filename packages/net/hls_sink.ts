@@ -12,8 +12,9 @@ import { serveFolder } from "./serve_folder.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { hlsSinkContract } from "@streamlib/net";
- * console.assert(hlsSinkContract.type === "hlssink");
+ * assert.ok(hlsSinkContract.type === "hlssink");
  * ```
  */
 export const hlsSinkContract = {
@@ -171,6 +172,7 @@ const _OWN_FILES = /^(?:index\.m3u8|seg_\d+\.ts)(?:\.tmp)?$/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Pipeline } from "@streamlib/core";
  * import { TestPattern } from "@streamlib/video";
  * import { HlsSink } from "@streamlib/net";
@@ -181,7 +183,7 @@ const _OWN_FILES = /^(?:index\.m3u8|seg_\d+\.ts)(?:\.tmp)?$/;
  *   .pipe(new TestPattern({ width: 320, height: 240, frames: 60 }), sink)
  *   .run();
  * const playlist = await Deno.readTextFile(`${dir}/index.m3u8`);
- * console.assert(playlist.includes("#EXT-X-ENDLIST"));
+ * assert.ok(playlist.includes("#EXT-X-ENDLIST"));
  * await Deno.remove(dir, { recursive: true });
  * ```
  */

@@ -10,6 +10,7 @@
  *
  * @example Watch test bars in the browser, and read the keys pressed there
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Collect, type KeyEvent, Pipeline } from "@streamlib/core";
  * import { TestPattern } from "@streamlib/video";
  * import { Display } from "@streamlib/net";
@@ -20,7 +21,7 @@
  * pipeline.link(pipeline.add(new TestPattern({ pattern: "smpte", frames: 3 })), display);
  * pipeline.connect(display.outputs.keyboard, keys.inputs.in);
  * await pipeline.run(); // open display.url while it runs to watch
- * console.assert(display.stats.encoded === 0); // nobody watched, so nothing was encoded
+ * assert.ok(display.stats.encoded === 0); // nobody watched, so nothing was encoded
  * ```
  *
  * @module

@@ -7,11 +7,12 @@ import { join, sep } from "node:path";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { serveFolder, type ServeFolderHandler } from "@streamlib/net";
  * const handler: ServeFolderHandler = serveFolder(".");
  * const response = await handler({ req: { raw: new Request("http://x/%2e%2e/etc/passwd") } }, () =>
  *   Promise.resolve());
- * console.assert(response?.status === 404);
+ * assert.ok(response?.status === 404);
  * await response?.body?.cancel();
  * ```
  */
@@ -25,9 +26,10 @@ export type ServeFolderHandler = (
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ServeFolderOptions } from "@streamlib/net";
  * const options: ServeFolderOptions = { prefix: "/media", cacheControl: () => "no-store" };
- * console.assert(options.prefix === "/media");
+ * assert.ok(options.prefix === "/media");
  * ```
  */
 export interface ServeFolderOptions {
@@ -101,6 +103,7 @@ const _DEFAULTS = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Hono } from "hono";
  * import { serveFolder } from "@streamlib/net";
  *
@@ -108,10 +111,10 @@ const _DEFAULTS = {
  * await Deno.writeTextFile(`${dir}/hello.txt`, "hi");
  * const app = new Hono().use("/files/*", serveFolder(dir, { prefix: "/files" }));
  * const ok = await app.request("/files/hello.txt");
- * console.assert(ok.headers.get("content-type") === "text/plain; charset=utf-8");
- * console.assert(await ok.text() === "hi");
+ * assert.ok(ok.headers.get("content-type") === "text/plain; charset=utf-8");
+ * assert.ok(await ok.text() === "hi");
  * const refused = await app.request("/files/%2e%2e/%2e%2e/etc/passwd");
- * console.assert(refused.status === 404);
+ * assert.ok(refused.status === 404);
  * await refused.body?.cancel();
  * await Deno.remove(dir, { recursive: true });
  * ```

@@ -13,9 +13,10 @@ import { _coefficients } from "./_yuv_coefficients.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { BalanceOptions } from "@streamlib/video";
  * const grey: BalanceOptions = { saturation: 0 };
- * console.assert(grey.brightness === undefined);
+ * assert.ok(grey.brightness === undefined);
  * ```
  */
 export interface BalanceOptions {
@@ -61,12 +62,13 @@ const _TABLE_CACHE_SIZE = 16;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { balanceFrame } from "@streamlib/video";
  * import { createVideoFrame } from "@streamlib/core";
  * const frame = createVideoFrame({ format: "RGBA", codedWidth: 1, codedHeight: 1 });
  * frame.data.set([255, 0, 0, 255]);
  * const grey = balanceFrame(frame, { saturation: 0 });
- * console.assert(grey.data[0] === grey.data[1] && grey.data[1] === grey.data[2]);
+ * assert.ok(grey.data[0] === grey.data[1] && grey.data[1] === grey.data[2]);
  * ```
  *
  * @param frame The frame.
@@ -217,8 +219,9 @@ function _balanceRgb(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { videoBalanceContract } from "@streamlib/video";
- * console.assert(videoBalanceContract.params.contrast.default === 1);
+ * assert.ok(videoBalanceContract.params.contrast.default === 1);
  * ```
  */
 export const videoBalanceContract = {
@@ -278,9 +281,10 @@ export const videoBalanceContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { VideoBalance } from "@streamlib/video";
  * const balance = new VideoBalance({ saturation: 0 });
- * console.assert(balance.params.brightness === 0 && balance.params.hue === 0);
+ * assert.ok(balance.params.brightness === 0 && balance.params.hue === 0);
  * ```
  */
 export class VideoBalance extends Actor<typeof videoBalanceContract> {

@@ -15,9 +15,10 @@ import { _derivedFrame, _framePlanes, type _Plane } from "./_frame_planes.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { BlurOptions } from "@streamlib/video";
  * const soft: BlurOptions = { mode: "box", radius: 3 };
- * console.assert(soft.radius === 3);
+ * assert.ok(soft.radius === 3);
  * ```
  */
 export interface BlurOptions {
@@ -50,12 +51,13 @@ const _MAX_SIGMA = 100;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blurFrame } from "@streamlib/video";
  * import { createVideoFrame } from "@streamlib/core";
  * const frame = createVideoFrame({ format: "I420", codedWidth: 3, codedHeight: 1 });
  * frame.data.set([0, 90, 0]);
  * const blurred = blurFrame(frame, { mode: "box", radius: 1 });
- * console.assert(blurred.data[0] === 30 && blurred.data[1] === 30); // (0+0+90)/3, (0+90+0)/3
+ * assert.ok(blurred.data[0] === 30 && blurred.data[1] === 30); // (0+0+90)/3, (0+90+0)/3
  * ```
  *
  * @param frame The frame.
@@ -216,8 +218,9 @@ function _gaussianPlane(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blurContract } from "@streamlib/video";
- * console.assert(blurContract.params.mode.default === "gaussian");
+ * assert.ok(blurContract.params.mode.default === "gaussian");
  * ```
  */
 export const blurContract = {
@@ -272,9 +275,10 @@ export const blurContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Blur } from "@streamlib/video";
  * const blur = new Blur({ mode: "box", radius: 5 });
- * console.assert(blur.params.sigma === 2);
+ * assert.ok(blur.params.sigma === 2);
  * ```
  */
 export class Blur extends Actor<typeof blurContract> {

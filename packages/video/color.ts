@@ -5,9 +5,10 @@ import { StreamlibError } from "@streamlib/core";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { Rgba } from "@streamlib/video";
  * const red: Rgba = [255, 0, 0, 255];
- * console.assert(red[3] === 255);
+ * assert.ok(red[3] === 255);
  * ```
  */
 export type Rgba = readonly [r: number, g: number, b: number, a: number];
@@ -36,10 +37,11 @@ const _NAMED: Readonly<Record<string, Rgba>> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseColor } from "@streamlib/video";
- * console.assert(parseColor("#ff000080").join() === "255,0,0,128");
- * console.assert(parseColor("#0f0").join() === "0,255,0,255");
- * console.assert(parseColor("white").join() === "255,255,255,255");
+ * assert.ok(parseColor("#ff000080").join() === "255,0,0,128");
+ * assert.ok(parseColor("#0f0").join() === "0,255,0,255");
+ * assert.ok(parseColor("white").join() === "255,255,255,255");
  * ```
  *
  * @param text The colour.

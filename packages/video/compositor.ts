@@ -19,8 +19,9 @@ import { scaleFrame } from "./scale.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { compositorContract } from "@streamlib/video";
- * console.assert(compositorContract.inputs["layer_%u"].presence === "request");
+ * assert.ok(compositorContract.inputs["layer_%u"].presence === "request");
  * ```
  */
 export const compositorContract = {
@@ -144,9 +145,10 @@ export const compositorContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { CompositorLayer } from "@streamlib/video";
  * const pip: CompositorLayer = { x: 1260, y: 20, width: 640, height: 360, opacity: 0.9 };
- * console.assert(pip.opacity === 0.9);
+ * assert.ok(pip.opacity === 0.9);
  * ```
  */
 export interface CompositorLayer {
@@ -221,6 +223,7 @@ interface _LayerState {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Compositor, type CompositorLayer } from "@streamlib/video";
  * const mix = new Compositor({
  *   width: 640,
@@ -229,9 +232,9 @@ interface _LayerState {
  * });
  * mix.setLayer("layer_1", { x: 40 });
  * const pip = mix.params.layers.layer_1 as CompositorLayer;
- * console.assert(pip.x === 40 && pip.width === 160);
+ * assert.ok(pip.x === 40 && pip.width === 160);
  * mix.setPadParams("layer_1", { opacity: 0.5 });
- * console.assert(mix.padParams("layer_1").opacity === 0.5 && mix.padParams("layer_0").x === 0);
+ * assert.ok(mix.padParams("layer_1").opacity === 0.5 && mix.padParams("layer_0").x === 0);
  * ```
  */
 export class Compositor extends Actor<typeof compositorContract> {

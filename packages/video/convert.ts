@@ -19,9 +19,10 @@ import { type _Coefficients, _coefficients } from "./_yuv_coefficients.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ConvertOptions } from "@streamlib/video";
  * const studio: ConvertOptions = { matrix: "bt709", fullRange: false };
- * console.assert(studio.matrix === "bt709");
+ * assert.ok(studio.matrix === "bt709");
  * ```
  */
 export interface ConvertOptions {
@@ -59,13 +60,14 @@ const _FORMATS: readonly VideoPixelFormat[] = ["RGBA", "BGRA", "I420", "NV12"];
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { convertFrame } from "@streamlib/video";
  * import { createVideoFrame } from "@streamlib/core";
  * const white = createVideoFrame({ format: "RGBA", codedWidth: 2, codedHeight: 2 });
  * white.data.fill(255);
  * const yuv = convertFrame(white, "I420", { matrix: "bt709" });
- * console.assert(yuv.data[0] === 235 && yuv.data[4] === 128); // Y, then Cb
- * console.assert(yuv.colorSpace?.matrix === "bt709" && yuv.colorSpace.fullRange === false);
+ * assert.ok(yuv.data[0] === 235 && yuv.data[4] === 128); // Y, then Cb
+ * assert.ok(yuv.colorSpace?.matrix === "bt709" && yuv.colorSpace.fullRange === false);
  * ```
  *
  * @param frame The frame to convert.
@@ -339,8 +341,9 @@ function _repackChroma(src: Uint8Array, from: _Chroma, out: Uint8Array, to: _Chr
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { videoConvertContract } from "@streamlib/video";
- * console.assert(videoConvertContract.params.format.default === "I420");
+ * assert.ok(videoConvertContract.params.format.default === "I420");
  * ```
  */
 export const videoConvertContract = {
@@ -393,9 +396,10 @@ export const videoConvertContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { VideoConvert } from "@streamlib/video";
  * const convert = new VideoConvert({ format: "NV12", matrix: "bt709" });
- * console.assert(convert.params.range === "auto");
+ * assert.ok(convert.params.range === "auto");
  * ```
  */
 export class VideoConvert extends Actor<typeof videoConvertContract> {

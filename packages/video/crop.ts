@@ -12,9 +12,10 @@ import { _copyRows, _derivedFrame, _framePlanes } from "./_frame_planes.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { CropSides } from "@streamlib/video";
  * const letterbox: CropSides = { top: 60, bottom: 60 };
- * console.assert(letterbox.left === undefined);
+ * assert.ok(letterbox.left === undefined);
  * ```
  */
 export interface CropSides {
@@ -43,11 +44,12 @@ export interface CropSides {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cropFrame } from "@streamlib/video";
  * import { createVideoFrame } from "@streamlib/core";
  * const frame = createVideoFrame({ format: "I420", codedWidth: 1920, codedHeight: 1080 });
  * const cropped = cropFrame(frame, { left: 240, right: 240 });
- * console.assert(cropped.codedWidth === 1440 && cropped.codedHeight === 1080);
+ * assert.ok(cropped.codedWidth === 1440 && cropped.codedHeight === 1080);
  * ```
  *
  * @param frame The frame to crop.
@@ -95,8 +97,9 @@ export function cropFrame(frame: VideoFrame, sides: CropSides): VideoFrame {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { videoCropContract } from "@streamlib/video";
- * console.assert(videoCropContract.type === "videocrop");
+ * assert.ok(videoCropContract.type === "videocrop");
  * ```
  */
 export const videoCropContract = {
@@ -156,9 +159,10 @@ export const videoCropContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { VideoCrop } from "@streamlib/video";
  * const crop = new VideoCrop({ top: 60, bottom: 60 });
- * console.assert(crop.params.left === 0);
+ * assert.ok(crop.params.left === 0);
  * ```
  */
 export class VideoCrop extends Actor<typeof videoCropContract> {

@@ -19,8 +19,9 @@ import { pathToFileURL } from "node:url";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { drawContract } from "@streamlib/video";
- * console.assert(drawContract.type === "draw");
+ * assert.ok(drawContract.type === "draw");
  * ```
  */
 export const drawContract = {
@@ -103,11 +104,12 @@ export const drawContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { DrawInfo } from "@streamlib/video";
  * const info: DrawInfo = {
  *   time: 0.5, timestamp: 500_000, frame: 15, width: 320, height: 240, fps: 30, vars: {},
  * };
- * console.assert(info.time * 1e6 === info.timestamp);
+ * assert.ok(info.time * 1e6 === info.timestamp);
  * ```
  */
 export interface DrawInfo {
@@ -134,6 +136,7 @@ export interface DrawInfo {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { DrawFunction } from "@streamlib/video";
  * const spin: DrawFunction = (ctx, { width, height, time }) => {
  *   ctx.translate(width / 2, height / 2);
@@ -141,7 +144,7 @@ export interface DrawInfo {
  *   ctx.fillStyle = "orange";
  *   ctx.fillRect(-20, -20, 40, 40);
  * };
- * console.assert(typeof spin === "function");
+ * assert.ok(typeof spin === "function");
  * ```
  */
 export type DrawFunction = (ctx: DrawContext, info: DrawInfo) => void | Promise<void>;
@@ -151,9 +154,10 @@ export type DrawFunction = (ctx: DrawContext, info: DrawInfo) => void | Promise<
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { DrawOptions } from "@streamlib/video";
  * const options: DrawOptions = { draw: (ctx) => ctx.fillRect(0, 0, 10, 10) };
- * console.assert(options.draw !== undefined);
+ * assert.ok(options.draw !== undefined);
  * ```
  */
 export interface DrawOptions {
@@ -166,11 +170,12 @@ export interface DrawOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { DrawErrorEvent } from "@streamlib/video";
  * const event: DrawErrorEvent = {
  *   message: "x is not defined", file: "file:///tmp/scene.js", line: 4, column: 3, frame: 12,
  * };
- * console.assert(event.line === 4);
+ * assert.ok(event.line === 4);
  * ```
  */
 export interface DrawErrorEvent {
@@ -223,6 +228,7 @@ export interface DrawErrorEvent {
  *
  * @example A source drawn from code
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Draw } from "@streamlib/video";
  * const draw = new Draw({ width: 320, height: 180, frames: 30 }, {
  *   draw: (ctx, { width, height, time }) => {
@@ -232,7 +238,7 @@ export interface DrawErrorEvent {
  *     ctx.fillRect(time * 100, height / 2 - 10, 20, 20);
  *   },
  * });
- * console.assert(draw.params.fps === 30 && draw.progress().total === 30);
+ * assert.ok(draw.params.fps === 30 && draw.progress().total === 30);
  * ```
  */
 export class Draw extends Actor<typeof drawContract> {

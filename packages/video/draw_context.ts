@@ -3,12 +3,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { DrawGradient } from "@streamlib/video";
  * const stops = (g: DrawGradient): void => {
  *   g.addColorStop(0, "black");
  *   g.addColorStop(1, "white");
  * };
- * console.assert(typeof stops === "function");
+ * assert.ok(typeof stops === "function");
  * ```
  */
 export interface DrawGradient {
@@ -21,9 +22,10 @@ export interface DrawGradient {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { DrawPattern } from "@streamlib/video";
  * const reset = (p: DrawPattern): void => p.setTransform();
- * console.assert(typeof reset === "function");
+ * assert.ok(typeof reset === "function");
  * ```
  */
 export interface DrawPattern {
@@ -36,9 +38,10 @@ export interface DrawPattern {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { DrawMatrix } from "@streamlib/video";
  * const identity: DrawMatrix = { a: 1, b: 0, c: 0, d: 1, e: 0, f: 0 };
- * console.assert(identity.a === 1);
+ * assert.ok(identity.a === 1);
  * ```
  */
 export interface DrawMatrix {
@@ -61,10 +64,11 @@ export interface DrawMatrix {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { DrawImageData } from "@streamlib/video";
  * const alphaAt = (img: DrawImageData, x: number, y: number): number =>
  *   img.data[(y * img.width + x) * 4 + 3]!;
- * console.assert(typeof alphaAt === "function");
+ * assert.ok(typeof alphaAt === "function");
  * ```
  */
 export interface DrawImageData {
@@ -81,10 +85,11 @@ export interface DrawImageData {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { DrawTextMetrics } from "@streamlib/video";
  * const height = (m: DrawTextMetrics): number =>
  *   m.actualBoundingBoxAscent + m.actualBoundingBoxDescent;
- * console.assert(typeof height === "function");
+ * assert.ok(typeof height === "function");
  * ```
  */
 export interface DrawTextMetrics {
@@ -109,6 +114,7 @@ export interface DrawTextMetrics {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { DrawContext } from "@streamlib/video";
  * function badge(ctx: DrawContext, text: string): void {
  *   ctx.fillStyle = "rgba(0, 0, 0, 0.6)";
@@ -119,7 +125,7 @@ export interface DrawTextMetrics {
  *   ctx.font = "24px sans-serif";
  *   ctx.fillText(text, 24, 42);
  * }
- * console.assert(typeof badge === "function");
+ * assert.ok(typeof badge === "function");
  * ```
  */
 export interface DrawContext {

@@ -16,9 +16,10 @@ import { _derivedFrame, _framePlanes, type _Plane } from "./_frame_planes.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { FlipMethod } from "@streamlib/video";
  * const method: FlipMethod = "clockwise";
- * console.assert(method === "clockwise");
+ * assert.ok(method === "clockwise");
  * ```
  */
 export type FlipMethod =
@@ -59,11 +60,12 @@ const _TRANSPOSING: ReadonlySet<FlipMethod> = new Set([
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { flipFrame } from "@streamlib/video";
  * import { createVideoFrame } from "@streamlib/core";
  * const frame = createVideoFrame({ format: "RGBA", codedWidth: 640, codedHeight: 480 });
  * const turned = flipFrame(frame, "clockwise");
- * console.assert(turned.codedWidth === 480 && turned.codedHeight === 640);
+ * assert.ok(turned.codedWidth === 480 && turned.codedHeight === 640);
  * ```
  *
  * @param frame The frame.
@@ -145,8 +147,9 @@ function _flipPlane(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { videoFlipContract } from "@streamlib/video";
- * console.assert(videoFlipContract.params.method.default === "none");
+ * assert.ok(videoFlipContract.params.method.default === "none");
  * ```
  */
 export const videoFlipContract = {
@@ -184,9 +187,10 @@ export const videoFlipContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { VideoFlip } from "@streamlib/video";
  * const flip = new VideoFlip({ method: "rotate-180" });
- * console.assert(flip.params.method === "rotate-180");
+ * assert.ok(flip.params.method === "rotate-180");
  * ```
  */
 export class VideoFlip extends Actor<typeof videoFlipContract> {

@@ -7,6 +7,7 @@
  *
  * @example Colour bars through a blur, one frame saved as a PNG
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Pipeline } from "@streamlib/core";
  * import { Blur, Snapshot, TestPattern } from "@streamlib/video";
  *
@@ -18,14 +19,15 @@
  *     new Snapshot({ location: `${dir}/bars.png` }),
  *   )
  *   .run();
- * console.assert((await Deno.stat(`${dir}/bars.png`)).size > 0);
+ * assert.ok((await Deno.stat(`${dir}/bars.png`)).size > 0);
  * await Deno.remove(dir, { recursive: true });
  * ```
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseColor } from "@streamlib/video";
- * console.assert(parseColor("#000").join() === "0,0,0,255");
+ * assert.ok(parseColor("#000").join() === "0,0,0,255");
  * ```
  *
  * @module

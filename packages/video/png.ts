@@ -8,9 +8,10 @@ import { deflateSync, inflateSync } from "node:zlib";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PngFilter } from "@streamlib/video";
  * const filter: PngFilter = "up";
- * console.assert(filter === "up");
+ * assert.ok(filter === "up");
  * ```
  */
 export type PngFilter = "none" | "sub" | "up" | "paeth" | "adaptive";
@@ -20,9 +21,10 @@ export type PngFilter = "none" | "sub" | "up" | "paeth" | "adaptive";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PngEncodeOptions } from "@streamlib/video";
  * const fast: PngEncodeOptions = { filter: "up", level: 1 };
- * console.assert(fast.level === 1);
+ * assert.ok(fast.level === 1);
  * ```
  */
 export interface PngEncodeOptions {
@@ -70,13 +72,14 @@ function _crc32(bytes: Uint8Array, start: number, end: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createVideoFrame } from "@streamlib/core";
  * import { decodePng, encodePng } from "@streamlib/video";
  * const frame = createVideoFrame({ format: "RGBA", codedWidth: 2, codedHeight: 1 });
  * frame.data.set([255, 0, 0, 255, 0, 0, 255, 128]);
  * const png = encodePng(frame);
- * console.assert(png[1] === 0x50); // "PNG"
- * console.assert(decodePng(png).data.join() === frame.data.join());
+ * assert.ok(png[1] === 0x50); // "PNG"
+ * assert.ok(decodePng(png).data.join() === frame.data.join());
  * ```
  *
  * @param frame The picture.
@@ -249,12 +252,13 @@ function _writeChunk(out: Uint8Array, at: number, type: string, body: Uint8Array
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createVideoFrame } from "@streamlib/core";
  * import { decodePng, encodePng } from "@streamlib/video";
  * const frame = createVideoFrame({ format: "RGBA", codedWidth: 3, codedHeight: 2 });
  * frame.data.fill(200);
  * const decoded = decodePng(encodePng(frame));
- * console.assert(decoded.codedWidth === 3 && decoded.data.every((v) => v === 200));
+ * assert.ok(decoded.codedWidth === 3 && decoded.data.every((v) => v === 200));
  * ```
  *
  * @param bytes The PNG file's bytes.

@@ -22,9 +22,10 @@ import {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ScaleMethod } from "@streamlib/video";
  * const method: ScaleMethod = "area";
- * console.assert(method === "area");
+ * assert.ok(method === "area");
  * ```
  */
 export type ScaleMethod = "bilinear" | "area" | "auto";
@@ -41,12 +42,13 @@ export type ScaleMethod = "bilinear" | "area" | "auto";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { scaleFrame } from "@streamlib/video";
  * import { createVideoFrame } from "@streamlib/core";
  * const frame = createVideoFrame({ format: "RGBA", codedWidth: 4, codedHeight: 4 });
  * frame.data.fill(200);
  * const small = scaleFrame(frame, 2, 2);
- * console.assert(small.codedWidth === 2 && small.data.every((v) => v === 200));
+ * assert.ok(small.codedWidth === 2 && small.data.every((v) => v === 200));
  * ```
  *
  * @param frame The frame to scale.
@@ -197,8 +199,9 @@ function _scalePlane(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { videoScaleContract } from "@streamlib/video";
- * console.assert(videoScaleContract.type === "videoscale");
+ * assert.ok(videoScaleContract.type === "videoscale");
  * ```
  */
 export const videoScaleContract = {
@@ -251,9 +254,10 @@ export const videoScaleContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { VideoScale } from "@streamlib/video";
  * const scale = new VideoScale({ width: 640 });
- * console.assert(scale.params.height === 0 && scale.params.method === "auto");
+ * assert.ok(scale.params.height === 0 && scale.params.method === "auto");
  * ```
  */
 export class VideoScale extends Actor<typeof videoScaleContract> {

@@ -16,8 +16,9 @@ import { _folderOf, _makeFolder } from "./_make_folder.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { snapshotContract } from "@streamlib/video";
- * console.assert(snapshotContract.params.mode.default === "first");
+ * assert.ok(snapshotContract.params.mode.default === "first");
  * ```
  */
 export const snapshotContract = {
@@ -85,9 +86,10 @@ export const snapshotContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { SnapshotEvent } from "@streamlib/video";
  * const event: SnapshotEvent = { path: "shot-00003.png", frame: 90, timestamp: 3_000_000 };
- * console.assert(event.path.endsWith(".png"));
+ * assert.ok(event.path.endsWith(".png"));
  * ```
  */
 export interface SnapshotEvent {
@@ -130,9 +132,10 @@ const _HISTORY = 3;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Snapshot } from "@streamlib/video";
  * const snap = new Snapshot({ location: "thumb.png", frame: 10 });
- * console.assert(snap.params.mode === "first");
+ * assert.ok(snap.params.mode === "first");
  * ```
  */
 export class Snapshot extends Actor<typeof snapshotContract> {

@@ -21,9 +21,10 @@ import { _smpteBars } from "./_pattern_smpte.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { testPatternContract } from "@streamlib/video";
- * console.assert(testPatternContract.type === "videotestsrc");
- * console.assert(testPatternContract.params.pattern.default === "smpte");
+ * assert.ok(testPatternContract.type === "videotestsrc");
+ * assert.ok(testPatternContract.params.pattern.default === "smpte");
  * ```
  */
 export const testPatternContract = {
@@ -154,15 +155,16 @@ export const testPatternContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Collect, Pipeline, type VideoFrame } from "@streamlib/core";
  * import { TestPattern } from "@streamlib/video";
  * const sink = new Collect<VideoFrame>();
  * await new Pipeline({ mode: "offline" })
  *   .pipe(new TestPattern({ width: 70, height: 48, frames: 3 }), sink)
  *   .run();
- * console.assert(sink.messages.length === 3);
+ * assert.ok(sink.messages.length === 3);
  * // The first bar is 75% white.
- * console.assert(sink.messages[0]!.data.subarray(0, 4).join() === "191,191,191,255");
+ * assert.ok(sink.messages[0]!.data.subarray(0, 4).join() === "191,191,191,255");
  * ```
  */
 export class TestPattern extends Actor<typeof testPatternContract> {

@@ -10,8 +10,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MotionDetector } from "@streamlib/plugin-motion";
- * console.assert(MotionDetector.contract.type === "motion");
+ * assert.ok(MotionDetector.contract.type === "motion");
  * ```
  *
  * @module

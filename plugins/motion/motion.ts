@@ -11,8 +11,9 @@ import {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { motionContract } from "@streamlib/plugin-motion";
- * console.assert(motionContract.type === "motion");
+ * assert.ok(motionContract.type === "motion");
  * ```
  */
 export const motionContract = {
@@ -90,9 +91,10 @@ export interface MotionEvent {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MotionDetector } from "@streamlib/plugin-motion";
  * const detector = new MotionDetector({ region: [10, 10, 100, 100], sensitivity: 0.1 });
- * console.assert(detector.params.threshold === 24);
+ * assert.ok(detector.params.threshold === 24);
  * ```
  */
 export class MotionDetector extends Actor<typeof motionContract> {

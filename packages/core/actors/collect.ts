@@ -8,8 +8,9 @@ import type { Message } from "../messages.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { collectContract } from "@streamlib/core";
- * console.assert(collectContract.inputs.in.kind === "any");
+ * assert.ok(collectContract.inputs.in.kind === "any");
  * ```
  */
 export const collectContract = {
@@ -33,12 +34,13 @@ export const collectContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Collect, DataSource, Pipeline } from "@streamlib/core";
  * const sink = new Collect();
  * const pipeline = new Pipeline({ mode: "offline" }).pipe(new DataSource({ count: 2 }), sink);
  * await pipeline.start();
  * const messages = await sink.ended;
- * console.assert(messages.length === 2);
+ * assert.ok(messages.length === 2);
  * ```
  *
  * @typeParam T The message type kept.

@@ -8,8 +8,9 @@ import { createDataMessage } from "../messages.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { dataSourceContract } from "@streamlib/core";
- * console.assert(dataSourceContract.type === "datasrc");
+ * assert.ok(dataSourceContract.type === "datasrc");
  * ```
  */
 export const dataSourceContract = {
@@ -49,12 +50,13 @@ export const dataSourceContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Collect, DataSource, Pipeline } from "@streamlib/core";
  * const sink = new Collect();
  * await new Pipeline({ mode: "offline" })
  *   .pipe(new DataSource({ count: 4, fps: 2 }), sink)
  *   .run();
- * console.assert(sink.messages.map((m) => m.timestamp).join() === "0,500000,1000000,1500000");
+ * assert.ok(sink.messages.map((m) => m.timestamp).join() === "0,500000,1000000,1500000");
  * ```
  */
 export class DataSource extends Actor<typeof dataSourceContract> {

@@ -7,8 +7,9 @@ import type { Contract } from "../graph/spec.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { identityContract } from "@streamlib/core";
- * console.assert(identityContract.type === "identity");
+ * assert.ok(identityContract.type === "identity");
  * ```
  */
 export const identityContract = {
@@ -25,12 +26,13 @@ export const identityContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Collect, DataSource, Identity, Pipeline } from "@streamlib/core";
  * const sink = new Collect();
  * await new Pipeline({ mode: "offline" })
  *   .pipe(new DataSource({ count: 3 }), new Identity(), sink)
  *   .run();
- * console.assert(sink.messages.length === 3);
+ * assert.ok(sink.messages.length === 3);
  * ```
  */
 export class Identity extends Actor<typeof identityContract> {

@@ -8,8 +8,9 @@ import type { Message } from "../messages.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loggerContract } from "@streamlib/core";
- * console.assert(loggerContract.params.every.default === 1);
+ * assert.ok(loggerContract.params.every.default === 1);
  * ```
  */
 export const loggerContract = {
@@ -37,9 +38,10 @@ export const loggerContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createDataMessage, describeMessage } from "@streamlib/core";
  * const line = describeMessage(createDataMessage(42, { topic: "answer", timestamp: 1_500_000 }));
- * console.assert(line === "t=1.500000s #0 data answer 42");
+ * assert.ok(line === "t=1.500000s #0 data answer 42");
  * ```
  *
  * @param message The message.
@@ -75,12 +77,13 @@ export function describeMessage(message: Message): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DataSource, Logger, Pipeline } from "@streamlib/core";
  * const lines: string[] = [];
  * await new Pipeline({ mode: "offline" })
  *   .pipe(new DataSource({ count: 2 }), new Logger({}, (line) => lines.push(line)))
  *   .run();
- * console.assert(lines[1] === "log0: t=0.033333s #1 data 1");
+ * assert.ok(lines[1] === "log0: t=0.033333s #1 data 1");
  * ```
  */
 export class Logger extends Actor<typeof loggerContract> {

@@ -7,8 +7,9 @@ import type { Contract } from "../graph/spec.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { nullSinkContract } from "@streamlib/core";
- * console.assert(nullSinkContract.type === "nullsink");
+ * assert.ok(nullSinkContract.type === "nullsink");
  * ```
  */
 export const nullSinkContract = {
@@ -24,10 +25,11 @@ export const nullSinkContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DataSource, NullSink, Pipeline } from "@streamlib/core";
  * const sink = new NullSink();
  * await new Pipeline({ mode: "offline" }).pipe(new DataSource({ count: 100 }), sink).run();
- * console.assert(sink.received === 100);
+ * assert.ok(sink.received === 100);
  * ```
  */
 export class NullSink extends Actor<typeof nullSinkContract> {

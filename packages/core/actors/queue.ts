@@ -8,8 +8,9 @@ import type { DeliveryPolicy } from "../delivery/policy.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { queueContract } from "@streamlib/core";
- * console.assert(queueContract.params.capacity.default === 8);
+ * assert.ok(queueContract.params.capacity.default === 8);
  * ```
  */
 export const queueContract = {
@@ -38,13 +39,14 @@ export const queueContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Collect, DataSource, Pipeline, Queue } from "@streamlib/core";
  * const pipeline = new Pipeline({ mode: "offline" });
  * const queue = new Queue({ capacity: 2 });
  * const sink = new Collect();
  * pipeline.pipe(new DataSource({ count: 5 }), queue, sink);
  * await pipeline.run();
- * console.assert(queue.inputs.in.policy === "queue:2:block" && sink.messages.length === 5);
+ * assert.ok(queue.inputs.in.policy === "queue:2:block" && sink.messages.length === 5);
  * ```
  */
 export class Queue extends Actor<typeof queueContract> {

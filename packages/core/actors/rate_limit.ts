@@ -7,8 +7,9 @@ import type { Contract } from "../graph/spec.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rateLimitContract } from "@streamlib/core";
- * console.assert(rateLimitContract.type === "ratelimit");
+ * assert.ok(rateLimitContract.type === "ratelimit");
  * ```
  */
 export const rateLimitContract = {
@@ -36,13 +37,14 @@ export const rateLimitContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Collect, DataSource, Pipeline, RateLimit } from "@streamlib/core";
  * const limit = new RateLimit({ rate: 10 });
  * const sink = new Collect();
  * await new Pipeline({ mode: "offline" })
  *   .pipe(new DataSource({ count: 30, fps: 30 }), limit, sink)
  *   .run();
- * console.assert(sink.messages.length === 10 && limit.discarded === 20);
+ * assert.ok(sink.messages.length === 10 && limit.discarded === 20);
  * ```
  */
 export class RateLimit extends Actor<typeof rateLimitContract> {

@@ -7,8 +7,9 @@ import type { Contract } from "../graph/spec.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { teeContract } from "@streamlib/core";
- * console.assert(teeContract.type === "tee");
+ * assert.ok(teeContract.type === "tee");
  * ```
  */
 export const teeContract = {
@@ -27,6 +28,7 @@ export const teeContract = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Collect, DataSource, Pipeline, Tee } from "@streamlib/core";
  * const pipeline = new Pipeline({ mode: "offline" });
  * const tee = pipeline.add(new Tee());
@@ -35,7 +37,7 @@ export const teeContract = {
  * pipeline.pipe(new DataSource({ count: 3 }), tee, a);
  * pipeline.pipe(tee, b);
  * await pipeline.run();
- * console.assert(a.messages.length === 3 && b.messages.length === 3);
+ * assert.ok(a.messages.length === 3 && b.messages.length === 3);
  * ```
  */
 export class Tee extends Actor<typeof teeContract> {

@@ -8,14 +8,15 @@ import { StreamlibError } from "../errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { deadline, isStreamlibError } from "@streamlib/core";
  * const never = new Promise<void>(() => {});
  * try {
  *   await deadline(never, 10);
  * } catch (error) {
- *   console.assert(isStreamlibError(error, "SL_DEADLINE"));
+ *   assert.ok(isStreamlibError(error, "SL_DEADLINE"));
  * }
- * console.assert(await deadline(Promise.resolve(7), 10) === 7);
+ * assert.ok(await deadline(Promise.resolve(7), 10) === 7);
  * ```
  *
  * @typeParam T The promise's value.

@@ -6,11 +6,12 @@ import { _abortReason } from "../clock/_clock_helpers.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { delay } from "@streamlib/core";
  * const controller = new AbortController();
  * const waiting = delay(60_000, { signal: controller.signal });
  * controller.abort(new Error("cancelled"));
- * await waiting.catch((error) => console.assert(error.message === "cancelled"));
+ * await waiting.catch((error) => assert.ok(error.message === "cancelled"));
  * ```
  *
  * @param ms Milliseconds to wait.

@@ -6,12 +6,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { merge } from "@streamlib/core";
  * async function* letters(): AsyncGenerator<string | number> { yield "a"; yield "b"; }
  * async function* numbers(): AsyncGenerator<string | number> { yield 1; }
  * const seen: Array<string | number> = [];
  * for await (const value of merge(letters(), numbers())) seen.push(value);
- * console.assert(seen.length === 3);
+ * assert.ok(seen.length === 3);
  * ```
  *
  * @typeParam T The value type.

@@ -4,13 +4,14 @@
  *
  * @example A clock that is always at 42 µs
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { Clock } from "@streamlib/core";
  * const fixed: Clock = {
  *   id: "fixed",
  *   now: () => 42,
  *   sleepUntil: () => Promise.resolve(),
  * };
- * console.assert(fixed.now() === 42);
+ * assert.ok(fixed.now() === 42);
  * ```
  */
 export interface Clock {
@@ -36,11 +37,12 @@ export interface Clock {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { TimedTick } from "@streamlib/core";
  * const tick: TimedTick = {
  *   timestamp: 1_000_000, duration: 33_333, frameNumber: 30, clockId: "sw", fps: 30, late: false,
  * };
- * console.assert(tick.frameNumber / tick.fps === 1);
+ * assert.ok(tick.frameNumber / tick.fps === 1);
  * ```
  */
 export interface TimedTick {
@@ -64,9 +66,10 @@ export interface TimedTick {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tickTime } from "@streamlib/core";
- * console.assert(tickTime(3, 30) === 100_000);
- * console.assert(tickTime(1_000_000, 29.97) === 33_366_700_033);
+ * assert.ok(tickTime(3, 30) === 100_000);
+ * assert.ok(tickTime(1_000_000, 29.97) === 33_366_700_033);
  * ```
  *
  * @param n The tick number.

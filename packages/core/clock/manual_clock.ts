@@ -15,14 +15,15 @@ interface _Sleeper {
  *
  * @example Driving a sleep by hand
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ManualClock } from "@streamlib/core";
  * const clock = new ManualClock();
  * let woke = -1;
  * clock.sleepUntil(5_000).then(() => woke = clock.now());
  * await clock.advance(4_999);
- * console.assert(woke === -1);
+ * assert.equal(woke, -1);
  * await clock.advance(1);
- * console.assert(woke === 5_000);
+ * assert.equal(woke, 5_000);
  * ```
  */
 export class ManualClock implements Clock {

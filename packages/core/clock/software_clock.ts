@@ -9,9 +9,10 @@ import { StreamlibError } from "../errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { SoftwareClockOptions } from "@streamlib/core";
  * const options: SoftwareClockOptions = { id: "studio", preciseMs: 2 };
- * console.assert(options.id === "studio");
+ * assert.ok(options.id === "studio");
  * ```
  */
 export interface SoftwareClockOptions {
@@ -36,11 +37,12 @@ export interface SoftwareClockOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SoftwareClock } from "@streamlib/core";
  * const clock = new SoftwareClock();
  * const start = clock.now();
  * await clock.sleepUntil(start + 2_000);
- * console.assert(clock.now() >= start + 2_000);
+ * assert.ok(clock.now() >= start + 2_000);
  * ```
  */
 export class SoftwareClock implements Clock {

@@ -17,17 +17,18 @@ interface _Waiter {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { UpstreamClock } from "@streamlib/core";
  * const clock = new UpstreamClock();
  * const a = {}, b = {};
  * clock.track(a);
  * clock.track(b);
  * clock.observe(a, 40_000);
- * console.assert(clock.now() === -Infinity); // b has said nothing yet
+ * assert.ok(clock.now() === -Infinity); // b has said nothing yet
  * clock.observe(b, 20_000);
- * console.assert(clock.now() === 20_000);
+ * assert.ok(clock.now() === 20_000);
  * clock.untrack(b);
- * console.assert(clock.now() === 40_000);
+ * assert.ok(clock.now() === 40_000);
  * ```
  */
 export class UpstreamClock implements Clock {

@@ -7,9 +7,10 @@ import { StreamlibError } from "../errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { FullBehavior } from "@streamlib/core";
  * const behaviours: FullBehavior[] = ["block", "drop-oldest", "drop-newest"];
- * console.assert(behaviours.length === 3);
+ * assert.ok(behaviours.length === 3);
  * ```
  */
 export type FullBehavior = "block" | "drop-oldest" | "drop-newest";
@@ -19,19 +20,21 @@ export type FullBehavior = "block" | "drop-oldest" | "drop-newest";
  *
  * @example Backpressure
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BoundedQueue } from "@streamlib/core";
  * const q = new BoundedQueue<string>(2, "block");
- * console.assert(q.offer("a") && q.offer("b"));
- * console.assert(q.offer("c") === false); // full: the writer must wait
- * console.assert(q.take() === "a");
+ * assert.ok(q.offer("a") && q.offer("b"));
+ * assert.ok(q.offer("c") === false); // full: the writer must wait
+ * assert.ok(q.take() === "a");
  * ```
  *
  * @example Leaky
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BoundedQueue } from "@streamlib/core";
  * const q = new BoundedQueue<number>(2, "drop-oldest");
  * q.offer(1); q.offer(2); q.offer(3);
- * console.assert(q.take() === 2 && q.dropped === 1);
+ * assert.ok(q.take() === 2 && q.dropped === 1);
  * ```
  *
  * @typeParam T The message type.

@@ -11,14 +11,15 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { LatestRing } from "@streamlib/core";
  * const ring = new LatestRing<number>();
  * ring.offer(1);
  * ring.offer(2);
  * ring.offer(3);
- * console.assert(ring.take() === 3);
- * console.assert(ring.take() === undefined); // nothing newer
- * console.assert(ring.dropped === 2);
+ * assert.ok(ring.take() === 3);
+ * assert.ok(ring.take() === undefined); // nothing newer
+ * assert.ok(ring.dropped === 2);
  * ```
  *
  * @typeParam T The message type.

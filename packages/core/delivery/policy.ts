@@ -19,13 +19,14 @@ import type { PortKind } from "../messages.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { DeliveryPolicy } from "@streamlib/core";
  * const policies: DeliveryPolicy[] = [
  *   "latest",
  *   "queue:4:drop-oldest",
  *   { type: "queue", capacity: 32, full: "block" },
  * ];
- * console.assert(policies.length === 3);
+ * assert.ok(policies.length === 3);
  * ```
  */
 export type DeliveryPolicy =
@@ -41,9 +42,10 @@ export type DeliveryPolicy =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolvePolicy, type ResolvedPolicy } from "@streamlib/core";
  * const p: ResolvedPolicy = resolvePolicy("queue", "data", "live");
- * console.assert(p.type === "queue" && p.capacity === 8 && p.full === "block");
+ * assert.ok(p.type === "queue" && p.capacity === 8 && p.full === "block");
  * ```
  */
 export type ResolvedPolicy =
@@ -61,11 +63,12 @@ const FULL: readonly FullBehavior[] = ["block", "drop-oldest", "drop-newest"];
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolvePolicy } from "@streamlib/core";
- * console.assert(resolvePolicy(undefined, "video", "live").type === "latest");
- * console.assert(resolvePolicy(undefined, "video", "offline").type === "queue");
+ * assert.ok(resolvePolicy(undefined, "video", "live").type === "latest");
+ * assert.ok(resolvePolicy(undefined, "video", "offline").type === "queue");
  * const q = resolvePolicy("queue:16:drop-newest", "audio", "live");
- * console.assert(q.type === "queue" && q.capacity === 16 && q.full === "drop-newest");
+ * assert.ok(q.type === "queue" && q.capacity === 16 && q.full === "drop-newest");
  * ```
  *
  * @param policy The policy asked for, or `undefined` for the default.
@@ -135,8 +138,9 @@ function _parsePolicy(text: string): ResolvedPolicy {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatPolicy } from "@streamlib/core";
- * console.assert(formatPolicy({ type: "queue", capacity: 4, full: "drop-oldest" }) ===
+ * assert.ok(formatPolicy({ type: "queue", capacity: 4, full: "drop-oldest" }) ===
  *   "queue:4:drop-oldest");
  * ```
  *
@@ -152,9 +156,10 @@ export function formatPolicy(policy: ResolvedPolicy): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createDeliveryBuffer } from "@streamlib/core";
  * const buffer = createDeliveryBuffer<number>({ type: "queue", capacity: 2, full: "block" });
- * console.assert(buffer.offer(1) && buffer.size === 1);
+ * assert.ok(buffer.offer(1) && buffer.size === 1);
  * ```
  *
  * @param policy The resolved policy.
@@ -171,9 +176,10 @@ export function createDeliveryBuffer<T>(policy: ResolvedPolicy): DeliveryBuffer<
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BoundedQueue, type DeliveryBuffer } from "@streamlib/core";
  * const buffer: DeliveryBuffer<string> = new BoundedQueue(1);
- * console.assert(buffer.capacity === 1);
+ * assert.ok(buffer.capacity === 1);
  * ```
  *
  * @typeParam T The message type.

@@ -26,9 +26,10 @@ import { type PipelineSpec, type SpecValue, validatePipelineSpec } from "./pipel
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Catalogue } from "@streamlib/core";
  * const entry = Catalogue.withCore().describe("datasrc");
- * console.assert(entry.package === "@streamlib/core" && entry.actor.classification === "Source/Data");
+ * assert.ok(entry.package === "@streamlib/core" && entry.actor.classification === "Source/Data");
  * ```
  */
 export interface CatalogueEntry {
@@ -53,11 +54,12 @@ export interface CatalogueEntry {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PermissionSet } from "@streamlib/core";
  * const set: PermissionSet = {
  *   write: { all: false, values: ["out.mp4"], reasons: ["sink (filesink): writes the output file"] },
  * };
- * console.assert(set.write?.values[0] === "out.mp4");
+ * assert.ok(set.write?.values[0] === "out.mp4");
  * ```
  */
 export type PermissionSet = {
@@ -79,12 +81,13 @@ export type PermissionSet = {
  *
  * @example From text to a running pipeline
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Catalogue, type Collect, type DataMessage } from "@streamlib/core";
  * const catalogue = Catalogue.withCore();
  * const pipeline = await catalogue.build("datasrc count=3 ! collect name=out", { mode: "offline" });
  * await pipeline.run();
  * const out = pipeline.actor("out") as Collect<DataMessage>;
- * console.assert(out.messages.map((m) => m.value).join() === "0,1,2");
+ * assert.ok(out.messages.map((m) => m.value).join() === "0,1,2");
  * ```
  */
 export class Catalogue {
@@ -257,6 +260,7 @@ export class Catalogue {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Catalogue } from "@streamlib/core";
    * const catalogue = new Catalogue().add({
    *   name: "mix",
@@ -277,7 +281,7 @@ export class Catalogue {
    *     },
    *   }],
    * }, "file:///plugins/mix/manifest.json");
-   * console.assert(catalogue.padParams("mix", { in_1: { delay: "500ms" } }).in_1?.delay === 0.5);
+   * assert.ok(catalogue.padParams("mix", { in_1: { delay: "500ms" } }).in_1?.delay === 0.5);
    * ```
    *
    * @param type The type name.

@@ -20,10 +20,11 @@ const _UNITS: Record<string, { dimension: string; factor: number }> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { convertQuantity } from "@streamlib/core";
- * console.assert(convertQuantity("10s", "µs") === 10_000_000);
- * console.assert(convertQuantity("1.5min", "s") === 90);
- * console.assert(convertQuantity("48kHz", "Hz") === 48_000);
+ * assert.ok(convertQuantity("10s", "µs") === 10_000_000);
+ * assert.ok(convertQuantity("1.5min", "s") === 90);
+ * assert.ok(convertQuantity("48kHz", "Hz") === 48_000);
  * ```
  *
  * @param quantity A number followed by a unit.

@@ -11,12 +11,13 @@ const BARE = /^[^\s!"'=[{#][^\s!]*$/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatValue } from "@streamlib/core";
- * console.assert(formatValue(30) === "30");
- * console.assert(formatValue("smpte") === "smpte");
- * console.assert(formatValue("30") === '"30"');
- * console.assert(formatValue("a b") === '"a b"');
- * console.assert(formatValue([1, 2]) === "[1,2]");
+ * assert.ok(formatValue(30) === "30");
+ * assert.ok(formatValue("smpte") === "smpte");
+ * assert.ok(formatValue("30") === '"30"');
+ * assert.ok(formatValue("a b") === '"a b"');
+ * assert.ok(formatValue([1, 2]) === "[1,2]");
  * ```
  *
  * @param value The value.
@@ -48,11 +49,12 @@ export function formatValue(value: SpecValue): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatPipeline, parsePipeline } from "@streamlib/core";
  * const text = "datasrc count=3 name=src ! log  src. ! nullsink";
  * const spec = parsePipeline(text).spec;
- * console.assert(formatPipeline(spec) === "datasrc name=src count=3 ! log\nsrc. ! nullsink");
- * console.assert(JSON.stringify(parsePipeline(formatPipeline(spec)).spec) === JSON.stringify(spec));
+ * assert.ok(formatPipeline(spec) === "datasrc name=src count=3 ! log\nsrc. ! nullsink");
+ * assert.ok(JSON.stringify(parsePipeline(formatPipeline(spec)).spec) === JSON.stringify(spec));
  * ```
  *
  * @param spec The JSON form.

@@ -15,6 +15,7 @@ import type { ParamSchema } from "../graph/params.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ManifestActor } from "@streamlib/core";
  * const actor: ManifestActor = {
  *   type: "datasrc",
@@ -26,7 +27,7 @@ import type { ParamSchema } from "../graph/params.ts";
  *   params: { fps: { type: "number", default: 30, exclusiveMinimum: 0, unit: "Hz" } },
  *   schedule: "tick",
  * };
- * console.assert(actor.classification.startsWith("Source/"));
+ * assert.ok(actor.classification.startsWith("Source/"));
  * ```
  */
 export interface ManifestActor {
@@ -67,6 +68,7 @@ export interface ManifestActor {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { Manifest } from "@streamlib/core";
  * const manifest: Manifest = {
  *   $schema: "https://streamlib.dev/schemas/manifest.schema.json",
@@ -83,7 +85,7 @@ export interface ManifestActor {
  *     outputs: { events: { kind: "event" } },
  *   }],
  * };
- * console.assert(manifest.actors.length === 1);
+ * assert.ok(manifest.actors.length === 1);
  * ```
  */
 export interface Manifest {
@@ -109,8 +111,9 @@ export interface Manifest {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { satisfiesVersion, STREAMLIB_VERSION } from "@streamlib/core";
- * console.assert(satisfiesVersion(STREAMLIB_VERSION, "^0.1.0"));
+ * assert.ok(satisfiesVersion(STREAMLIB_VERSION, "^0.1.0"));
  * ```
  */
 export const STREAMLIB_VERSION: string = "0.1.0";
@@ -122,6 +125,7 @@ export const STREAMLIB_VERSION: string = "0.1.0";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { contractOf, validateContract } from "@streamlib/core";
  * const contract = contractOf({
  *   type: "gain",
@@ -134,7 +138,7 @@ export const STREAMLIB_VERSION: string = "0.1.0";
  *   params: { gain: { type: "number", default: 2 } },
  * });
  * validateContract(contract);
- * console.assert(contract.type === "gain" && !("module" in contract));
+ * assert.ok(contract.type === "gain" && !("module" in contract));
  * ```
  *
  * @param actor The manifest entry.

@@ -8,9 +8,10 @@ import { ACTOR_NAME, ACTOR_NAME_RULE, resolveEndpoint } from "../graph/names.ts"
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { SourceSpan } from "@streamlib/core";
  * const span: SourceSpan = { offset: 10, line: 1, column: 11, length: 4 };
- * console.assert(span.column === span.offset + 1);
+ * assert.ok(span.column === span.offset + 1);
  * ```
  */
 export interface SourceSpan {
@@ -33,10 +34,11 @@ export interface SourceSpan {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parsePipeline } from "@streamlib/core";
  * const { spec, spans } = parsePipeline("datasrc count=3 ! log");
- * console.assert(spec.actors.length === 2);
- * console.assert(spans.get("actors[0].params.count")?.column === 9);
+ * assert.ok(spec.actors.length === 2);
+ * assert.ok(spans.get("actors[0].params.count")?.column === 9);
  * ```
  */
 export interface ParsedPipeline {
@@ -60,9 +62,10 @@ export interface ParsedPipeline {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pointAt } from "@streamlib/core";
  * const text = pointAt("a ! b", { offset: 4, line: 1, column: 5, length: 1 }, "unknown type");
- * console.assert(text === "line 1, column 5: unknown type\n  a ! b\n      ^");
+ * assert.ok(text === "line 1, column 5: unknown type\n  a ! b\n      ^");
  * ```
  *
  * @param text The pipeline text.
@@ -121,10 +124,11 @@ export const QUANTITY: RegExp =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parsePipeline } from "@streamlib/core";
  * const { spec } = parsePipeline("datasrc count=3 name=src ! log  src. ! nullsink");
- * console.assert(spec.actors.map((a) => a.name).join() === "src,log0,nullsink0");
- * console.assert(spec.links.map((l) => `${l.from}>${l.to}`).join() === "src>log0,src>nullsink0");
+ * assert.ok(spec.actors.map((a) => a.name).join() === "src,log0,nullsink0");
+ * assert.ok(spec.links.map((l) => `${l.from}>${l.to}`).join() === "src>log0,src>nullsink0");
  * ```
  *
  * @param text The pipeline text.

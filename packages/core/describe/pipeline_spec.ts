@@ -7,9 +7,10 @@ import { ACTOR_NAME, ACTOR_NAME_RULE, resolveEndpoint } from "../graph/names.ts"
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { SpecValue } from "@streamlib/core";
  * const values: SpecValue[] = [30, "smpte", true, "10s", [0, 0, 640, 480], { x: 1 }];
- * console.assert(values.length === 6);
+ * assert.ok(values.length === 6);
  * ```
  */
 export type SpecValue =
@@ -25,11 +26,12 @@ export type SpecValue =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ActorSpec } from "@streamlib/core";
  * const blur: ActorSpec = { name: "blur0", type: "blur", params: { radius: 4 }, dispatch: "worker" };
- * console.assert(blur.params?.radius === 4);
+ * assert.ok(blur.params?.radius === 4);
  * const mix: ActorSpec = { name: "c", type: "compositor", pads: { layer_1: { opacity: 0.5 } } };
- * console.assert(mix.pads?.layer_1?.opacity === 0.5);
+ * assert.ok(mix.pads?.layer_1?.opacity === 0.5);
  * ```
  */
 export interface ActorSpec {
@@ -58,9 +60,10 @@ export interface ActorSpec {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { LinkSpec } from "@streamlib/core";
  * const link: LinkSpec = { from: "src", to: "c.layer_1" };
- * console.assert(link.to.endsWith("layer_1"));
+ * assert.ok(link.to.endsWith("layer_1"));
  * ```
  */
 export interface LinkSpec {
@@ -76,12 +79,13 @@ export interface LinkSpec {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PipelineSpec } from "@streamlib/core";
  * const spec: PipelineSpec = {
  *   actors: [{ name: "src", type: "datasrc", params: { count: 3 } }, { name: "log0", type: "log" }],
  *   links: [{ from: "src", to: "log0" }],
  * };
- * console.assert(spec.links.length === 1);
+ * assert.ok(spec.links.length === 1);
  * ```
  */
 export interface PipelineSpec {
@@ -102,13 +106,14 @@ const PORT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isStreamlibError, validatePipelineSpec } from "@streamlib/core";
  * const spec = validatePipelineSpec({ actors: [{ name: "a", type: "datasrc" }], links: [] });
- * console.assert(spec.actors[0]!.type === "datasrc");
+ * assert.ok(spec.actors[0]!.type === "datasrc");
  * try {
  *   validatePipelineSpec({ actors: [], links: [{ from: "a", to: "b" }] });
  * } catch (error) {
- *   console.assert(isStreamlibError(error, "SL_PIPELINE_INVALID"));
+ *   assert.ok(isStreamlibError(error, "SL_PIPELINE_INVALID"));
  * }
  * ```
  *

@@ -17,12 +17,13 @@ import { _range, _testSet, _version } from "./_semver.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { satisfiesVersion } from "@streamlib/core";
- * console.assert(satisfiesVersion("0.1.5", "^0.1.0"));
- * console.assert(!satisfiesVersion("0.2.0", "^0.1.0"));
- * console.assert(satisfiesVersion("2.3.0", "1.x || >=2.1.0 <3"));
- * console.assert(!satisfiesVersion("1.3.0-beta.1", "^1.2.0"));
- * console.assert(satisfiesVersion("1.3.0-beta.1", ">=1.3.0-alpha <2"));
+ * assert.ok(satisfiesVersion("0.1.5", "^0.1.0"));
+ * assert.ok(!satisfiesVersion("0.2.0", "^0.1.0"));
+ * assert.ok(satisfiesVersion("2.3.0", "1.x || >=2.1.0 <3"));
+ * assert.ok(!satisfiesVersion("1.3.0-beta.1", "^1.2.0"));
+ * assert.ok(satisfiesVersion("1.3.0-beta.1", ">=1.3.0-alpha <2"));
  * ```
  *
  * @param version A semantic version, e.g. {@linkcode STREAMLIB_VERSION}.

@@ -58,6 +58,7 @@ import { _checkParams } from "./_manifest_params.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isStreamlibError, validateManifest } from "@streamlib/core";
  * const manifest = validateManifest({
  *   name: "gain",
@@ -72,15 +73,15 @@ import { _checkParams } from "./_manifest_params.ts";
  *     params: { gain: { type: "number", default: 2 } },
  *   }],
  * });
- * console.assert(manifest.actors[0]?.export === "Gain");
+ * assert.ok(manifest.actors[0]?.export === "Gain");
  *
  * try {
  *   validateManifest({ name: "gain", version: "1", streamlib: "^0.1.0", actors: [] }, "gain.json");
  * } catch (error) {
- *   console.assert(isStreamlibError(error, "SL_MANIFEST_INVALID"));
+ *   assert.ok(isStreamlibError(error, "SL_MANIFEST_INVALID"));
  *   const lines = (error as Error).message.split("\n");
- *   console.assert(lines.length === 2);
- *   console.assert(lines[0]?.startsWith("gain.json: version: expected a semantic version"));
+ *   assert.ok(lines.length === 2);
+ *   assert.ok(lines[0]?.startsWith("gain.json: version: expected a semantic version"));
  * }
  * ```
  *

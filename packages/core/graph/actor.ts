@@ -38,6 +38,7 @@ const _validated = new WeakSet<Contract>();
  *
  * @example A custom actor in a few lines
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Actor, defineContract, type TimedTick } from "@streamlib/core";
  *
  * const contract = defineContract({
@@ -54,7 +55,7 @@ const _validated = new WeakSet<Contract>();
  *     if (m) this.outputs.out.write({ ...m, value: (m.value as number) * this.params.factor });
  *   }
  * }
- * console.assert(new Scale({ factor: 3 }).params.factor === 3);
+ * assert.ok(new Scale({ factor: 3 }).params.factor === 3);
  * ```
  *
  * @typeParam C The contract type (`typeof contract`).
@@ -183,9 +184,10 @@ export abstract class Actor<C extends Contract = Contract> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Collect, Pipeline } from "@streamlib/core";
    * const sink = new Pipeline({ mode: "offline" }).add(new Collect());
-   * console.assert(sink.mode === "offline");
+   * assert.ok(sink.mode === "offline");
    * ```
    *
    * @returns The mode; `SL_STATE` before the actor is added to a pipeline.
@@ -373,6 +375,7 @@ export abstract class Actor<C extends Contract = Contract> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Actor, defineContract, type TimedTick } from "@streamlib/core";
    *
    * const contract = defineContract({
@@ -391,8 +394,8 @@ export abstract class Actor<C extends Contract = Contract> {
    * }
    * const summer = new Summer();
    * summer.setPadParams("in_1", { weight: 0.5 });
-   * console.assert(summer.padParams("in_1").weight === 0.5);
-   * console.assert(summer.padParams("in_0").weight === 1);
+   * assert.ok(summer.padParams("in_1").weight === 0.5);
+   * assert.ok(summer.padParams("in_0").weight === 1);
    * ```
    *
    * @param pad The port's name, e.g. `"layer_1"`.
@@ -548,9 +551,10 @@ export abstract class Actor<C extends Contract = Contract> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type ActorClass, defineActor } from "@streamlib/core";
  * const Base: ActorClass<{ type: "noop" }> = defineActor({ type: "noop" });
- * console.assert(Base.contract.type === "noop");
+ * assert.ok(Base.contract.type === "noop");
  * ```
  */
 export type ActorClass<C extends Contract> =
@@ -565,6 +569,7 @@ export type ActorClass<C extends Contract> =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defineActor, type TimedTick } from "@streamlib/core";
  *
  * class Double extends defineActor({
@@ -577,7 +582,7 @@ export type ActorClass<C extends Contract> =
  *     if (m) this.outputs.out.write({ ...m, value: (m.value as number) * 2 });
  *   }
  * }
- * console.assert(new Double().contract.type === "double");
+ * assert.ok(new Double().contract.type === "double");
  * ```
  *
  * @param contract The contract.

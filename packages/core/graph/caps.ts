@@ -8,9 +8,10 @@ import type { PortKind } from "../messages.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { negotiate } from "@streamlib/core";
  * const caps = negotiate({ kind: "video", formats: ["RGBA", "BGRA"] }, { kind: "video", formats: ["BGRA"] });
- * console.assert(caps.formats?.[0] === "BGRA");
+ * assert.ok(caps.formats?.[0] === "BGRA");
  * ```
  */
 export interface NegotiatedCaps {
@@ -30,11 +31,12 @@ export interface NegotiatedCaps {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { negotiate } from "@streamlib/core";
  * try {
  *   negotiate({ kind: "video", formats: ["RGBA"] }, { kind: "video", formats: ["I420"] }, "blur.out", "enc.in");
  * } catch (error) {
- *   console.assert((error as { code: string }).code === "SL_CAPS_MISMATCH");
+ *   assert.ok((error as { code: string }).code === "SL_CAPS_MISMATCH");
  * }
  * ```
  *

@@ -16,9 +16,10 @@ import {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PortSpecs } from "@streamlib/core";
  * const none: PortSpecs<undefined> = {};
- * console.assert(Object.keys(none).length === 0);
+ * assert.ok(Object.keys(none).length === 0);
  * ```
  */
 export type PortSpecs<P> = [NonNullable<P>] extends [never] ? Record<never, never>
@@ -30,9 +31,10 @@ export type PortSpecs<P> = [NonNullable<P>] extends [never] ? Record<never, neve
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { AlwaysPortNames } from "@streamlib/core";
  * const name: AlwaysPortNames<{ in: { kind: "video" }; "l_%u": { kind: "video"; presence: "request" } }> = "in";
- * console.assert(name === "in");
+ * assert.ok(name === "in");
  * ```
  */
 export type AlwaysPortNames<P> = {
@@ -44,9 +46,10 @@ export type AlwaysPortNames<P> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { RequestPortNames } from "@streamlib/core";
  * const name: RequestPortNames<{ in: { kind: "video" }; "l_%u": { kind: "video"; presence: "request" } }> = "l_%u";
- * console.assert(name === "l_%u");
+ * assert.ok(name === "l_%u");
  * ```
  */
 export type RequestPortNames<P> = string extends keyof P ? string : {
@@ -58,9 +61,10 @@ export type RequestPortNames<P> = string extends keyof P ? string : {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { KindOf } from "@streamlib/core";
  * const kind: KindOf<{ kind: "audio" }> = "audio";
- * console.assert(kind === "audio");
+ * assert.ok(kind === "audio");
  * ```
  */
 export type KindOf<S> = S extends { readonly kind: infer K extends PortKind | "any" } ? K : "any";
@@ -70,10 +74,11 @@ export type KindOf<S> = S extends { readonly kind: infer K extends PortKind | "a
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { Input, InputsOf, VideoFrame } from "@streamlib/core";
  * type I = InputsOf<{ type: "x"; inputs: { in: { kind: "video" } } }>;
  * const ok: I["in"] extends Input<VideoFrame> ? true : false = true;
- * console.assert(ok);
+ * assert.ok(ok);
  * ```
  */
 export type InputsOf<C extends Contract> = {
@@ -87,10 +92,11 @@ export type InputsOf<C extends Contract> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { AudioBuffer, Output, OutputsOf } from "@streamlib/core";
  * type O = OutputsOf<{ type: "x"; outputs: { out: { kind: "audio" } } }>;
  * const ok: O["out"] extends Output<AudioBuffer> ? true : false = true;
- * console.assert(ok);
+ * assert.ok(ok);
  * ```
  */
 export type OutputsOf<C extends Contract> = {
@@ -104,10 +110,11 @@ export type OutputsOf<C extends Contract> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { RequestInputsOf } from "@streamlib/core";
  * type R = RequestInputsOf<{ type: "mix"; inputs: { "in_%u": { kind: "audio"; presence: "request" } } }>;
  * const name: R = "in_%u";
- * console.assert(name === "in_%u");
+ * assert.ok(name === "in_%u");
  * ```
  */
 export type RequestInputsOf<C extends Contract> = RequestPortNames<PortSpecs<C["inputs"]>> & string;
@@ -117,10 +124,11 @@ export type RequestInputsOf<C extends Contract> = RequestPortNames<PortSpecs<C["
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { AudioBuffer, RequestInputMessage } from "@streamlib/core";
  * type C = { type: "mix"; inputs: { "in_%u": { kind: "audio"; presence: "request" } } };
  * const ok: RequestInputMessage<C, "in_%u"> extends AudioBuffer ? true : false = true;
- * console.assert(ok);
+ * assert.ok(ok);
  * ```
  */
 export type RequestInputMessage<C extends Contract, K extends string> = MessageOfKind<
@@ -132,10 +140,11 @@ export type RequestInputMessage<C extends Contract, K extends string> = MessageO
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ContractParams } from "@streamlib/core";
  * type P = ContractParams<{ type: "x"; params: { n: { type: "integer"; default: 3 } } }>;
  * const p: P = { n: 4 };
- * console.assert(p.n === 4);
+ * assert.ok(p.n === 4);
  * ```
  */
 export type ContractParams<C extends Contract> = ParamsOf<C["params"]>;
@@ -160,9 +169,10 @@ const TEMPLATE = new RegExp(_TEMPLATE_PATTERN);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defineContract } from "@streamlib/core";
  * const c = defineContract({ type: "sink", inputs: { in: { kind: "video", formats: ["RGBA"] } } });
- * console.assert(c.inputs.in.formats[0] === "RGBA");
+ * assert.ok(c.inputs.in.formats[0] === "RGBA");
  * ```
  *
  * @param contract The contract.
@@ -182,11 +192,12 @@ export function defineContract<const C extends Contract>(contract: C): C {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { validateContract } from "@streamlib/core";
  * try {
  *   validateContract({ type: "x", outputs: { out: { kind: "smell" as "data" } } });
  * } catch (error) {
- *   console.assert((error as { code: string }).code === "SL_CONTRACT_INVALID");
+ *   assert.ok((error as { code: string }).code === "SL_CONTRACT_INVALID");
  * }
  * ```
  *
@@ -365,9 +376,10 @@ function _checkPermissions(contract: Contract, fail: (where: string, what: strin
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describePort } from "@streamlib/core";
- * console.assert(describePort({ kind: "video", formats: ["RGBA"] }) === "video: RGBA; cpu");
- * console.assert(describePort({ kind: "data" }) === "data: any; cpu");
+ * assert.ok(describePort({ kind: "video", formats: ["RGBA"] }) === "video: RGBA; cpu");
+ * assert.ok(describePort({ kind: "data" }) === "data: any; cpu");
  * ```
  *
  * @param spec The port.

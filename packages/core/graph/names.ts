@@ -10,8 +10,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ACTOR_NAME } from "@streamlib/core";
- * console.assert(ACTOR_NAME.test("my.cam") && !ACTOR_NAME.test("cam."));
+ * assert.ok(ACTOR_NAME.test("my.cam") && !ACTOR_NAME.test("cam."));
  * ```
  */
 export const ACTOR_NAME: RegExp = /^[A-Za-z0-9_.~-]*[A-Za-z0-9_~-]$/;
@@ -26,12 +27,13 @@ export const ACTOR_NAME_RULE = 'letters, digits, "_", ".", "~" and "-", not endi
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveEndpoint } from "@streamlib/core";
  * const names = new Set(["mix", "my.cam"]);
  * const has = (n: string): boolean => names.has(n);
- * console.assert(resolveEndpoint("mix.in_2", has).join() === "mix,in_2");
- * console.assert(resolveEndpoint("my.cam", has)[1] === undefined);
- * console.assert(resolveEndpoint("my.cam.out", has).join() === "my.cam,out");
+ * assert.ok(resolveEndpoint("mix.in_2", has).join() === "mix,in_2");
+ * assert.ok(resolveEndpoint("my.cam", has)[1] === undefined);
+ * assert.ok(resolveEndpoint("my.cam.out", has).join() === "my.cam,out");
  * ```
  *
  * @param endpoint `name`, `name.port` or `name.`.

@@ -6,9 +6,10 @@ import { _fitsTemplate } from "./_template.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { NumberParam } from "@streamlib/core";
  * const radius: NumberParam = { type: "number", default: 4, minimum: 0, maximum: 64 };
- * console.assert(radius.default === 4);
+ * assert.ok(radius.default === 4);
  * ```
  */
 export interface NumberParam {
@@ -35,9 +36,10 @@ export interface NumberParam {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { StringParam } from "@streamlib/core";
  * const pattern: StringParam = { type: "string", enum: ["smpte", "checkers"], default: "smpte" };
- * console.assert(pattern.enum?.length === 2);
+ * assert.ok(pattern.enum?.length === 2);
  * ```
  */
 export interface StringParam {
@@ -62,9 +64,10 @@ export interface StringParam {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { BooleanParam } from "@streamlib/core";
  * const loop: BooleanParam = { type: "boolean", default: false };
- * console.assert(loop.default === false);
+ * assert.ok(loop.default === false);
  * ```
  */
 export interface BooleanParam {
@@ -81,9 +84,10 @@ export interface BooleanParam {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ArrayParam } from "@streamlib/core";
  * const rect: ArrayParam = { type: "array", items: { type: "integer" }, minItems: 4, maxItems: 4 };
- * console.assert(rect.minItems === 4);
+ * assert.ok(rect.minItems === 4);
  * ```
  */
 export interface ArrayParam {
@@ -106,9 +110,10 @@ export interface ArrayParam {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ObjectParam } from "@streamlib/core";
  * const vars: ObjectParam = { type: "object", default: {}, additionalProperties: true };
- * console.assert(vars.additionalProperties === true);
+ * assert.ok(vars.additionalProperties === true);
  * ```
  */
 export interface ObjectParam {
@@ -139,9 +144,10 @@ export interface ObjectParam {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ParamSchema } from "@streamlib/core";
  * const schema: ParamSchema = { type: "integer", default: 30, minimum: 1 };
- * console.assert(schema.type === "integer");
+ * assert.ok(schema.type === "integer");
  * ```
  */
 export type ParamSchema = NumberParam | StringParam | BooleanParam | ArrayParam | ObjectParam;
@@ -157,9 +163,10 @@ export type ParamSchema = NumberParam | StringParam | BooleanParam | ArrayParam 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ParamKeywordValue } from "@streamlib/core";
  * const bound: ParamKeywordValue = "number";
- * console.assert(bound === "number");
+ * assert.ok(bound === "number");
  * ```
  */
 export type ParamKeywordValue =
@@ -186,9 +193,10 @@ export type ParamKeywordValue =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PARAM_KEYWORDS } from "@streamlib/core";
- * console.assert(PARAM_KEYWORDS.integer.minimum === "number");
- * console.assert(!("enum" in PARAM_KEYWORDS.number));
+ * assert.ok(PARAM_KEYWORDS.integer.minimum === "number");
+ * assert.ok(!("enum" in PARAM_KEYWORDS.number));
  * ```
  */
 export const PARAM_KEYWORDS: Readonly<
@@ -243,9 +251,10 @@ export const PARAM_KEYWORDS: Readonly<
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ParamType } from "@streamlib/core";
  * const mode: ParamType<{ type: "string"; enum: readonly ["a", "b"] }> = "b";
- * console.assert(mode === "b");
+ * assert.ok(mode === "b");
  * ```
  */
 export type ParamType<S> = S extends { readonly type: "number" | "integer" } ? number
@@ -262,10 +271,11 @@ export type ParamType<S> = S extends { readonly type: "number" | "integer" } ? n
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ParamValue } from "@streamlib/core";
  * const a: ParamValue<{ type: "number"; default: 1 }> = 2;
  * const b: ParamValue<{ type: "number" }> = undefined;
- * console.assert(a === 2 && b === undefined);
+ * assert.ok(a === 2 && b === undefined);
  * ```
  */
 export type ParamValue<S> = S extends { readonly default: unknown } ? ParamType<S>
@@ -276,9 +286,10 @@ export type ParamValue<S> = S extends { readonly default: unknown } ? ParamType<
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ParamsOf } from "@streamlib/core";
  * const params: ParamsOf<{ fps: { type: "number"; default: 30 } }> = { fps: 25 };
- * console.assert(params.fps === 25);
+ * assert.ok(params.fps === 25);
  * ```
  */
 export type ParamsOf<P> = [NonNullable<P>] extends [never] ? Record<string, never>
@@ -292,10 +303,11 @@ export type ParamsOf<P> = [NonNullable<P>] extends [never] ? Record<string, neve
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describeParam } from "@streamlib/core";
- * console.assert(describeParam({ type: "integer", minimum: 1, default: 30 }) ===
+ * assert.ok(describeParam({ type: "integer", minimum: 1, default: 30 }) ===
  *   "integer ≥ 1 (default 30)");
- * console.assert(describeParam({ type: "string", enum: ["a", "b"] }) === 'one of "a", "b"');
+ * assert.ok(describeParam({ type: "string", enum: ["a", "b"] }) === 'one of "a", "b"');
  * ```
  *
  * @param schema The schema.
@@ -340,9 +352,10 @@ function _typeName(value: unknown): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkParam } from "@streamlib/core";
- * console.assert(checkParam({ type: "number", minimum: 0 }, 3) === undefined);
- * console.assert(checkParam({ type: "number", minimum: 0 }, -1) === "must be ≥ 0, got -1");
+ * assert.ok(checkParam({ type: "number", minimum: 0 }, 3) === undefined);
+ * assert.ok(checkParam({ type: "number", minimum: 0 }, -1) === "must be ≥ 0, got -1");
  * ```
  *
  * @param schema The schema.
@@ -460,14 +473,15 @@ export function checkParam(schema: ParamSchema, value: unknown): string | undefi
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveParams } from "@streamlib/core";
  * const schemas = { fps: { type: "number", default: 30, exclusiveMinimum: 0 } } as const;
  * const params = resolveParams("testsrc", schemas, { fps: 25 });
- * console.assert(params.fps === 25);
+ * assert.ok(params.fps === 25);
  * try {
  *   resolveParams("testsrc", schemas, { fsp: 25 });
  * } catch (error) {
- *   console.assert((error as { code: string }).code === "SL_PARAM_UNKNOWN");
+ *   assert.ok((error as { code: string }).code === "SL_PARAM_UNKNOWN");
  * }
  * ```
  *

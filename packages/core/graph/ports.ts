@@ -22,9 +22,10 @@ import type { Contract, InputSpec, PortSpec } from "./spec.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Collect, type PortOwner } from "@streamlib/core";
  * const owner: PortOwner = new Collect().inputs.in.actor;
- * console.assert(owner.name === "collect");
+ * assert.ok(owner.name === "collect");
  * ```
  */
 export interface PortOwner {
@@ -63,6 +64,7 @@ interface _Waiter<T> {
  *
  * @example Reading in process()
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Actor, defineContract, type TimedTick } from "@streamlib/core";
  *
  * const contract = defineContract({ type: "printer", inputs: { in: { kind: "data" } } });
@@ -73,7 +75,7 @@ interface _Waiter<T> {
  *     if (message) console.log(message.value);
  *   }
  * }
- * console.assert(new Printer().inputs.in.name === "in");
+ * assert.ok(new Printer().inputs.in.name === "in");
  * ```
  *
  * @typeParam T The message type.
@@ -161,6 +163,7 @@ export class Input<T extends Message = Message> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Actor, defineContract, type TimedTick } from "@streamlib/core";
    *
    * const contract = defineContract({
@@ -179,7 +182,7 @@ export class Input<T extends Message = Message> {
    * }
    * const input = new Summer().requestInput("in_%u");
    * input.setParams({ weight: 2 });
-   * console.assert(input.params.weight === 2);
+   * assert.ok(input.params.weight === 2);
    * ```
    *
    * @returns The parameter values.
@@ -361,6 +364,7 @@ export class Input<T extends Message = Message> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Actor, createDataMessage, defineContract, type TimedTick } from "@streamlib/core";
  *
  * const contract = defineContract({ type: "burst", outputs: { out: { kind: "data" } } });
@@ -372,7 +376,7 @@ export class Input<T extends Message = Message> {
  *     }
  *   }
  * }
- * console.assert(new Burst().outputs.out.written === 0);
+ * assert.ok(new Burst().outputs.out.written === 0);
  * ```
  *
  * @typeParam T The message type.

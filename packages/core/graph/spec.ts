@@ -7,9 +7,10 @@ import type { DeliveryPolicy } from "../delivery/policy.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { Capability } from "@streamlib/core";
  * const caps: Capability[] = ["cpu", "gpu"];
- * console.assert(caps.includes("gpu"));
+ * assert.ok(caps.includes("gpu"));
  * ```
  */
 export type Capability = "cpu" | "gpu";
@@ -25,9 +26,10 @@ export type Capability = "cpu" | "gpu";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PortSpec } from "@streamlib/core";
  * const layers: PortSpec = { kind: "video", formats: ["RGBA"], presence: "request" };
- * console.assert(layers.presence === "request");
+ * assert.ok(layers.presence === "request");
  * ```
  */
 export interface PortSpec {
@@ -49,15 +51,16 @@ export interface PortSpec {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { InputSpec } from "@streamlib/core";
  * const audio: InputSpec = { kind: "audio", policy: "queue:32" };
- * console.assert(audio.policy === "queue:32");
+ * assert.ok(audio.policy === "queue:32");
  * const inputs: InputSpec = {
  *   kind: "audio",
  *   presence: "request",
  *   params: { gain: { type: "number", default: 1, minimum: 0 } },
  * };
- * console.assert(inputs.params?.gain?.type === "number");
+ * assert.ok(inputs.params?.gain?.type === "number");
  * ```
  */
 export interface InputSpec extends PortSpec {
@@ -86,9 +89,10 @@ export interface InputSpec extends PortSpec {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { Schedule } from "@streamlib/core";
  * const s: Schedule = "tick";
- * console.assert(s === "tick");
+ * assert.ok(s === "tick");
  * ```
  */
 export type Schedule = "tick" | "input" | "external";
@@ -100,9 +104,10 @@ export type Schedule = "tick" | "input" | "external";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PermissionName } from "@streamlib/core";
  * const needed: PermissionName[] = ["read", "net"];
- * console.assert(needed.includes("net"));
+ * assert.ok(needed.includes("net"));
  * ```
  */
 export type PermissionName = "read" | "write" | "net" | "env" | "run" | "ffi" | "sys";
@@ -113,9 +118,10 @@ export type PermissionName = "read" | "write" | "net" | "env" | "run" | "ffi" | 
  *
  * @example A file reader that only reads the file its `path` parameter names
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PermissionRequest } from "@streamlib/core";
  * const read: PermissionRequest = { reason: "Reads the video file to decode", params: ["path"] };
- * console.assert(read.params?.[0] === "path");
+ * assert.ok(read.params?.[0] === "path");
  * ```
  */
 export interface PermissionRequest {
@@ -136,6 +142,7 @@ export interface PermissionRequest {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defineContract } from "@streamlib/core";
  * const contract = defineContract({
  *   type: "gain",
@@ -144,7 +151,7 @@ export interface PermissionRequest {
  *   outputs: { out: { kind: "data" } },
  *   params: { gain: { type: "number", default: 2 } },
  * });
- * console.assert(contract.params.gain.default === 2);
+ * assert.ok(contract.params.gain.default === 2);
  * ```
  */
 export interface Contract {

@@ -8,11 +8,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { BusEvent } from "@streamlib/core";
  * function describe(e: BusEvent): string {
  *   return e.type === "error" ? `${e.actor}: ${e.error}` : e.type;
  * }
- * console.assert(describe({ type: "state", state: "running" }) === "state");
+ * assert.ok(describe({ type: "state", state: "running" }) === "state");
  * ```
  */
 export type BusEvent =
@@ -41,9 +42,10 @@ export type BusEvent =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { BusListener } from "@streamlib/core";
  * const log: BusListener<"eos"> = (e) => console.log("finished:", e.actor);
- * console.assert(typeof log === "function");
+ * assert.ok(typeof log === "function");
  * ```
  */
 export type BusListener<K extends BusEvent["type"]> = (
@@ -56,6 +58,7 @@ export type BusListener<K extends BusEvent["type"]> = (
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Bus } from "@streamlib/core";
  * const bus = new Bus();
  * const seen: string[] = [];
@@ -63,7 +66,7 @@ export type BusListener<K extends BusEvent["type"]> = (
  * bus.emit({ type: "eos", actor: "actor://local/sink/sink0" });
  * off();
  * bus.emit({ type: "eos", actor: "actor://local/sink/sink1" });
- * console.assert(seen.length === 1);
+ * assert.ok(seen.length === 1);
  * ```
  */
 export class Bus {

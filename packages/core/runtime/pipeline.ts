@@ -47,18 +47,20 @@ import { _OfflineClock, _Scheduler } from "./_scheduler.ts";
  *
  * @example Source → pass-through → sink, offline
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Collect, type DataMessage, DataSource, Identity, Pipeline } from "@streamlib/core";
  *
  * const pipeline = new Pipeline({ mode: "offline" });
  * const sink = new Collect<DataMessage>();
  * pipeline.pipe(new DataSource({ count: 3 }), new Identity(), sink);
  * const result = await pipeline.run();
- * console.assert(result.status === "eos");
- * console.assert(sink.messages.map((m) => m.value).join() === "0,1,2");
+ * assert.ok(result.status === "eos");
+ * assert.ok(sink.messages.map((m) => m.value).join() === "0,1,2");
  * ```
  *
  * @example Connecting by name, and a live run on a manual clock
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Collect, DataSource, ManualClock, Pipeline } from "@streamlib/core";
  *
  * const clock = new ManualClock();
@@ -68,7 +70,7 @@ import { _OfflineClock, _Scheduler } from "./_scheduler.ts";
  * pipeline.connect("src.out", "sink.in");
  * await pipeline.start();
  * await clock.advance(100_000);
- * console.assert((await pipeline.done).status === "eos" && sink.messages.length === 2);
+ * assert.ok((await pipeline.done).status === "eos" && sink.messages.length === 2);
  * ```
  */
 export class Pipeline {

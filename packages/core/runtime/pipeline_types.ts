@@ -19,9 +19,10 @@ import type { SupervisionPolicy } from "./supervision.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ManualClock, type PipelineOptions } from "@streamlib/core";
  * const options: PipelineOptions = { mode: "live", clock: new ManualClock() };
- * console.assert(options.mode === "live");
+ * assert.ok(options.mode === "live");
  * ```
  */
 export interface PipelineOptions {
@@ -48,13 +49,14 @@ export interface PipelineOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { AddOptions } from "@streamlib/core";
  * const options: AddOptions = {
  *   name: "cam",
  *   supervision: { policy: "restart", maxRestarts: 3 },
  *   inputs: { in: { policy: "queue:4:drop-oldest" } },
  * };
- * console.assert(options.name === "cam");
+ * assert.ok(options.name === "cam");
  * ```
  */
 export interface AddOptions {
@@ -98,9 +100,10 @@ export interface AddOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { Output, PortRef } from "@streamlib/core";
  * const ref: PortRef<Output> = "src.out";
- * console.assert(ref.includes("."));
+ * assert.ok(ref.includes("."));
  * ```
  */
 export type PortRef<P> = P | `${string}.${string}`;
@@ -110,11 +113,12 @@ export type PortRef<P> = P | `${string}.${string}`;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { Connection } from "@streamlib/core";
  * const c: Connection = {
  *   from: "src.out", to: "sink.in", kind: "video", policy: "latest", formats: ["RGBA"],
  * };
- * console.assert(c.to === "sink.in");
+ * assert.ok(c.to === "sink.in");
  * ```
  */
 export interface Connection {
@@ -135,11 +139,12 @@ export interface Connection {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { RunResult } from "@streamlib/core";
  * function ok(r: RunResult): boolean {
  *   return r.status === "eos";
  * }
- * console.assert(typeof ok === "function");
+ * assert.ok(typeof ok === "function");
  * ```
  */
 export interface RunResult {
@@ -154,9 +159,10 @@ export interface RunResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { StopOptions } from "@streamlib/core";
  * const options: StopOptions = { mode: "drain", timeoutMs: 5_000 };
- * console.assert(options.mode === "drain");
+ * assert.ok(options.mode === "drain");
  * ```
  */
 export interface StopOptions {
@@ -175,9 +181,10 @@ export interface StopOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Pipeline, type PipelineState } from "@streamlib/core";
  * const state: PipelineState = new Pipeline().state;
- * console.assert(state === "idle");
+ * assert.ok(state === "idle");
  * ```
  */
 export type PipelineState = "idle" | "starting" | "running" | "stopping" | "done" | "failed";
@@ -187,13 +194,14 @@ export type PipelineState = "idle" | "starting" | "running" | "stopping" | "done
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PipelineJSON } from "@streamlib/core";
  * const graph: PipelineJSON = {
  *   mode: "live",
  *   actors: [{ name: "src", type: "datasrc", address: "actor://local/datasrc/src", params: {} }],
  *   links: [],
  * };
- * console.assert(graph.actors[0]!.name === "src");
+ * assert.ok(graph.actors[0]!.name === "src");
  * ```
  */
 export interface PipelineJSON {
@@ -215,9 +223,10 @@ export interface PipelineJSON {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ReadableOptions } from "@streamlib/core";
  * const options: ReadableOptions = { highWaterMark: 16 };
- * console.assert(options.highWaterMark === 16);
+ * assert.ok(options.highWaterMark === 16);
  * ```
  */
 export interface ReadableOptions {
@@ -232,9 +241,10 @@ export interface ReadableOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { WritableOptions } from "@streamlib/core";
  * const options: WritableOptions = { name: "upload" };
- * console.assert(options.name === "upload");
+ * assert.ok(options.name === "upload");
  * ```
  */
 export interface WritableOptions {

@@ -5,9 +5,10 @@ import { StreamlibError } from "../errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ActorAddress } from "@streamlib/core";
  * const a: ActorAddress = { host: "local", type: "blur", id: "blur0" };
- * console.assert(a.host === "local");
+ * assert.ok(a.host === "local");
  * ```
  */
 export interface ActorAddress {
@@ -27,9 +28,10 @@ const SEGMENT = /^[A-Za-z0-9_.~-]+$/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseActorAddress } from "@streamlib/core";
  * const a = parseActorAddress("actor://192.168.1.20:7000/testsrc/cam");
- * console.assert(a.host === "192.168.1.20:7000" && a.type === "testsrc" && a.id === "cam");
+ * assert.ok(a.host === "192.168.1.20:7000" && a.type === "testsrc" && a.id === "cam");
  * ```
  *
  * @param address The address text.
@@ -71,8 +73,9 @@ export function parseActorAddress(address: string): ActorAddress {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatActorAddress } from "@streamlib/core";
- * console.assert(formatActorAddress({ host: "local", type: "blur", id: "b0" }) ===
+ * assert.ok(formatActorAddress({ host: "local", type: "blur", id: "b0" }) ===
  *   "actor://local/blur/b0");
  * ```
  *
@@ -91,11 +94,12 @@ export function formatActorAddress(address: ActorAddress): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Registry } from "@streamlib/core";
  * const registry = new Registry<string>();
  * registry.register("actor://local/blur/b0", "the blur");
- * console.assert(registry.lookup("actor://local/blur/b0") === "the blur");
- * console.assert(registry.list({ type: "blur" }).length === 1);
+ * assert.ok(registry.lookup("actor://local/blur/b0") === "the blur");
+ * assert.ok(registry.list({ type: "blur" }).length === 1);
  * ```
  *
  * @typeParam T What is registered.

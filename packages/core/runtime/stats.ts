@@ -3,9 +3,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { InputStats } from "@streamlib/core";
  * const s: InputStats = { policy: "latest", depth: 0, capacity: 1, received: 10, dropped: 7, links: 1 };
- * console.assert(s.received - s.dropped === 3);
+ * assert.ok(s.received - s.dropped === 3);
  * ```
  */
 export interface InputStats {
@@ -31,9 +32,10 @@ export interface InputStats {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { OutputStats } from "@streamlib/core";
  * const s: OutputStats = { written: 5, links: 2, waiting: 0 };
- * console.assert(s.links === 2);
+ * assert.ok(s.links === 2);
  * ```
  */
 export interface OutputStats {
@@ -50,11 +52,12 @@ export interface OutputStats {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ActorStats } from "@streamlib/core";
  * function busy(s: ActorStats): boolean {
  *   return s.processingTimeUs.p99 > 10_000;
  * }
- * console.assert(typeof busy === "function");
+ * assert.ok(typeof busy === "function");
  * ```
  */
 export interface ActorStats {
@@ -105,11 +108,12 @@ export interface ActorStats {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PipelineStats } from "@streamlib/core";
  * function drops(s: PipelineStats): number {
  *   return s.actors.reduce((n, a) => n + a.dropped, 0);
  * }
- * console.assert(typeof drops === "function");
+ * assert.ok(typeof drops === "function");
  * ```
  */
 export interface PipelineStats {

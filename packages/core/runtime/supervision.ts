@@ -14,9 +14,10 @@ import { StreamlibError } from "../errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { SupervisionPolicy } from "@streamlib/core";
  * const policy: SupervisionPolicy = { policy: "restart", maxRestarts: 3, initialDelayMs: 50 };
- * console.assert(typeof policy === "object");
+ * assert.ok(typeof policy === "object");
  * ```
  */
 export type SupervisionPolicy =
@@ -41,9 +42,10 @@ export type SupervisionPolicy =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveSupervision } from "@streamlib/core";
  * const s = resolveSupervision("restart");
- * console.assert(s.policy === "restart" && s.maxRestarts === 5);
+ * assert.ok(s.policy === "restart" && s.maxRestarts === 5);
  * ```
  */
 export interface ResolvedSupervision {
@@ -72,9 +74,10 @@ const DEFAULTS: ResolvedSupervision = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveSupervision } from "@streamlib/core";
- * console.assert(resolveSupervision(undefined).policy === "stop");
- * console.assert(resolveSupervision({ policy: "restart", factor: 3 }).factor === 3);
+ * assert.ok(resolveSupervision(undefined).policy === "stop");
+ * assert.ok(resolveSupervision({ policy: "restart", factor: 3 }).factor === 3);
  * ```
  *
  * @param policy The policy, or `undefined` for the default (`stop`).
@@ -114,11 +117,12 @@ export function resolveSupervision(policy: SupervisionPolicy | undefined): Resol
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { backoffDelayMs, resolveSupervision } from "@streamlib/core";
  * const s = resolveSupervision({ policy: "restart", initialDelayMs: 100, maxDelayMs: 350 });
- * console.assert(backoffDelayMs(s, 1) === 100);
- * console.assert(backoffDelayMs(s, 2) === 200);
- * console.assert(backoffDelayMs(s, 3) === 350);
+ * assert.ok(backoffDelayMs(s, 1) === 100);
+ * assert.ok(backoffDelayMs(s, 2) === 200);
+ * assert.ok(backoffDelayMs(s, 3) === 350);
  * ```
  *
  * @param supervision The policy.

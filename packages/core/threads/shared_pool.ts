@@ -7,9 +7,10 @@ import { _waitChange } from "./_shared_slots.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SharedPool, type SharedPoolHandle } from "@streamlib/core";
  * const handle: SharedPoolHandle = SharedPool.create({ count: 2, byteLength: 64 }).handle;
- * console.assert(handle.count === 2 && handle.byteLength === 64);
+ * assert.ok(handle.count === 2 && handle.byteLength === 64);
  * ```
  */
 export interface SharedPoolHandle {
@@ -35,16 +36,17 @@ export interface SharedPoolHandle {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SharedPool } from "@streamlib/core";
  * const pool = SharedPool.create({ count: 2, byteLength: 1920 * 1080 * 4 });
  * const id = pool.acquire()!;
  * pool.view(id).fill(255); // write the frame once
  * pool.retain(id); // a second consumer
  * const elsewhere = SharedPool.attach(pool.handle); // in a Worker, after postMessage(handle)
- * console.assert(elsewhere.view(id)[0] === 255); // same memory, no copy
+ * assert.ok(elsewhere.view(id)[0] === 255); // same memory, no copy
  * elsewhere.release(id);
  * pool.release(id);
- * console.assert(pool.available === 2);
+ * assert.ok(pool.available === 2);
  * ```
  */
 export class SharedPool {

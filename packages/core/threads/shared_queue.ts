@@ -14,9 +14,10 @@ const HEADER_WORDS = 4;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SharedQueue, type SharedQueueHandle } from "@streamlib/core";
  * const handle: SharedQueueHandle = SharedQueue.create({ capacity: 4 }).handle;
- * console.assert(handle.full === "block");
+ * assert.ok(handle.full === "block");
  * ```
  */
 export interface SharedQueueHandle {
@@ -36,9 +37,10 @@ export interface SharedQueueHandle {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { SharedQueueOptions } from "@streamlib/core";
  * const options: SharedQueueOptions = { capacity: 8, full: "drop-oldest", maxBytes: 256 };
- * console.assert(options.capacity === 8);
+ * assert.ok(options.capacity === 8);
  * ```
  */
 export interface SharedQueueOptions {
@@ -64,16 +66,17 @@ export interface SharedQueueOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SharedQueue } from "@streamlib/core";
  * const writer = SharedQueue.create({ capacity: 2 });
  * const reader = SharedQueue.attach(writer.handle); // in a Worker, after postMessage(handle)
  * writer.offer(new Uint8Array([1]));
  * writer.offer(new Uint8Array([2]));
- * console.assert(writer.offer(new Uint8Array([3])) === false); // full: the writer must wait
- * console.assert(reader.take()?.[0] === 1);
+ * assert.ok(writer.offer(new Uint8Array([3])) === false); // full: the writer must wait
+ * assert.ok(reader.take()?.[0] === 1);
  * writer.close();
- * console.assert((await reader.next())?.[0] === 2);
- * console.assert((await reader.next()) === undefined); // closed and empty
+ * assert.ok((await reader.next())?.[0] === 2);
+ * assert.ok((await reader.next()) === undefined); // closed and empty
  * ```
  */
 export class SharedQueue {

@@ -15,9 +15,10 @@ const FRESH = 4;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SharedRing, type SharedRingHandle } from "@streamlib/core";
  * const handle: SharedRingHandle = SharedRing.create().handle;
- * console.assert(handle.slots.slots === 3);
+ * assert.ok(handle.slots.slots === 3);
  * ```
  */
 export interface SharedRingHandle {
@@ -40,14 +41,15 @@ export interface SharedRingHandle {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SharedRing } from "@streamlib/core";
  * const released: number[] = [];
  * const writer = SharedRing.create({ maxBytes: 16 }, (m) => released.push(m[0]!));
  * const reader = SharedRing.attach(writer.handle); // in a Worker, after postMessage(handle)
  * for (const n of [1, 2, 3]) writer.offer(new Uint8Array([n]));
- * console.assert(reader.take()?.[0] === 3);
- * console.assert(reader.take() === undefined); // nothing newer
- * console.assert(released.join() === "1,2" && writer.dropped === 2);
+ * assert.ok(reader.take()?.[0] === 3);
+ * assert.ok(reader.take() === undefined); // nothing newer
+ * assert.ok(released.join() === "1,2" && writer.dropped === 2);
  * ```
  */
 export class SharedRing {

@@ -14,13 +14,14 @@ const _MAX_TIMER_MS = 2 ** 31 - 1;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { WorkerPoolOptions } from "@streamlib/core";
  * const options: WorkerPoolOptions = {
  *   size: 2,
  *   frameMemory: 256 * 1024 * 1024,
  *   startTimeoutMs: 30_000,
  * };
- * console.assert(options.size === 2);
+ * assert.ok(options.size === 2);
  * ```
  */
 export interface WorkerPoolOptions {
@@ -55,6 +56,7 @@ export interface WorkerPoolOptions {
  *
  * @example Two actors sharing one Worker
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Collect, DataSource, Identity, Pipeline, WorkerPool } from "@streamlib/core";
  *
  * const pool = new WorkerPool({ size: 1 });
@@ -68,7 +70,7 @@ export interface WorkerPoolOptions {
  *   sink,
  * );
  * await pipeline.run();
- * console.assert(sink.messages.length === 3 && pool.workers === 0);
+ * assert.ok(sink.messages.length === 3 && pool.workers === 0);
  * ```
  */
 export class WorkerPool {
