@@ -1,8 +1,9 @@
-// deno-lint-ignore-file no-console -- a command-line check: printing is its job
 /**
  * Checks the import graph of every package: no module may reach itself again through its imports
- * (type-only imports count too), and none may import another package through a relative path.
- * Prints each circle it finds and exits 1; prints one summary line and exits 0 when clean.
+ * (type-only imports count too), none may import another package through a relative path, and
+ * core's folders import only from the folders below them in {@linkcode CORE_LAYERS} (the order
+ * ARCHITECTURE.md lists). Prints each problem and exits 1; prints one summary line and exits 0
+ * when clean.
  *
  * Run: `deno run --allow-read scripts/check_imports.ts [folder …]` (default: `packages plugins`).
  *
@@ -79,6 +80,29 @@ function circles(graph: Map<string, string[]>): string[][] {
   return found;
 }
 
+/** Core's folders from the bottom up ("" is the top level); `mod.ts` re-exports them all. */
+const CORE_LAYERS = [
+  "",
+  "clock",
+  "delivery",
+  "async",
+  "graph",
+  "actors",
+  "threads",
+  "runtime",
+  "describe",
+];
+const core = resolve(root, "packages/core");
+
+/** Where a core module's folder stands in the layers, or undefined outside core's layers. */
+function layerOf(file: string): number | undefined {
+  const rel = relative(core, file);
+  if (rel.startsWith("..")) return undefined;
+  const folder = rel.includes("/") ? rel.split("/")[0]! : "";
+  const index = CORE_LAYERS.indexOf(folder);
+  return index === -1 ? undefined : index;
+}
+
 const folders = Deno.args.length ? Deno.args : ["packages", "plugins"];
 const graph = new Map<string, string[]>();
 const crossings: string[] = [];
@@ -87,10 +111,23 @@ for (const folder of folders) {
     const imports = await importsOf(file);
     graph.set(file, imports);
     if (file.endsWith("testing.ts")) continue; // test helpers may share the repository's
+    const layer = layerOf(file);
+    if (layer !== undefined && file !== join(core, "mod.ts")) {
+      for (const target of imports) {
+        const below = layerOf(target);
+        if (below !== undefined && below > layer) {
+          crossings.push(
+            `${relative(root, file)} imports ${relative(root, target)}, a layer above`,
+          );
+        }
+      }
+    }
     const pkg = relative(root, file).split("/").slice(0, 2).join("/");
     for (const target of imports) {
       if (relative(root, target).split("/").slice(0, 2).join("/") !== pkg) {
-        crossings.push(`${relative(root, file)} imports ${relative(root, target)}`);
+        crossings.push(
+          `${relative(root, file)} imports ${relative(root, target)} (another package)`,
+        );
       }
     }
   }
@@ -99,6 +136,8 @@ const found = circles(graph);
 for (const component of found) {
   console.error(`import circle: ${component.map((f) => relative(root, f)).sort().join(" ↔ ")}`);
 }
-for (const line of crossings) console.error(`relative import across packages: ${line}`);
+for (const line of crossings) console.error(`import against the layering: ${line}`);
 if (found.length || crossings.length) Deno.exit(1);
-console.log(`imports: ${graph.size} modules, no circles, no relative imports across packages`);
+console.log(
+  `imports: ${graph.size} modules, no circles, none across packages, core's layers respected`,
+);

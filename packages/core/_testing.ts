@@ -13,7 +13,7 @@ import { createDataMessage } from "./messages.ts";
 import type { Pipeline } from "./runtime/pipeline.ts";
 import type { RunResult } from "./runtime/pipeline_types.ts";
 import type { ActorStats } from "./runtime/stats.ts";
-import { _nextMacrotask } from "./async/_yield.ts";
+import { _nextMacrotask } from "./_yield.ts";
 
 /**
  * A clock whose sleeps all wake at once when the test jumps, however far past their time: it

@@ -1,6 +1,5 @@
 import { _allocateFrame } from "./_frame_alloc.ts";
 import { StreamlibError } from "./errors.ts";
-import type { TimedTick } from "./clock/clock.ts";
 
 /**
  * What a port carries. Connecting two ports checks that their kinds are equal.
@@ -294,32 +293,6 @@ export type MessageOfKind<K extends PortKind | "any"> = K extends "video" ? Vide
   : K extends "event" ? StreamEvent
   : K extends "data" ? DataMessage
   : Message;
-
-/**
- * The timing fields of a message stamped on `tick`: spread it into a new message.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { timingOf, type TimedTick } from "@streamlib/core";
- * const tick: TimedTick = {
- *   timestamp: 40_000, duration: 40_000, frameNumber: 1, clockId: "sw0", fps: 25, late: false,
- * };
- * const message = { kind: "data", topic: "", value: 1, ...timingOf(tick) } as const;
- * assert.ok(message.position === 1 && message.timestamp === 40_000);
- * ```
- *
- * @param tick The tick the message belongs to.
- * @returns `timestamp`, `duration`, `position` (the frame number) and `clockId` of the tick.
- */
-export function timingOf(tick: TimedTick): Timing {
-  return {
-    timestamp: tick.timestamp,
-    duration: tick.duration,
-    position: tick.frameNumber,
-    clockId: tick.clockId,
-  };
-}
 
 /**
  * The byte layout of a tightly packed frame: each plane's offset and stride, and the total size.

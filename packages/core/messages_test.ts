@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { TimedTick } from "./clock/clock.ts";
+import { type TimedTick, timingOf } from "./clock/clock.ts";
 import {
   audioChannel,
   createAudioBuffer,
@@ -7,7 +7,6 @@ import {
   createKeyEvent,
   createMouseEvent,
   createVideoFrame,
-  timingOf,
   videoFrameLayout,
   type VideoPixelFormat,
 } from "./messages.ts";

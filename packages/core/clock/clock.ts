@@ -1,3 +1,5 @@
+import type { Timing } from "../messages.ts";
+
 /**
  * A source of time in **microseconds**. Actors never read `Date.now()` or `performance.now()`;
  * they get a clock from their pipeline, so tests can swap in a {@linkcode ManualClock}.
@@ -78,4 +80,30 @@ export interface TimedTick {
  */
 export function tickTime(n: number, fps: number): number {
   return Math.round(n * 1e6 / fps);
+}
+
+/**
+ * The timing fields of a message stamped on `tick`: spread it into a new message.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { timingOf, type TimedTick } from "@streamlib/core";
+ * const tick: TimedTick = {
+ *   timestamp: 40_000, duration: 40_000, frameNumber: 1, clockId: "sw0", fps: 25, late: false,
+ * };
+ * const message = { kind: "data", topic: "", value: 1, ...timingOf(tick) } as const;
+ * assert.ok(message.position === 1 && message.timestamp === 40_000);
+ * ```
+ *
+ * @param tick The tick the message belongs to.
+ * @returns `timestamp`, `duration`, `position` (the frame number) and `clockId` of the tick.
+ */
+export function timingOf(tick: TimedTick): Timing {
+  return {
+    timestamp: tick.timestamp,
+    duration: tick.duration,
+    position: tick.frameNumber,
+    clockId: tick.clockId,
+  };
 }

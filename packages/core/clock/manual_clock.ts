@@ -1,6 +1,6 @@
 import type { Clock } from "./clock.ts";
 import { _abortReason, _clockId } from "./_clock_helpers.ts";
-import { _nextMacrotask } from "../async/_yield.ts";
+import { _nextMacrotask } from "../_yield.ts";
 import { StreamlibError } from "../errors.ts";
 
 interface _Sleeper {

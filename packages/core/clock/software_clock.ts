@@ -1,6 +1,6 @@
 import type { Clock } from "./clock.ts";
 import { _abortReason, _clockId } from "./_clock_helpers.ts";
-import { _macrotask } from "../async/_yield.ts";
+import { _macrotask } from "../_yield.ts";
 import { _waitPrecisely } from "./_precise_wait.ts";
 import { StreamlibError } from "../errors.ts";
 

@@ -13,7 +13,7 @@ import { type Clock, tickTime, type TimedTick } from "../clock/clock.ts";
 import { _clockId } from "../clock/_clock_helpers.ts";
 import type { Input } from "../graph/ports.ts";
 import { _Deque } from "../delivery/_deque.ts";
-import { _macrotask, _nextMacrotask } from "../async/_yield.ts";
+import { _macrotask, _nextMacrotask } from "../_yield.ts";
 import type { _Node, _NodeScheduler } from "./_node.ts";
 
 /** What the scheduler hands over to the lifecycle. */

@@ -12,7 +12,7 @@ import { ManualClock } from "../clock/manual_clock.ts";
 import type { DataMessage } from "../messages.ts";
 import { Pipeline } from "./pipeline.ts";
 import type { RunResult } from "./pipeline_types.ts";
-import { _nextMacrotask } from "../async/_yield.ts";
+import { _nextMacrotask } from "../_yield.ts";
 import { data, Faulty } from "../_testing.ts";
 import { statsOf, turns, watch } from "../_testing.ts";
 

@@ -13,7 +13,7 @@ import type { Contract } from "../graph/spec.ts";
 import { ManualClock } from "../clock/manual_clock.ts";
 import { createDataMessage, type DataMessage } from "../messages.ts";
 import { Pipeline } from "./pipeline.ts";
-import { _nextMacrotask } from "../async/_yield.ts";
+import { _nextMacrotask } from "../_yield.ts";
 import { Faulty, Head, SlowSink } from "../_testing.ts";
 import { statsOf, turns, watch } from "../_testing.ts";
 

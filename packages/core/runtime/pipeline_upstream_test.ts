@@ -12,7 +12,7 @@ import type { Contract } from "../graph/spec.ts";
 import { createDataMessage, type DataMessage } from "../messages.ts";
 import { Pipeline } from "./pipeline.ts";
 import { UpstreamClock } from "../clock/upstream_clock.ts";
-import type { _nextMacrotask } from "../async/_yield.ts";
+import type { _nextMacrotask } from "../_yield.ts";
 import { turns, watch } from "../_testing.ts";
 
 // ---------------------------------------------------------------------------------------------

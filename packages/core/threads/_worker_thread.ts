@@ -9,7 +9,7 @@ import { StreamlibError } from "../errors.ts";
 import { SharedQueue } from "./shared_queue.ts";
 import { _FrameMemory, _INLINE_BYTES, _memory } from "./_frame_memory.ts";
 import { _setFrameAllocator } from "../_frame_alloc.ts";
-import { _macrotask } from "../async/_yield.ts";
+import { _macrotask } from "../_yield.ts";
 import {
   _pack,
   type _Peer,
