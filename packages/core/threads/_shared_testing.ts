@@ -13,7 +13,7 @@ export interface TestWorker {
 }
 
 /** Starts the test Worker on `job`. */
-export function startWorker(job: Record<string, unknown>, timeoutMs = 20_000): TestWorker {
+export function startWorker(job: Record<string, unknown>, timeoutMs = 60_000): TestWorker {
   const worker = new Worker(new URL("../testdata/shared_worker.ts", import.meta.url), {
     type: "module",
   });

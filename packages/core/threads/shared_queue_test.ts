@@ -79,7 +79,7 @@ Deno.test("bad shared queue options and oversized messages fail with stable code
 for (const seed of [1, 2]) {
   Deno.test(`across two Workers a block queue loses nothing and keeps order (seed ${seed})`, async () => {
     const q = SharedQueue.create({ capacity: 4, maxBytes: 4 });
-    const count = 20_000;
+    const count = 5_000;
     using writer = startWorker({ role: "write", kind: "queue", handle: q.handle, count, seed });
     using reader = startWorker({ role: "read", kind: "queue", handle: q.handle, seed: seed + 7 });
     await writer.result;
@@ -91,7 +91,7 @@ for (const seed of [1, 2]) {
 
 Deno.test("across two Workers a drop-oldest queue keeps order and counts every loss", async () => {
   const q = SharedQueue.create({ capacity: 2, full: "drop-oldest", maxBytes: 4 });
-  const count = 20_000;
+  const count = 5_000;
   using writer = startWorker({ role: "write", kind: "queue", handle: q.handle, count, seed: 3 });
   using reader = startWorker({ role: "read", kind: "queue", handle: q.handle, seed: 4 });
   await writer.result;

@@ -44,7 +44,7 @@ Deno.test("a shared ring refuses oversized messages and foreign handles", () => 
 for (const seed of [5, 6]) {
   Deno.test(`across two Workers a shared ring never returns a stale message (seed ${seed})`, async () => {
     const ring = SharedRing.create({ maxBytes: 4 });
-    const count = 20_000;
+    const count = 5_000;
     using writer = startWorker({ role: "write", kind: "ring", handle: ring.handle, count, seed });
     using reader = startWorker({ role: "read", kind: "ring", handle: ring.handle, seed: seed * 3 });
     await writer.result;
