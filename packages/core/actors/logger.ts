@@ -73,7 +73,8 @@ export function describeMessage(message: Message): string {
 
 /**
  * A sink that prints one line a message (or one in `every`) through `write`, `console.log` by
- * default.
+ * default, and logs the same line with {@linkcode Actor.log}, so that it is also a `log` event
+ * on the pipeline's bus (and in the control API's events).
  *
  * @example
  * ```ts
@@ -115,7 +116,10 @@ export class Logger extends Actor<typeof loggerContract> {
   process(_tick: TimedTick): void {
     const prefix = this.params.prefix || this.name;
     for (let m = this.inputs.in.read(); m !== undefined; m = this.inputs.in.read()) {
-      if (this.#seen++ % this.params.every === 0) this.#write(`${prefix}: ${describeMessage(m)}`);
+      if (this.#seen++ % this.params.every !== 0) continue;
+      const line = `${prefix}: ${describeMessage(m)}`;
+      this.#write(line);
+      this.log(line);
     }
   }
 }

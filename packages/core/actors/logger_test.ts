@@ -196,3 +196,34 @@ Deno.test("Logger describes every kind it receives through the injected writer",
     "p: t=0.000000s #0 data flag true",
   ]);
 });
+
+Deno.test("Logger logs each line it prints on the pipeline's bus too", async () => {
+  const printed: string[] = [];
+  const logged: string[] = [];
+  const pipeline = new Pipeline({ mode: "offline" });
+  pipeline.bus.on("log", (event) => logged.push(`${event.actor} ${event.text}`));
+  pipeline.pipe(
+    new DataSource({ count: 3 }),
+    new Logger({ every: 2 }, (line) => printed.push(line)),
+  );
+  await pipeline.run();
+  assert.deepEqual(printed, ["log0: t=0.000000s #0 data 0", "log0: t=0.066667s #2 data 2"]);
+  assert.deepEqual(logged, printed.map((line) => `actor://local/log/log0 ${line}`));
+});
+
+Deno.test("Logger in a Worker logs its lines on the main thread's bus", async () => {
+  const pipeline = new Pipeline({ mode: "offline" });
+  const logged: string[] = [];
+  pipeline.bus.on("log", (event) => logged.push(`${event.actor} ${event.text}`));
+  const logger = pipeline.add(new Logger({}, () => {}), {
+    name: "w",
+    dispatch: "worker",
+    module: new URL("../mod.ts", import.meta.url).href,
+  });
+  pipeline.pipe(pipeline.add(new DataSource({ count: 2 })), logger);
+  await pipeline.run();
+  assert.deepEqual(logged, [
+    "actor://local/log/w w: t=0.000000s #0 data 0",
+    "actor://local/log/w w: t=0.033333s #1 data 1",
+  ]);
+});

@@ -49,4 +49,6 @@ export interface _Host {
   } | undefined;
   /** Called by outputs when their pending count reaches 0. */
   outputUnblocked(): void;
+  /** Publishes a line the actor logged (`Actor.log`) on the pipeline's bus. */
+  log(text: string): void;
 }

@@ -315,6 +315,42 @@ export abstract class Actor<C extends Contract = Contract> {
   }
 
   /**
+   * Logs a line: it goes out on the pipeline's bus as a `log` event with this actor's address,
+   * where the control API keeps it (`streamlib logs <node>` shows it). Nothing is printed; an
+   * actor that should also print does so itself, as core's `log` actor does. Before the actor
+   * is added to a pipeline there is no bus, and the line goes nowhere. From a Worker the line
+   * goes to the main thread's bus.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Actor, defineContract, Pipeline, type TimedTick } from "@streamlib/core";
+   *
+   * const contract = defineContract({ type: "greeter", outputs: { out: { kind: "data" } } });
+   * class Greeter extends Actor<typeof contract> {
+   *   static override contract = contract;
+   *   override start(): void {
+   *     this.log("hello");
+   *   }
+   *   process(_tick: TimedTick): void {
+   *     this.end();
+   *   }
+   * }
+   * const pipeline = new Pipeline({ mode: "offline" });
+   * const lines: string[] = [];
+   * pipeline.bus.on("log", (event) => lines.push(`${event.actor}: ${event.text}`));
+   * pipeline.add(new Greeter());
+   * await pipeline.run();
+   * assert.deepEqual(lines, ["actor://local/greeter/greeter0: hello"]);
+   * ```
+   *
+   * @param text The line.
+   */
+  log(text: string): void {
+    this._node?.log(String(text));
+  }
+
+  /**
    * Changes parameters while the actor exists, checked against the contract, then calls
    * {@linkcode Actor.paramsChanged}.
    *

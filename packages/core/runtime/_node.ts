@@ -14,6 +14,7 @@ import type { UpstreamClock } from "../clock/upstream_clock.ts";
 import type { _Remote } from "../threads/_worker_host.ts";
 import { type DeliveryPolicy, resolvePolicy } from "../delivery/policy.ts";
 import type { ResolvedSupervision } from "./supervision.ts";
+import type { Bus } from "./bus.ts";
 import { _LatencyWindow } from "./_latency_window.ts";
 
 /** One link from an output to an input. */
@@ -46,6 +47,8 @@ export class _Node implements _Host {
   /** Set when the actor runs in a Worker. */
   remote: _Remote | undefined;
   supervision: ResolvedSupervision;
+  /** The pipeline's bus, where the actor's log lines go. */
+  bus: Bus | undefined;
 
   #state: _NodeState = "idle";
   #endRequested = false;
@@ -205,6 +208,11 @@ export class _Node implements _Host {
     this.releasedDrops += input.size;
     input._close();
     this.upstreamClock?.untrack(input);
+  }
+
+  /** Publishes a line the actor logged. */
+  log(text: string): void {
+    this.bus?.emit({ type: "log", actor: this.actor.address, text });
   }
 
   /** Called by outputs when their pending count reaches 0. */

@@ -5,6 +5,11 @@
  * - `restart`: an actor is being restarted after `delayMs`.
  * - `eos`: an actor finished (its end-of-stream went downstream and `stop()` returned).
  * - `state`: the pipeline changed state.
+ * - `log`: an actor logged a line with {@linkcode Actor.log} (core's `log` actor does, for each
+ *   line it prints).
+ * - `control`: a change made through the control API (`PipelineControl`): parameters set, a
+ *   patch applied, a link made or removed, an actor removed, a stop asked for, so that every
+ *   observer sees what an agent or a person did.
  *
  * @example
  * ```ts
@@ -35,7 +40,23 @@ export type BusEvent =
     readonly delayMs: number;
   }
   | { readonly type: "eos"; readonly actor: string }
-  | { readonly type: "state"; readonly state: string };
+  | { readonly type: "state"; readonly state: string }
+  | {
+    readonly type: "log";
+    /** `actor://` address of the actor that logged. */
+    readonly actor: string;
+    /** The line. */
+    readonly text: string;
+  }
+  | {
+    readonly type: "control";
+    /** What was done. */
+    readonly op: "set" | "patch" | "connect" | "disconnect" | "remove" | "stop";
+    /** What was done, in one line for people: `set mix layer_1::x=40`. */
+    readonly text: string;
+    /** The same for programs: the operation's arguments and what it changed. */
+    readonly details: Readonly<Record<string, unknown>>;
+  };
 
 /**
  * A listener for bus events of type `K`.

@@ -183,6 +183,7 @@ export class Pipeline {
     const hasInputs = Object.keys(contract.inputs ?? {}).length > 0;
     const schedule = contract.schedule ?? (hasInputs ? "input" : "tick");
     const node = new _Node(actor, this.#sched, schedule, resolveSupervision(options.supervision));
+    node.bus = this.bus;
     for (const key of Object.keys(options.inputs ?? {})) {
       if ((actor.inputs as Record<string, Input>)[key] === undefined) {
         throw new StreamlibError(

@@ -293,6 +293,10 @@ export class _WorkerHost implements _Remote, _ThreadClient {
       this.#actor.end();
       return;
     }
+    if (reply.op === "log") {
+      this.#actor.log(reply.text);
+      return;
+    }
     const output = this.#node.outputs.find((o: Output) => o.name === reply.port);
     if (output === undefined || output.ended) return;
     if (reply.op === "end") {

@@ -94,4 +94,6 @@ export type _Reply =
   }
   | { readonly op: "write"; readonly id: number; readonly port: string; readonly m: unknown }
   | { readonly op: "end"; readonly id: number; readonly port: string }
-  | { readonly op: "endRequest"; readonly id: number };
+  | { readonly op: "endRequest"; readonly id: number }
+  /** The actor logged a line (`Actor.log`). */
+  | { readonly op: "log"; readonly id: number; readonly text: string };

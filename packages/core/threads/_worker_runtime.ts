@@ -173,12 +173,13 @@ function wire(id: number, actor: Actor): void {
       void send({ op: "end", id, port: output.name });
     };
   }
-  // end() and request inputs go through the node's scheduler: here, to the main thread.
+  // end(), request inputs and log lines go through the node: here, to the main thread.
   actor._node = {
     sched: {
       _endRequested: (): void => void send({ op: "endRequest", id }),
       _inputAdded: (): void => {},
     },
+    log: (text: string): void => void send({ op: "log", id, text }),
   } as unknown as Actor["_node"];
 }
 
