@@ -95,6 +95,26 @@ export const QUANTITY: RegExp =
   /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?:us|µs|ms|s|min|h|Hz|kHz|MHz)$/;
 
 /**
+ * Options of {@linkcode parsePipeline}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ParseOptions } from "@streamlib/core";
+ * const options: ParseOptions = { existing: ["mix", "src"] };
+ * assert.ok([...options.existing!].includes("mix"));
+ * ```
+ */
+export interface ParseOptions {
+  /**
+   * Names of actors that exist outside the text, in a running pipeline the text is a patch
+   * for: references may name them (`videotestsrc ! mix.`), and automatic names skip them (a
+   * second `videotestsrc` is `videotestsrc1` when `videotestsrc0` runs).
+   */
+  readonly existing?: Iterable<string>;
+}
+
+/**
  * Parses pipeline text — the gst-launch syntax media engineers and agents know — into its JSON
  * form.
  *
@@ -132,10 +152,11 @@ export const QUANTITY: RegExp =
  * ```
  *
  * @param text The pipeline text.
+ * @param options Actors that exist outside the text (for a patch to a running pipeline).
  * @returns The JSON form and where each part stands in the text.
  */
-export function parsePipeline(text: string): ParsedPipeline {
-  return new _Parser(text).parse();
+export function parsePipeline(text: string, options: ParseOptions = {}): ParsedPipeline {
+  return new _Parser(text, new Set(options.existing ?? [])).parse();
 }
 
 interface _Node {
@@ -166,9 +187,12 @@ class _Parser {
   readonly #actors: _ParsedActor[] = [];
   readonly #links: Array<{ from: _Node; to: _Node; incoming: boolean; bang: SourceSpan }> = [];
   readonly #spans = new Map<string, SourceSpan>();
+  /** Actors outside the text that references may name. */
+  readonly #existing: ReadonlySet<string>;
 
-  constructor(text: string) {
+  constructor(text: string, existing: ReadonlySet<string>) {
     this.#text = text;
+    this.#existing = existing;
   }
 
   parse(): ParsedPipeline {
@@ -310,7 +334,8 @@ class _Parser {
     const counters = new Map<string, number>();
     const names = this.#actors.map((a, i) => {
       if (a.name !== undefined) return a.name;
-      const n = counters.get(a.type) ?? 0;
+      let n = counters.get(a.type) ?? 0;
+      while (this.#existing.has(`${a.type}${n}`)) n++;
       counters.set(a.type, n + 1);
       const auto = `${a.type}${n}`;
       if (explicit.has(auto)) {
@@ -322,7 +347,7 @@ class _Parser {
       }
       return auto;
     });
-    const known = new Set(names);
+    const known = new Set([...this.#existing, ...names]);
     const endpoint = (node: _Node, key: string): string => {
       if (node.actor !== undefined) return names[node.actor]!;
       const [name, named] = resolveEndpoint(node.ref!, (n) => known.has(n));
@@ -331,7 +356,9 @@ class _Parser {
         this.#fail(
           node.span,
           `No actor is named "${name}"`,
-          `a name given with name= or an automatic one (${[...known].join(", ")})`,
+          `a name given with name=${
+            this.#existing.size ? ", a running actor's" : ""
+          } or an automatic one (${[...known].join(", ")})`,
         );
       }
       this.#spans.set(key, node.span);

@@ -266,3 +266,15 @@ Deno.test("An actor name may not end with a dot, which would read as a reference
   );
   assert.equal(parsePipeline("datasrc name=my.cam ! nullsink").spec.actors[0]!.name, "my.cam");
 });
+
+Deno.test("parsePipeline() with existing actors lets references name them and skips their names", () => {
+  const { spec } = parsePipeline("datasrc ! mix.in_1  datasrc name=b ! mix.", {
+    existing: ["mix", "datasrc0"],
+  });
+  assert.deepEqual(spec.actors.map((a) => a.name), ["datasrc1", "b"]);
+  assert.deepEqual(spec.links, [{ from: "datasrc1", to: "mix.in_1" }, { from: "b", to: "mix" }]);
+  assert.throws(
+    () => parsePipeline("datasrc ! nix.", { existing: ["mix"] }),
+    /No actor is named "nix"; expected a name given with name=, a running actor's or an automatic one \(mix, datasrc0\)/,
+  );
+});
