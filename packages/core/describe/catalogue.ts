@@ -9,12 +9,13 @@ import { RateLimit } from "../actors/rate_limit.ts";
 import { Tee } from "../actors/tee.ts";
 import coreManifest from "../manifest.json" with { type: "json" };
 import type { Contract, PermissionName } from "../graph/spec.ts";
-import { isStreamlibError, StreamlibError } from "../errors.ts";
+import { StreamlibError } from "../errors.ts";
 import { contractOf, type Manifest, type ManifestActor, STREAMLIB_VERSION } from "./manifest.ts";
 import { validateManifest } from "./validate_manifest.ts";
 import { satisfiesVersion } from "./satisfies_version.ts";
 import { _contractDifferences } from "./_contract_diff.ts";
-import { type ParsedPipeline, parsePipeline, pointAt } from "./parse_pipeline.ts";
+import { type ParsedPipeline, parsePipeline } from "./parse_pipeline.ts";
+import { _creationKeys, _located } from "./_located.ts";
 import { _specPads, _specParams } from "./_spec_values.ts";
 import { Pipeline } from "../runtime/pipeline.ts";
 import type { PipelineOptions } from "../runtime/pipeline_types.ts";
@@ -358,34 +359,15 @@ export class Catalogue {
       ? input
       : undefined;
     const spec = parsed?.spec ?? validatePipelineSpec(input);
-    const located = (error: unknown, ...keys: string[]): unknown => {
-      if (parsed === undefined || !isStreamlibError(error)) return error;
-      const span = keys.map((k) => parsed.spans.get(k)).find((s) => s !== undefined);
-      if (span === undefined) return error;
-      return new StreamlibError(error.code, pointAt(parsed.text, span, error.message), {
-        cause: error,
-        details: { ...error.details, line: span.line, column: span.column },
-      });
-    };
+    const located = (error: unknown, ...keys: string[]): unknown =>
+      _located(parsed, error, ...keys);
     const pipeline = new Pipeline(options);
     for (const [i, actor] of spec.actors.entries()) {
       let created: Actor;
       try {
         created = await this.create(actor.type, actor.params ?? {}, actor.pads ?? {});
       } catch (error) {
-        const details = isStreamlibError(error) ? error.details : {};
-        const { param, pad } = details;
-        const key = typeof pad === "string"
-          ? `actors[${i}].pads.${pad}${typeof param === "string" ? `.${param}` : ""}`
-          : typeof param === "string" && actor.params && Object.hasOwn(actor.params, param)
-          ? `actors[${i}].params.${param}`
-          : `actors[${i}]`;
-        throw located(
-          error,
-          key,
-          ...(typeof pad === "string" ? [`actors[${i}].pads.${pad}`] : []),
-          `actors[${i}]`,
-        );
+        throw located(error, ..._creationKeys(i, actor, error));
       }
       try {
         const entry = actor.dispatch === "worker" ? this.describe(actor.type) : undefined;
