@@ -91,6 +91,7 @@ const CORE_LAYERS = [
   "threads",
   "runtime",
   "describe",
+  "control",
 ];
 const core = resolve(root, "packages/core");
 

@@ -69,7 +69,23 @@ export type CoreErrorCode =
    * starts the same actor in a Worker when imported: it runs code at top level that should sit
    * behind `if (import.meta.main)`. Names the module.
    */
-  | "SL_WORKER_START";
+  | "SL_WORKER_START"
+  /**
+   * A change through the control API (a patch, new parameters) needs a permission the node
+   * was not granted: it runs with least privilege. Names the actor and the permission.
+   */
+  | "SL_PERMISSION_NOT_GRANTED"
+  /** No running node has that name (`streamlib nodes` lists them). */
+  | "SL_NODE_NOT_FOUND"
+  /** A node's control socket or address does not answer: it has ended, or it is elsewhere. */
+  | "SL_CONTROL_UNREACHABLE"
+  /**
+   * The folder of control sockets is not private to its user (another owner, or others may
+   * enter it), so nothing is served or trusted there.
+   */
+  | "SL_CONTROL_FOLDER"
+  /** A request to a node's control address lacks its access token, or has a wrong one. */
+  | "SL_UNAUTHORIZED";
 
 /**
  * The base class of every error streamlib throws: a stable machine-readable `code` and a message

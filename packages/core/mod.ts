@@ -68,6 +68,8 @@ export * from "./describe/parse_pipeline.ts";
 export * from "./describe/format_pipeline.ts";
 export * from "./describe/convert_quantity.ts";
 export * from "./describe/catalogue.ts";
+export * from "./control/control_types.ts";
+export * from "./control/pipeline_control.ts";
 export * from "./async/delay.ts";
 export * from "./async/deadline.ts";
 export * from "./async/merge.ts";

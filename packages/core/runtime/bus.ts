@@ -54,6 +54,8 @@ export type BusEvent =
     readonly op: "set" | "patch" | "connect" | "disconnect" | "remove" | "stop";
     /** What was done, in one line for people: `set mix layer_1::x=40`. */
     readonly text: string;
+    /** `actor://` address of the actor it changed, when it changed one. */
+    readonly actor?: string;
     /** The same for programs: the operation's arguments and what it changed. */
     readonly details: Readonly<Record<string, unknown>>;
   };

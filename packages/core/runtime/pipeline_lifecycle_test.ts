@@ -130,19 +130,19 @@ const lifeContract = {
 /** Records start/stop order; start() waits until `release()` is called. */
 class Life extends Actor<typeof lifeContract> {
   static override contract = lifeContract;
-  readonly log: string[] = [];
+  readonly calls: string[] = [];
   #release: (() => void) | undefined;
   gate = false;
   release(): void {
     this.#release?.();
   }
   override async start(): Promise<void> {
-    this.log.push("start:begin");
+    this.calls.push("start:begin");
     if (this.gate) await new Promise<void>((r) => this.#release = r);
-    this.log.push("start:end");
+    this.calls.push("start:end");
   }
   override stop(): void {
-    this.log.push("stop");
+    this.calls.push("stop");
   }
   process(): void {
     while (this.inputs.in.read()) { /* drain */ }
@@ -158,13 +158,13 @@ Deno.test("stop({mode:'abort'}) stops an actor whose start() is in flight only a
   late.gate = true;
   pipeline.add(late, { name: "late" });
   await _nextMacrotask();
-  assert.deepEqual(late.log, ["start:begin"]);
+  assert.deepEqual(late.calls, ["start:begin"]);
   const result = await pipeline.stop({ mode: "abort" });
   assert.equal(result.status, "aborted");
   late.release();
   await turns(3);
   // stop() must come after start() has completed (and exactly once).
-  assert.deepEqual(late.log, ["start:begin", "start:end", "stop"]);
+  assert.deepEqual(late.calls, ["start:begin", "start:end", "stop"]);
 });
 
 Deno.test("remove() of an actor whose start() is in flight stops it once start() ends", async () => {
@@ -181,7 +181,7 @@ Deno.test("remove() of an actor whose start() is in flight stops it once start()
   await turns(3);
   await pipeline.stop({ mode: "abort" });
   // Started, so it must be stopped once: either remove() waits for start(), or stops it after.
-  assert.deepEqual(late.log, ["start:begin", "start:end", "stop"]);
+  assert.deepEqual(late.calls, ["start:begin", "start:end", "stop"]);
 });
 
 Deno.test("remove() during a restart backoff keeps the actor from starting again", async () => {
@@ -277,18 +277,18 @@ Deno.test("A source added while the pipeline drains is ended, so the drain compl
 class WriteThenThrow extends Actor<typeof flakySrcContract> {
   static override contract = flakySrcContract;
   failed = false;
-  readonly log: string[] = [];
+  readonly calls: string[] = [];
   constructor(readonly failAt: number) {
     super();
   }
   override start(): void {
-    this.log.push("start");
+    this.calls.push("start");
   }
   override flush(): void {
-    this.log.push("flush");
+    this.calls.push("flush");
   }
   override stop(): void {
-    this.log.push("stop");
+    this.calls.push("stop");
   }
   process(tick: TimedTick): void {
     this.outputs.out.write(createDataMessage(tick.frameNumber, { timestamp: tick.timestamp }));
@@ -322,7 +322,7 @@ Deno.test("A blocked source that is restarting is not finished by its unblock", 
   await turns();
   assert.ok(w.settled(), `state ${pipeline.state}`);
   // Lifecycle of one restart: start, stop (restart), start, then flush and stop when it ends.
-  assert.deepEqual(src.log, ["start", "stop", "start", "flush", "stop"]);
+  assert.deepEqual(src.calls, ["start", "stop", "start", "flush", "stop"]);
 });
 
 // ---------------------------------------------------------------------------------------------
