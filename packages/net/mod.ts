@@ -6,7 +6,9 @@
  * muxer) with an hls.js player page. Both serve with hono on `Deno.serve`, bind 127.0.0.1 by
  * default and require an access token anywhere else. `serveFolder` is the file handler behind
  * the HLS sink, safe against path traversal. Every actor type is listed in the package's
- * `manifest.json`.
+ * `manifest.json`. `serveControl` makes a running pipeline a node reachable from outside (its
+ * control API on a private Unix socket), and `ControlClient` talks to one; they are also at
+ * `@streamlib/net/control`.
  *
  * @example Watch test bars in the browser, and read the keys pressed there
  * ```ts
@@ -30,3 +32,8 @@
 export * from "./display.ts";
 export * from "./hls_sink.ts";
 export * from "./serve_folder.ts";
+export * from "./control/serve_control.ts";
+export * from "./control/control_client.ts";
+export * from "./control/control_wire.ts";
+export * from "./control/node_entry.ts";
+export * from "./control/reserve_node.ts";
