@@ -8,7 +8,7 @@
  */
 
 import { StreamlibError } from "@streamlib/core";
-import type { NodeEntry } from "./node_entry.ts";
+import type { NodeEntry } from "./control_wire.ts";
 
 /** Names a node may have: what a file name and `node/actor.port` can carry. */
 export const _NODE_NAME: RegExp = /^[A-Za-z0-9_~-][A-Za-z0-9_.~-]{0,63}$/;

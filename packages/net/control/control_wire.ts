@@ -143,3 +143,47 @@ export interface NodeInfo {
   /** Its TCP address, when it serves on TCP too. */
   readonly tcp?: string;
 }
+
+/**
+ * One running node as its registry file describes it: a small JSON file per node in the
+ * control folder (`$XDG_RUNTIME_DIR/streamlib/<name>.json`, beside the node's socket), written
+ * when it starts serving and removed when it ends.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { NodeEntry } from "@streamlib/net";
+ * const entry: NodeEntry = {
+ *   name: "videotestsrc-1",
+ *   pid: 4242,
+ *   startedAt: Date.now(),
+ *   socket: "/run/user/1000/streamlib/videotestsrc-1.sock",
+ *   summary: "videotestsrc ! compositor ! display",
+ *   actors: 3,
+ *   version: "0.1.0",
+ * };
+ * assert.ok(entry.socket?.endsWith(".sock"));
+ * ```
+ */
+export interface NodeEntry {
+  /** The node's name, unique on the machine for its user. */
+  readonly name: string;
+  /** Its process id. */
+  readonly pid: number;
+  /** When it started serving, ms since 1970. */
+  readonly startedAt: number;
+  /** Its Unix socket, when it serves one (mode 0600 in a 0700 folder). */
+  readonly socket?: string;
+  /** Its TCP address (`http://host:port`), when it serves on TCP too. */
+  readonly tcp?: string;
+  /** Whether the TCP address needs an access token (any address but loopback). */
+  readonly tokenRequired?: boolean;
+  /** The pipeline in a line: its text, or its actors' types. */
+  readonly summary: string;
+  /** How many actors it had when it started. */
+  readonly actors: number;
+  /** The streamlib version it runs. */
+  readonly version: string;
+  /** Set while a launcher holds the name for a node still starting (the CLI does). */
+  readonly reserved?: boolean;
+}

@@ -8,8 +8,8 @@ import {
 } from "@streamlib/core";
 import { Hono } from "hono";
 import { _serve, type _Server, _tokenFor, _tokenGuard } from "../_server.ts";
-import { controlDir, type NodeEntry } from "./node_entry.ts";
-import type { NodeInfo } from "./control_wire.ts";
+import { controlDir } from "./node_entry.ts";
+import type { NodeEntry, NodeInfo } from "./control_wire.ts";
 import { _controlApp } from "./_routes.ts";
 import {
   _ensureFolder,
