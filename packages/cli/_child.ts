@@ -15,6 +15,7 @@ import { _causeCodes } from "./_error_text.ts";
 import {
   Catalogue,
   isStreamlibError,
+  type PermissionSet,
   type Pipeline,
   type PipelineSpec,
   type RunResult,
@@ -43,6 +44,17 @@ export interface ChildOptions {
   readonly text?: string;
   /** `live` or `offline`. */
   readonly mode: "live" | "offline";
+  /** Serve the control API under this name, in this folder (and on TCP when asked). */
+  readonly control?: {
+    readonly name: string;
+    readonly dir: string;
+    readonly tcp?: { readonly host: string; readonly port: number; readonly token?: string };
+    readonly summary: string;
+  };
+  /** What this process was granted: a patch needing more is refused. */
+  readonly granted?: PermissionSet;
+  /** Plugins a patch may use, their modules imported only when one does. */
+  readonly available?: readonly ChildPlugin[];
 }
 
 const _STATS_EVERY_MS = 500;
@@ -106,11 +118,48 @@ export async function runChild(options: ChildOptions): Promise<never> {
     }
   }
 
+  // Types a patch may add: their modules are in this program's module graph (literal imports
+  // in the runner), so the catalogue imports them when a patch needs them.
+  for (const plugin of options.available ?? []) {
+    if (catalogue.list().some((entry) => entry.manifestUrl === plugin.url)) continue;
+    try {
+      catalogue.add(plugin.manifest, plugin.url);
+    } catch (error) {
+      _fail("load", error);
+    }
+  }
+
   let running: Pipeline;
   try {
     running = await catalogue.build(options.text ?? options.spec, { mode: options.mode });
   } catch (error) {
     _fail("build", error);
+  }
+  let served: Promise<void> = Promise.resolve();
+  if (options.control !== undefined) {
+    const { name, dir, tcp, summary } = options.control;
+    try {
+      const { serveControl } = await import("@streamlib/net/control");
+      const server = await serveControl(running, {
+        name,
+        dir,
+        catalogue,
+        granted: options.granted ?? {},
+        summary,
+        exitOnSignal: false,
+        ...(tcp === undefined ? {} : { tcp }),
+      });
+      served = server.closed;
+      _emit({
+        type: "control",
+        name: server.name,
+        ...(server.socket === undefined ? {} : { socket: server.socket }),
+        ...(server.url === undefined ? {} : { url: server.url }),
+        ...(server.token === undefined ? {} : { token: server.token }),
+      });
+    } catch (error) {
+      _fail("build", error);
+    }
   }
   const t0 = performance.now();
   if (requested === "abort") _finish({ status: "aborted", stats: running.stats() }, t0);
@@ -131,14 +180,27 @@ export async function runChild(options: ChildOptions): Promise<never> {
   pipeline = running;
   const done = running.run();
   if (requested === "drain") running.stop({ mode: "drain" }).catch(() => {});
+  let result: RunResult;
   try {
-    const result = await done;
-    clearInterval(timer);
-    _finish(result, t0);
+    result = await done;
   } catch (error) {
     clearInterval(timer);
+    await _settled(served);
     _fail("run", error);
   }
+  clearInterval(timer);
+  await _settled(served);
+  _finish(result, t0);
+}
+
+/**
+ * Waits for the control server to close after the run (it answers the request that stopped
+ * the pipeline first), for at most a second.
+ */
+async function _settled(closed: Promise<void>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([closed, new Promise((resolve) => timer = setTimeout(resolve, 1_000))]);
+  clearTimeout(timer);
 }
 
 /** Reads `drain` / `abort` lines from stdin; calls `ended` when stdin closes. */

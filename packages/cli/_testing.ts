@@ -15,6 +15,22 @@ export const TESTDATA: string = new URL("./testdata/", import.meta.url).pathname
 /** How long any one wait may take before a test fails (generous for slow CI machines). */
 export const DEADLINE_MS = 30_000;
 
+/**
+ * The control folder the commands run by these tests use (`STREAMLIB_CONTROL_DIR`): one of
+ * this test process's own, so that nodes of tests and of the user never meet. Removed when the
+ * process exits.
+ */
+export const CONTROL_DIR: string = `${
+  Deno.makeTempDirSync({ prefix: "streamlib-cli-test-" })
+}/nodes`;
+globalThis.addEventListener("unload", () => {
+  try {
+    Deno.removeSync(CONTROL_DIR.slice(0, CONTROL_DIR.lastIndexOf("/")), { recursive: true });
+  } catch {
+    // Gone already.
+  }
+});
+
 /** How a run of the command ended. */
 export interface Ended {
   readonly code: number;
@@ -47,7 +63,7 @@ export class RunningCli implements AsyncDisposable {
     this.process = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", MAIN, ...args],
       cwd: options.cwd ?? ROOT,
-      env: { NO_COLOR: "1", ...options.env },
+      env: { NO_COLOR: "1", STREAMLIB_CONTROL_DIR: CONTROL_DIR, ...options.env },
       stdin: "null",
       stdout: "piped",
       stderr: "piped",

@@ -18,12 +18,15 @@ const _USAGE = new Set([
   "SL_NAME_TAKEN",
   "SL_MANIFEST_INVALID",
   "SL_PERMISSION_VALUE",
+  "SL_NODE_NOT_FOUND",
+  "SL_UNAUTHORIZED",
 ]);
 
 /**
  * The exit status of the `streamlib` command for an error code: 2 when the command was used
  * wrongly (bad options, pipeline text or JSON that does not parse or validate, an unknown type
- * or parameter, ports that do not fit, an unusable `--plugin`), else 1.
+ * or parameter, ports that do not fit, an unusable `--plugin`, a node that is not running, a
+ * missing access token), else 1.
  *
  * @example
  * ```ts

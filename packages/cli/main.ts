@@ -25,6 +25,9 @@ import { runScript } from "./run_script.ts";
 import { shellQuote } from "./shell_quote.ts";
 import { validatePlugin } from "./validate_plugin.ts";
 import { StreamlibError } from "@streamlib/core";
+import { type NodeReservation, reserveNode } from "@streamlib/net/control";
+import { _addControlCommands, _liveDot } from "./_control_commands.ts";
+import { runPermissions } from "./run_pipeline.ts";
 
 const _encoder = new TextEncoder();
 const _SCRIPT = /\.(?:ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
@@ -41,8 +44,9 @@ interface _PluginOptions {
  * run was aborted with a second Ctrl-C. Output goes to stdout, messages to stderr.
  *
  * Commands: `list`, `inspect <type>`, `run <pipeline | file.json | script.ts>`,
- * `graph <pipeline> [-o file]`, `plugins list`, `plugins validate <manifest>`; `--help` on
- * any of them says more.
+ * `graph <pipeline | node> [-o file]`, `plugins list`, `plugins validate <manifest>`, and for
+ * running pipelines (nodes) `nodes`, `tap`, `logs`, `set`, `patch`, `stop`; `--help` on any of
+ * them says more.
  *
  * @example
  * ```ts
@@ -100,6 +104,8 @@ Examples:
   streamlib run "datasrc count=5 ! log"
   streamlib run --print-permissions "datasrc ! myplugin path=out.bin"
   streamlib graph "datasrc name=src ! log  src. ! nullsink" -o graph.svg
+  streamlib nodes
+  streamlib tap videotestsrc-1/mix.out -o frame.png
 
 Exit status: 0 success, 1 pipeline or check failed, 2 usage error, 130 aborted by Ctrl-C twice.`,
     );
@@ -134,6 +140,16 @@ Exit status: 0 success, 1 pipeline or check failed, 2 usage error, 130 aborted b
       .option("--stats", "show each actor's rate and drops")
       .option("--verbose", "say more: the pipeline process and its permissions, end-of-stream")
       .option(
+        "--no-control",
+        "do not serve the control API (nodes, tap, set, patch… cannot reach it)",
+      )
+      .option("--name <name>", "the node's name (default: its first actor's type and a number)")
+      .option(
+        "--control-tcp <[host:]port>",
+        "serve the control API on TCP too (127.0.0.1 unless a host is given; elsewhere a token " +
+          "is made up and printed)",
+      )
+      .option(
         "--allow <permission>",
         "for a script: grant a permission, e.g. read=./data or net (repeatable)",
         collect,
@@ -143,7 +159,9 @@ Exit status: 0 success, 1 pipeline or check failed, 2 usage error, 130 aborted b
         "after",
         `
 A pipeline runs in a child "deno run --no-prompt" process granted exactly what its actors'
-manifests declare. A script's permissions cannot be computed: grant them with --allow.
+manifests declare, and serves its control API as a node on a Unix socket only you can open
+(the socket's folder and the socket itself are added to its permissions; --no-control leaves
+them out). A script's permissions cannot be computed: grant them with --allow.
 Ctrl-C once drains the pipeline (end-of-stream flows, files are finalised); twice aborts it.`,
       ),
   ).action(async (target: string, rest: string[], options: _RunOptions) => {
@@ -152,19 +170,34 @@ Ctrl-C once drains the pipeline (end-of-stream flows, files are finalised); twic
 
   withPlugins(
     program.command("graph")
-      .argument("<pipeline>", "pipeline text or a pipeline JSON file")
+      .argument("<pipeline>", "pipeline text, a pipeline JSON file, or a running node's name")
       .argument("[more...]", "more pipeline text")
       .option("-o, --output <file>", "write to a .dot file, or draw .svg/.png/.pdf with Graphviz")
-      .description("print a pipeline's graph in Graphviz DOT, or draw it"),
+      .option("--token <token>", "the access token of a node served on TCP off loopback")
+      .description(
+        "print a pipeline's graph in Graphviz DOT, or draw it; one word that names a running " +
+          "node (streamlib nodes) draws that node's live graph",
+      ),
   ).action(
-    async (target: string, rest: string[], options: _PluginOptions & { output?: string }) => {
-      const { catalogue } = await discover(options);
-      const loaded = await loadPipeline([target, ...rest].join(" "), catalogue);
-      const dot = (await catalogue.build(loaded.parsed ?? loaded.spec)).toDot();
+    async (
+      target: string,
+      rest: string[],
+      options: _PluginOptions & { output?: string; token?: string },
+    ) => {
+      const live = rest.length === 0 ? await _liveDot(target, options.token) : undefined;
+      let dot: string;
+      if (live !== undefined) dot = live;
+      else {
+        const { catalogue } = await discover(options);
+        const loaded = await loadPipeline([target, ...rest].join(" "), catalogue);
+        dot = (await catalogue.build(loaded.parsed ?? loaded.spec)).toDot();
+      }
       if (options.output === undefined) out(dot);
       else await renderGraph(dot, options.output);
     },
   );
+
+  _addControlCommands(program, { out, err, status: (code) => status = code });
 
   const plugins = program.command("plugins").description("list or check plugin manifests");
   withPlugins(plugins.command("list").description("list the plugin manifests found"))
@@ -205,6 +238,22 @@ interface _RunOptions extends _PluginOptions {
   stats?: boolean;
   verbose?: boolean;
   allow: string[];
+  control: boolean;
+  name?: string;
+  controlTcp?: string;
+}
+
+/** `[host:]port` of `--control-tcp`. */
+function _tcp(value: string): { host: string; port: number } {
+  const match = /^(?:(\[[^\]]+\]|[^:]+):)?(\d+)$/.exec(value.trim());
+  const port = Number(match?.[2]);
+  if (match === null || !(port >= 0 && port <= 65_535)) {
+    throw new StreamlibError(
+      "SL_USAGE",
+      `--control-tcp takes [host:]port (9000, 0.0.0.0:9000, [::1]:9000), got "${value}"`,
+    );
+  }
+  return { host: (match[1] ?? "127.0.0.1").replace(/^\[(.*)\]$/, "$1"), port };
 }
 
 async function _run(
@@ -216,7 +265,7 @@ async function _run(
   err: (text: string) => void,
 ): Promise<number> {
   if (_SCRIPT.test(target.trim())) {
-    const pipelineOnly = ["offline", "printPermissions", "stats"] as const;
+    const pipelineOnly = ["offline", "printPermissions", "stats", "name", "controlTcp"] as const;
     const given = pipelineOnly.find((o) => options[o]);
     if (given === "printPermissions") {
       throw new StreamlibError(
@@ -226,7 +275,8 @@ async function _run(
       );
     }
     if (given !== undefined) {
-      throw new StreamlibError("SL_USAGE", `--${given} applies to pipelines, not scripts`);
+      const flag = given.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      throw new StreamlibError("SL_USAGE", `--${flag} applies to pipelines, not scripts`);
     }
     try {
       await Deno.stat(target);
@@ -252,25 +302,50 @@ async function _run(
       `Unexpected arguments after the pipeline file "${target}": ${rest.join(" ")}`,
     );
   }
+  if (!options.control && (options.name !== undefined || options.controlTcp !== undefined)) {
+    throw new StreamlibError(
+      "SL_USAGE",
+      `--${options.name !== undefined ? "name" : "control-tcp"} applies to a pipeline that ` +
+        `serves its control API; leave out --no-control`,
+    );
+  }
+  const tcp = options.controlTcp === undefined ? undefined : _tcp(options.controlTcp);
   const discovery = await discover(options);
   const loaded = await loadPipeline([target, ...rest].join(" "), discovery.catalogue);
-  if (options.printPermissions) {
-    const permissions = discovery.catalogue.permissions(loaded.spec);
-    out(`${permissionFlags(permissions).map(shellQuote).join(" ")}\n`);
-    if (options.verbose) {
-      for (const [name, need] of Object.entries(permissions)) {
-        for (const reason of need?.reasons ?? []) err(`streamlib: needs ${name}: ${reason}\n`);
-      }
+  let reservation: NodeReservation | undefined;
+  try {
+    if (options.control) {
+      reservation = await reserveNode({
+        ...(options.name === undefined ? {} : { name: options.name }),
+        ...(loaded.spec.actors[0] === undefined ? {} : { type: loaded.spec.actors[0].type }),
+        summary: loaded.text ?? loaded.source,
+      });
     }
-    return 0;
+    const control = reservation === undefined
+      ? undefined
+      : { reservation, ...(tcp === undefined ? {} : { tcp }) };
+    if (options.printPermissions) {
+      // The node's name as it would be now: the socket is part of the permissions.
+      const permissions = runPermissions(discovery.catalogue, loaded, control);
+      out(`${permissionFlags(permissions).map(shellQuote).join(" ")}\n`);
+      if (options.verbose) {
+        for (const [name, need] of Object.entries(permissions)) {
+          for (const reason of need?.reasons ?? []) err(`streamlib: needs ${name}: ${reason}\n`);
+        }
+      }
+      return 0;
+    }
+    return await runPipeline({
+      loaded,
+      discovery,
+      ...(options.offline ? { offline: true } : {}),
+      ...(options.stats ? { stats: true } : {}),
+      ...(options.verbose ? { verbose: true } : {}),
+      ...(control === undefined ? {} : { control }),
+    });
+  } finally {
+    reservation?.release();
   }
-  return await runPipeline({
-    loaded,
-    discovery,
-    ...(options.offline ? { offline: true } : {}),
-    ...(options.stats ? { stats: true } : {}),
-    ...(options.verbose ? { verbose: true } : {}),
-  });
 }
 
 function _write(file: { writeSync(p: Uint8Array): number }, text: string): void {

@@ -96,19 +96,22 @@ Deno.test("streamlib with an unknown command or option exits 2; --help exits 0",
 });
 
 Deno.test("streamlib run --print-permissions prints the exact Deno flags and runs nothing", async () => {
+  // --no-control: the actors' permissions alone (serving adds its own, tested with the commands).
   const { code, stdout } = await cli([
     "run",
     "--print-permissions",
+    "--no-control",
     ...plugins,
     "datasrc ! sendfile path=out.mp4",
   ]);
   assert.equal(code, 0);
   assert.equal(stdout, "--allow-write=out.mp4 --allow-net=monitor.lan:9000 --allow-env\n");
-  const core = await cli(["run", "--print-permissions", "datasrc ! log"]);
+  const core = await cli(["run", "--print-permissions", "--no-control", "datasrc ! log"]);
   assert.equal(core.stdout, "\n", "core's actors need nothing");
   const quoted = await cli([
     "run",
     "--print-permissions",
+    "--no-control",
     ...plugins,
     'readfile path="my clip.txt" ! log',
   ]);

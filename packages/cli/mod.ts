@@ -48,3 +48,7 @@ export * from "./run_pipeline.ts";
 export * from "./run_script.ts";
 export * from "./render_graph.ts";
 export * from "./validate_plugin.ts";
+export * from "./control_permissions.ts";
+export * from "./parse_assignments.ts";
+export * from "./format_event.ts";
+export * from "./format_nodes.ts";

@@ -20,6 +20,8 @@ export const PROTOCOL_MARKER: string = "\u001eSTREAMLIB ";
  * - `stats`: a snapshot of the pipeline's stats, `t` ms after it started (about every 500 ms);
  * - `eos`: an actor finished;
  * - `serving`: an actor serves a page (a `display`, an `hlssink`) at `url`, once running;
+ * - `control`: the pipeline is a node named `name`, serving its control API on `socket` (and
+ *   `url`, with the `token` requests need there, when it serves on TCP too);
  * - `result`: the run ended (`eos`, or `aborted` after an abort);
  * - `error`: the pipeline could not be loaded or built, or an actor failed; `denied` says which
  *   permission Deno refused when that is the cause.
@@ -37,6 +39,13 @@ export type ChildMessage =
   | { readonly type: "stats"; readonly t: number; readonly stats: PipelineStats }
   | { readonly type: "eos"; readonly actor: string }
   | { readonly type: "serving"; readonly actor: string; readonly url: string }
+  | {
+    readonly type: "control";
+    readonly name: string;
+    readonly socket?: string;
+    readonly url?: string;
+    readonly token?: string;
+  }
   | {
     readonly type: "result";
     readonly status: "eos" | "aborted";

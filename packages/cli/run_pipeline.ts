@@ -3,10 +3,13 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   Catalogue,
+  formatPipeline,
   parseActorAddress,
   type PermissionName,
   type PermissionSet,
 } from "@streamlib/core";
+import type { NodeReservation } from "@streamlib/net/control";
+import { withControlPermissions } from "./control_permissions.ts";
 import type { Discovery } from "./discover_plugins.ts";
 import { exitCodeOf } from "./exit_code.ts";
 import type { LoadedPipeline } from "./load_pipeline.ts";
@@ -38,6 +41,14 @@ export interface RunPipelineOptions {
   readonly stats?: boolean;
   /** Say more on stderr: the pipeline process's id and command, permissions, end-of-stream. */
   readonly verbose?: boolean;
+  /**
+   * Serve the pipeline's control API as the node `reservation` holds the name of (released
+   * when the pipeline process ends), on TCP too when `tcp` is given.
+   */
+  readonly control?: {
+    readonly reservation: NodeReservation;
+    readonly tcp?: { readonly host: string; readonly port: number; readonly token?: string };
+  };
 }
 
 /** Exit status after an abort, as a shell reports a process ended by Ctrl-C. */
@@ -70,9 +81,9 @@ const _MARKER = _encoder.encode(PROTOCOL_MARKER);
  *   the pipeline failed, 2 when it could not be built, 130 when aborted.
  */
 export async function runPipeline(options: RunPipelineOptions): Promise<number> {
-  const { loaded, discovery } = options;
+  const { loaded, discovery, control } = options;
   const { catalogue } = discovery;
-  const permissions = catalogue.permissions(loaded.spec);
+  const permissions = runPermissions(catalogue, loaded, control);
   const flags = permissionFlags(permissions);
   const stderr = (line: string): void => _writeAll(Deno.stderr, _encoder.encode(`${line}\n`));
 
@@ -85,6 +96,16 @@ export async function runPipeline(options: RunPipelineOptions): Promise<number> 
       ...(loaded.text === undefined ? {} : { text: loaded.text }),
       mode: options.offline ? "offline" : "live",
       plugins: _pluginsUsed(loaded, discovery),
+      ...(control === undefined ? {} : {
+        control: {
+          name: control.reservation.name,
+          dir: control.reservation.dir,
+          summary: _summary(loaded),
+          ...(control.tcp === undefined ? {} : { tcp: control.tcp }),
+        },
+        granted: permissions,
+        available: _pluginsAvailable(loaded, discovery),
+      }),
     }),
   );
   let removed = false;
@@ -180,6 +201,15 @@ export async function runPipeline(options: RunPipelineOptions): Promise<number> 
       case "serving":
         note(`${message.actor.split("/").pop()} serves ${message.url}`);
         break;
+      case "control":
+        note(
+          `node ${message.name} serves control on ${message.socket ?? message.url}${
+            message.socket !== undefined && message.url !== undefined ? ` and ${message.url}` : ""
+          }${
+            message.token === undefined ? "" : ` (token ${message.token})`
+          }: streamlib graph ${message.name}, tap, logs, set, patch, stop`,
+        );
+        break;
       default:
         ending = message;
     }
@@ -194,6 +224,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<number> 
     clearTimeout(killTimer);
     await commands.close().catch(() => {});
     await removeRunner();
+    // The node's entry and socket go with it, even when it was killed.
+    control?.reservation.release(child.pid);
   }
 
   if (ending?.type === "result") {
@@ -218,6 +250,65 @@ export async function runPipeline(options: RunPipelineOptions): Promise<number> 
     }); see its messages above`,
   );
   return 1;
+}
+
+/**
+ * Every permission a pipeline process gets: what its actors' manifests declare, and, when it
+ * serves its control API, what serving needs (`--print-permissions` prints these).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Catalogue } from "@streamlib/core";
+ * import { loadPipeline, runPermissions } from "@streamlib/cli";
+ * const catalogue = Catalogue.withCore();
+ * const loaded = await loadPipeline("datasrc ! log", catalogue);
+ * assert.deepEqual(runPermissions(catalogue, loaded), {});
+ * ```
+ *
+ * @param catalogue The catalogue.
+ * @param loaded The pipeline.
+ * @param control Where it serves its control API, if it does.
+ * @returns The permissions, with reasons.
+ */
+export function runPermissions(
+  catalogue: Catalogue,
+  loaded: LoadedPipeline,
+  control?: RunPipelineOptions["control"],
+): PermissionSet {
+  const permissions = catalogue.permissions(loaded.spec);
+  if (control === undefined) return permissions;
+  const { dir, socket } = control.reservation;
+  return withControlPermissions(permissions, {
+    dir,
+    socket,
+    ...(control.tcp === undefined ? {} : { tcp: control.tcp }),
+  });
+}
+
+/** The pipeline in a line, for `streamlib nodes`. */
+function _summary(loaded: LoadedPipeline): string {
+  // Comments start where a word would (a colour such as foreground=#ff0000 is a value).
+  const text = (loaded.text ?? formatPipeline(loaded.spec)).replace(/(^|\s)#[^\n]*/g, "$1")
+    .replace(/\s+/g, " ").trim();
+  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
+}
+
+/**
+ * Every plugin manifest, with the modules the pipeline does not load: a patch may use them,
+ * and a literal import in the runner lets the process load them without `--allow-read`.
+ */
+function _pluginsAvailable(
+  loaded: LoadedPipeline,
+  discovery: Discovery,
+): Array<{ manifest: Discovery["plugins"][number]["manifest"]; url: string; modules: string[] }> {
+  const loading = new Set(_pluginsUsed(loaded, discovery).flatMap((p) => p.modules));
+  return discovery.plugins.map((p) => ({
+    manifest: p.manifest,
+    url: p.url,
+    modules: [...new Set(p.manifest.actors.map((a) => new URL(a.module, p.url).href))]
+      .filter((m) => !loading.has(m)),
+  }));
 }
 
 /** The plugin manifests the pipeline uses, with the modules of the types it creates. */

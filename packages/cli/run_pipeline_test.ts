@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { cli, isAlive, RunningCli, TESTDATA } from "./_testing.ts";
+import { cli, CONTROL_DIR, isAlive, RunningCli, TESTDATA } from "./_testing.ts";
 
 const plugins = ["--plugins", TESTDATA];
 
@@ -38,9 +38,16 @@ Deno.test("streamlib run runs an actor with dispatch=worker in a Worker, with le
   const { code, stdout, stderr } = await cli(["run", "--offline", "--verbose", text]);
   assert.equal(code, 0, stderr);
   assert.deepEqual(positions(stdout), [0, 1, 2, 3, 4]);
-  // Its only permission: reading core's package, for the Worker to load.
-  assert.match(stderr, /--allow-read=\S*packages\/core\b/);
-  assert.doesNotMatch(stderr, /--allow-(all|net|write|env|run)/);
+  // Its only permissions: reading core's package, for the Worker to load, and serving the
+  // control API on its socket in the control folder.
+  const socket = `unix:${CONTROL_DIR}/datasrc-\\d+\\.sock`;
+  assert.match(stderr, new RegExp(`--allow-read=\\S*packages/core,${CONTROL_DIR} `));
+  assert.match(
+    stderr,
+    new RegExp(`--allow-write=${CONTROL_DIR} --allow-net=${socket} \\S+runner\\.ts`),
+  );
+  assert.match(stderr, /needs net: control API: serves the node on \S+\.sock/);
+  assert.doesNotMatch(stderr, /--allow-(all|env|run)/);
 });
 
 Deno.test("streamlib run says where a display serves its page, with least privilege", async () => {
@@ -89,6 +96,7 @@ Deno.test("streamlib run stops an actor that takes a permission its manifest doe
     await Deno.writeTextFile(secret, "not for peek");
     const { code, stdout, stderr } = await cli([
       "run",
+      "--no-control",
       ...plugins,
       `datasrc count=3 ! peek path=${JSON.stringify(secret)}`,
     ]);
@@ -131,12 +139,12 @@ Deno.test("streamlib run grants what a manifest declares: a reader gets exactly 
     const file = `${dir}/hello.txt`;
     await Deno.writeTextFile(file, "hello from a file");
     const pipeline = `readfile path=${JSON.stringify(file)} ! log`;
-    const flags = await cli(["run", "--print-permissions", ...plugins, pipeline]);
+    const flags = await cli(["run", "--print-permissions", "--no-control", ...plugins, pipeline]);
     assert.equal(flags.stdout, `--allow-read=${file}\n`);
     const { code, stdout, stderr } = await cli(["run", "--verbose", ...plugins, pipeline]);
     assert.equal(code, 0, stderr);
     assert.equal(stdout, `log0: t=0.000000s #0 data "hello from a file"\n`);
-    assert.match(stderr, new RegExp(`--no-prompt .*--allow-read=${file} `));
+    assert.match(stderr, new RegExp(`--no-prompt .*--allow-read=${file}[ ,]`));
     assert.match(stderr, /needs read: readfile0 \(readfile\): reads the file it is given/);
   } finally {
     await Deno.remove(dir, { recursive: true });

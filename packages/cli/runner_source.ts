@@ -1,4 +1,4 @@
-import type { Manifest, PipelineSpec } from "@streamlib/core";
+import type { Manifest, PermissionSet, PipelineSpec } from "@streamlib/core";
 
 /**
  * What {@linkcode runnerSource} needs: the pipeline, and for each plugin manifest it uses, the
@@ -32,6 +32,23 @@ export interface RunnerOptions {
   }>;
   /** The pipeline process's own module (default: `_child.ts` beside this module). */
   readonly childUrl?: string;
+  /**
+   * Serve the control API as this node (see `serveControl` in `@streamlib/net`): its name,
+   * the control folder, TCP if asked, and a summary for `streamlib nodes`.
+   */
+  readonly control?: {
+    readonly name: string;
+    readonly dir: string;
+    readonly tcp?: { readonly host: string; readonly port: number; readonly token?: string };
+    readonly summary: string;
+  };
+  /** What the process is granted: patches that need more are refused. */
+  readonly granted?: PermissionSet;
+  /**
+   * The other plugins a patch may use: their modules get literal `import()`s that are not
+   * called until a patch needs them, which lets the process load them without `--allow-read`.
+   */
+  readonly available?: RunnerOptions["plugins"];
 }
 
 /**
@@ -57,20 +74,21 @@ export interface RunnerOptions {
  */
 export function runnerSource(options: RunnerOptions): string {
   const child = options.childUrl ?? new URL("./_child.ts", import.meta.url).href;
-  const plugins = options.plugins.map((plugin) => {
-    const modules = plugin.modules.map((url) =>
-      `        ${JSON.stringify(url)}: () => import(${JSON.stringify(url)}),`
-    );
-    return [
-      "    {",
-      `      url: ${JSON.stringify(plugin.url)},`,
-      `      manifest: ${JSON.stringify(plugin.manifest)},`,
-      "      modules: {",
-      ...modules,
-      "      },",
-      "    },",
-    ].join("\n");
-  });
+  const plugins = (list: RunnerOptions["plugins"]): string[] =>
+    list.map((plugin) => {
+      const modules = plugin.modules.map((url) =>
+        `        ${JSON.stringify(url)}: () => import(${JSON.stringify(url)}),`
+      );
+      return [
+        "    {",
+        `      url: ${JSON.stringify(plugin.url)},`,
+        `      manifest: ${JSON.stringify(plugin.manifest)},`,
+        "      modules: {",
+        ...modules,
+        "      },",
+        "    },",
+      ].join("\n");
+    });
   return [
     "// Written by `streamlib run` for one run; safe to delete.",
     `import { runChild } from ${JSON.stringify(child)};`,
@@ -80,8 +98,15 @@ export function runnerSource(options: RunnerOptions): string {
     `  spec: ${JSON.stringify(options.spec)},`,
     ...(options.text === undefined ? [] : [`  text: ${JSON.stringify(options.text)},`]),
     "  plugins: [",
-    ...plugins,
+    ...plugins(options.plugins),
     "  ],",
+    ...(options.control === undefined ? [] : [
+      `  control: ${JSON.stringify(options.control)},`,
+      `  granted: ${JSON.stringify(options.granted ?? {})},`,
+      "  available: [",
+      ...plugins(options.available ?? []),
+      "  ],",
+    ]),
     "});",
     "",
   ].join("\n");

@@ -30,3 +30,22 @@ Deno.test("runnerSource() of a core-only pipeline imports no plugin code and omi
   assert.doesNotMatch(source, /text:/);
   assert.match(source, /from "file:\/\/.*\/packages\/cli\/_child\.ts";/);
 });
+
+Deno.test("runnerSource() with control serves the node and declares the other plugins' modules unloaded", () => {
+  const source = runnerSource({
+    spec: { actors: [{ name: "log0", type: "log" }], links: [] },
+    mode: "live",
+    plugins: [],
+    control: { name: "n-1", dir: "/run/x/streamlib", summary: "log" },
+    granted: { read: { all: false, values: ["/run/x/streamlib"], reasons: [] } },
+    available: [{
+      manifest: { name: "p", version: "1.0.0", streamlib: "^0.1.0", actors: [] },
+      url: "file:///p/manifest.json",
+      modules: ["file:///p/mod.ts"],
+    }],
+  });
+  assert.match(source, /control: \{"name":"n-1","dir":"\/run\/x\/streamlib","summary":"log"\},/);
+  assert.match(source, /granted: \{"read":/);
+  // A literal import that nothing calls until a patch needs the module.
+  assert.ok(source.includes(`"file:///p/mod.ts": () => import("file:///p/mod.ts"),`));
+});
