@@ -181,11 +181,19 @@ Deno.test("streamlib run aborts on a second Ctrl-C when draining takes too long"
   assert.match(stderr, /streamlib: aborted\n$/);
 });
 
-Deno.test("streamlib run's pipeline process never outlives the command", async () => {
-  await using run = new RunningCli(["run", "--verbose", "datasrc fps=50 ! log"]);
+Deno.test("streamlib run's pipeline process never outlives the command, nor its node entry", async () => {
+  await using run = new RunningCli([
+    "run",
+    "--verbose",
+    "--name",
+    "orphan",
+    "datasrc fps=50 ! log",
+  ]);
   const [, pid] = await run.waitFor("stderr", /pipeline process (\d+):/);
   await run.waitFor("stdout", /^log0: .* #1 data 1$/m);
+  await run.waitFor("stderr", /node orphan serves control/);
   assert.ok(await isAlive(Number(pid)));
+  assert.ok(Deno.statSync(`${CONTROL_DIR}/orphan.json`).isFile);
   run.kill("SIGKILL");
   await run.ended();
   const deadline = Date.now() + 5_000;
@@ -196,6 +204,9 @@ Deno.test("streamlib run's pipeline process never outlives the command", async (
     );
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  // It took its entry and socket with it.
+  const left = [...Deno.readDirSync(CONTROL_DIR)].map((e) => e.name);
+  assert.ok(!left.some((name) => name.startsWith("orphan.")), left.join());
 });
 
 Deno.test("streamlib run runs a script with only the permissions given by --allow", async () => {
