@@ -81,7 +81,7 @@ export type CoreErrorCode =
   | "SL_CONTROL_UNREACHABLE"
   /**
    * The folder of control sockets is not private to its user (another owner, or others may
-   * enter it), so nothing is served or trusted there.
+   * enter it), so nothing is served or trusted there; or which folder to use cannot be told.
    */
   | "SL_CONTROL_FOLDER"
   /** A request to a node's control address lacks its access token, or has a wrong one. */

@@ -25,7 +25,7 @@ export interface ListNodesOptions {
  * set, else `$XDG_RUNTIME_DIR/streamlib`, else `streamlib-<uid>` in the temporary folder
  * (`TMPDIR`, else `/tmp`). Serving creates it with mode 0700 and refuses one that another user
  * owns or others may enter. Reading the environment needs `--allow-env`; the temporary-folder
- * name needs the user id (`--allow-sys=uid`).
+ * name needs the user id (`--allow-sys=uid`; `SL_CONTROL_FOLDER` says so when it is missing).
  *
  * @example
  * ```ts
@@ -49,7 +49,19 @@ export function controlDir(): string {
   const runtime = env("XDG_RUNTIME_DIR");
   if (runtime !== undefined) return `${runtime.replace(/\/+$/, "")}/streamlib`;
   const tmp = (env("TMPDIR") ?? "/tmp").replace(/\/+$/, "");
-  return `${tmp}/streamlib-${Deno.uid() ?? "user"}`;
+  let uid: number | null;
+  try {
+    uid = Deno.uid();
+  } catch (error) {
+    throw new StreamlibError(
+      "SL_CONTROL_FOLDER",
+      `Cannot tell which control folder to use: without XDG_RUNTIME_DIR it is named after the ` +
+        `user id, which needs --allow-sys=uid (${(error as Error).message}). Grant it, or set ` +
+        `STREAMLIB_CONTROL_DIR or XDG_RUNTIME_DIR, or give the folder (dir)`,
+      { cause: error },
+    );
+  }
+  return `${tmp}/streamlib-${uid ?? "user"}`;
 }
 
 /**
