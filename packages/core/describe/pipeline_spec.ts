@@ -1,5 +1,6 @@
 import { StreamlibError } from "../errors.ts";
 import { ACTOR_NAME, ACTOR_NAME_RULE, resolveEndpoint } from "../graph/names.ts";
+import { _jsonValueProblem, _MAX_DEPTH } from "./_json_value.ts";
 
 /**
  * A parameter value in a pipeline description: JSON values, where a string such as `"10s"` or
@@ -93,6 +94,8 @@ export interface PipelineSpec {
 
 const TYPE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const PORT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** A parameter name: what the text form can write (`key=value`) and a manifest can declare. */
+const PARAM = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 /**
  * Checks a pipeline description received as JSON (from an agent, a file) and returns it typed.
@@ -132,6 +135,11 @@ export function validatePipelineSpec(value: unknown, source = "pipeline"): Pipel
       }
     }
   };
+  const _valueProblem = (path: string, v: unknown): void => {
+    const why = _jsonValueProblem(v);
+    if (why === "depth") problem(path, `a JSON value nested at most ${_MAX_DEPTH} deep`, v);
+    else if (why === "type") problem(path, "a JSON value", v);
+  };
   const isObject = (v: unknown): v is Record<string, unknown> =>
     typeof v === "object" && v !== null && !Array.isArray(v);
   if (!isObject(value)) {
@@ -163,10 +171,14 @@ export function validatePipelineSpec(value: unknown, source = "pipeline"): Pipel
             problem(`${at}.params`, "an object of parameter values", actor.params);
           } else {
             for (const [key, v] of Object.entries(actor.params)) {
+              if (!PARAM.test(key)) {
+                problem(`${at}.params`, "parameter names of letters, digits, _ and -", key);
+                continue;
+              }
               if (key === "name" || key === "dispatch") {
                 problem(`${at}.params.${key}`, `no \`${key}\` parameter (it is \`${key}\`)`, key);
               }
-              if (!_isSpecValue(v)) problem(`${at}.params.${key}`, "a JSON value", v);
+              _valueProblem(`${at}.params.${key}`, v);
             }
           }
         }
@@ -191,9 +203,7 @@ export function validatePipelineSpec(value: unknown, source = "pipeline"): Pipel
                       "parameter names of letters, digits, _ and -",
                       key,
                     );
-                  } else if (!_isSpecValue(v)) {
-                    problem(`${at}.pads.${pad}.${key}`, "a JSON value", v);
-                  }
+                  } else _valueProblem(`${at}.pads.${pad}.${key}`, v);
                 }
               }
             }
@@ -242,20 +252,23 @@ export function validatePipelineSpec(value: unknown, source = "pipeline"): Pipel
   return value as unknown as PipelineSpec;
 }
 
-function _isSpecValue(v: unknown): boolean {
-  if (v === null || typeof v === "string" || typeof v === "boolean") return true;
-  if (typeof v === "number") return Number.isFinite(v);
-  if (Array.isArray(v)) return v.every(_isSpecValue);
-  if (typeof v === "object") return Object.values(v as object).every(_isSpecValue);
-  return false;
-}
-
+/** A value, briefly, for messages: whatever it is (deep, cyclic, a bigint), without throwing. */
 function _show(v: unknown): string {
   if (v === undefined) return "nothing";
+  let text: string | undefined;
   try {
-    const text = JSON.stringify(v);
-    return text === undefined ? String(v) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+    text = JSON.stringify(v);
   } catch {
-    return String(v);
+    // A bigint or a cycle in it: described below.
   }
+  if (text === undefined) {
+    return Array.isArray(v)
+      ? `an array of ${v.length} items`
+      : typeof v === "object" && v !== null
+      ? "an object"
+      : typeof v === "bigint"
+      ? `${v}n`
+      : `a ${typeof v}`;
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
