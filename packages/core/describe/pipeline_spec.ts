@@ -149,9 +149,14 @@ export function validatePipelineSpec(value: unknown, source = "pipeline"): Pipel
     const names = new Set<string>();
     if (!Array.isArray(value.actors)) problem("actors", "an array of actors", value.actors);
     else {
-      value.actors.forEach((actor: unknown, i: number) => {
+      // An index loop, not forEach: a hole (from a JavaScript caller) is refused, not skipped.
+      for (let i = 0; i < value.actors.length; i++) {
+        const actor: unknown = value.actors[i];
         const at = `actors[${i}]`;
-        if (!isObject(actor)) return problem(at, "an object with name, type and params", actor);
+        if (!isObject(actor)) {
+          problem(at, "an object with name, type and params", actor);
+          continue;
+        }
         keys(at, actor, ["name", "type", "params", "pads", "dispatch"]);
         if (
           actor.dispatch !== undefined && actor.dispatch !== "main" && actor.dispatch !== "worker"
@@ -209,14 +214,16 @@ export function validatePipelineSpec(value: unknown, source = "pipeline"): Pipel
             }
           }
         }
-      });
+      }
     }
     if (!Array.isArray(value.links)) problem("links", "an array of links", value.links);
     else {
-      value.links.forEach((link: unknown, i: number) => {
+      for (let i = 0; i < value.links.length; i++) {
+        const link: unknown = value.links[i];
         const at = `links[${i}]`;
         if (!isObject(link)) {
-          return problem(at, 'an object like { "from": "a", "to": "b.in" }', link);
+          problem(at, 'an object like { "from": "a", "to": "b.in" }', link);
+          continue;
         }
         keys(at, link, ["from", "to"]);
         for (const end of ["from", "to"] as const) {
@@ -236,7 +243,7 @@ export function validatePipelineSpec(value: unknown, source = "pipeline"): Pipel
             problem(`${at}.${end}`, "a port name of letters, digits, _ and -", ref);
           }
         }
-      });
+      }
     }
   }
   if (problems.length) {

@@ -69,3 +69,9 @@ Deno.test("validatePipelineSpec() describes any value it refuses, deep, cyclic o
   }
   refused({ actors: bare, links: [] }, "actors", /an array of actors, got an object/);
 });
+
+Deno.test("validatePipelineSpec() refuses holes in the actors and links arrays", () => {
+  const actor = { name: "a", type: "datasrc" };
+  refused({ actors: [actor, , { name: "b", type: "log" }], links: [] }, "actors[1]", /an object/);
+  refused({ actors: [actor], links: [, { from: "a", to: "a" }] }, "links[0]", /an object/);
+});
