@@ -165,3 +165,12 @@ Deno.test("validateManifest() refuses holes in its arrays, where a JavaScript ca
   actor.inputs.in.formats = ["a", , "b"];
   assert.deepEqual(problemPaths(formats), ["actors[0].inputs.in.formats[1]"]);
 });
+
+Deno.test("validateManifest() refuses a pattern with a backreference or lookaround, which cannot run in linear time", () => {
+  for (const pattern of ["(a)\\1", "a(?!b)"]) {
+    const manifest = base();
+    const actor = (manifest.actors as Array<{ params: Record<string, unknown> }>)[0]!;
+    actor.params = { ...actor.params, label: { type: "string", default: "", pattern } };
+    assert.deepEqual(problemPaths(manifest), ["actors[0].params.label.pattern"], pattern);
+  }
+});

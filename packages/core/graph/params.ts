@@ -1,5 +1,6 @@
 import { StreamlibError } from "../errors.ts";
 import { _fitsTemplate } from "./_template.ts";
+import { _patternProblem, _patternTest } from "./_pattern.ts";
 
 /**
  * A numeric parameter, as JSON Schema: `type`, `default`, inclusive and exclusive bounds.
@@ -151,7 +152,8 @@ export type ParamSchema = NumberParam | StringParam | BooleanParam | ArrayParam 
  * - `number`, `integer`, `string`, `boolean`, `array`, `object`: a JSON value of that type;
  * - `count`: an integer ≥ 0;
  * - `strings`: a non-empty array of distinct strings; `names`: an array of distinct strings;
- * - `regexp`: a regular expression (JavaScript syntax, Unicode mode);
+ * - `regexp`: a regular expression (JavaScript syntax, Unicode mode) without backreferences or
+ *   lookaround, so that it is matched in time linear in the value;
  * - `schema`: a parameter schema; `schemas`: an object of parameter schemas by name;
  * - `template`: the name of a request template, containing `%u` (`"layer_%u"`).
  *
@@ -390,8 +392,14 @@ export function checkParam(schema: ParamSchema, value: unknown): string | undefi
       if (schema.maxLength !== undefined && value.length > schema.maxLength) {
         return `must have at most ${schema.maxLength} characters, got ${value.length}`;
       }
-      if (schema.pattern !== undefined && !new RegExp(schema.pattern, "u").test(value)) {
-        return `must match /${schema.pattern}/, got ${JSON.stringify(value)}`;
+      if (schema.pattern !== undefined) {
+        const problem = _patternProblem(schema.pattern);
+        if (problem !== undefined) {
+          return `cannot be checked against /${schema.pattern}/: ${problem}`;
+        }
+        if (!_patternTest(schema.pattern, value)) {
+          return `must match /${schema.pattern}/, got ${JSON.stringify(value)}`;
+        }
       }
       return undefined;
     }
