@@ -15,6 +15,7 @@ import {
   parsePipeline,
   type PipelineSpec,
   resolveEndpoint,
+  type SpecValue,
   validateManifest,
   validatePipelineSpec,
 } from "@streamlib/core";
@@ -107,12 +108,85 @@ function _accepted(what: string, spec: PipelineSpec): void {
   }
 }
 
+/**
+ * Types that are cheap and safe to run for a moment: they read no files, open no sockets, play
+ * no sound, print nothing and import no code a parameter names.
+ */
+const _RUNNABLE = new Set([
+  "audiomixer",
+  "audiopanorama",
+  "audioresample",
+  "audiotestsrc",
+  "blur",
+  "channelmix",
+  "collect",
+  "compositor",
+  "datasrc",
+  "identity",
+  "level",
+  "motion",
+  "nullsink",
+  "queue",
+  "ratelimit",
+  "tee",
+  "videobalance",
+  "videoconvert",
+  "videocrop",
+  "videoflip",
+  "videoscale",
+  "videotestsrc",
+  "volume",
+]);
+
+/** How long a built pipeline of runnable types runs before it is stopped, in ms. */
+const _RUN_MS = 50;
+
+/**
+ * The range a run allows these parameters: frames up to 1080p, audio of 8 to 192 kHz. Others
+ * are allowed, but cost time a moment's run has not got: a blur of 16384² frames, or 1 Hz
+ * audio resampled to 48 kHz (48,000 samples out for each in), is slow, not stuck.
+ */
+const _CHEAP: Readonly<Record<string, readonly [number, number]>> = {
+  width: [0, 1920],
+  height: [0, 1080],
+  sampleRate: [8_000, 192_000],
+  rate: [8_000, 192_000],
+  channels: [0, 8],
+  samplesPerBuffer: [0, 65_536],
+};
+
+/** Whether every actor is of a runnable type, on the main thread, with cheap parameters. */
+function _runnable(spec: PipelineSpec, catalogue: Catalogue): boolean {
+  return spec.actors.every((a) => {
+    if (!_RUNNABLE.has(a.type) || a.dispatch === "worker") return false;
+    const values = [
+      catalogue.params(a.type, a.params ?? {}),
+      ...Object.values(catalogue.padParams(a.type, a.pads ?? {})),
+    ];
+    return values.every((v) =>
+      Object.entries(v).every(([key, value]) =>
+        !(key in _CHEAP) || typeof value !== "number" || value === 0 ||
+        (value >= _CHEAP[key]![0] && value <= _CHEAP[key]![1])
+      )
+    );
+  });
+}
+
 async function _checkBuild(input: string | PipelineSpec, catalogue: Catalogue): Promise<void> {
   const pipeline = await catalogue.build(input, { mode: "offline" });
   const spec = typeof input === "string" ? parsePipeline(input).spec : input;
   permissionFlags(catalogue.permissions(spec));
   pipeline.toJSON();
   pipeline.toDot();
+  if (_runnable(spec, catalogue)) {
+    // Runs until it ends or for a moment, then is aborted: either way it must settle.
+    await pipeline.start();
+    const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), _RUN_MS));
+    if (!await Promise.race([pipeline.done.then(() => true), timeout])) {
+      await pipeline.stop({ mode: "abort" });
+    }
+    await pipeline.done;
+  }
 }
 
 function _checkManifest(value: unknown): void {
@@ -130,9 +204,50 @@ function _checkManifest(value: unknown): void {
       actors: [{ name: "fuzzed", type: entry.type }],
       links: [],
     }));
+    // Values for each parameter, its port's too, checked against the schemas under test.
+    for (const [name] of Object.entries(entry.actor.params ?? {})) {
+      for (const v of _VALUES) _coded(() => catalogue.params(entry.type, { [name]: v }));
+    }
+    for (const [template, port] of Object.entries(entry.actor.inputs ?? {})) {
+      const pad = template.replace("%u", "1");
+      for (const name of Object.keys(port.params ?? {})) {
+        for (const v of _VALUES) {
+          _coded(() => catalogue.padParams(entry.type, { [pad]: { [name]: v } }));
+        }
+      }
+    }
   }
   // Beside core's types: accepted, or refused for a type core has.
   Catalogue.withCore().add(value, _MANIFEST_URL);
+}
+
+/** Values to give a parameter under test: of each type, quantities, a regex's bad day. */
+const _VALUES: readonly SpecValue[] = [
+  0,
+  -1,
+  1e308,
+  0.5,
+  "",
+  "10s",
+  "48kHz",
+  "1e400ms",
+  "aaaaaaaaaaaaaaaaaaaaaaaaaaaa!",
+  true,
+  null,
+  [],
+  [1, "a"],
+  {},
+  { layer_1: { x: 1 } },
+  '{"a":1}',
+];
+
+/** Runs `check`; a coded error is an answer, anything else is thrown on. */
+function _coded(check: () => unknown): void {
+  try {
+    check();
+  } catch (error) {
+    if (_classify(error).outcome !== "coded") throw error;
+  }
 }
 
 async function _checkMedia(text: string, catalogue: Catalogue): Promise<void> {

@@ -84,17 +84,7 @@ export function _randomPipeline(random: _Random, types: readonly _TypeInfo[]): s
         words.push(`name=${name}`);
       }
       if (random.chance(0.1)) words.push(`dispatch=${random.pick(["main", "worker"])}`);
-      for (const [key, schema] of Object.entries(info.params)) {
-        if (random.chance(0.3)) words.push(`${key}=${_value(random, schema)}`);
-      }
-      for (const [template, params] of Object.entries(info.pads)) {
-        if (!random.chance(0.3)) continue;
-        const pad = template.replace("%u", String(random.int(3)));
-        for (const [key, schema] of Object.entries(params)) {
-          if (random.chance(0.4)) words.push(`${pad}::${key}=${_value(random, schema)}`);
-        }
-      }
-      parts.push(words.join(" "));
+      parts.push([...words, ..._settings(random, info)].join(" "));
     }
     chains.push(parts.join(" ! "));
   }
@@ -123,8 +113,83 @@ export function _pipelineInput(random: _Random, types: readonly _TypeInfo[]): _I
   };
 }
 
+/** Some of an actor's parameters and port parameters, as `key=value` words. */
+function _settings(random: _Random, info: _TypeInfo): string[] {
+  const words: string[] = [];
+  for (const [key, schema] of Object.entries(info.params)) {
+    if (random.chance(0.3)) words.push(`${key}=${_value(random, schema)}`);
+  }
+  for (const [template, params] of Object.entries(info.pads)) {
+    if (!random.chance(0.3)) continue;
+    const pad = template.replace("%u", String(random.int(3)));
+    for (const [key, schema] of Object.entries(params)) {
+      if (random.chance(0.4)) words.push(`${pad}::${key}=${_value(random, schema)}`);
+    }
+  }
+  return words;
+}
+
+/** Chains that link, by kind: a source, filters, and the mixer that takes a second source. */
+const _CHAINS = {
+  video: {
+    sources: ["videotestsrc"],
+    filters: [
+      "blur",
+      "videobalance",
+      "videoconvert",
+      "videocrop",
+      "videoflip",
+      "videoscale",
+      "motion",
+      "queue",
+      "tee",
+      "identity",
+    ],
+    mixer: ["compositor", "layer_1"],
+  },
+  audio: {
+    sources: ["audiotestsrc"],
+    filters: ["audioresample", "audiopanorama", "channelmix", "level", "volume", "queue", "tee"],
+    mixer: ["audiomixer", "sink_1"],
+  },
+  data: {
+    sources: ["datasrc"],
+    filters: ["identity", "queue", "ratelimit", "tee"],
+    mixer: undefined,
+  },
+} as const;
+
+/**
+ * A pipeline that builds more often than a random one: a source, filters of its kind, maybe a
+ * mixer with a second source, a sink; parameters as {@linkcode _randomPipeline} sets them. The
+ * catalogue target runs such pipelines for a moment.
+ */
+function _linkedPipeline(random: _Random, types: readonly _TypeInfo[]): string {
+  const chain = _CHAINS[random.pick(["video", "audio", "data"] as const)];
+  const info = (type: string): _TypeInfo => types.find((t) => t.type === type)!;
+  const actor = (type: string): string => [type, ..._settings(random, info(type))].join(" ");
+  const parts = [actor(random.pick(chain.sources))];
+  const lines: string[] = [];
+  for (let n = random.int(4); n > 0; n--) {
+    if (chain.mixer !== undefined && random.chance(0.2) && lines.length === 0) {
+      parts.push(`${actor(chain.mixer[0])} name=mix`);
+      lines.push(`${actor(random.pick(chain.sources))} ! mix.${chain.mixer[1]}`);
+    } else parts.push(actor(random.pick(chain.filters)));
+  }
+  parts.push(random.pick(["nullsink", "collect limit=3", "collect"]));
+  return [parts.join(" ! "), ...lines].join("\n");
+}
+
 /** The catalogue target's input: pipelines of real types, mutated or not, text or JSON. */
 export function _catalogueInput(random: _Random, types: readonly _TypeInfo[]): _Input {
+  if (random.chance(0.3)) {
+    const text = _linkedPipeline(random, types);
+    return {
+      target: "catalogue",
+      form: "text",
+      text: random.chance(0.8) ? text : _mutateText(random, text),
+    };
+  }
   const roll = random.float();
   if (roll < 0.15) {
     const spec = _specOf(random, types);

@@ -48,6 +48,9 @@ globalThis.addEventListener("error", (event) => {
   escaped(event.error);
 });
 
+// stdout carries the replies: what the product prints goes to stderr.
+console.log = console.info = console.debug = console.error;
+
 const { catalogue } = await discoverPlugins({ cwd: Deno.cwd() });
 // Import every type's module now, so that the first case of each type is not slower.
 for (const entry of catalogue.list()) await catalogue.create(entry.type);
