@@ -54,8 +54,16 @@ export type _Input =
     readonly text: string;
     readonly twist?: { readonly kind: _Twist; readonly at: number };
   }
-  /** An offline pipeline (text) whose `filesrc` reads a mutated media file. */
-  | { readonly target: "media"; readonly file: string; readonly pipeline: string };
+  /**
+   * An offline pipeline (text) whose `filesrc` reads a mutated media file, with the ffmpeg at
+   * `ffmpeg` (its runner's `STREAMLIB_FFMPEG`), or the one `findFfmpeg()` finds when `""`.
+   */
+  | {
+    readonly target: "media";
+    readonly file: string;
+    readonly pipeline: string;
+    readonly ffmpeg: string;
+  };
 
 /** A case as sent to a runner. */
 export interface _Request {

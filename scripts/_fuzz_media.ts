@@ -128,13 +128,15 @@ export async function _makeFixtures(ffmpeg: string, dir: string): Promise<_Fixtu
 
 /**
  * The media target's input number `index`: a fixture's bytes mutated (now and then left alone,
- * or given another file's extension), written to `dir`, and a pipeline that reads it.
+ * or given another file's extension), written to `dir`, and a pipeline that reads it with
+ * `ffmpeg` (`""`: the one `findFfmpeg()` finds).
  */
 export async function _mediaInput(
   random: _Random,
   fixtures: readonly _Fixture[],
   dir: string,
   index: number,
+  ffmpeg: string,
 ): Promise<_Input> {
   const fixture = random.pick(fixtures);
   const donor = random.pick(fixtures).bytes;
@@ -146,7 +148,7 @@ export async function _mediaInput(
     : fixture.name.replace(/^.*\./, "");
   const file = `${dir}/case-${index}.${extension}`;
   await Deno.writeFile(file, bytes);
-  return { target: "media", file, pipeline: _readerPipeline(random, fixture, file) };
+  return { target: "media", file, pipeline: _readerPipeline(random, fixture, file), ffmpeg };
 }
 
 /** `filesrc` with varied parameters into `nullsink`s: video, audio, or both, and the info. */
@@ -163,7 +165,7 @@ function _readerPipeline(random: _Random, fixture: _Fixture, file: string): stri
   if (random.chance(0.1)) params.push(`samplesPerBuffer=${random.pick([1, 100, 4096])}`);
   // Mostly what the file holds; now and then an output it lacks (a coded error).
   const video = random.chance(0.1) ? !fixture.video : fixture.video;
-  const audio = fixture.audio ? random.chance(0.5) || !video : random.chance(0.1);
+  const audio = fixture.audio ? random.chance(0.3) || !video : random.chance(0.1);
   const lines = [`filesrc name=s ${params.join(" ")}`];
   if (video || !audio) lines.push("s.out ! nullsink");
   if (audio) lines.push("s.audio ! nullsink");

@@ -26,6 +26,8 @@ export interface _PoolOptions {
   readonly dir: string;
   /** The repository's root, where runners start. */
   readonly root: string;
+  /** Environment variables runners get beyond this process's (`STREAMLIB_FFMPEG`). */
+  readonly env?: Readonly<Record<string, string>>;
   /**
    * An error that escaped a case after it had answered (an unhandled rejection, say): it
    * counts against that case.
@@ -144,6 +146,7 @@ class _RunnerProcess {
         "scripts/_fuzz_runner.ts",
       ],
       cwd: options.root,
+      env: { ...options.env },
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",

@@ -79,7 +79,8 @@ export async function _saveFailure(
     await Deno.copyFile(input.file, saved);
     const pipeline = input.pipeline.replaceAll(input.file, saved);
     await Deno.writeTextFile(`${base}.pipeline.txt`, pipeline + "\n");
-    preview = `${saved}, read by: ${pipeline.replaceAll("\n", "  ")}`;
+    const ffmpeg = input.ffmpeg ? ` with STREAMLIB_FFMPEG=${input.ffmpeg}` : "";
+    preview = `${saved}, read by: ${pipeline.replaceAll("\n", "  ")}${ffmpeg}`;
   } else {
     const form = "form" in input ? input.form : "json";
     const saved = `${base}.${form === "text" ? "txt" : "json"}`;

@@ -49,6 +49,7 @@ globalThis.addEventListener("error", (event) => {
 });
 
 // stdout carries the replies: what the product prints goes to stderr.
+// deno-lint-ignore no-console -- the runner redirects the console, it does not print
 console.log = console.info = console.debug = console.error;
 
 const { catalogue } = await discoverPlugins({ cwd: Deno.cwd() });
