@@ -66,8 +66,10 @@ export class _Pool {
   }
 
   async #take(): Promise<_RunnerProcess> {
-    const idle = this.#idle.pop();
-    if (idle !== undefined) return idle;
+    for (let idle = this.#idle.pop(); idle !== undefined; idle = this.#idle.pop()) {
+      if (idle.alive) return idle;
+      this.#all.delete(idle); // it died between cases: its status told the last one
+    }
     if (this.#all.size + this.#starting < this.#options.runners) {
       this.#starting++;
       try {
@@ -124,6 +126,10 @@ class _RunnerProcess {
   #pending: { id: number; settle: (result: _Result) => void } | undefined;
   #stderr = "";
   #alive = true;
+  /** Ended on purpose (closed, or killed for a hang): its death is no defect of its own. */
+  #closing = false;
+  /** The id of the last case it ran. */
+  #last = -1;
   #ready!: () => void;
   readonly #readyPromise = new Promise<void>((resolve) => this.#ready = resolve);
   readonly #status: Promise<Deno.CommandStatus>;
@@ -157,12 +163,14 @@ class _RunnerProcess {
     void this.#readStderr();
     void this.#status.then((status) => {
       this.#alive = false;
-      this.#settle({
-        outcome: "other",
-        error: `the runner process died (${
-          status.signal ? `signal ${status.signal}` : `exit code ${status.code}`
-        }):\n${this.#stderr.slice(-2000)}`,
-      });
+      if (this.#closing) return;
+      const error = `the runner process died (${
+        status.signal ? `signal ${status.signal}` : `exit code ${status.code}`
+      }):\n${this.#stderr.slice(-2000)}`;
+      // Between cases, what killed it came from the last one.
+      if (this.#pending === undefined) {
+        if (this.#last >= 0) this.#onLate(this.#last, `${error} (after the case had answered)`);
+      } else this.#settle({ outcome: "other", error });
     });
   }
 
@@ -182,6 +190,7 @@ class _RunnerProcess {
 
   /** Runs a case; kills the runner when it takes longer than `limitMs`. */
   async run(id: number, input: _Input, limitMs: number): Promise<_Result> {
+    this.#last = id;
     const result = new Promise<_Result>((settle) => this.#pending = { id, settle });
     const timer = setTimeout(() => void this.#hang(limitMs), limitMs);
     try {
@@ -195,6 +204,7 @@ class _RunnerProcess {
   }
 
   async close(): Promise<void> {
+    this.#closing = true;
     await this.#writer.close().catch(() => {});
     await this.#status;
   }
@@ -204,6 +214,7 @@ class _RunnerProcess {
     if (pending === undefined) return;
     this.#pending = undefined;
     this.#alive = false;
+    this.#closing = true;
     const pid = this.#child.pid;
     for (const p of await _processes()) if (p.ppid === pid) _kill(p.pid);
     _kill(pid);
