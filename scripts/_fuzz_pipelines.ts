@@ -91,7 +91,11 @@ export function _randomPipeline(random: _Random, types: readonly _TypeInfo[]): s
   return chains.join(random.chance(0.5) ? "\n" : "  ");
 }
 
-/** The pipeline-language target's input number `index`. */
+/**
+ * A pipeline-language case, from `random` (made from the seed and the case's number): mutated
+ * texts, texts at the extremes, catalogue pipelines as they are, and JSON forms (some mutated,
+ * some random, a few with a JavaScript-only value put in).
+ */
 export function _pipelineInput(random: _Random, types: readonly _TypeInfo[]): _Input {
   const roll = random.float();
   if (roll < 0.45) return { target: "pipeline", form: "text", text: _mutated(random, types) };

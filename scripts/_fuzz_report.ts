@@ -29,10 +29,12 @@ export class _Tally {
   }
 
   /** A case counted as `from` turned out to be a defect (an error escaped it later). */
-  reclassify(from: _Result["outcome"]): void {
-    if (from === "ok") this.accepted--;
-    else if (from === "coded") this.coded--;
-    else return;
+  reclassify(from: _Result): void {
+    if (from.outcome === "ok") this.accepted--;
+    else if (from.outcome === "coded") {
+      this.coded--;
+      this.codes.set(from.code!, this.codes.get(from.code!)! - 1);
+    } else return;
     this.other++;
   }
 

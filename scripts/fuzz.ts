@@ -99,7 +99,7 @@ function poolFor(target: _Target, ffmpeg: string, runners: number): _Pool {
       onLate: (id, error) => {
         const entry = recent.get(id);
         if (entry === undefined || !(entry.result.outcome in { ok: 1, coded: 1 })) return;
-        tallies.get(entry.target)!.reclassify(entry.result.outcome);
+        tallies.get(entry.target)!.reclassify(entry.result);
         entry.result = { outcome: "other", error };
         void report(entry.target, entry.number, entry.input, entry.result);
       },
