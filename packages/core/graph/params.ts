@@ -322,13 +322,23 @@ export function describeParam(schema: ParamSchema): string {
     default:
       parts.push(schema.type);
   }
-  if (schema.default !== undefined) parts.push(`(default ${JSON.stringify(schema.default)})`);
+  if (schema.default !== undefined) parts.push(`(default ${_show(schema.default)})`);
   return parts.join(" ");
 }
 
+/** A value, briefly, for messages: whatever it holds (a cycle, a bigint), without throwing. */
 function _show(value: unknown): string {
   if (typeof value === "number" && !Number.isFinite(value)) return String(value);
-  return JSON.stringify(value) ?? String(value);
+  if (typeof value === "bigint") return `${value}n`;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // A cycle, or a bigint inside: described below.
+  }
+  if (text !== undefined) return text;
+  if (Array.isArray(value)) return `an array of ${value.length} items`;
+  return typeof value === "object" && value !== null ? "an object" : String(value);
 }
 
 function _typeName(value: unknown): string {

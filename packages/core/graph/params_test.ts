@@ -386,3 +386,15 @@ Deno.test("checkParam() says a pattern it cannot run is the problem, not the val
     );
   }
 });
+
+Deno.test("checkParam() and describeParam() describe a value with a cycle or a bigint instead of throwing", () => {
+  // Found by the fuzz suite: a manifest whose array default held itself threw "Converting
+  // circular structure to JSON" from validateManifest.
+  const cycle: unknown[] = [];
+  cycle.push(cycle);
+  const schema: ParamSchema = { type: "array", items: { type: "number" }, default: [] };
+  assert.equal(checkParam(schema, cycle), "item 0 must be a number, got an array of 1 items (array)");
+  assert.equal(checkParam({ type: "number" }, 5n), "must be a number, got 5n (bigint)");
+  assert.match(checkParam({ type: "string" }, { big: 1n })!, /got an object \(object\)/);
+  assert.match(describeParam({ type: "array", default: cycle }), /\(default an array of 1 items\)/);
+});
