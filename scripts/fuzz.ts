@@ -32,7 +32,7 @@
  *
  * Run: `deno task fuzz [--count=10000] [--seed=20261207] [--first=0] [--pipeline=N]
  * [--catalogue=N] [--manifest=N] [--media=N] [--runners=2] [--media-runners=4]
- * [--limit-ms=5000] [--media-limit-ms=20000]`
+ * [--limit-ms=5000] [--media-limit-ms=40000]`
  *
  * @module
  */
