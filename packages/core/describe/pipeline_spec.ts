@@ -140,8 +140,10 @@ export function validatePipelineSpec(value: unknown, source = "pipeline"): Pipel
     if (why === "depth") problem(path, `a JSON value nested at most ${_MAX_DEPTH} deep`, v);
     else if (why === "type") problem(path, "a JSON value", v);
   };
+  // A plain object, as JSON makes: not an array, a Date or a Map, whose entries are no fields.
   const isObject = (v: unknown): v is Record<string, unknown> =>
-    typeof v === "object" && v !== null && !Array.isArray(v);
+    typeof v === "object" && v !== null && !Array.isArray(v) &&
+    [Object.prototype, null].includes(Object.getPrototypeOf(v));
   if (!isObject(value)) {
     problem("", "an object with actors and links", value);
   } else {

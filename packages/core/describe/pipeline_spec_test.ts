@@ -75,3 +75,16 @@ Deno.test("validatePipelineSpec() refuses holes in the actors and links arrays",
   refused({ actors: [actor, , { name: "b", type: "log" }], links: [] }, "actors[1]", /an object/);
   refused({ actors: [actor], links: [, { from: "a", to: "a" }] }, "links[0]", /an object/);
 });
+
+Deno.test("validatePipelineSpec() takes only plain objects where JSON has objects", () => {
+  // Found by the fuzz suite: a Date as params passed, with no parameters text could write.
+  const actor = { name: "a", type: "datasrc" };
+  for (const odd of [new Date(0), new Map([["count", 1]]), new Uint8Array(2)]) {
+    refused({ actors: [{ ...actor, params: odd }], links: [] }, "actors[0].params", /an object/);
+    refused({ actors: [{ ...actor, pads: odd }], links: [] }, "actors[0].pads", /an object/);
+    refused({ actors: [odd], links: [] }, "actors[0]", /an object/);
+    refused(odd, "(top)", /an object with actors and links/);
+  }
+  const bare = Object.assign(Object.create(null), { actors: [], links: [] });
+  assert.equal(validatePipelineSpec(bare), bare);
+});
