@@ -142,13 +142,15 @@ const _RUNNABLE = new Set([
 const _RUN_MS = 50;
 
 /**
- * The range a run allows these parameters: frames up to 1080p, audio of 8 to 192 kHz. Others
- * are allowed, but cost time a moment's run has not got: a blur of 16384² frames, or 1 Hz
- * audio resampled to 48 kHz (48,000 samples out for each in), is slow, not stuck.
+ * The range a run allows these parameters: frames up to 1080p, blurs of sigma up to 4, audio of
+ * 8 to 192 kHz. Others are allowed, but cost time a moment's run has not got: a Gaussian blur
+ * of sigma 30 takes 3 s a 720p frame, 1 Hz audio resampled to 48 kHz gives 48,000 samples for
+ * each one in; slow, not stuck.
  */
 const _CHEAP: Readonly<Record<string, readonly [number, number]>> = {
   width: [0, 1920],
   height: [0, 1080],
+  sigma: [0, 4],
   sampleRate: [8_000, 192_000],
   rate: [8_000, 192_000],
   channels: [0, 8],
