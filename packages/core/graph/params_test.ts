@@ -393,7 +393,10 @@ Deno.test("checkParam() and describeParam() describe a value with a cycle or a b
   const cycle: unknown[] = [];
   cycle.push(cycle);
   const schema: ParamSchema = { type: "array", items: { type: "number" }, default: [] };
-  assert.equal(checkParam(schema, cycle), "item 0 must be a number, got an array of 1 items (array)");
+  assert.equal(
+    checkParam(schema, cycle),
+    "item 0 must be a number, got an array of 1 items (array)",
+  );
   assert.equal(checkParam({ type: "number" }, 5n), "must be a number, got 5n (bigint)");
   assert.match(checkParam({ type: "string" }, { big: 1n })!, /got an object \(object\)/);
   assert.match(describeParam({ type: "array", default: cycle }), /\(default an array of 1 items\)/);
