@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Catalogue, validateManifest } from "@streamlib/core";
+import { Catalogue, isStreamlibError, validateManifest } from "@streamlib/core";
 import * as audio from "./mod.ts";
 
 const url = new URL("./manifest.json", import.meta.url);
@@ -25,5 +25,28 @@ Deno.test("Every actor class the audio package exports is in its manifest", asyn
     const type = (value as unknown as { contract: { type: string } }).contract.type;
     assert.ok(catalogue.has(type), `${name} (${type}) is missing from manifest.json`);
     assert.equal(catalogue.describe(type).actor.export, name);
+  }
+});
+
+Deno.test("Audio actors refuse over 64 channels, rates over 768 kHz and buffers over 2^20 samples, before allocating them", () => {
+  const cases: Array<[new (params: Record<string, number>) => unknown, string, number]> = [
+    [audio.AudioTestSource, "channels", 64],
+    [audio.AudioTestSource, "sampleRate", 768_000],
+    [audio.AudioTestSource, "samplesPerBuffer", 1_048_576],
+    [audio.AudioMixer, "channels", 64],
+    [audio.AudioMixer, "sampleRate", 768_000],
+    [audio.AudioMixer, "samplesPerBuffer", 1_048_576],
+    [audio.Resampler, "rate", 768_000],
+  ];
+  for (const [Class, param, limit] of cases) {
+    new Class({ [param]: limit });
+    // Unbounded, channels=1000000000 failed while running with "Array buffer allocation failed".
+    for (const value of [limit + 1, 1e9]) {
+      assert.throws(
+        () => new Class({ [param]: value }),
+        (e: unknown) => isStreamlibError(e, "SL_PARAM_INVALID") && e.message.includes(`≤ ${limit}`),
+        `${Class.name} ${param}=${value}`,
+      );
+    }
   }
 });

@@ -58,6 +58,7 @@ export const audioMixerContract = {
       type: "integer",
       default: 48_000,
       minimum: 1,
+      maximum: 768_000,
       unit: "Hz",
       description: "Output sample rate; every input must have it (fixed once running)",
     },
@@ -65,12 +66,14 @@ export const audioMixerContract = {
       type: "integer",
       default: 2,
       minimum: 1,
+      maximum: 64,
       description: "Output channels; every input must have as many (fixed once running)",
     },
     samplesPerBuffer: {
       type: "integer",
       default: 1024,
       minimum: 1,
+      maximum: 1_048_576,
       description: "Samples a channel in each output buffer; it ticks sampleRate / " +
         "samplesPerBuffer times a second",
     },

@@ -31,6 +31,7 @@ export const resamplerContract = {
       type: "integer",
       default: 48_000,
       minimum: 1,
+      maximum: 768_000,
       unit: "Hz",
       description: "Output sample rate",
     },

@@ -66,6 +66,7 @@ export const audioTestSourceContract = {
       type: "integer",
       default: 48_000,
       minimum: 1,
+      maximum: 768_000,
       unit: "Hz",
       description: "Samples a second",
     },
@@ -73,12 +74,14 @@ export const audioTestSourceContract = {
       type: "integer",
       default: 2,
       minimum: 1,
+      maximum: 64,
       description: "Channels; tones are the same on all, noise is independent on each",
     },
     samplesPerBuffer: {
       type: "integer",
       default: 1024,
       minimum: 1,
+      maximum: 1_048_576,
       description:
         "Frames in each buffer; buffers go out at sampleRate / samplesPerBuffer a second",
     },

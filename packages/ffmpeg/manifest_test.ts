@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Catalogue, validateManifest } from "@streamlib/core";
+import { Catalogue, isStreamlibError, validateManifest } from "@streamlib/core";
 import * as ffmpeg from "./mod.ts";
 
 const url = new URL("./manifest.json", import.meta.url);
@@ -25,5 +25,17 @@ Deno.test("Every actor class the ffmpeg package exports is in its manifest", asy
     const type = (value as unknown as { contract: { type: string } }).contract.type;
     assert.ok(catalogue.has(type), `${name} (${type}) is missing from manifest.json`);
     assert.equal(catalogue.describe(type).actor.export, name);
+  }
+});
+
+Deno.test("filesrc refuses sizes over 16384 pixels, over 64 channels, rates over 768 kHz and buffers over 2^20 samples", () => {
+  const limits = { width: 16_384, height: 16_384, channels: 64, sampleRate: 768_000 };
+  for (const [param, limit] of Object.entries({ ...limits, samplesPerBuffer: 1_048_576 })) {
+    new ffmpeg.FileReader({ [param]: limit });
+    assert.throws(
+      () => new ffmpeg.FileReader({ [param]: limit + 1 }),
+      (e: unknown) => isStreamlibError(e, "SL_PARAM_INVALID") && e.message.includes(`≤ ${limit}`),
+      `${param}=${limit + 1}`,
+    );
   }
 });

@@ -41,8 +41,22 @@ export const drawContract = {
     },
   },
   params: {
-    width: { type: "integer", default: 1280, minimum: 1, unit: "px", description: "Frame width" },
-    height: { type: "integer", default: 720, minimum: 1, unit: "px", description: "Frame height" },
+    width: {
+      type: "integer",
+      default: 1280,
+      minimum: 1,
+      maximum: 16_384,
+      unit: "px",
+      description: "Frame width",
+    },
+    height: {
+      type: "integer",
+      default: 720,
+      minimum: 1,
+      maximum: 16_384,
+      unit: "px",
+      description: "Frame height",
+    },
     fps: {
       type: "number",
       default: 30,

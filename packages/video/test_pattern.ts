@@ -48,11 +48,19 @@ export const testPatternContract = {
         "foreground at the bottom; checkers: squares of size px; solid: the foreground; ball, " +
         "box: a disc or square of size px bouncing at speed px/s; noise: grey noise",
     },
-    width: { type: "integer", default: 1280, minimum: 1, unit: "px", description: "Frame width" },
+    width: {
+      type: "integer",
+      default: 1280,
+      minimum: 1,
+      maximum: 16_384,
+      unit: "px",
+      description: "Frame width",
+    },
     height: {
       type: "integer",
       default: 720,
       minimum: 1,
+      maximum: 16_384,
       unit: "px",
       description: "Frame height; YUV uses BT.709 from 720 lines up, else BT.601",
     },

@@ -44,7 +44,8 @@ export class BoundedQueue<T> {
   readonly capacity: number;
   /** What a write into a full queue does. */
   readonly full: FullBehavior;
-  readonly #items: Array<T | undefined>;
+  /** The ring: grows by doubling up to `capacity`, so memory follows what is held. */
+  #items: Array<T | undefined>;
   #head = 0;
   #size = 0;
   #dropped = 0;
@@ -72,7 +73,7 @@ export class BoundedQueue<T> {
     }
     this.capacity = capacity;
     this.full = full;
-    this.#items = new Array(capacity);
+    this.#items = new Array(Math.min(capacity, 16));
   }
 
   /**
@@ -101,17 +102,21 @@ export class BoundedQueue<T> {
    *   waits; `true` when the message was taken or deliberately dropped.
    */
   offer(message: T): boolean {
-    if (this.#size === this.capacity) {
-      if (this.full === "block") return false;
-      this.#dropped++;
-      if (this.full === "drop-newest") return true;
-      this.#items[this.#head] = message;
-      if (++this.#head === this.capacity) this.#head = 0;
-      return true;
+    if (this.#size === this.#items.length) {
+      if (this.#size === this.capacity) {
+        if (this.full === "block") return false;
+        this.#dropped++;
+        if (this.full === "drop-newest") return true;
+        this.#items[this.#head] = message;
+        if (++this.#head === this.capacity) this.#head = 0;
+        return true;
+      }
+      this.#grow();
     }
+    const items = this.#items;
     let tail = this.#head + this.#size;
-    if (tail >= this.capacity) tail -= this.capacity;
-    this.#items[tail] = message;
+    if (tail >= items.length) tail -= items.length;
+    items[tail] = message;
     this.#size++;
     return true;
   }
@@ -125,7 +130,7 @@ export class BoundedQueue<T> {
     if (this.#size === 0) return undefined;
     const message = this.#items[this.#head];
     this.#items[this.#head] = undefined;
-    if (++this.#head === this.capacity) this.#head = 0;
+    if (++this.#head === this.#items.length) this.#head = 0;
     this.#size--;
     return message;
   }
@@ -143,7 +148,7 @@ export class BoundedQueue<T> {
   _at(index: number): T | undefined {
     if (index < 0 || index >= this.#size) return undefined;
     let at = this.#head + index;
-    if (at >= this.capacity) at -= this.capacity;
+    if (at >= this.#items.length) at -= this.#items.length;
     return this.#items[at];
   }
 
@@ -159,5 +164,18 @@ export class BoundedQueue<T> {
     this.#head = 0;
     this.#size = 0;
     return discarded;
+  }
+
+  /** A ring twice as long (at most `capacity`), the messages moved to its start in order. */
+  #grow(): void {
+    const old = this.#items;
+    const items = new Array<T | undefined>(Math.min(this.capacity, old.length * 2));
+    for (let i = 0; i < this.#size; i++) {
+      let at = this.#head + i;
+      if (at >= old.length) at -= old.length;
+      items[i] = old[at];
+    }
+    this.#items = items;
+    this.#head = 0;
   }
 }

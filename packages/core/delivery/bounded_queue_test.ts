@@ -199,3 +199,25 @@ for (const [full, seed] of [["block", 101], ["drop-oldest", 202], ["drop-newest"
     );
   });
 }
+
+Deno.test("BoundedQueue of any capacity takes memory only for what it holds, growing in order", () => {
+  // A capacity past JavaScript's longest array once threw a RangeError ("Invalid array length").
+  for (const capacity of [2 ** 32, 4811038360862720, Number.MAX_SAFE_INTEGER]) {
+    assert.equal(new BoundedQueue<number>(capacity).capacity, capacity);
+  }
+  const q = new BoundedQueue<number>(1000, "drop-oldest");
+  let next = 0;
+  let expected = 0;
+  // Offers and takes out of step, so that the head wraps while the ring grows.
+  for (let round = 0; round < 50; round++) {
+    for (let i = 0; i < 37; i++) q.offer(next++);
+    for (let i = 0; i < 20; i++) assert.equal(q.take(), expected++);
+  }
+  assert.equal(q.size, 50 * 17);
+  assert.equal(q._at(0), expected);
+  assert.equal(q._at(q.size - 1), next - 1);
+  for (let i = 0; i < 500; i++) q.offer(next++);
+  assert.equal(q.size, 1000);
+  assert.equal(q.dropped, 350);
+  assert.equal(q.peek(), next - 1000);
+});

@@ -133,7 +133,9 @@ export class _Check {
       );
     }
     let ok = true;
-    value.forEach((entry: unknown, i) => {
+    // An index loop, not forEach: a hole (from a JavaScript caller) is refused, not skipped.
+    for (let i = 0; i < value.length; i++) {
+      const entry: unknown = value[i];
       const at = `${path}[${i}]`;
       if (!this.required(at, entry, item)) {
         ok = false;
@@ -144,7 +146,7 @@ export class _Check {
           entry,
         );
       }
-    });
+    }
     return ok;
   }
 }

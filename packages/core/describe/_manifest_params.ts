@@ -7,6 +7,7 @@
  */
 
 import { PARAM_KEYWORDS, type ParamKeywordValue, type ParamSchema } from "../graph/params.ts";
+import { _patternProblem } from "../graph/_pattern.ts";
 import { _NAME, _NAME_RULE, _TEMPLATE } from "./_manifest_rules.ts";
 import {
   _BOOLEAN,
@@ -83,8 +84,13 @@ const _VALUES: Readonly<Record<ParamKeywordValue, _ValueCheck>> = {
   names: (check, path, value) => check.list(path, value, _STRING, { nonEmpty: false }),
   regexp: (check, path, value) =>
     check.required(path, value, _STRING) &&
-    (_isRegExp(value as string) ||
-      check.fail(path, "a valid regular expression (JavaScript syntax, Unicode mode)", value)),
+    (_patternProblem(value as string) === undefined ||
+      check.fail(
+        path,
+        "a valid regular expression (JavaScript syntax, Unicode mode) without backreferences " +
+          `or lookaround (${_patternProblem(value as string)})`,
+        value,
+      )),
   template: _rule({
     expected: `a request template name containing %u, like "layer_%u"`,
     test: (value) => typeof value === "string" && _TEMPLATE.test(value),
@@ -99,12 +105,3 @@ const _VALUES: Readonly<Record<ParamKeywordValue, _ValueCheck>> = {
     return ok;
   },
 };
-
-function _isRegExp(pattern: string): boolean {
-  try {
-    new RegExp(pattern, "u");
-    return true;
-  } catch {
-    return false;
-  }
-}

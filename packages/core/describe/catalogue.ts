@@ -355,10 +355,11 @@ export class Catalogue {
   ): Promise<Pipeline> {
     const parsed: ParsedPipeline | undefined = typeof input === "string"
       ? parsePipeline(input)
-      : "spans" in input
+      : _isParsed(input)
       ? input
       : undefined;
-    const spec = parsed?.spec ?? validatePipelineSpec(input);
+    // A parsed pipeline made by hand is checked as any description is.
+    const spec = validatePipelineSpec(parsed === undefined ? input : parsed.spec);
     const located = (error: unknown, ...keys: string[]): unknown =>
       _located(parsed, error, ...keys);
     const pipeline = new Pipeline(options);
@@ -475,6 +476,13 @@ export class Catalogue {
     }
     return loading;
   }
+}
+
+/** Whether `input` is what `parsePipeline` returns, not a description (which has no spans). */
+function _isParsed(input: unknown): input is ParsedPipeline {
+  const candidate = input as Partial<ParsedPipeline> | null;
+  return typeof candidate === "object" && candidate !== null &&
+    candidate.spans instanceof Map && typeof candidate.text === "string";
 }
 
 /** Edit distance counting a swap of neighbours as one edit (OSA), for "did you mean". */

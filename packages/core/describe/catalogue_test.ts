@@ -237,3 +237,18 @@ Deno.test("Catalogue.add() refuses a taken type, an incompatible streamlib range
       isStreamlibError(e, "SL_MANIFEST_INVALID") && /Cannot read the manifest/.test(e.message),
   );
 });
+
+Deno.test("Catalogue.build() refuses a description that is no object, or only looks parsed, as invalid", async () => {
+  const catalogue = Catalogue.withCore();
+  const forged = { spec: undefined, spans: {}, text: "" };
+  for (const input of [null, true, 3, [], forged, { actors: [], links: [], spans: new Map() }]) {
+    await assert.rejects(
+      () => catalogue.build(input as unknown as core.PipelineSpec),
+      code("SL_PIPELINE_INVALID"),
+      JSON.stringify(input),
+    );
+  }
+  // What parsePipeline() returns is used as it is.
+  const parsed = core.parsePipeline("datasrc count=1 ! nullsink");
+  assert.equal((await catalogue.build(parsed)).actors.length, 2);
+});

@@ -68,6 +68,23 @@ export function formatPipeline(spec: PipelineSpec): string {
     const [toName, toPort] = resolveEndpoint(l.to, isActor);
     return { fromName, fromPort, toName, toPort, used: false };
   });
+  // Links without a port, by the actor they leave from and the one they go to, in order: the
+  // lookups below take the first unused one, and stay linear in the number of links.
+  type Link = typeof links[number];
+  const outgoing = new Map<string, { links: Link[]; next: number }>();
+  const incoming = new Map<string, Link[]>();
+  for (const link of links) {
+    if (link.fromPort === undefined) {
+      const out = outgoing.get(link.fromName) ?? { links: [], next: 0 };
+      out.links.push(link);
+      outgoing.set(link.fromName, out);
+    }
+    if (link.toPort === undefined) {
+      const into = incoming.get(link.toName) ?? [];
+      into.push(link);
+      incoming.set(link.toName, into);
+    }
+  }
   const emitted = new Set<string>();
   const counters = new Map<string, number>();
   const ref = (name: string, port?: string): string =>
@@ -89,10 +106,17 @@ export function formatPipeline(spec: PipelineSpec): string {
     }
     return parts.join(" ");
   };
+  /** The first unused link out of `name` by any output. */
+  const nextOut = (name: string): Link | undefined => {
+    const out = outgoing.get(name);
+    if (out === undefined) return undefined;
+    while (out.next < out.links.length && out.links[out.next]!.used) out.next++;
+    return out.links[out.next];
+  };
   /** Follows unused links out of `name` (by any output) until a reference ends the chain. */
   const follow = (name: string, parts: string[]): void => {
     for (;;) {
-      const next = links.find((l) => !l.used && l.fromName === name && l.fromPort === undefined);
+      const next = nextOut(name);
       if (next === undefined) return;
       next.used = true;
       const target = byName.get(next.toName)!;
@@ -108,9 +132,7 @@ export function formatPipeline(spec: PipelineSpec): string {
   for (const actor of spec.actors) {
     if (emitted.has(actor.name)) continue;
     // Fed by an actor already written: start from a reference to it (`c. ! nullsink`).
-    const feed = links.find((l) =>
-      !l.used && l.toName === actor.name && l.toPort === undefined && emitted.has(l.fromName)
-    );
+    const feed = incoming.get(actor.name)?.find((l) => !l.used && emitted.has(l.fromName));
     const parts: string[] = [];
     if (feed !== undefined) {
       feed.used = true;

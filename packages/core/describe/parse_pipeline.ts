@@ -1,6 +1,7 @@
 import { StreamlibError } from "../errors.ts";
 import type { ActorSpec, LinkSpec, PipelineSpec, SpecValue } from "./pipeline_spec.ts";
 import { _NUMBER } from "./_number.ts";
+import { _MAX_DEPTH } from "./_json_value.ts";
 import { ACTOR_NAME, ACTOR_NAME_RULE, resolveEndpoint } from "../graph/names.ts";
 
 /**
@@ -88,6 +89,7 @@ type _Token =
 
 const TYPE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const PORT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /** A port's parameter: `layer_1::alpha`. */
 const PAD_KEY = /^([A-Za-z_][A-Za-z0-9_-]*)::([A-Za-z_][A-Za-z0-9_-]*)$/;
 /** Numbers with the units the catalogue converts: times, frequencies. */
@@ -361,6 +363,13 @@ class _Parser {
           } or an automatic one (${[...known].join(", ")})`,
         );
       }
+      if (named !== undefined && !PORT.test(named)) {
+        this.#fail(
+          node.span,
+          `${JSON.stringify(named)} is not a port name`,
+          "a port name of letters, digits, _ and -",
+        );
+      }
       this.#spans.set(key, node.span);
       // Keep a trailing dot only where a dotted name would otherwise read as name.port.
       return port !== undefined
@@ -445,7 +454,7 @@ class _Parser {
     if (c === '"' || c === "'") {
       value = this.#quoted(c);
     } else if (c === "[" || c === "{") {
-      const end = this.#balanced(start);
+      const end = this.#balanced(start, key);
       const json = text.slice(start, end);
       try {
         value = JSON.parse(json, (_key, v) => {
@@ -543,8 +552,11 @@ class _Parser {
     return out;
   }
 
-  /** The end of a JSON array or object starting at `start` (strings may hold brackets). */
-  #balanced(start: number): number {
+  /**
+   * The end of a JSON array or object starting at `start` (strings may hold brackets); one that
+   * nests deeper than `_MAX_DEPTH` is refused before `JSON.parse` recurses into it.
+   */
+  #balanced(start: number, key: string): number {
     const text = this.#text;
     let depth = 0;
     let inString = false;
@@ -554,8 +566,15 @@ class _Parser {
         if (c === "\\") i++;
         else if (c === '"') inString = false;
       } else if (c === '"') inString = true;
-      else if (c === "[" || c === "{") depth++;
-      else if (c === "]" || c === "}") {
+      else if (c === "[" || c === "{") {
+        if (++depth > _MAX_DEPTH + 1) {
+          this.#fail(
+            this.#span(start, 1),
+            `The value of "${key}" nests deeper than ${_MAX_DEPTH}`,
+            `a JSON array or object nested at most ${_MAX_DEPTH} deep`,
+          );
+        }
+      } else if (c === "]" || c === "}") {
         if (--depth === 0) return i + 1;
       } else if (c === "\n") break;
     }

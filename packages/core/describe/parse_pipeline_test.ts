@@ -278,3 +278,35 @@ Deno.test("parsePipeline() with existing actors lets references name them and sk
     /No actor is named "nix"; expected a name given with name=, a running actor's or an automatic one \(mix, datasrc0\)/,
   );
 });
+
+Deno.test("parsePipeline() refuses a reference whose port is no port name, as the JSON form does", () => {
+  for (
+    const [text, column] of [
+      ["datasrc name=m ! m.sin쬤_1", 18],
+      ["datasrc name=m\nm.out\u0001 ! log", 1],
+    ] as const
+  ) {
+    assert.throws(() => parsePipeline(text), (e: unknown) => {
+      assert.ok(isStreamlibError(e, "SL_PIPELINE_SYNTAX"), String(e));
+      assert.match(e.message, new RegExp(`column ${column}: `));
+      assert.match(
+        e.message,
+        /is not a port name; expected a port name of letters, digits, _ and -/,
+      );
+      return true;
+    });
+  }
+  const { spec } = parsePipeline("datasrc name=m ! m.in_1  m.out-2 ! log");
+  assert.deepEqual(validatePipelineSpec(spec), spec);
+});
+
+Deno.test("parsePipeline() refuses a JSON value nested deeper than 1000, without a stack overflow", () => {
+  const deep = (n: number): string => `datasrc x=${"[".repeat(n)}${"]".repeat(n)} y={"a":1}`;
+  assert.throws(() => parsePipeline(deep(100_000)), (e: unknown) => {
+    assert.ok(isStreamlibError(e, "SL_PIPELINE_SYNTAX"), String(e));
+    assert.match(e.message, /^line 1, column 11: The value of "x" nests deeper than 1000/);
+    return true;
+  });
+  const { spec } = parsePipeline(deep(1000));
+  assert.deepEqual(validatePipelineSpec(spec), spec);
+});

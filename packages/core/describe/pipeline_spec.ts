@@ -1,5 +1,6 @@
 import { StreamlibError } from "../errors.ts";
 import { ACTOR_NAME, ACTOR_NAME_RULE, resolveEndpoint } from "../graph/names.ts";
+import { _jsonValueProblem, _MAX_DEPTH } from "./_json_value.ts";
 
 /**
  * A parameter value in a pipeline description: JSON values, where a string such as `"10s"` or
@@ -97,6 +98,8 @@ export interface PipelineSpec {
 
 const TYPE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const PORT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** A parameter name: what the text form can write (`key=value`) and a manifest can declare. */
+const PARAM = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 /**
  * Checks a pipeline description received as JSON (from an agent, a file) and returns it typed.
@@ -137,8 +140,15 @@ export function validatePipelineSpec(value: unknown, source = "pipeline"): Pipel
       }
     }
   };
+  const _valueProblem = (path: string, v: unknown): void => {
+    const why = _jsonValueProblem(v);
+    if (why === "depth") problem(path, `a JSON value nested at most ${_MAX_DEPTH} deep`, v);
+    else if (why === "type") problem(path, "a JSON value", v);
+  };
+  // A plain object, as JSON makes: not an array, a Date or a Map, whose entries are no fields.
   const isObject = (v: unknown): v is Record<string, unknown> =>
-    typeof v === "object" && v !== null && !Array.isArray(v);
+    typeof v === "object" && v !== null && !Array.isArray(v) &&
+    [Object.prototype, null].includes(Object.getPrototypeOf(v));
   if (!isObject(value)) {
     problem("", "an object with actors and links", value);
   } else {
@@ -146,9 +156,14 @@ export function validatePipelineSpec(value: unknown, source = "pipeline"): Pipel
     const names = new Set<string>();
     if (!Array.isArray(value.actors)) problem("actors", "an array of actors", value.actors);
     else {
-      value.actors.forEach((actor: unknown, i: number) => {
+      // An index loop, not forEach: a hole (from a JavaScript caller) is refused, not skipped.
+      for (let i = 0; i < value.actors.length; i++) {
+        const actor: unknown = value.actors[i];
         const at = `actors[${i}]`;
-        if (!isObject(actor)) return problem(at, "an object with name, type and params", actor);
+        if (!isObject(actor)) {
+          problem(at, "an object with name, type and params", actor);
+          continue;
+        }
         keys(at, actor, ["name", "type", "params", "pads", "dispatch"]);
         if (
           actor.dispatch !== undefined && actor.dispatch !== "main" && actor.dispatch !== "worker"
@@ -168,10 +183,14 @@ export function validatePipelineSpec(value: unknown, source = "pipeline"): Pipel
             problem(`${at}.params`, "an object of parameter values", actor.params);
           } else {
             for (const [key, v] of Object.entries(actor.params)) {
+              if (!PARAM.test(key)) {
+                problem(`${at}.params`, "parameter names of letters, digits, _ and -", key);
+                continue;
+              }
               if (key === "name" || key === "dispatch") {
                 problem(`${at}.params.${key}`, `no \`${key}\` parameter (it is \`${key}\`)`, key);
               }
-              if (!_isSpecValue(v)) problem(`${at}.params.${key}`, "a JSON value", v);
+              _valueProblem(`${at}.params.${key}`, v);
             }
           }
         }
@@ -196,22 +215,22 @@ export function validatePipelineSpec(value: unknown, source = "pipeline"): Pipel
                       "parameter names of letters, digits, _ and -",
                       key,
                     );
-                  } else if (!_isSpecValue(v)) {
-                    problem(`${at}.pads.${pad}.${key}`, "a JSON value", v);
-                  }
+                  } else _valueProblem(`${at}.pads.${pad}.${key}`, v);
                 }
               }
             }
           }
         }
-      });
+      }
     }
     if (!Array.isArray(value.links)) problem("links", "an array of links", value.links);
     else {
-      value.links.forEach((link: unknown, i: number) => {
+      for (let i = 0; i < value.links.length; i++) {
+        const link: unknown = value.links[i];
         const at = `links[${i}]`;
         if (!isObject(link)) {
-          return problem(at, 'an object like { "from": "a", "to": "b.in" }', link);
+          problem(at, 'an object like { "from": "a", "to": "b.in" }', link);
+          continue;
         }
         keys(at, link, ["from", "to"]);
         for (const end of ["from", "to"] as const) {
@@ -231,7 +250,7 @@ export function validatePipelineSpec(value: unknown, source = "pipeline"): Pipel
             problem(`${at}.${end}`, "a port name of letters, digits, _ and -", ref);
           }
         }
-      });
+      }
     }
   }
   if (problems.length) {
@@ -247,20 +266,23 @@ export function validatePipelineSpec(value: unknown, source = "pipeline"): Pipel
   return value as unknown as PipelineSpec;
 }
 
-function _isSpecValue(v: unknown): boolean {
-  if (v === null || typeof v === "string" || typeof v === "boolean") return true;
-  if (typeof v === "number") return Number.isFinite(v);
-  if (Array.isArray(v)) return v.every(_isSpecValue);
-  if (typeof v === "object") return Object.values(v as object).every(_isSpecValue);
-  return false;
-}
-
+/** A value, briefly, for messages: whatever it is (deep, cyclic, a bigint), without throwing. */
 function _show(v: unknown): string {
   if (v === undefined) return "nothing";
+  let text: string | undefined;
   try {
-    const text = JSON.stringify(v);
-    return text === undefined ? String(v) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+    text = JSON.stringify(v);
   } catch {
-    return String(v);
+    // A bigint or a cycle in it: described below.
   }
+  if (text === undefined) {
+    return Array.isArray(v)
+      ? `an array of ${v.length} items`
+      : typeof v === "object" && v !== null
+      ? "an object"
+      : typeof v === "bigint"
+      ? `${v}n`
+      : `a ${typeof v}`;
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

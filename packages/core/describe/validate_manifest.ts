@@ -139,7 +139,8 @@ function _checkManifest(check: _Check, value: unknown): void {
     return;
   }
   const types = new Map<string, string>();
-  actors.forEach((actor: unknown, i) => _checkActor(check, `actors[${i}]`, actor, types));
+  // An index loop, not forEach: a hole (from a JavaScript caller) is refused, not skipped.
+  for (let i = 0; i < actors.length; i++) _checkActor(check, `actors[${i}]`, actors[i], types);
 }
 
 /** Why `_version` or `_range` rejected its text. */

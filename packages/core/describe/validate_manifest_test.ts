@@ -155,3 +155,22 @@ Deno.test("validateManifest() lists the parameters a permission may name", () =>
   );
   assert.match(error.message, /\(one of mode, path\), got "file"$/);
 });
+
+Deno.test("validateManifest() refuses holes in its arrays, where a JavaScript caller leaves them", () => {
+  const actors = base().actors as unknown[];
+  const holey = { ...base(), actors: [actors[0], , SECOND_ACTOR] };
+  assert.deepEqual(problemPaths(holey), ["actors[1]"]);
+  const formats = base();
+  const actor = (formats.actors as Array<{ inputs: { in: Record<string, unknown> } }>)[0]!;
+  actor.inputs.in.formats = ["a", , "b"];
+  assert.deepEqual(problemPaths(formats), ["actors[0].inputs.in.formats[1]"]);
+});
+
+Deno.test("validateManifest() refuses a pattern with a backreference or lookaround, which cannot run in linear time", () => {
+  for (const pattern of ["(a)\\1", "a(?!b)"]) {
+    const manifest = base();
+    const actor = (manifest.actors as Array<{ params: Record<string, unknown> }>)[0]!;
+    actor.params = { ...actor.params, label: { type: "string", default: "", pattern } };
+    assert.deepEqual(problemPaths(manifest), ["actors[0].params.label.pattern"], pattern);
+  }
+});

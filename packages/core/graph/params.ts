@@ -1,5 +1,6 @@
 import { StreamlibError } from "../errors.ts";
 import { _fitsTemplate } from "./_template.ts";
+import { _patternProblem, _patternTest } from "./_pattern.ts";
 
 /**
  * A numeric parameter, as JSON Schema: `type`, `default`, inclusive and exclusive bounds.
@@ -157,7 +158,8 @@ export type ParamSchema = NumberParam | StringParam | BooleanParam | ArrayParam 
  * - `number`, `integer`, `string`, `boolean`, `array`, `object`: a JSON value of that type;
  * - `count`: an integer ≥ 0;
  * - `strings`: a non-empty array of distinct strings; `names`: an array of distinct strings;
- * - `regexp`: a regular expression (JavaScript syntax, Unicode mode);
+ * - `regexp`: a regular expression (JavaScript syntax, Unicode mode) without backreferences or
+ *   lookaround, so that it is matched in time linear in the value;
  * - `schema`: a parameter schema; `schemas`: an object of parameter schemas by name;
  * - `template`: the name of a request template, containing `%u` (`"layer_%u"`).
  *
@@ -332,13 +334,23 @@ export function describeParam(schema: ParamSchema): string {
     default:
       parts.push(schema.type);
   }
-  if (schema.default !== undefined) parts.push(`(default ${JSON.stringify(schema.default)})`);
+  if (schema.default !== undefined) parts.push(`(default ${_show(schema.default)})`);
   return parts.join(" ");
 }
 
+/** A value, briefly, for messages: whatever it holds (a cycle, a bigint), without throwing. */
 function _show(value: unknown): string {
   if (typeof value === "number" && !Number.isFinite(value)) return String(value);
-  return JSON.stringify(value) ?? String(value);
+  if (typeof value === "bigint") return `${value}n`;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // A cycle, or a bigint inside: described below.
+  }
+  if (text !== undefined) return text;
+  if (Array.isArray(value)) return `an array of ${value.length} items`;
+  return typeof value === "object" && value !== null ? "an object" : String(value);
 }
 
 function _typeName(value: unknown): string {
@@ -403,8 +415,14 @@ export function checkParam(schema: ParamSchema, value: unknown): string | undefi
       if (schema.maxLength !== undefined && value.length > schema.maxLength) {
         return `must have at most ${schema.maxLength} characters, got ${value.length}`;
       }
-      if (schema.pattern !== undefined && !new RegExp(schema.pattern, "u").test(value)) {
-        return `must match /${schema.pattern}/, got ${JSON.stringify(value)}`;
+      if (schema.pattern !== undefined) {
+        const problem = _patternProblem(schema.pattern);
+        if (problem !== undefined) {
+          return `cannot be checked against /${schema.pattern}/: ${problem}`;
+        }
+        if (!_patternTest(schema.pattern, value)) {
+          return `must match /${schema.pattern}/, got ${JSON.stringify(value)}`;
+        }
       }
       return undefined;
     }

@@ -366,3 +366,38 @@ Deno.test("checkParam() enforces every restricting keyword of PARAM_KEYWORDS", (
   assert.deepEqual(missing, []);
   assert.equal(Object.keys(RESTRICTIONS).length, 19);
 });
+
+Deno.test("checkParam() matches a pattern in linear time, where JavaScript's engine backtracks for seconds", () => {
+  // Found by the fuzz suite: a manifest's /^(a|a)*$/ against 28 a's and a "!" took 5 s, each
+  // more "a" twice as long.
+  const schema: ParamSchema = { type: "string", pattern: "^(a|a)*$" };
+  const started = performance.now();
+  assert.match(checkParam(schema, "a".repeat(28) + "!")!, /must match \/\^\(a\|a\)\*\$\//);
+  assert.equal(checkParam(schema, "a".repeat(28)), undefined);
+  assert.ok(performance.now() - started < 1_000, `${performance.now() - started} ms`);
+});
+
+Deno.test("checkParam() says a pattern it cannot run is the problem, not the value", () => {
+  for (const pattern of ["(a)\\1", "a(?=b)", "("]) {
+    assert.match(
+      checkParam({ type: "string", pattern }, "a")!,
+      /^cannot be checked against \/.*\/: it (uses|is not)/,
+      pattern,
+    );
+  }
+});
+
+Deno.test("checkParam() and describeParam() describe a value with a cycle or a bigint instead of throwing", () => {
+  // Found by the fuzz suite: a manifest whose array default held itself threw "Converting
+  // circular structure to JSON" from validateManifest.
+  const cycle: unknown[] = [];
+  cycle.push(cycle);
+  const schema: ParamSchema = { type: "array", items: { type: "number" }, default: [] };
+  assert.equal(
+    checkParam(schema, cycle),
+    "item 0 must be a number, got an array of 1 items (array)",
+  );
+  assert.equal(checkParam({ type: "number" }, 5n), "must be a number, got 5n (bigint)");
+  assert.match(checkParam({ type: "string" }, { big: 1n })!, /got an object \(object\)/);
+  assert.match(describeParam({ type: "array", default: cycle }), /\(default an array of 1 items\)/);
+});

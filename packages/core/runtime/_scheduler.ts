@@ -81,6 +81,9 @@ export class _Scheduler implements _NodeScheduler {
   #depth = 0;
   #inSlice = false;
   #sliceStart = 0;
+  /** Steps run in this slice, and the step after which the clock is read next. */
+  #sliceSteps = 0;
+  #sliceCheck = 1;
   #idleWaiters: Array<() => void> = [];
   readonly #pump = (): void => this.#runReady();
   readonly #endSlice = (): void => {
@@ -184,25 +187,33 @@ export class _Scheduler implements _NodeScheduler {
     if (!this.#inSlice) {
       this.#inSlice = true;
       this.#sliceStart = performance.now();
+      this.#sliceSteps = 0;
+      this.#sliceCheck = 1;
       _macrotask(this.#endSlice);
     }
-    let steps = 0;
+    // The clock is read after a slice's steps 1, 2, 4 … 256, then every 256: cheap steps cost
+    // one read in 256, and a slow one (a large frame drawn) gives I/O and timers a turn at once.
+    let steps = this.#sliceSteps;
+    let check = this.#sliceCheck;
     for (;;) {
       const node = this.#ready.shift();
       if (node === undefined) break;
       node.queued = false;
       this.#step(node);
-      if (
-        (++steps & 255) === 0 && this.#ready.length !== 0 &&
-        performance.now() - this.#sliceStart > 8
-      ) {
+      if (++steps !== check) continue;
+      check += check < 256 ? check : 256;
+      if (this.#ready.length !== 0 && performance.now() - this.#sliceStart > 8) {
         // Give I/O and timers a turn; carry on in a new macrotask.
+        this.#sliceSteps = steps;
+        this.#sliceCheck = check;
         this.#pumping = false;
         this.#pumpScheduled = true;
         _macrotask(this.#pump);
         return;
       }
     }
+    this.#sliceSteps = steps;
+    this.#sliceCheck = check;
     this.#pumping = false;
     this.notifyIdle();
   }

@@ -546,3 +546,35 @@ Deno.test("Pipeline keeps an offline tick actor going when a faster input fills 
   await pipeline.run();
   assert.deepEqual(sink.messages.map((m) => m.value), [0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
 });
+
+const slowSourceContract = {
+  type: "slowsrc",
+  outputs: { out: { kind: "data" } },
+} as const satisfies Contract;
+
+/** An endless source whose every step takes `ms` of CPU, as a large frame's drawing does. */
+class SlowSource extends Actor<typeof slowSourceContract> {
+  static override contract = slowSourceContract;
+  constructor(readonly ms: number) {
+    super();
+  }
+  process(tick: TimedTick): void {
+    const until = performance.now() + this.ms;
+    while (performance.now() < until) { /* busy, as real work is */ }
+    this.outputs.out.write(createDataMessage(tick.frameNumber, { timestamp: tick.timestamp }));
+  }
+}
+
+Deno.test("An offline pipeline of slow steps gives timers a turn within a few steps, so stop() acts at once", async () => {
+  const pipeline = new Pipeline({ mode: "offline" }).pipe(new SlowSource(10), new NullSink());
+  await pipeline.start();
+  const asked = performance.now();
+  const fired = await new Promise<number>((resolve) =>
+    setTimeout(() => resolve(performance.now()), 20)
+  );
+  const result = await pipeline.stop({ mode: "abort" });
+  assert.equal(result.status, "aborted");
+  // Checking the time only every 256 steps, the timer came 2.5 s late here.
+  assert.ok(fired - asked < 1_000, `the timer came ${fired - asked} ms after it was set`);
+  assert.ok(performance.now() - fired < 1_000, `stopped ${performance.now() - fired} ms late`);
+});
