@@ -9,7 +9,11 @@
  *    sample. Resident memory moves by whole 3 MB frames (garbage until the next collection,
  *    frames in flight), so each reading follows a full collection (`--v8-flags=--expose-gc`,
  *    which the task passes) and a sample is the lowest of the ten readings (one a second) of
- *    its 10 s: a leak raises that floor, garbage and frames passing through do not.
+ *    its 10 s: a leak raises that floor, garbage and frames passing through do not. The task
+ *    also pins glibc's mmap threshold at 128 KiB (`MALLOC_MMAP_THRESHOLD_=131072`): by
+ *    default glibc raises it past the size of the first large buffer freed, and from then on
+ *    keeps freed frames in its heap for reuse, so resident memory wanders by tens of MB with
+ *    no trend; pinned, a freed frame goes back to the system at once.
  * 2. Cycles: `cycles` short ffmpeg-backed pipelines (`filesrc` on a small clip, `filesink`
  *    writing small files, or both; live or offline; run to the end, drained or aborted at a
  *    random moment, from a seeded generator), each with a deadline. Then the child processes
@@ -66,11 +70,15 @@ let cycles: _CyclesResult | undefined;
 try {
   say(`soak: working in ${dir}\n`);
   if (MINUTES > 0) {
+    const notes = [
+      ...(_collects ? [] : ["no gc(): readings include garbage (--v8-flags=--expose-gc)"]),
+      ...(Deno.env.get("MALLOC_MMAP_THRESHOLD_") === undefined
+        ? ["glibc's mmap threshold not pinned: RSS wanders (MALLOC_MMAP_THRESHOLD_=131072)"]
+        : []),
+    ];
     say(
       `endurance: ${MINUTES} min of live 1920x1080 30 fps, a sample every 10 s` +
-        `${
-          _collects ? "" : " (no gc(): readings include garbage; run with --v8-flags=--expose-gc)"
-        }\n`,
+        `${notes.length ? ` (${notes.join("; ")})` : ""}\n`,
     );
     endurance = await _endurance({
       minutes: MINUTES,
