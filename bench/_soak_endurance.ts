@@ -37,9 +37,11 @@ export interface _EnduranceResult {
   readonly seconds: number;
   /**
    * Resident memory in bytes, one sample every `every` ms from the start (the first at the
-   * start): the lowest reading of that window.
+   * start): the lowest reading of the `span` ms before it.
    */
   readonly rss: readonly number[];
+  /** The same with the lowest reading of the `every` ms before each sample only. */
+  readonly rssWindow: readonly number[];
   /** The highest reading of resident memory. */
   readonly rssPeak: number;
   /** Open file descriptors, one sample every `every` ms from the start. */
@@ -85,21 +87,23 @@ class SlowSink extends Actor<typeof slowContract> {
 }
 
 /**
- * Runs the pipeline for `minutes`, sampling every `every` ms, and stops it by draining (the
+ * Runs the pipeline for `minutes`, sampling every `every` ms (resident memory as the floor of
+ * the last `span` ms), and stops it by draining (the
  * file is finished), aborting it if that takes longer than 30 s. Rejects when the pipeline
  * fails.
  *
- * @param options How long, where the file goes, the sample period, a signal that ends it early,
- *   and a callback for each sample (progress on the terminal).
+ * @param options How long, where the file goes, the sample period, how far back a memory
+ *   sample's floor looks, a signal that ends it early, and a callback for each sample.
  */
 export async function _endurance(options: {
   minutes: number;
   dir: string;
   every?: number;
+  span?: number;
   signal?: AbortSignal;
   onSample?: (seconds: number, rss: number, fds: number) => void;
 }): Promise<_EnduranceResult> {
-  const { minutes, dir, every = 10_000, signal, onSample } = options;
+  const { minutes, dir, every = 10_000, span = 30_000, signal, onSample } = options;
   const location = `${dir}/endurance.mp4`;
   const pipeline = new Pipeline({ mode: "live" });
   const source = pipeline.add(
@@ -122,23 +126,25 @@ export async function _endurance(options: {
   pipeline.link(source, writer);
 
   // RSS moves by whole 3 MB frames: garbage frames until the next collection, frames in
-  // flight, the writer's queue. So each reading follows a full collection (where the runtime
-  // exposes gc()), and each sample is the floor of its window, the lowest of one reading a
-  // second. A leak raises the floor; garbage and frames passing through do not.
+  // flight, frames the writer holds while other work on the machine keeps it behind (up to
+  // its queue and the frames its muxer has taken, for seconds at a time). So each reading
+  // follows a full collection (where the runtime exposes gc()), one reading a second, and each
+  // sample is their floor over the last `span` ms. A leak raises the floor for good; garbage
+  // and frames passing through do not.
+  const readings: number[] = [];
   const rss: number[] = [];
+  const rssWindow: number[] = [];
   const fds: number[] = [];
-  let floor = Infinity;
-  let peak = 0;
+  const floor = (ms: number): number =>
+    Math.min(...readings.slice(-Math.max(1, Math.round(ms / _READ_MS))));
   const read = (): void => {
     _collect?.();
-    const now = _rss();
-    floor = Math.min(floor, now);
-    peak = Math.max(peak, now);
+    readings.push(_rss());
   };
   const sample = (): void => {
-    rss.push(floor);
+    rss.push(floor(span));
+    rssWindow.push(floor(every));
     fds.push(_openFds());
-    floor = Infinity;
     onSample?.((performance.now() - started) / 1000, rss.at(-1)!, fds.at(-1)!);
   };
   const started = performance.now();
@@ -172,7 +178,8 @@ export async function _endurance(options: {
   return {
     seconds,
     rss,
-    rssPeak: peak,
+    rssWindow,
+    rssPeak: Math.max(...readings),
     fds,
     made: of("src").outputs.out!.written,
     skippedTicks: of("src").skippedTicks,
