@@ -69,7 +69,7 @@ Deno.test("A request input is released when what fed it is removed; a rewire in 
 
 Deno.test("An always-present input stays when it is disconnected and connected again in one step", async () => {
   const pipeline = new Pipeline({ mode: "offline" });
-  const merge = pipeline.add(new Merge(), { name: "m" });
+  pipeline.add(new Merge(), { name: "m" });
   const sink = pipeline.add(new Collect<DataMessage>(), { name: "sink" });
   pipeline.add(new DataSource({ count: 3 }), { name: "a" });
   pipeline.link("a", "m");
