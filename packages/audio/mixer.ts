@@ -273,12 +273,12 @@ export class AudioMixer extends Actor<typeof audioMixerContract> {
     this.#started = true;
   }
 
-  /** Releases the pending samples. */
   /** A released input's state goes with it. */
   override inputReleased(input: string): void {
     this.#states.delete(input);
   }
 
+  /** Releases the pending samples. */
   override stop(): void {
     this.#states.clear();
     this.#started = false;

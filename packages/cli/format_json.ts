@@ -19,8 +19,9 @@ import type { CatalogueEntry, ManifestActor } from "@streamlib/core";
 export interface ListedType {
   /** The type name used in pipelines. */
   readonly type: string;
-  /** The package that provides it, and its version. */
+  /** The package that provides it. */
   readonly package: string;
+  /** That package's version. */
   readonly version: string;
   /** GStreamer-style classification, e.g. `Filter/Effect/Video`. */
   readonly classification: string;
@@ -65,8 +66,9 @@ export function listJson(entries: readonly CatalogueEntry[]): ListedType[] {
  * ```
  */
 export interface InspectedType extends ManifestActor {
-  /** The package that provides it, and its version. */
+  /** The package that provides it. */
   readonly package: string;
+  /** That package's version. */
   readonly version: string;
   /** Where the manifest was read from. */
   readonly manifestUrl: string;

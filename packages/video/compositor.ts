@@ -286,12 +286,12 @@ export class Compositor extends Actor<typeof compositorContract> {
     this.#buffers = new _PrefaultedBuffers();
   }
 
-  /** Stops the thread that prepares output buffers. */
   /** A released layer's state goes with it. */
   override inputReleased(input: string): void {
     this.#layers.delete(input);
   }
 
+  /** Stops the thread that prepares output buffers. */
   override stop(): void {
     this.#buffers?.close();
     this.#buffers = undefined;
