@@ -24,8 +24,8 @@
  *    must both be 0, as must the descriptors opened during the cycles and still open.
  *
  * Ends with one summary line starting `soak:`; exits 1 when a figure is off target. Ctrl-C
- * stops early (a drain, then the cycle under way), cleans up and still reports; a second
- * Ctrl-C ends every child process at once. Temporary files are removed in every case.
+ * stops early (a drain, then the cycle under way), cleans up and still reports, and exits 130;
+ * a second Ctrl-C ends every child process at once. Temporary files are removed in every case.
  *
  * Run: deno task soak [minutes=2] [cycles=1000] [seed=1]   (minutes 0: cycles only)
  *
@@ -180,6 +180,7 @@ const parts = [
       `leaked, ${cycles.leftover} leftover, ${cycles.zombies} zombies`,
 ];
 say(`soak: ${parts.join(", ")}${problems.length === 0 ? "" : " (off target)"}\n`);
+if (interrupt.signal.aborted) Deno.exit(130);
 if (problems.length > 0) Deno.exit(1);
 
 /** Ends every child process of this one (SIGKILL); the census has counted them already. */
