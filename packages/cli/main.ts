@@ -27,7 +27,7 @@ import { validatePlugin } from "./validate_plugin.ts";
 import { StreamlibError } from "@streamlib/core";
 import { type NodeReservation, reserveNode } from "@streamlib/net/control";
 import { _addControlCommands, _liveDot } from "./_control_commands.ts";
-import { runPermissions } from "./run_pipeline.ts";
+import { runPermissions } from "./pipeline_process.ts";
 
 const _encoder = new TextEncoder();
 const _SCRIPT = /\.(?:ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;

@@ -44,6 +44,7 @@ export * from "./format_actor_stats.ts";
 export * from "./progress_display.ts";
 export * from "./protocol.ts";
 export * from "./runner_source.ts";
+export * from "./pipeline_process.ts";
 export * from "./run_pipeline.ts";
 export * from "./run_script.ts";
 export * from "./render_graph.ts";
