@@ -368,8 +368,8 @@ export function _liveTools(server: McpServer, context: _McpContext): void {
         const unlink = (disconnect ?? []).map((l) => _linkOf(graph, l.from, l.to));
         let planned: PatchResult = { applied: false, actors: [], links: [] };
         if (text !== undefined) {
-          planned = await client.patch(text, { dryRun: true });
           _checkPatchFiles(context, graph, text);
+          planned = await client.patch(text, { dryRun: true });
         }
         const name = client.name ?? node;
         if (dryRun) {

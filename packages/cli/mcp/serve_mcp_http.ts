@@ -81,7 +81,7 @@ function _error(status: number, code: string, message: string): Response {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+ * import { Client } from "@modelcontextprotocol/sdk/client";
  * import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
  * import { discoverPlugins } from "@streamlib/cli";
  * import { serveMcpHttp, StreamlibMcp } from "@streamlib/cli/mcp";

@@ -67,7 +67,7 @@ remove; disconnect). stop ends it. Errors carry stable SL_ codes.`;
  * @example An agent session over an in-memory transport
  * ```ts
  * import assert from "node:assert/strict";
- * import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+ * import { Client } from "@modelcontextprotocol/sdk/client";
  * import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
  * import { discoverPlugins } from "@streamlib/cli";
  * import { StreamlibMcp } from "@streamlib/cli/mcp";
