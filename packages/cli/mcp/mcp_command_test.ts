@@ -108,3 +108,24 @@ Deno.test("streamlib mcp --http serves Streamable HTTP where it says, until SIGT
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("examples/agent_session.ts runs its session through streamlib mcp and prints the transcript", async () => {
+  const root = await Deno.makeTempDir({ prefix: "streamlib-mcp-example-" });
+  try {
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", `${ROOT}examples/agent_session.ts`],
+      cwd: ROOT,
+      env: { NO_COLOR: "1", STREAMLIB_CONTROL_DIR: `${root}/nodes` },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(stdout);
+    assert.equal(code, 0, `${text}\n${new TextDecoder().decode(stderr)}`);
+    assert.match(text, /^← added ball \(videotestsrc\); linked ball\.out → mix\.layer_1$/m);
+    assert.match(text, /^← \[image\/png, \d+ bytes\]$/m);
+    assert.match(text, /^← \S+ stopped: drained to end-of-stream; its process has ended$/m);
+    assert.deepEqual(await listNodes({ dir: `${root}/nodes` }), []);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
