@@ -10,6 +10,7 @@
  * streamlib run --print-permissions "…"            # the exact Deno flags it needs
  * streamlib graph "datasrc ! log" -o graph.svg     # draw it with Graphviz
  * streamlib plugins validate plugins/x/manifest.json
+ * streamlib mcp --allow-files ./media              # an MCP server for agents (@streamlib/cli/mcp)
  * ```
  *
  * A pipeline runs in a child `deno run --no-prompt` process granted exactly the permissions
