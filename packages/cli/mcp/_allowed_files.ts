@@ -127,7 +127,7 @@ export function _checkActorFiles(
             given === undefined ? undefined : param,
             `"${actor.name}" (${actor.type}) would ${access} ${JSON.stringify(value)}${
               target === undefined
-                ? ", which is not a file path"
+                ? ", which is no file path it can follow (a URL, or a link that leads nowhere)"
                 : target === resolve(cwd, value)
                 ? ""
                 : ` (${target})`
