@@ -51,9 +51,8 @@ export async function _serveMcp(
         ...(options.token === undefined ? {} : { token: options.token }),
       });
       err(
-        `streamlib: MCP server (Streamable HTTP) on ${http.url}${
-          http.token === undefined ? "" : ` (token ${http.token}: Authorization: Bearer <token>)`
-        }; files allowed in ${folders}\n`,
+        `streamlib: MCP server (Streamable HTTP) on ${http.url} (token ${http.token}: ` +
+          `Authorization: Bearer <token>); files allowed in ${folders}\n`,
       );
       await stop.promise;
       await http.close();

@@ -149,8 +149,8 @@ Exit status: 0 success, 1 pipeline or check failed, 2 usage error, 130 aborted b
       .option("--name <name>", "the node's name (default: its first actor's type and a number)")
       .option(
         "--control-tcp <[host:]port>",
-        "serve the control API on TCP too (127.0.0.1 unless a host is given; elsewhere a token " +
-          "is made up and printed)",
+        "serve the control API on TCP too (127.0.0.1 unless a host is given), with an access " +
+          "token made up and printed (or STREAMLIB_TOKEN): any user of the machine reaches TCP",
       )
       .option(
         "--allow <permission>",
@@ -210,10 +210,10 @@ Ctrl-C once drains the pipeline (end-of-stream flows, files are finalised); twic
       )
       .option(
         "--http <[host:]port>",
-        "serve Streamable HTTP at /mcp instead of stdio (127.0.0.1 unless a host is given; " +
-          "elsewhere a token is required)",
+        "serve Streamable HTTP at /mcp instead of stdio (127.0.0.1 unless a host is given), " +
+          "with an access token: any user of the machine reaches TCP",
       )
-      .option("--token <token>", "with --http: the token requests need (made up off loopback)")
+      .option("--token <token>", "with --http: the token requests need (default: one made up)")
       .option(
         "--allow-files <dir>",
         "a folder pipelines may read and write files in (repeatable; default: none)",
@@ -329,9 +329,10 @@ async function _run(
         `serves its control API; leave out --no-control`,
     );
   }
+  const token = Deno.env.get("STREAMLIB_TOKEN") || undefined;
   const tcp = options.controlTcp === undefined
     ? undefined
-    : _hostPort(options.controlTcp, "--control-tcp");
+    : { ..._hostPort(options.controlTcp, "--control-tcp"), ...(token ? { token } : {}) };
   const discovery = await discover(options);
   const loaded = await loadPipeline([target, ...rest].join(" "), discovery.catalogue);
   let reservation: NodeReservation | undefined;

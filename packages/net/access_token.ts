@@ -54,6 +54,28 @@ export function accessToken(host: string, token: string = ""): string | undefine
 }
 
 /**
+ * The token a control surface on TCP needs: the one given, else 128 random bits made up. Unlike
+ * a display page, a control surface takes one on loopback too, since any user of the machine
+ * can reach a loopback port: only the user who started it should steer a pipeline.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { controlToken } from "@streamlib/net";
+ * assert.equal(controlToken("secret"), "secret");
+ * assert.match(controlToken(), /^[0-9a-f]{32}$/);
+ * ```
+ *
+ * @param token The user's token, or empty for a random one.
+ * @returns The token.
+ */
+export function controlToken(token: string = ""): string {
+  if (token !== "") return token;
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
  * Whether a request carries `token` (`Authorization: Bearer`, `?token=`, or the
  * {@linkcode ACCESS_TOKEN_COOKIE} cookie), compared in constant time. Always `true` when no
  * token is needed.

@@ -85,14 +85,18 @@ Deno.test("streamlib mcp --http serves Streamable HTTP where it says, until SIGT
   const root = await Deno.makeTempDir({ prefix: "streamlib-mcp-cmd-" });
   try {
     await using run = new RunningCli(["mcp", "--http", "0", "--allow-files", root]);
-    const [, url] = await run.waitFor(
+    const [, url, token] = await run.waitFor(
       "stderr",
-      /MCP server \(Streamable HTTP\) on (http:\/\/\S+\/mcp)/,
+      /MCP server \(Streamable HTTP\) on (http:\/\/\S+\/mcp) \(token ([0-9a-f]{32}):/,
     );
     assert.match(url!, /^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
     assert.match(run.stderr, new RegExp(`files allowed in ${await Deno.realPath(root)}`));
     const client = new Client({ name: "streamlib-cmd-test", version: "1.0.0" });
-    await client.connect(new StreamableHTTPClientTransport(new URL(url!)));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(url!), {
+        requestInit: { headers: { authorization: `Bearer ${token}` } },
+      }),
+    );
     assert.equal((await client.listTools()).tools.length, 12);
     await client.close();
     run.kill("SIGTERM");

@@ -2,7 +2,7 @@
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp";
 import { StreamlibError } from "@streamlib/core";
-import { accessToken, hasAccessToken } from "@streamlib/net/control";
+import { controlToken, hasAccessToken } from "@streamlib/net/control";
 import type { StreamlibMcp } from "./streamlib_mcp.ts";
 
 /**
@@ -17,13 +17,13 @@ import type { StreamlibMcp } from "./streamlib_mcp.ts";
  * ```
  */
 export interface McpHttpOptions {
-  /** The address to bind (default `127.0.0.1`); any but loopback requires a token. */
+  /** The address to bind (default `127.0.0.1`). */
   readonly host?: string;
   /** The TCP port (default 0: a free one). */
   readonly port?: number;
   /**
-   * The access token requests must carry (`Authorization: Bearer …`). Default: none on
-   * loopback, else 128 random bits made up (see {@linkcode McpHttpServer.token}).
+   * The access token requests must carry (`Authorization: Bearer …`). Default: 128 random bits
+   * made up (see {@linkcode McpHttpServer.token}).
    */
   readonly token?: string;
 }
@@ -45,8 +45,8 @@ export interface McpHttpServer extends AsyncDisposable {
   readonly url: string;
   /** The port bound. */
   readonly port: number;
-  /** The token requests must carry, when one is needed. */
-  readonly token: string | undefined;
+  /** The token requests must carry. */
+  readonly token: string;
   /** The sessions open now. */
   readonly sessions: number;
   /** Ends every session and stops listening. */
@@ -69,12 +69,11 @@ function _error(status: number, code: string, message: string): Response {
 
 /**
  * Serves `mcp` over Streamable HTTP (the MCP SDK's web-standard transport on `Deno.serve`) at
- * `/mcp`, one MCP session per client. It binds 127.0.0.1 by default and follows the rule of
- * every streamlib server (`accessToken` in `@streamlib/net`): any other address requires a
- * token, the one given or one made up, carried as `Authorization: Bearer <token>`; a request
- * without it gets 401. Without a token it also refuses requests whose `Host` or `Origin` is not
- * this loopback address (403), so a web page cannot reach it through DNS rebinding. Note that
- * loopback is open to every user of this machine: on a shared machine give a token.
+ * `/mcp`, one MCP session per client. It binds 127.0.0.1 by default and, as every control
+ * surface on TCP (`controlToken` in `@streamlib/net`), always requires an access token, the one
+ * given or one made up, carried as `Authorization: Bearer <token>`: a loopback port is open to
+ * every user of the machine, and only the one who started the server may steer pipelines
+ * through it. A request without the token gets 401.
  *
  * Permissions: `--allow-net` for the address, and what {@linkcode StreamlibMcp} needs.
  *
@@ -87,9 +86,13 @@ function _error(status: number, code: string, message: string): Response {
  * import { serveMcpHttp, StreamlibMcp } from "@streamlib/cli/mcp";
  *
  * await using mcp = new StreamlibMcp({ discovery: await discoverPlugins() });
- * await using http = serveMcpHttp(mcp); // 127.0.0.1, a free port
+ * await using http = serveMcpHttp(mcp); // 127.0.0.1, a free port, a token made up
  * const client = new Client({ name: "example", version: "1.0.0" });
- * await client.connect(new StreamableHTTPClientTransport(new URL(http.url)));
+ * await client.connect(
+ *   new StreamableHTTPClientTransport(new URL(http.url), {
+ *     requestInit: { headers: { authorization: `Bearer ${http.token}` } },
+ *   }),
+ * );
  * const { tools } = await client.listTools();
  * assert.ok(tools.length === StreamlibMcp.TOOLS.length);
  * await client.close();
@@ -101,20 +104,18 @@ function _error(status: number, code: string, message: string): Response {
  */
 export function serveMcpHttp(mcp: StreamlibMcp, options: McpHttpOptions = {}): McpHttpServer {
   const host = options.host ?? "127.0.0.1";
-  const token = accessToken(host, options.token ?? "");
+  const token: string = controlToken(options.token ?? "");
   const sessions = new Map<
     string,
     { transport: WebStandardStreamableHTTPServerTransport; server: McpServer }
   >();
   let port = 0;
+  // The URL to print: an address bound on every interface is reached on loopback.
   const shown = host === "0.0.0.0" || host === "::"
     ? "127.0.0.1"
     : host.includes(":")
     ? `[${host}]`
     : host;
-  const local =
-    (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${shown}:${port}`];
-
   const handle = async (request: Request): Promise<Response> => {
     if (!hasAccessToken(request, token)) {
       return _error(
@@ -122,20 +123,6 @@ export function serveMcpHttp(mcp: StreamlibMcp, options: McpHttpOptions = {}): M
         "SL_UNAUTHORIZED",
         "this MCP server needs its access token (Authorization: Bearer <token>)",
       );
-    }
-    if (token === undefined) {
-      const hosts = local();
-      const origin = request.headers.get("origin");
-      if (
-        !hosts.includes(request.headers.get("host") ?? "") ||
-        (origin !== null && !hosts.some((h) => origin === `http://${h}`))
-      ) {
-        return _error(
-          403,
-          "SL_UNAUTHORIZED",
-          "requests must come from this machine's loopback address",
-        );
-      }
     }
     if (new URL(request.url).pathname !== _PATH) {
       return _error(404, "SL_USAGE", `the MCP endpoint is ${_PATH}`);

@@ -26,9 +26,13 @@ Deno.test("The SDK's client runs and stops a pipeline through streamlib mcp on S
   await using m = await mcp();
   await using http = serveMcpHttp(m.mcp);
   assert.match(http.url, /^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
-  assert.equal(http.token, undefined);
+  assert.match(http.token, /^[0-9a-f]{32}$/);
   const client = new Client({ name: "streamlib-http-test", version: "1.0.0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(http.url)));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(http.url), {
+      requestInit: { headers: { authorization: `Bearer ${http.token}` } },
+    }),
+  );
   try {
     assert.equal((await client.listTools()).tools.length, StreamlibMcp.TOOLS.length);
     const { node } = await ok<{ node: string }>(client, "run_pipeline", {
@@ -45,7 +49,7 @@ Deno.test("The SDK's client runs and stops a pipeline through streamlib mcp on S
   }
 });
 
-Deno.test("streamlib mcp on loopback refuses requests from a web page (Origin or Host not its own)", async () => {
+Deno.test("streamlib mcp on loopback refuses requests without its token: other users reach loopback too", async () => {
   await using m = await mcp();
   await using http = serveMcpHttp(m.mcp);
   const init = {
@@ -68,26 +72,18 @@ Deno.test("streamlib mcp on loopback refuses requests from a web page (Origin or
       },
       body: JSON.stringify(init),
     });
-  const evil = await post({ origin: "http://evil.example" });
-  assert.equal(evil.status, 403);
-  assert.match(await evil.text(), /SL_UNAUTHORIZED/);
-  // A name resolved to 127.0.0.1 by a rebinding DNS server arrives with that name as its host.
-  // fetch sets Host itself, so this one is written by hand.
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port: http.port });
-  const body = JSON.stringify(init);
-  await conn.write(new TextEncoder().encode(
-    `POST /mcp HTTP/1.1\r\nHost: evil.example:${http.port}\r\nContent-Type: application/json\r\n` +
-      `Accept: application/json, text/event-stream\r\nContent-Length: ${body.length}\r\n` +
-      `Connection: close\r\n\r\n${body}`,
-  ));
-  const reply = new TextDecoder().decode(
-    await new Response(conn.readable).arrayBuffer(),
-  );
-  assert.match(reply, /^HTTP\/1\.1 403 /);
-  const elsewhere = await fetch(http.url.replace("/mcp", "/other"));
+  const bare = await post({});
+  assert.equal(bare.status, 401);
+  assert.match(await bare.text(), /SL_UNAUTHORIZED/);
+  const page = await post({ origin: "http://evil.example" });
+  assert.equal(page.status, 401);
+  await page.body?.cancel();
+  const elsewhere = await fetch(http.url.replace("/mcp", "/other"), {
+    headers: { authorization: `Bearer ${http.token}` },
+  });
   assert.equal(elsewhere.status, 404);
   await elsewhere.body?.cancel();
-  const own = await post({ origin: new URL(http.url).origin });
+  const own = await post({ authorization: `Bearer ${http.token}` });
   assert.equal(own.status, 200);
   await own.body?.cancel();
 });
@@ -95,7 +91,7 @@ Deno.test("streamlib mcp on loopback refuses requests from a web page (Origin or
 Deno.test("streamlib mcp off loopback refuses a client without its token and serves one with it", async () => {
   await using m = await mcp();
   await using http = serveMcpHttp(m.mcp, { host: "0.0.0.0" });
-  assert.match(http.token ?? "", /^[0-9a-f]{32}$/);
+  assert.match(http.token, /^[0-9a-f]{32}$/);
   const url = new URL(http.url); // 127.0.0.1: the address bound is what asks for the token
   const bare = new Client({ name: "no-token", version: "1.0.0" });
   await assert.rejects(bare.connect(new StreamableHTTPClientTransport(url)), /SL_UNAUTHORIZED/);
