@@ -73,8 +73,14 @@ function picture(
   height: number,
   seed: number,
   alpha = false,
+  shared = false,
 ): VideoFrame {
-  const frame = createVideoFrame({ format, codedWidth: width, codedHeight: height });
+  const frame = createVideoFrame({
+    format,
+    codedWidth: width,
+    codedHeight: height,
+    ...(shared ? { data: new Uint8Array(new SharedArrayBuffer(width * height * 4)) } : {}),
+  });
   const words = new Uint32Array(frame.data.buffer);
   let x = seed;
   for (let i = 0; i < words.length; i++) {
@@ -130,42 +136,44 @@ async function gstRun(args: string[]): Promise<number> {
   return seconds;
 }
 
-function gstSources(count: number): string[][] {
+/**
+ * A GStreamer source that costs nothing a frame: one test picture, repeated by `imagefreeze`
+ * (the same buffer pushed again), so that the run times the compositor alone.
+ */
+function gstSource(count: number, pattern: string): string[] {
   const caps = `video/x-raw,format=BGRA,width=${W},height=${H},framerate=30/1`;
+  // deno-fmt-ignore
   return [
-    ["videotestsrc", `num-buffers=${count}`, "pattern=smpte", "!", caps],
-    ["videotestsrc", `num-buffers=${count}`, "pattern=ball", "!", caps],
+    "videotestsrc", "num-buffers=1", `pattern=${pattern}`, "!", caps, "!",
+    "imagefreeze", `num-buffers=${count}`,
   ];
 }
 
-function gstWith(count: number): string[] {
-  const [a, b] = gstSources(count);
+/** `alphas.length` full-frame layers with these alphas into GStreamer's compositor. */
+function gstWith(count: number, alphas: readonly number[]): string[] {
+  const pads = alphas.map((alpha, i) => `sink_${i}::alpha=${alpha}`);
+  // deno-fmt-ignore
   return [
-    "compositor",
-    "name=c",
-    "sink_1::alpha=0.5",
-    "!",
-    `video/x-raw,format=BGRA,width=${W},height=${H}`,
-    "!",
-    "fakesink",
-    ...a!,
-    "!",
-    "c.sink_0",
-    ...b!,
-    "!",
-    "c.sink_1",
+    "compositor", "name=c", "background=black", ...pads, "!",
+    `video/x-raw,format=BGRA,width=${W},height=${H}`, "!", "fakesink",
+    ...alphas.flatMap((_, i) => [
+      ...gstSource(count, ["smpte", "ball", "snow", "checkers-8"][i % 4]!), "!", `c.sink_${i}`,
+    ]),
   ];
 }
 
-function gstWithout(count: number): string[] {
-  const [a, b] = gstSources(count);
-  return [...a!, "!", "fakesink", ...b!, "!", "fakesink"];
+/** The same sources into fakesinks: shows that they cost next to nothing. */
+function gstWithout(count: number, layers: number): string[] {
+  return Array.from({ length: layers }, (_, i) => [...gstSource(count, "smpte"), "!", "fakesink"])
+    .flat();
 }
 
 function hasGst(): boolean {
   try {
-    return new Deno.Command("gst-inspect-1.0", { args: ["compositor"], stdout: "null" })
-      .outputSync().success;
+    return ["compositor", "imagefreeze"].every((element) =>
+      new Deno.Command("gst-inspect-1.0", { args: [element], stdout: "null", stderr: "null" })
+        .outputSync().success
+    );
   } catch {
     return false;
   }
@@ -185,6 +193,11 @@ const out = (line: string): Promise<number> =>
 
 const base = { x: 0, y: 0 };
 const half = { opacity: 0.5 };
+const translucent = (shared: boolean): Case["layers"] =>
+  [1, 2, 3, 4].map((seed) => ({
+    picture: picture("RGBA", W, H, seed, false, shared),
+    place: half,
+  }));
 const cases: Case[] = [
   {
     name: "2 layers",
@@ -202,11 +215,8 @@ const cases: Case[] = [
       place: seed === 1 ? base : half,
     })),
   },
-  {
-    name: "4 translucent",
-    format: "RGBA",
-    layers: [1, 2, 3, 4].map((seed) => ({ picture: picture("RGBA", W, H, seed), place: half })),
-  },
+  { name: "4 translucent", format: "RGBA", layers: translucent(false) },
+  { name: "4 transl. shared", format: "RGBA", layers: translucent(true) },
   {
     name: "4 pip",
     format: "RGBA",
@@ -231,50 +241,44 @@ for (const c of cases) {
   );
 }
 
-let gstFps: number | undefined;
-/** GStreamer's compositor alone, frames / (time with − time without); absent when unclear. */
-let gstOnlyFps: number | undefined;
+/** GStreamer's fps for the 2-layer and the 4-translucent jobs; absent when not installed. */
+const gst = new Map<string, number>();
 if (hasGst()) {
-  const withTime = async (count: number): Promise<number> => count / await gstRun(gstWith(count));
-  gstFps = await best(withTime);
-  const count = Math.max(20, Math.round(gstFps * SECONDS));
-  let tWith = Infinity;
-  let tWithout = Infinity;
-  for (let round = 0; round < ROUNDS; round++) {
-    tWith = Math.min(tWith, await gstRun(gstWith(count)));
-    tWithout = Math.min(tWithout, await gstRun(gstWithout(count)));
+  const jobs: Array<[string, number[]]> = [["2 layers", [1, 0.5]], ["4 translucent", [
+    0.5,
+    0.5,
+    0.5,
+    0.5,
+  ]]];
+  for (const [name, alphas] of jobs) {
+    const fps = await best(async (count) => count / await gstRun(gstWith(count, alphas)));
+    gst.set(name, fps);
+    await out(
+      `gstreamer ${name.padEnd(14)} ${fps.toFixed(0).padStart(5)} fps  (imagefreeze sources)`,
+    );
   }
-  if (tWith > tWithout * 1.05) gstOnlyFps = count / (tWith - tWithout);
+  const count = 300;
+  const free = count / await gstRun(gstWithout(count, 4));
   await out(
-    `gstreamer 2 layers       ${
-      gstFps.toFixed(0).padStart(5)
-    } fps  (whole gst-launch run: sources and start-up included)`,
-  );
-  await out(
-    `gstreamer sources only   ${(count / tWithout).toFixed(0).padStart(5)} fps  (${count} frames)`,
-  );
-  await out(
-    gstOnlyFps === undefined
-      ? "gstreamer compositor-only estimate: not meaningful (times with and without too close)"
-      : `gstreamer compositor-only estimate ${
-        gstOnlyFps.toFixed(0)
-      } fps = frames / (time with − time without)`,
+    `gstreamer sources alone   ${free.toFixed(0).padStart(5)} fps  (4 imagefreeze sources, no ` +
+      `compositor: what the sources cost)`,
   );
 } else {
-  await out("gstreamer: gst-launch-1.0 or its compositor not installed; comparison skipped");
+  await out("gstreamer: gst-launch-1.0, compositor or imagefreeze not installed; skipped");
 }
 
 const two = results.get("2 layers")!;
-const four = results.get("4 layers")!;
-const ratio = (fps: number): string => `${(two / fps).toFixed(1)}×`;
+const four = results.get("4 translucent")!;
+const fourShared = results.get("4 transl. shared")!;
+const vs = (ours: number, name: string): string => {
+  const theirs = gst.get(name);
+  return theirs === undefined
+    ? "gstreamer skipped"
+    : `gstreamer ${theirs.toFixed(0)} fps, ${(ours / theirs).toFixed(2)}×`;
+};
 await out(
-  `compositor: 2 layers 1080p ${two.toFixed(0)} fps, 4 layers ${four.toFixed(0)} fps, ` +
-    (gstFps === undefined
-      ? "gstreamer 2 layers skipped (not installed)"
-      : gstOnlyFps === undefined
-      ? `gstreamer 2 layers ${gstFps.toFixed(0)} fps (compositor-only estimate not ` +
-        `meaningful), ratio ${ratio(gstFps)}`
-      : `gstreamer 2 layers ${gstFps.toFixed(0)} fps (compositor-only estimate ` +
-        `${gstOnlyFps.toFixed(0)} fps), ratio ${ratio(gstFps)} (${ratio(gstOnlyFps)} vs the ` +
-        `estimate)`),
+  `compositor: 1080p 2 layers ${two.toFixed(0)} fps (${vs(two, "2 layers")}), ` +
+    `4 translucent one thread ${four.toFixed(0)} fps, two threads ${fourShared.toFixed(0)} fps (${
+      vs(fourShared, "4 translucent")
+    })`,
 );

@@ -9,6 +9,8 @@ export interface _PrefaultedBuffersOptions {
   readonly keep?: number;
   /** Smaller buffers are allocated directly, without the worker (default 1 MiB). */
   readonly minBytes?: number;
+  /** Hand out SharedArrayBuffers, which other threads can write too (default false). */
+  readonly shared?: boolean;
 }
 
 /**
@@ -23,12 +25,12 @@ self.onmessage = (event) => {
     port = event.data;
     return;
   }
-  const { size, count } = event.data;
+  const { size, count, shared } = event.data;
   for (let i = 0; i < count; i++) {
-    const buffer = new ArrayBuffer(size);
+    const buffer = shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size);
     const bytes = new Uint8Array(buffer);
     for (let at = 0; at < size; at += 4096) bytes[at] = 0;
-    port.postMessage(buffer, [buffer]);
+    port.postMessage(buffer, shared ? [] : [buffer]);
   }
 };
 `;
@@ -49,7 +51,8 @@ export class _PrefaultedBuffers {
   readonly #keep: number;
   readonly #minBytes: number;
   #size = 0;
-  #ready: ArrayBuffer[] = [];
+  readonly #shared: boolean;
+  #ready: Array<ArrayBuffer | SharedArrayBuffer> = [];
   /** Buffers asked of the worker and not yet received, of any size. */
   #pending = 0;
   #worker: Worker | undefined;
@@ -64,6 +67,7 @@ export class _PrefaultedBuffers {
   constructor(options: _PrefaultedBuffersOptions = {}) {
     this.#keep = options.keep ?? 2;
     this.#minBytes = options.minBytes ?? 1 << 20;
+    this.#shared = options.shared ?? false;
   }
 
   /** Whether a worker is running (started and not closed). */
@@ -77,9 +81,9 @@ export class _PrefaultedBuffers {
    * @param size The byte length.
    * @returns The buffer, the caller's to keep.
    */
-  take(size: number): ArrayBuffer {
+  take(size: number): ArrayBuffer | SharedArrayBuffer {
     if (size < this.#minBytes || this.#closed || typeof Worker !== "function") {
-      return new ArrayBuffer(size);
+      return this.#allocate(size);
     }
     if (size !== this.#size) {
       this.#size = size;
@@ -91,14 +95,14 @@ export class _PrefaultedBuffers {
       (message = receiveMessageOnPort(port as unknown as _NodePort)) !== undefined;
     ) {
       this.#pending--;
-      const buffer = message.message as ArrayBuffer;
+      const buffer = message.message as ArrayBuffer | SharedArrayBuffer;
       if (buffer.byteLength === size) this.#ready.push(buffer);
     }
-    const buffer = this.#ready.shift() ?? new ArrayBuffer(size);
+    const buffer = this.#ready.shift() ?? this.#allocate(size);
     const more = this.#keep - this.#ready.length - this.#pending;
     if (more > 0) {
       this.#pending += more;
-      this.#worker!.postMessage({ size, count: more });
+      this.#worker!.postMessage({ size, count: more, shared: this.#shared });
     }
     return buffer;
   }
@@ -112,6 +116,10 @@ export class _PrefaultedBuffers {
     this.#port = undefined;
     this.#ready = [];
     this.#pending = 0;
+  }
+
+  #allocate(size: number): ArrayBuffer | SharedArrayBuffer {
+    return this.#shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size);
   }
 
   #open(): MessagePort {
