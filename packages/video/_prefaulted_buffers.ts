@@ -9,8 +9,6 @@ export interface _PrefaultedBuffersOptions {
   readonly keep?: number;
   /** Smaller buffers are allocated directly, without the worker (default 1 MiB). */
   readonly minBytes?: number;
-  /** Hand out SharedArrayBuffers, which other threads can write too (default false). */
-  readonly shared?: boolean;
 }
 
 /**
@@ -25,12 +23,12 @@ self.onmessage = (event) => {
     port = event.data;
     return;
   }
-  const { size, count, shared } = event.data;
+  const { size, count } = event.data;
   for (let i = 0; i < count; i++) {
-    const buffer = shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size);
+    const buffer = new ArrayBuffer(size);
     const bytes = new Uint8Array(buffer);
     for (let at = 0; at < size; at += 4096) bytes[at] = 0;
-    port.postMessage(buffer, shared ? [] : [buffer]);
+    port.postMessage(buffer, [buffer]);
   }
 };
 `;
@@ -51,8 +49,7 @@ export class _PrefaultedBuffers {
   readonly #keep: number;
   readonly #minBytes: number;
   #size = 0;
-  readonly #shared: boolean;
-  #ready: Array<ArrayBuffer | SharedArrayBuffer> = [];
+  #ready: ArrayBuffer[] = [];
   /** Buffers asked of the worker and not yet received, of any size. */
   #pending = 0;
   #worker: Worker | undefined;
@@ -67,7 +64,6 @@ export class _PrefaultedBuffers {
   constructor(options: _PrefaultedBuffersOptions = {}) {
     this.#keep = options.keep ?? 2;
     this.#minBytes = options.minBytes ?? 1 << 20;
-    this.#shared = options.shared ?? false;
   }
 
   /** Whether a worker is running (started and not closed). */
@@ -81,9 +77,9 @@ export class _PrefaultedBuffers {
    * @param size The byte length.
    * @returns The buffer, the caller's to keep.
    */
-  take(size: number): ArrayBuffer | SharedArrayBuffer {
+  take(size: number): ArrayBuffer {
     if (size < this.#minBytes || this.#closed || typeof Worker !== "function") {
-      return this.#allocate(size);
+      return new ArrayBuffer(size);
     }
     if (size !== this.#size) {
       this.#size = size;
@@ -95,14 +91,14 @@ export class _PrefaultedBuffers {
       (message = receiveMessageOnPort(port as unknown as _NodePort)) !== undefined;
     ) {
       this.#pending--;
-      const buffer = message.message as ArrayBuffer | SharedArrayBuffer;
+      const buffer = message.message as ArrayBuffer;
       if (buffer.byteLength === size) this.#ready.push(buffer);
     }
-    const buffer = this.#ready.shift() ?? this.#allocate(size);
+    const buffer = this.#ready.shift() ?? new ArrayBuffer(size);
     const more = this.#keep - this.#ready.length - this.#pending;
     if (more > 0) {
       this.#pending += more;
-      this.#worker!.postMessage({ size, count: more, shared: this.#shared });
+      this.#worker!.postMessage({ size, count: more });
     }
     return buffer;
   }
@@ -116,10 +112,6 @@ export class _PrefaultedBuffers {
     this.#port = undefined;
     this.#ready = [];
     this.#pending = 0;
-  }
-
-  #allocate(size: number): ArrayBuffer | SharedArrayBuffer {
-    return this.#shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size);
   }
 
   #open(): MessagePort {

@@ -27,7 +27,7 @@ async function countingWorkers(
 Deno.test("_PrefaultedBuffers.take() returns a fresh zero-filled buffer of the size asked each time", () => {
   const pool = new _PrefaultedBuffers({ keep: 2, minBytes: 1 << 16 });
   try {
-    const seen = new Set<ArrayBufferLike>();
+    const seen = new Set<ArrayBuffer>();
     for (let i = 0; i < 20; i++) {
       const size = i < 10 ? 1 << 17 : 3 << 16;
       const buffer = pool.take(size);

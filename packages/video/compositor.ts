@@ -9,8 +9,7 @@ import {
   timingOf,
   type VideoFrame,
 } from "@streamlib/core";
-import type { _BlendLayer } from "./_blend.ts";
-import { _SplitBlender } from "./_blend_split.ts";
+import { _Blender, type _BlendLayer } from "./_blend.ts";
 import { parseColor, type Rgba } from "./color.ts";
 import { _PrefaultedBuffers } from "./_prefaulted_buffers.ts";
 import { scaleFrame } from "./scale.ts";
@@ -247,9 +246,8 @@ export class Compositor extends Actor<typeof compositorContract> {
   static override contract: typeof compositorContract = compositorContract;
   #layers = new Map<string, _LayerState>();
   #background: Rgba;
-  #blender: _SplitBlender | undefined;
+  #blender: _Blender | undefined;
   #buffers: _PrefaultedBuffers | undefined;
-  #sharedBuffers: _PrefaultedBuffers | undefined;
 
   /**
    * Creates a compositor; `SL_PARAM_INVALID` for a bad background colour or layer entry.
@@ -290,12 +288,9 @@ export class Compositor extends Actor<typeof compositorContract> {
   /** Forgets the frames on show. */
   override start(): void {
     this.#layers.clear();
-    this.#blender?.close();
-    this.#blender = new _SplitBlender();
+    this.#blender = _Blender.shared();
     this.#buffers?.close();
     this.#buffers = new _PrefaultedBuffers();
-    this.#sharedBuffers?.close();
-    this.#sharedBuffers = undefined;
   }
 
   /** A released layer's state goes with it. */
@@ -303,14 +298,10 @@ export class Compositor extends Actor<typeof compositorContract> {
     this.#layers.delete(input);
   }
 
-  /** Stops the threads that prepare output buffers and blend half of large frames. */
+  /** Stops the thread that prepares output buffers. */
   override stop(): void {
     this.#buffers?.close();
     this.#buffers = undefined;
-    this.#sharedBuffers?.close();
-    this.#sharedBuffers = undefined;
-    this.#blender?.close();
-    this.#blender = undefined;
   }
 
   /**
@@ -378,20 +369,11 @@ export class Compositor extends Actor<typeof compositorContract> {
       return;
     }
     drawn.sort((a, b) => a.z - b.z || a.index - b.index);
-    // Layers in shared memory (from Workers, or sources that allocate there) let a helper
-    // thread blend half of a large frame; it then writes into a shared output.
-    const bytes = width * height * 4;
-    const shared = drawn.length > 0 &&
-      drawn.every((d) => d.layer.data.buffer instanceof SharedArrayBuffer) &&
-      this.#blender!.wants(bytes);
-    const buffers = shared
-      ? this.#sharedBuffers ??= new _PrefaultedBuffers({ shared: true })
-      : this.#buffers!;
     const out = createVideoFrame({
       format,
       codedWidth: width,
       codedHeight: height,
-      data: new Uint8Array(buffers.take(bytes)),
+      data: new Uint8Array(this.#buffers!.take(width * height * 4)),
       ...timingOf(tick),
     });
     const [r, g, b, a] = this.#background;
