@@ -9,6 +9,7 @@ import {
 } from "@streamlib/core";
 import { _copyRows, _derivedFrame, _framePlanes, type _Plane } from "./_frame_planes.ts";
 import { type _Coefficients, _coefficients } from "./_yuv_coefficients.ts";
+import { _convertSimd } from "./_convert_simd.ts";
 
 /**
  * How {@linkcode convertFrame} maps between RGB and YUV.
@@ -104,6 +105,8 @@ export function convertFrame(
     ? { matrix: matrix === "bt709" ? "bt709" : "smpte170m", fullRange }
     : undefined;
   const out = _derivedFrame(frame, format, width, height, colorSpace);
+  const k = fromYuv === toYuv ? undefined : _coefficients(matrix, fullRange);
+  if (_convertSimd(frame, out, k)) return out;
   const src = _framePlanes(frame);
   const dst = _framePlanes(out);
   const clamped = new Uint8ClampedArray(out.data.buffer, out.data.byteOffset, out.data.length);
@@ -120,7 +123,7 @@ export function convertFrame(
       clamped,
       dst[0]!,
       _chroma(format, dst),
-      _coefficients(matrix, fullRange),
+      k!,
     );
   } else {
     _yuvToRgb(
@@ -131,7 +134,7 @@ export function convertFrame(
       clamped,
       dst[0]!,
       format === "RGBA" ? 0 : 2,
-      _coefficients(matrix, fullRange),
+      k!,
     );
   }
   return out;
