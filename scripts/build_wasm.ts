@@ -22,6 +22,7 @@ import wabtInit from "wabt";
 /** The kernel sources, relative to the repository root. */
 export const KERNEL_SOURCES: readonly string[] = [
   "packages/video/_convert.wat",
+  "packages/video/_blur.wat",
 ];
 
 /** The repository root. */
