@@ -2,9 +2,11 @@
  * Compiles the WebAssembly SIMD kernels of the video and audio packages from their WAT sources
  * with wabt, and writes each module beside its source as base64 in a TypeScript file
  * (`_blur.wat` → `_blur_wasm.ts`), so that the packages load them without file access or a
- * build step. A source that uses relaxed SIMD's `i16x8.relaxed_q15mulr_s` gives two modules: as
- * written, and with the standard `i16x8.q15mulr_sat_s` in its place for runtimes without
- * relaxed SIMD (the kernels never multiply −32768 by −32768, the one case where they differ).
+ * build step. A source that uses relaxed SIMD gives two modules: as written, and a twin with
+ * standard instructions in place of the relaxed ones, for runtimes without relaxed SIMD:
+ * `i16x8.q15mulr_sat_s` for `i16x8.relaxed_q15mulr_s` (the kernels never multiply −32768 by
+ * −32768, the one case where they differ) and `(f32x4.add (f32x4.mul a b) c)` for
+ * `(f32x4.relaxed_madd a b c)` (which may or may not round the product on its own).
  *
  * The compositor's blend kernels have their own builder (`packages/video/_build_wasm.ts`).
  *
@@ -23,6 +25,9 @@ import wabtInit from "wabt";
 export const KERNEL_SOURCES: readonly string[] = [
   "packages/video/_convert.wat",
   "packages/video/_blur.wat",
+  "packages/video/_scale.wat",
+  "packages/audio/_resample.wat",
+  "packages/audio/_mix.wat",
 ];
 
 /** The repository root. */
@@ -60,14 +65,45 @@ export async function compileKernel(name: string, wat: string): Promise<KernelBi
       module.destroy();
     }
   };
-  let standard = wat;
+  let standard = _unfuse(wat);
   for (const [relaxed, replacement] of _STANDARD) {
     standard = standard.replaceAll(relaxed, replacement);
   }
-  const left = /\b\w+\.relaxed_\w+/.exec(standard);
+  const left = /\b\w+\.relaxed_\w+/.exec(standard.replace(/;;.*$/gm, ""));
   if (left !== null) throw new Error(`${name}: no standard replacement for ${left[0]}`);
   if (standard === wat) return { standard: compile(wat) };
   return { standard: compile(standard), relaxed: compile(wat) };
+}
+
+/**
+ * Rewrites each folded `(f32x4.relaxed_madd a b c)` as `(f32x4.add (f32x4.mul a b) c)`.
+ *
+ * @param wat WAT text.
+ * @returns The text without `f32x4.relaxed_madd`.
+ */
+export function _unfuse(wat: string): string {
+  const op = "(f32x4.relaxed_madd";
+  const at = wat.indexOf(op);
+  if (at < 0) return wat;
+  // The three operands: balanced parenthesised expressions after the name.
+  const operands: string[] = [];
+  let i = at + op.length;
+  while (operands.length < 3) {
+    while (/\s/.test(wat[i] ?? "")) i++;
+    if (wat[i] !== "(") throw new Error(`f32x4.relaxed_madd at ${at}: operands must be folded`);
+    let depth = 0;
+    const from = i;
+    do {
+      if (wat[i] === "(") depth++;
+      else if (wat[i] === ")") depth--;
+      i++;
+    } while (depth > 0 && i < wat.length);
+    operands.push(_unfuse(wat.slice(from, i)));
+  }
+  while (/\s/.test(wat[i] ?? "")) i++;
+  if (wat[i] !== ")") throw new Error(`f32x4.relaxed_madd at ${at}: expected three operands`);
+  const [a, b, c] = operands as [string, string, string];
+  return wat.slice(0, at) + `(f32x4.add (f32x4.mul ${a} ${b}) ${c})` + _unfuse(wat.slice(i + 1));
 }
 
 /**

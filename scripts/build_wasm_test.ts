@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  _unfuse,
   compileKernel,
   constantName,
   generatedKernelFiles,
@@ -28,10 +29,27 @@ Deno.test("compileKernel() gives a standard module without relaxed instructions 
   assert.equal(plain.relaxed, undefined);
 });
 
+Deno.test("compileKernel() gives f32x4.relaxed_madd's standard twin a multiply and an add", async () => {
+  const wat = `(module (func (export "f") (param v128 v128 v128) (result v128)
+    (f32x4.relaxed_madd (local.get 0)
+      (f32x4.relaxed_madd (local.get 1) (local.get 2) (local.get 0)) (local.get 2))))`;
+  assert.equal(
+    _unfuse(wat),
+    `(module (func (export "f") (param v128 v128 v128) (result v128)
+    (f32x4.add (f32x4.mul (local.get 0) (f32x4.add (f32x4.mul (local.get 1) (local.get 2)) (local.get 0))) (local.get 2))))`,
+  );
+  const { standard, relaxed } = await compileKernel("m.wat", wat);
+  assert.ok(relaxed !== undefined && WebAssembly.validate(standard));
+  // relaxed_madd is 0xfd 0x105 (LEB128: 0x85 0x02).
+  assert.ok(
+    !standard.some((b, i) => b === 0xfd && standard[i + 1] === 0x85 && standard[i + 2] === 2),
+  );
+});
+
 Deno.test("compileKernel() refuses a relaxed instruction it has no standard replacement for", async () => {
   const wat = `(module (func (export "f") (param v128 v128 v128) (result v128)
-    (f32x4.relaxed_madd (local.get 0) (local.get 1) (local.get 2))))`;
-  await assert.rejects(() => compileKernel("m.wat", wat), /f32x4\.relaxed_madd/);
+    (f32x4.relaxed_nmadd (local.get 0) (local.get 1) (local.get 2))))`;
+  await assert.rejects(() => compileKernel("m.wat", wat), /f32x4\.relaxed_nmadd/);
 });
 
 Deno.test("kernelModuleSource() names the constants after the source file", () => {

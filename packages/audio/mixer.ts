@@ -8,6 +8,7 @@ import {
   StreamlibError,
   type TimedTick,
 } from "@streamlib/core";
+import { _mixSums, type _Whole } from "./_mix_sums.ts";
 
 /**
  * The contract of {@linkcode AudioMixer}.
@@ -121,9 +122,6 @@ export interface AudioMixerInput {
   /** `true` leaves the input out of the mix (its samples are still consumed). Default `false`. */
   readonly mute?: boolean;
 }
-
-/** −1 dBFS: where the soft clip's knee starts. */
-const _KNEE = 10 ** (-1 / 20);
 
 /** Samples of one input waiting to be mixed: output samples [start, end) of `data`. */
 interface _Pending {
@@ -404,8 +402,8 @@ export class AudioMixer extends Actor<typeof audioMixerContract> {
   #mix(start: number, frames: number): AudioBuffer {
     const channels = this.#channels;
     const end = start + frames;
-    const out = new Float32Array(channels * frames);
-    // Parts that cover the whole buffer are summed four at a time (one pass over `out` for
+    const sums = _mixSums(channels, frames);
+    // Parts that cover the whole buffer are summed four at a time (one pass over the sums for
     // four inputs); partial ones one by one.
     const group = this.#group;
     let grouped = 0;
@@ -428,21 +426,11 @@ export class AudioMixer extends Actor<typeof audioMixerContract> {
             g.at = at;
             g.gain = gain;
             if (grouped === 4) {
-              _addFour(out, frames, channels, group);
+              sums.addFour(group);
               grouped = 0;
             }
           } else {
-            _addScaled(
-              out,
-              frames,
-              from - start,
-              part.data,
-              part.stride,
-              at,
-              to - from,
-              channels,
-              gain,
-            );
+            sums.addScaled(from - start, part.data, part.stride, at, to - from, gain);
           }
         }
       }
@@ -452,11 +440,10 @@ export class AudioMixer extends Actor<typeof audioMixerContract> {
     }
     for (let k = 0; k < grouped; k++) {
       const g = group[k]!;
-      _addScaled(out, frames, 0, g.data, g.stride, g.at, frames, channels, g.gain);
+      sums.addScaled(0, g.data, g.stride, g.at, frames, g.gain);
     }
     for (const g of group) g.data = _EMPTY;
-    if (this.params.clip === "hard") _hardClip(out);
-    else _softClip(out);
+    const out = sums.finish(this.params.clip);
     this.#cursor = end;
     return createAudioBuffer({
       sampleRate: this.#rate,
@@ -469,68 +456,4 @@ export class AudioMixer extends Actor<typeof audioMixerContract> {
   }
 }
 
-/** A part of an input that covers a whole output buffer, waiting to be summed with three more. */
-interface _Whole {
-  /** Planar samples; channel c starts at `c * stride`. */
-  data: Float32Array;
-  stride: number;
-  /** Index (within a channel) of the sample for the buffer's first. */
-  at: number;
-  gain: number;
-}
-
 const _EMPTY = new Float32Array(0);
-
-/** Adds `gain` × `count` samples of each channel of `src` (from `from`) into `out` (at `at`). */
-function _addScaled(
-  out: Float32Array,
-  outStride: number,
-  at: number,
-  src: Float32Array,
-  srcStride: number,
-  from: number,
-  count: number,
-  channels: number,
-  gain: number,
-): void {
-  for (let c = 0; c < channels; c++) {
-    const o = c * outStride + at;
-    const s = c * srcStride + from;
-    for (let i = 0; i < count; i++) out[o + i]! += gain * src[s + i]!;
-  }
-}
-
-/** Adds four whole-buffer parts, scaled by their gains, into `out` in one pass a channel. */
-function _addFour(out: Float32Array, frames: number, channels: number, parts: _Whole[]): void {
-  const [p, q, r, s] = parts as [_Whole, _Whole, _Whole, _Whole];
-  const a = p.data, b = q.data, c = r.data, d = s.data;
-  const ga = p.gain, gb = q.gain, gc = r.gain, gd = s.gain;
-  for (let ch = 0; ch < channels; ch++) {
-    const o = ch * frames;
-    const ia = ch * p.stride + p.at, ib = ch * q.stride + q.at;
-    const ic = ch * r.stride + r.at, id = ch * s.stride + s.at;
-    for (let i = 0; i < frames; i++) {
-      out[o + i]! += ga * a[ia + i]! + gb * b[ib + i]! + gc * c[ic + i]! + gd * d[id + i]!;
-    }
-  }
-}
-
-/** Clamps every sample to [−1, 1]. */
-function _hardClip(samples: Float32Array): void {
-  for (let i = 0; i < samples.length; i++) {
-    const x = samples[i]!;
-    if (x > 1) samples[i] = 1;
-    else if (x < -1) samples[i] = -1;
-  }
-}
-
-/** Soft knee above −1 dBFS: k + (1 − k)·tanh((|x| − k) / (1 − k)), sign kept. */
-function _softClip(samples: Float32Array): void {
-  const k = _KNEE;
-  const room = 1 - k;
-  for (let i = 0; i < samples.length; i++) {
-    const x = samples[i]!;
-    if (x > k) samples[i] = k + room * Math.tanh((x - k) / room);
-    else if (x < -k) samples[i] = -k - room * Math.tanh((-x - k) / room);
-  }
-}

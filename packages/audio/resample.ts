@@ -6,7 +6,7 @@ import {
   StreamlibError,
   type TimedTick,
 } from "@streamlib/core";
-import { _SincFilter } from "./_sinc_filter.ts";
+import { type _SincFilter, _sincFilter } from "./_sinc_filter.ts";
 import { type _Resampled, _SincResampler } from "./_sinc_resampler.ts";
 import { _writeAll } from "./_write_all.ts";
 
@@ -200,7 +200,7 @@ export class Resampler extends Actor<typeof resamplerContract> {
     this.#filter = filter !== undefined && filter.fromRate === sampleRate &&
         filter.toRate === rate && filter.quality === quality
       ? filter
-      : new _SincFilter(sampleRate, rate, quality);
+      : _sincFilter(sampleRate, rate, quality);
     this.#engine = new _SincResampler(this.#filter, numberOfChannels, position);
   }
 
@@ -270,7 +270,7 @@ export function resampleAudio(
   }
   if (fromRate === toRate) return samples.map((channel) => channel.slice());
   if (samples.length === 0) return [];
-  const engine = new _SincResampler(new _SincFilter(fromRate, toRate, quality), samples.length);
+  const engine = new _SincResampler(_sincFilter(fromRate, toRate, quality), samples.length);
   const head = engine.push(samples);
   const tail = engine.flush();
   const frames = head.frames + tail.frames;
