@@ -14,51 +14,15 @@
  * @module
  */
 
-import {
-  Actor,
-  type Contract,
-  createDataMessage,
-  Identity,
-  NullSink,
-  Pipeline,
-  type TimedTick,
-} from "@streamlib/core";
+import { createDataMessage } from "@streamlib/core";
+import { hopChain, HOPS, median, runChain } from "./_hop_chain.ts";
 
 const N = Number(Deno.args[0] ?? 200_000);
 const ROUNDS = Number(Deno.args[1] ?? 7);
-const HOPS = 6;
 const message = createDataMessage(1);
 
-const sourceContract = {
-  type: "benchsrc",
-  outputs: { out: { kind: "data" } },
-} as const satisfies Contract;
-
-class BenchSource extends Actor<typeof sourceContract> {
-  static override contract: typeof sourceContract = sourceContract;
-  process(tick: TimedTick): void {
-    this.outputs.out.write(message);
-    if (tick.frameNumber + 1 >= N) this.end();
-  }
-}
-
-async function streamlibRound(): Promise<number> {
-  const pipeline = new Pipeline({ mode: "offline" });
-  const sink = new NullSink();
-  pipeline.pipe(
-    new BenchSource(),
-    new Identity(),
-    new Identity(),
-    new Identity(),
-    new Identity(),
-    new Identity(),
-    sink,
-  );
-  const t0 = performance.now();
-  await pipeline.run();
-  const ms = performance.now() - t0;
-  if (sink.received !== N) throw new Error(`streamlib delivered ${sink.received} of ${N}`);
-  return ms * 1e6 / (N * HOPS);
+function streamlibRound(): Promise<number> {
+  return runChain(hopChain(N), N);
 }
 
 async function webStreamsRound(): Promise<number> {
@@ -90,11 +54,6 @@ async function webStreamsRound(): Promise<number> {
   const ms = performance.now() - t0;
   if (received !== N) throw new Error(`web streams delivered ${received} of ${N}`);
   return ms * 1e6 / (N * HOPS);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 // Warm both paths up before measuring.

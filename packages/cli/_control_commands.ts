@@ -36,7 +36,7 @@ export interface _Io {
 /** How long `stop` waits for the node's process to end after the pipeline has. */
 const _GONE_WITHIN_MS = 15_000;
 
-const _TOKEN_HELP = "the access token of a node served on TCP off loopback (or STREAMLIB_TOKEN)";
+const _TOKEN_HELP = "the access token of a node reached on TCP (or STREAMLIB_TOKEN)";
 
 function _options(token: string | undefined, timeoutMs?: number): ControlClientOptions {
   const given = token ?? (Deno.env.get("STREAMLIB_TOKEN") || undefined);

@@ -59,10 +59,16 @@ export interface LoadedPipeline {
  *
  * @param target Pipeline text, or a path ending in `.json`.
  * @param catalogue The actor types available.
+ * @param options `text: true` takes `target` as pipeline text even when it ends in `.json`
+ *   (it never reads a file then).
  * @returns The pipeline.
  */
-export async function loadPipeline(target: string, catalogue: Catalogue): Promise<LoadedPipeline> {
-  if (target.trim().endsWith(".json")) {
+export async function loadPipeline(
+  target: string,
+  catalogue: Catalogue,
+  options: { readonly text?: boolean } = {},
+): Promise<LoadedPipeline> {
+  if (!options.text && target.trim().endsWith(".json")) {
     const file = target.trim();
     let text: string;
     try {

@@ -27,7 +27,9 @@ import { validatePlugin } from "./validate_plugin.ts";
 import { StreamlibError } from "@streamlib/core";
 import { type NodeReservation, reserveNode } from "@streamlib/net/control";
 import { _addControlCommands, _liveDot } from "./_control_commands.ts";
-import { runPermissions } from "./run_pipeline.ts";
+import { _hostPort } from "./_address.ts";
+import { type _McpOptions, _serveMcp } from "./_mcp_command.ts";
+import { runPermissions } from "./pipeline_process.ts";
 
 const _encoder = new TextEncoder();
 const _SCRIPT = /\.(?:ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
@@ -44,9 +46,9 @@ interface _PluginOptions {
  * run was aborted with a second Ctrl-C. Output goes to stdout, messages to stderr.
  *
  * Commands: `list`, `inspect <type>`, `run <pipeline | file.json | script.ts>`,
- * `graph <pipeline | node> [-o file]`, `plugins list`, `plugins validate <manifest>`, and for
- * running pipelines (nodes) `nodes`, `tap`, `logs`, `set`, `patch`, `stop`; `--help` on any of
- * them says more.
+ * `graph <pipeline | node> [-o file]`, `plugins list`, `plugins validate <manifest>`, for
+ * running pipelines (nodes) `nodes`, `tap`, `logs`, `set`, `patch`, `stop`, and `mcp` (an MCP
+ * server for agents); `--help` on any of them says more.
  *
  * @example
  * ```ts
@@ -106,6 +108,7 @@ Examples:
   streamlib graph "datasrc name=src ! log  src. ! nullsink" -o graph.svg
   streamlib nodes
   streamlib tap videotestsrc-1/mix.out -o frame.png
+  streamlib mcp --allow-files ./media
 
 Exit status: 0 success, 1 pipeline or check failed, 2 usage error, 130 aborted by Ctrl-C twice.`,
     );
@@ -146,8 +149,8 @@ Exit status: 0 success, 1 pipeline or check failed, 2 usage error, 130 aborted b
       .option("--name <name>", "the node's name (default: its first actor's type and a number)")
       .option(
         "--control-tcp <[host:]port>",
-        "serve the control API on TCP too (127.0.0.1 unless a host is given; elsewhere a token " +
-          "is made up and printed)",
+        "serve the control API on TCP too (127.0.0.1 unless a host is given), with an access " +
+          "token made up and printed (or STREAMLIB_TOKEN): any user of the machine reaches TCP",
       )
       .option(
         "--allow <permission>",
@@ -199,6 +202,36 @@ Ctrl-C once drains the pipeline (end-of-stream flows, files are finalised); twic
 
   _addControlCommands(program, { out, err, status: (code) => status = code });
 
+  withPlugins(
+    program.command("mcp")
+      .description(
+        "serve streamlib to AI agents over MCP (Model Context Protocol): on stdio, or on " +
+          "Streamable HTTP with --http",
+      )
+      .option(
+        "--http <[host:]port>",
+        "serve Streamable HTTP at /mcp instead of stdio (127.0.0.1 unless a host is given), " +
+          "with an access token: any user of the machine reaches TCP",
+      )
+      .option("--token <token>", "with --http: the token requests need (default: one made up)")
+      .option(
+        "--allow-files <dir>",
+        "a folder pipelines may read and write files in (repeatable; default: none)",
+        collect,
+        [],
+      )
+      .addHelpText(
+        "after",
+        `
+Tools: list_types, describe_type, validate_pipeline, run_pipeline, list_nodes, graph, stats,
+tap, events, set_params, patch, stop. Resources: streamlib://types/{type} and
+streamlib://nodes/{node}/graph. A pipeline run_pipeline starts runs as "streamlib run" runs it
+(only the permissions its manifests declare) and is stopped when this command ends.`,
+      ),
+  ).action(async (options: _PluginOptions & _McpOptions) => {
+    status = await _serveMcp(options, await discover(options), err);
+  });
+
   const plugins = program.command("plugins").description("list or check plugin manifests");
   withPlugins(plugins.command("list").description("list the plugin manifests found"))
     .action(async (options: _PluginOptions) => {
@@ -241,19 +274,6 @@ interface _RunOptions extends _PluginOptions {
   control: boolean;
   name?: string;
   controlTcp?: string;
-}
-
-/** `[host:]port` of `--control-tcp`. */
-function _tcp(value: string): { host: string; port: number } {
-  const match = /^(?:(\[[^\]]+\]|[^:]+):)?(\d+)$/.exec(value.trim());
-  const port = Number(match?.[2]);
-  if (match === null || !(port >= 0 && port <= 65_535)) {
-    throw new StreamlibError(
-      "SL_USAGE",
-      `--control-tcp takes [host:]port (9000, 0.0.0.0:9000, [::1]:9000), got "${value}"`,
-    );
-  }
-  return { host: (match[1] ?? "127.0.0.1").replace(/^\[(.*)\]$/, "$1"), port };
 }
 
 async function _run(
@@ -309,7 +329,10 @@ async function _run(
         `serves its control API; leave out --no-control`,
     );
   }
-  const tcp = options.controlTcp === undefined ? undefined : _tcp(options.controlTcp);
+  const token = Deno.env.get("STREAMLIB_TOKEN") || undefined;
+  const tcp = options.controlTcp === undefined
+    ? undefined
+    : { ..._hostPort(options.controlTcp, "--control-tcp"), ...(token ? { token } : {}) };
   const discovery = await discover(options);
   const loaded = await loadPipeline([target, ...rest].join(" "), discovery.catalogue);
   let reservation: NodeReservation | undefined;

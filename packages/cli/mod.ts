@@ -10,6 +10,7 @@
  * streamlib run --print-permissions "…"            # the exact Deno flags it needs
  * streamlib graph "datasrc ! log" -o graph.svg     # draw it with Graphviz
  * streamlib plugins validate plugins/x/manifest.json
+ * streamlib mcp --allow-files ./media              # an MCP server for agents (@streamlib/cli/mcp)
  * ```
  *
  * A pipeline runs in a child `deno run --no-prompt` process granted exactly the permissions
@@ -44,6 +45,7 @@ export * from "./format_actor_stats.ts";
 export * from "./progress_display.ts";
 export * from "./protocol.ts";
 export * from "./runner_source.ts";
+export * from "./pipeline_process.ts";
 export * from "./run_pipeline.ts";
 export * from "./run_script.ts";
 export * from "./render_graph.ts";

@@ -167,6 +167,11 @@ export class _NutReader {
     return this.#streams.map((s) => s.header);
   }
 
+  /** Stops reading: the stream is cancelled (its pipe closed), and reads after it end. */
+  cancel(): void {
+    this.#reader.cancel().catch(() => {});
+  }
+
   /** The next frame, or `undefined` at the end; throws {@linkcode _NutError} on bad data. */
   async next(): Promise<_NutFrame | undefined> {
     if (this.#pending !== null) {

@@ -1,6 +1,7 @@
 /**
- * Test helpers for the ffmpeg package: ffprobe, the ffmpeg children still running, and sources
- * of audio clicks and video flashes whose sync can be checked in a written file.
+ * Test helpers for the ffmpeg package: ffprobe, the ffmpeg children still running and the pipes
+ * open to them, and sources of audio clicks and video flashes whose sync can be checked in a
+ * written file.
  *
  * @module
  */
@@ -70,6 +71,26 @@ export function ffmpegChildren(): number[] {
     if (pid && !stat?.startsWith("Z")) alive.add(Number(pid));
   }
   return [..._running].filter((pid) => alive.has(pid));
+}
+
+/**
+ * The pipes a process has open (`pipe:[inode]`), by `ls -l` of its /proc/<pid>/fd in a child
+ * process (Deno guards /proc); with `fds`, only those descriptors (`[0, 1, 2]`: a child's
+ * standard streams, not what it inherited). Both ends of a pipe show the same inode, so a pipe
+ * of an ffmpeg child that this process still holds appears in both lists.
+ */
+export function openPipes(pid: number = Deno.pid, fds?: readonly number[]): string[] {
+  const { stdout } = new Deno.Command("ls", {
+    args: ["-l", `/proc/${pid}/fd`],
+    stdout: "piped",
+    stderr: "null",
+  }).outputSync();
+  const pipes: string[] = [];
+  for (const line of new TextDecoder().decode(stdout).split("\n")) {
+    const link = / (\d+) -> (pipe:\[\d+\])$/.exec(line);
+    if (link !== null && (fds === undefined || fds.includes(Number(link[1])))) pipes.push(link[2]!);
+  }
+  return pipes;
 }
 
 const clicksContract = {

@@ -257,14 +257,29 @@ export class FfmpegProcess {
     return await this.wait();
   }
 
-  /** Ends ffmpeg now (SIGKILL), if it is still running. */
+  /**
+   * Ends ffmpeg now (SIGKILL), if it is still running, and closes this side of its stdin and
+   * stdout: whatever it would still write is unwanted. Call it also once ffmpeg has exited by
+   * itself when its output is not read to the end, so that the pipe is not left open. A reader
+   * taken from {@linkcode FfmpegProcess.stdout} holds that stream: its holder cancels it.
+   */
   kill(): void {
+    this.#release();
     if (this.#exited !== undefined || this.#killed) return;
     this.#killed = true;
     try {
       this.#child.kill("SIGKILL");
     } catch {
       // It exited meanwhile.
+    }
+  }
+
+  /** Closes this side of stdin and of stdout, where this object holds them. */
+  #release(): void {
+    this.#writer?.abort().catch(() => {});
+    if (this.#reader !== undefined) this.#reader.cancel().catch(() => {});
+    else if (this.#pipesStdout && !this.#child.stdout.locked) {
+      this.#child.stdout.cancel().catch(() => {});
     }
   }
 

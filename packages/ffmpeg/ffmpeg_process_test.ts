@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { FfmpegProcess } from "./ffmpeg_process.ts";
 import { findFfmpeg } from "./ffmpeg.ts";
-import { ffmpegChildren } from "./_testing.ts";
+import { ffmpegChildren, openPipes } from "./_testing.ts";
 
 const ffmpeg = await findFfmpeg();
 // deno-fmt-ignore
@@ -47,4 +47,20 @@ Deno.test("FfmpegProcess's description is what it printed before failing to open
   assert.equal(await process.description(), "/nonexistent/clip.mp4: No such file or directory");
   assert.equal((await process.wait()).success, false);
   assert.match(process.stderr, /No such file/);
+});
+
+Deno.test("FfmpegProcess.kill() closes this side of ffmpeg's stdin and stdout", async () => {
+  // ffmpeg copies raw frames from stdin to stdout; it is killed while it waits for more.
+  const process = new FfmpegProcess(ffmpeg.path, [
+    ...["-hide_banner", "-nostdin", "-loglevel", "error"],
+    ...["-f", "rawvideo", "-pix_fmt", "gray", "-s", "16x8", "-i", "pipe:0"],
+    ...["-f", "rawvideo", "pipe:1"],
+  ], { stdin: true, stdout: true });
+  await process.write(new Uint8Array(16 * 8));
+  const theirs = openPipes(process.pid, [0, 1, 2]);
+  assert.equal(theirs.length, 3);
+  process.kill();
+  await process.wait();
+  assert.deepEqual(openPipes().filter((pipe) => theirs.includes(pipe)), []);
+  assert.deepEqual(ffmpegChildren(), []);
 });

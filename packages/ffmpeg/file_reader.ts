@@ -312,6 +312,7 @@ export class FileReader extends Actor<typeof fileReaderContract> {
     if (info === undefined) {
       // Nothing to describe: the error, with ffmpeg's reason, once it has exited.
       const status = await process.waitOrKill(1000);
+      process.kill(); // its output, if any, is not read
       this.#process = undefined;
       throw _unreadable(location, process.stderr, status.code, process.killed);
     }
@@ -534,11 +535,14 @@ export class FileReader extends Actor<typeof fileReaderContract> {
     }
   }
 
-  /** Ends ffmpeg. */
+  /** Ends ffmpeg and closes its pipes. */
   override async stop(): Promise<void> {
     this.#stops++;
     const processes = [this.#process, this.#audio];
     this.#process = this.#audio = undefined;
+    // The NUT reader holds the video's stdout: cancelling it closes the pipe, which a stop
+    // before the end of the file would otherwise leave open (kill() closes the audio's).
+    this.#nut?.cancel();
     for (const process of processes) process?.kill();
     for (const process of processes) await process?.wait();
   }

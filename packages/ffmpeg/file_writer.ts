@@ -275,6 +275,11 @@ export class FileMuxer {
   #mkv: _MatroskaWriter | undefined;
   #caps = "";
   #finished: Promise<void> | undefined;
+  /**
+   * `stop()` was called: a `process()` still under way (an abort does not wait for it) writes
+   * nothing more, and one that is opening the file starts no ffmpeg.
+   */
+  #stopped = false;
   /** Read but not yet written, in timestamp order per stream. */
   #video: VideoFrame[] = [];
   #audio: AudioBuffer[] = [];
@@ -326,6 +331,7 @@ export class FileMuxer {
     this.#mkv = undefined;
     this.#caps = "";
     this.#finished = undefined;
+    this.#stopped = false;
     this.#video = [];
     this.#audio = [];
     this.#videoTrack = this.#audioTrack = -1;
@@ -351,6 +357,7 @@ export class FileMuxer {
    * when the pipeline is aborted). `SL_FFMPEG_EXITED` when ffmpeg fails.
    */
   async stop(): Promise<void> {
+    this.#stopped = true;
     await this.#finish();
   }
 
@@ -360,7 +367,7 @@ export class FileMuxer {
    */
   async #drain(end: boolean): Promise<void> {
     const { in: video, audio } = this.#inputs;
-    for (let budget = end ? Infinity : 8; budget > 0; budget--) {
+    for (let budget = end ? Infinity : 8; budget > 0 && !this.#stopped; budget--) {
       this.#pull();
       const videoDone = end || video.ended || (!video.connected && this.#video.length === 0);
       const audioDone = end || audio.ended || (!audio.connected && this.#audio.length === 0);
@@ -370,7 +377,7 @@ export class FileMuxer {
           return;
         }
         if (this.#video.length === 0 && this.#audio.length === 0) return;
-        await this.#open();
+        if (!(await this.#open())) return;
       }
       const v = this.#video[0];
       const a = this.#audio[0];
@@ -460,8 +467,10 @@ export class FileMuxer {
     return this.#finished;
   }
 
-  async #open(): Promise<void> {
+  /** Opens the file and starts ffmpeg; `false` when stopped meanwhile (nothing started). */
+  async #open(): Promise<boolean> {
     const ffmpeg = await findFfmpeg();
+    if (this.#stopped) return false;
     const frame = this.#video[0];
     const buffer = this.#audio[0];
     const tracks: _MatroskaTrack[] = [];
@@ -486,11 +495,16 @@ export class FileMuxer {
     this.#mkv = new _MatroskaWriter(tracks);
     const params = this.params;
     // Outputs that pick their own muxer (HLS) own their location: written in place.
-    const output = this.#output = await _OutputFile.open(
+    const output = await _OutputFile.open(
       params.location,
       this.#outputArgs.includes("-f"),
       this.#name,
     );
+    if (this.#stopped) {
+      await output.discard();
+      return false;
+    }
+    this.#output = output;
     const args = _encoderArgs(
       { ...params, location: output.target },
       frame,
@@ -505,5 +519,6 @@ export class FileMuxer {
       throw error;
     }
     await this.#process.write(this.#mkv.header());
+    return true;
   }
 }

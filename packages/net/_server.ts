@@ -8,6 +8,7 @@
 
 import { StreamlibError } from "@streamlib/core";
 import type { Hono, MiddlewareHandler } from "hono";
+import { ACCESS_TOKEN_COOKIE, accessToken, hasAccessToken, isLoopback } from "./access_token.ts";
 
 /** Where and how an actor serves. */
 export interface _ServeOptions {
@@ -36,36 +37,25 @@ export interface _Server {
 }
 
 /** Name of the cookie a page gets once it was opened with the right token. */
-export const _TOKEN_COOKIE = "streamlib_token";
+export const _TOKEN_COOKIE: string = ACCESS_TOKEN_COOKIE;
 
 /** Whether `host` is a loopback address, where no token is needed. */
-export function _isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || host === "[::1]" || /^127\./.test(host);
-}
+export const _isLoopback: (host: string) => boolean = isLoopback;
 
 /** The token to use: the user's, else none on loopback, else 128 random bits in hex. */
-export function _tokenFor(host: string, token: string): string | undefined {
-  if (token !== "") return token;
-  if (_isLoopback(host)) return undefined;
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
+export const _tokenFor: (host: string, token: string) => string | undefined = accessToken;
 
 /**
  * Middleware refusing (401) requests that carry no valid token: `?token=`, an
  * `Authorization: Bearer` header, or the cookie set when the page was opened with `?token=`.
  */
 export function _tokenGuard(token: string | undefined): MiddlewareHandler {
-  return async (c, next) => {
-    if (token === undefined) return await next();
-    const header = c.req.header("authorization") ?? "";
-    const cookie = _cookie(c.req.header("cookie") ?? "", _TOKEN_COOKIE);
-    const given = c.req.query("token") ?? (header.startsWith("Bearer ") ? header.slice(7) : cookie);
-    if (given === undefined || !_sameText(given, token)) {
+  return async (c, next): Promise<Response | void> => {
+    if (!hasAccessToken(c.req.raw, token)) {
       return c.text("401 Unauthorized: this stream needs its access token (?token=...)", 401);
     }
     await next();
-    if (c.req.query("token") !== undefined && c.res.status < 400) {
+    if (token !== undefined && c.req.query("token") !== undefined && c.res.status < 400) {
       c.res.headers.append(
         "set-cookie",
         `${_TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`,
@@ -128,21 +118,4 @@ export function _serve(app: Hono, options: _ServeOptions): _Server {
 /** `text` safe inside HTML text and attribute values. */
 export function _escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function _cookie(header: string, name: string): string | undefined {
-  for (const part of header.split(";")) {
-    const [key, ...value] = part.trim().split("=");
-    if (key === name) return decodeURIComponent(value.join("="));
-  }
-  return undefined;
-}
-
-/** Compares without stopping at the first difference. */
-function _sameText(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  return diff === 0;
 }

@@ -32,6 +32,7 @@
 export * from "./display.ts";
 export * from "./hls_sink.ts";
 export * from "./serve_folder.ts";
+export * from "./access_token.ts";
 export * from "./control/serve_control.ts";
 export * from "./control/control_client.ts";
 export * from "./control/control_wire.ts";

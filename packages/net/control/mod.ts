@@ -31,3 +31,4 @@ export * from "./control_client.ts";
 export * from "./control_wire.ts";
 export * from "./node_entry.ts";
 export * from "./reserve_node.ts";
+export * from "../access_token.ts";

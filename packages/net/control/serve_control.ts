@@ -7,7 +7,8 @@ import {
   StreamlibError,
 } from "@streamlib/core";
 import { Hono } from "hono";
-import { _serve, type _Server, _tokenFor, _tokenGuard } from "../_server.ts";
+import { _serve, type _Server, _tokenGuard } from "../_server.ts";
+import { controlToken } from "../access_token.ts";
 import { controlDir } from "./node_entry.ts";
 import type { NodeEntry, NodeInfo } from "./control_wire.ts";
 import { _controlApp } from "./_routes.ts";
@@ -42,9 +43,10 @@ export interface ServeControlOptions {
   /** Serve on a Unix socket in the control folder (default `true`). */
   readonly socket?: boolean;
   /**
-   * Serve on TCP too: `host` (default 127.0.0.1) and `port` (default 0, a free one). Any address
-   * but loopback requires an access token (`token`, else a random one made up; see `token` on
-   * the server), as the display does.
+   * Serve on TCP too: `host` (default 127.0.0.1) and `port` (default 0, a free one). TCP always
+   * requires an access token (`token`, else a random one made up; see `token` on the server),
+   * loopback included: any user of the machine can reach a loopback port, and only the one who
+   * started the node may steer it (the Unix socket needs none: only its user can open it).
    */
   readonly tcp?: { readonly host?: string; readonly port?: number; readonly token?: string };
   /** For a pipeline: the catalogue patches and `set` check against (default: core's actors). */
@@ -193,11 +195,11 @@ export async function serveControl(
     }
     if (options.tcp !== undefined) {
       const host = options.tcp.host ?? "127.0.0.1";
-      const token = _tokenFor(host, options.tcp.token ?? "");
+      const token = controlToken(options.tcp.token ?? "");
       const guarded = new Hono();
       guarded.use(_tokenGuard(token));
       guarded.all("*", (c) => app.fetch(c.req.raw));
-      tcp = _serve(guarded, { host, port: options.tcp.port ?? 0, token: token ?? "", name });
+      tcp = _serve(guarded, { host, port: options.tcp.port ?? 0, token, name });
       servers.push(tcp);
     }
   } catch (error) {

@@ -77,13 +77,17 @@ Deno.test("A node on TCP off loopback refuses requests without its token", async
   assert.equal((await viaUrl.graph()).actors.length, 2);
 });
 
-Deno.test("A node on TCP loopback needs no token", async () => {
+Deno.test("A node on TCP loopback needs its token too: any user of the machine reaches loopback", async () => {
   await using node = await testNode("videotestsrc width=64 height=36 ! nullsink", {
     tcp: { port: 0 },
   });
-  assert.equal(node.server.token, undefined);
+  const token = node.server.token!;
+  assert.match(token, /^[0-9a-f]{32}$/);
   assert.match(node.server.url!, /^http:\/\/127\.0\.0\.1:\d+$/);
-  await using client = await ControlClient.connect(node.server.url!);
+  const bare = await fetch(`${node.server.url}/v1/info`);
+  assert.equal(bare.status, 401);
+  await bare.body?.cancel();
+  await using client = await ControlClient.connect(node.server.url!, { token });
   assert.equal((await client.info()).tcp, node.server.url);
 });
 
