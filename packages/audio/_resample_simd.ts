@@ -30,8 +30,8 @@ interface _Exports {
 
 const _kernels = _lazyKernels<_Exports>(_RESAMPLE_WASM, _RESAMPLE_WASM_RELAXED);
 
-/** The filter whose rows are in the module's memory, from byte 0. */
-let _loaded: _SincFilter | undefined;
+/** The filter whose rows are in each instance's memory, from byte 0. */
+const _loaded = new WeakMap<object, _SincFilter>();
 
 /** What {@linkcode _resampleSimd} needs of the resampler's state. */
 export interface _ResampleJob {
@@ -68,10 +68,10 @@ export function _resampleSimd(job: _ResampleJob, data: Float32Array): boolean {
   const out = hist + channels * histStride;
   const mem = kernels.reserve(out + count * channels * 4);
   const f32 = new Float32Array(mem.buffer);
-  if (_loaded !== filter) {
+  if (_loaded.get(kernels) !== filter) {
     f32.fill(0, 0, tableBytes / 4);
     for (let r = 0; r < L; r++) f32.set(table.subarray(r * taps, (r + 1) * taps), r * taps8);
-    _loaded = filter;
+    _loaded.set(kernels, filter);
   }
   for (let c = 0; c < channels; c++) {
     const at = (hist + c * histStride) / 4;

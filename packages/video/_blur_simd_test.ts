@@ -1,21 +1,28 @@
 import assert from "node:assert/strict";
 import type { VideoFrame } from "@streamlib/core";
 import { blurFrame, type BlurOptions } from "./blur.ts";
-import { _setSimdEnabled } from "./_simd.ts";
+import { _setSimdMode } from "./_simd.ts";
 import { _planeBytes, _randomFrame, _strided } from "./_filters_testing.ts";
 
 const formats = ["RGBA", "BGRA", "I420", "NV12"] as const;
 const sizes: Array<[number, number]> = [[1, 1], [3, 2], [13, 7], [37, 21], [70, 5]];
 
-/** blurFrame() with the TypeScript code and with the kernels. */
+/**
+ * blurFrame() with the TypeScript code, then with the kernels: relaxed SIMD (where the runtime
+ * has it) and standard SIMD, which must agree exactly.
+ */
 function both(frame: VideoFrame, options: BlurOptions): [VideoFrame, VideoFrame] {
   try {
-    _setSimdEnabled(false);
+    _setSimdMode("off");
     const expected = blurFrame(frame, options);
-    _setSimdEnabled(true);
-    return [expected, blurFrame(frame, options)];
+    _setSimdMode("standard");
+    const standard = blurFrame(frame, options);
+    _setSimdMode("auto");
+    const got = blurFrame(frame, options);
+    assert.deepEqual(got.data, standard.data, "relaxed and standard SIMD differ");
+    return [expected, got];
   } finally {
-    _setSimdEnabled(true);
+    _setSimdMode("auto");
   }
 }
 

@@ -6,16 +6,20 @@
  * @module
  */
 
-let _enabled = true;
+/** Which kernels run: the fastest the runtime takes, standard SIMD only, or none. */
+export type _SimdMode = "auto" | "standard" | "off";
+
+let _mode: _SimdMode = "auto";
 
 /**
- * Whether the filters may use their WebAssembly kernels (they do wherever the runtime validates
- * them). Tests turn them off to run the TypeScript code on the same inputs.
+ * Which kernels to use: `auto` (the relaxed-SIMD modules where the runtime validates them,
+ * else standard SIMD), `standard` (standard SIMD only) or `off` (the TypeScript code). Tests
+ * switch it to run every path on the same inputs.
  *
- * @param enabled `false` to use the TypeScript code everywhere.
+ * @param mode The mode.
  */
-export function _setSimdEnabled(enabled: boolean): void {
-  _enabled = enabled;
+export function _setSimdMode(mode: _SimdMode): void {
+  _mode = mode;
 }
 
 /**
@@ -60,18 +64,19 @@ export class _Kernels<T> {
  *
  * @param standard The standard-SIMD module, base64.
  * @param relaxed The relaxed-SIMD module, base64, if any.
- * @returns A getter: the instance, or `undefined` where WebAssembly SIMD is unavailable or
- *   the kernels are turned off.
+ * @returns A getter: the instance for the current mode, or `undefined` where WebAssembly SIMD
+ *   is unavailable or the kernels are turned off.
  */
 export function _lazyKernels<T>(
   standard: string,
   relaxed?: string,
 ): () => _Kernels<T> | undefined {
-  let instance: _Kernels<T> | null | undefined;
+  let auto: _Kernels<T> | null | undefined;
+  let plain: _Kernels<T> | null | undefined;
   return () => {
-    if (!_enabled) return undefined;
-    if (instance === undefined) instance = _instantiate<T>(standard, relaxed);
-    return instance ?? undefined;
+    if (_mode === "off") return undefined;
+    if (_mode === "standard") return (plain ??= _instantiate<T>(standard)) ?? undefined;
+    return (auto ??= _instantiate<T>(standard, relaxed)) ?? undefined;
   };
 }
 
