@@ -23,7 +23,9 @@
  *
  * Each kernel runs `ROUNDS` rounds (ffmpeg's filter, its null run, ours, in turn); the median
  * of each side is reported, with the range, and the ratio is ffmpeg's time over ours (above 1:
- * streamlib is faster). Ends with one line per kernel starting `kernels:`.
+ * streamlib is faster). Ends with one line per kernel starting `kernels:`, then one summary
+ * line: how many kernels are at least as fast as ffmpeg, the range and geometric mean of the
+ * ratios, and the load average.
  *
  * Run: deno task bench:kernels [rounds, default 5] [frames a round, default 40]
  *
@@ -323,11 +325,20 @@ for (const c of cases) {
 }
 await Deno.remove(dir, { recursive: true });
 out(`load average ${load()}`);
+const ratios: number[] = [];
 for (const { c, ours, theirs } of results) {
   const [o, t] = [median(ours), median(theirs)];
+  ratios.push(t / o);
   out(
     `kernels: ${c.name}: streamlib ${o.toFixed(1)} ms, ffmpeg ${c.filter} ${
       t.toFixed(1)
     } ms a ${c.unit}, ratio ${(t / o).toFixed(2)}×`,
   );
 }
+const geomean = Math.exp(ratios.reduce((sum, r) => sum + Math.log(r), 0) / ratios.length);
+out(
+  `bench:kernels: ${ratios.filter((r) => r >= 1).length} of ${ratios.length} kernels at least ` +
+    `as fast as ffmpeg, ratios ${Math.min(...ratios).toFixed(2)}–${
+      Math.max(...ratios).toFixed(2)
+    }×, geometric mean ${geomean.toFixed(2)}×; load average ${load()}`,
+);

@@ -6,9 +6,11 @@
 ;;
 ;; Output sample k of each channel is Σ_m history[start_k + m] · row(phase_k)[m] over the
 ;; row's taps, where rows lie `$rowStride` bytes apart in `$table`, padded with zeros to a
-;; multiple of 8 taps (`$taps8`). Products are summed in two four-lane accumulators, one for
-;; each half of every group of eight taps, then a0 + a1, then across lanes as (s0 + s2) +
-;; (s1 + s3). Histories lie `$histStride` bytes apart from `$hist`; each is followed by at
+;; multiple of 8 taps (`$taps8`). With two channels, products are summed in four four-lane
+;; accumulators a channel, one for each quarter of every group of sixteen taps (the last eight
+;; of an odd number of eights go to the first two), then (a0 + a2) + (a1 + a3), then across
+;; lanes as (s0 + s2) + (s1 + s3); a lone channel sums in two, one for each half of every
+;; eight. Histories lie `$histStride` bytes apart from `$hist`; each is followed by at
 ;; least 8 zeros.
 (module
   (memory (export "memory") 1)
@@ -22,11 +24,12 @@
     (param $start i32) (param $phase i32) (param $stepWhole i32) (param $stepPhase i32)
     (param $count i32) (param $out i32) (param $outStride i32)
     (local $k i32) (local $c i32) (local $row i32) (local $p i32) (local $q i32) (local $m i32)
-    (local $end i32) (local $o i32) (local $s v128)
+    (local $end i32) (local $end16 i32) (local $o i32) (local $s v128)
     (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
     (local.set $end (i32.shl (local.get $taps8) (i32.const 2)))
+    (local.set $end16 (i32.and (local.get $end) (i32.const -64)))
     (local.set $k (i32.const 0))
     (block $done
       (loop $outputs
@@ -46,24 +49,66 @@
             (local.set $a1 (v128.const i32x4 0 0 0 0))
             (local.set $b0 (v128.const i32x4 0 0 0 0))
             (local.set $b1 (v128.const i32x4 0 0 0 0))
+            (local.set $a2 (v128.const i32x4 0 0 0 0))
+            (local.set $a3 (v128.const i32x4 0 0 0 0))
+            (local.set $b2 (v128.const i32x4 0 0 0 0))
+            (local.set $b3 (v128.const i32x4 0 0 0 0))
             (local.set $m (i32.const 0))
-            (loop $taps
-              (local.set $r0 (v128.load (i32.add (local.get $row) (local.get $m))))
-              (local.set $r1 (v128.load offset=16 (i32.add (local.get $row) (local.get $m))))
-              (local.set $a0 (f32x4.relaxed_madd
-                (v128.load align=4 (i32.add (local.get $p) (local.get $m))) (local.get $r0)
-                (local.get $a0)))
-              (local.set $a1 (f32x4.relaxed_madd
-                (v128.load offset=16 align=4 (i32.add (local.get $p) (local.get $m))) (local.get $r1)
-                (local.get $a1)))
-              (local.set $b0 (f32x4.relaxed_madd
-                (v128.load align=4 (i32.add (local.get $q) (local.get $m))) (local.get $r0)
-                (local.get $b0)))
-              (local.set $b1 (f32x4.relaxed_madd
-                (v128.load offset=16 align=4 (i32.add (local.get $q) (local.get $m))) (local.get $r1)
-                (local.get $b1)))
-              (local.set $m (i32.add (local.get $m) (i32.const 32)))
-              (br_if $taps (i32.lt_u (local.get $m) (local.get $end))))
+            ;; Sixteen taps at a time into four accumulators a channel (independent chains of
+            ;; multiply-adds), then the last eight of an odd number of eights.
+            (block $sixteens_done
+              (loop $sixteens
+                (br_if $sixteens_done (i32.ge_u (local.get $m) (local.get $end16)))
+                (local.set $r0 (v128.load (i32.add (local.get $row) (local.get $m))))
+                (local.set $r1 (v128.load offset=16 (i32.add (local.get $row) (local.get $m))))
+                (local.set $r2 (v128.load offset=32 (i32.add (local.get $row) (local.get $m))))
+                (local.set $r3 (v128.load offset=48 (i32.add (local.get $row) (local.get $m))))
+                (local.set $a0 (f32x4.relaxed_madd
+                  (v128.load align=4 (i32.add (local.get $p) (local.get $m))) (local.get $r0)
+                  (local.get $a0)))
+                (local.set $b0 (f32x4.relaxed_madd
+                  (v128.load align=4 (i32.add (local.get $q) (local.get $m))) (local.get $r0)
+                  (local.get $b0)))
+                (local.set $a1 (f32x4.relaxed_madd
+                  (v128.load offset=16 align=4 (i32.add (local.get $p) (local.get $m)))
+                  (local.get $r1) (local.get $a1)))
+                (local.set $b1 (f32x4.relaxed_madd
+                  (v128.load offset=16 align=4 (i32.add (local.get $q) (local.get $m)))
+                  (local.get $r1) (local.get $b1)))
+                (local.set $a2 (f32x4.relaxed_madd
+                  (v128.load offset=32 align=4 (i32.add (local.get $p) (local.get $m)))
+                  (local.get $r2) (local.get $a2)))
+                (local.set $b2 (f32x4.relaxed_madd
+                  (v128.load offset=32 align=4 (i32.add (local.get $q) (local.get $m)))
+                  (local.get $r2) (local.get $b2)))
+                (local.set $a3 (f32x4.relaxed_madd
+                  (v128.load offset=48 align=4 (i32.add (local.get $p) (local.get $m)))
+                  (local.get $r3) (local.get $a3)))
+                (local.set $b3 (f32x4.relaxed_madd
+                  (v128.load offset=48 align=4 (i32.add (local.get $q) (local.get $m)))
+                  (local.get $r3) (local.get $b3)))
+                (local.set $m (i32.add (local.get $m) (i32.const 64)))
+                (br $sixteens)))
+            (if (i32.lt_u (local.get $m) (local.get $end))
+              (then
+                (local.set $r0 (v128.load (i32.add (local.get $row) (local.get $m))))
+                (local.set $r1 (v128.load offset=16 (i32.add (local.get $row) (local.get $m))))
+                (local.set $a0 (f32x4.relaxed_madd
+                  (v128.load align=4 (i32.add (local.get $p) (local.get $m))) (local.get $r0)
+                  (local.get $a0)))
+                (local.set $a1 (f32x4.relaxed_madd
+                  (v128.load offset=16 align=4 (i32.add (local.get $p) (local.get $m)))
+                  (local.get $r1) (local.get $a1)))
+                (local.set $b0 (f32x4.relaxed_madd
+                  (v128.load align=4 (i32.add (local.get $q) (local.get $m))) (local.get $r0)
+                  (local.get $b0)))
+                (local.set $b1 (f32x4.relaxed_madd
+                  (v128.load offset=16 align=4 (i32.add (local.get $q) (local.get $m)))
+                  (local.get $r1) (local.get $b1)))))
+            (local.set $a0 (f32x4.add (local.get $a0) (local.get $a2)))
+            (local.set $a1 (f32x4.add (local.get $a1) (local.get $a3)))
+            (local.set $b0 (f32x4.add (local.get $b0) (local.get $b2)))
+            (local.set $b1 (f32x4.add (local.get $b1) (local.get $b3)))
             (local.set $s (f32x4.add (local.get $a0) (local.get $a1)))
             (local.set $s (f32x4.add (local.get $s)
               (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $s) (local.get $s))))
