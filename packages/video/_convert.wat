@@ -156,7 +156,10 @@
   ;; I420/NV12 → RGBA/BGRA, sixteen pixels of a row at a time (a chunk): byte i of a pixel is
   ;; (kY·Y + ui·U + vi·V + ki) >> 16, clamped to 0–255, with the U and V of its 2×2 block
   ;; (nearest neighbour); byte 3 is 255. `$rows` rows of `$chunks` chunks. `$nv12` reads U and V
-  ;; interleaved at `$u` (and ignores `$v`).
+  ;; interleaved at `$u` (and ignores `$v`). For each pair of rows, the chroma terms
+  ;; ui·U + vi·V + ki of the pair's chroma row are computed once into `$terms` (192 bytes a
+  ;; chunk: for each byte i, the terms of the chunk's sixteen pixels as four i32x4), and each of
+  ;; the two rows adds its kY·Y to them (`$yuv_row`).
   (func (export "yuv_to_rgb")
     (param $y i32) (param $yStride i32) (param $u i32) (param $uStride i32)
     (param $v i32) (param $vStride i32) (param $nv12 i32)
@@ -165,17 +168,15 @@
     (param $cu0 i32) (param $cv0 i32) (param $ck0 i32)
     (param $cu1 i32) (param $cv1 i32) (param $ck1 i32)
     (param $cu2 i32) (param $cv2 i32) (param $ck2 i32)
+    (param $terms i32)
     (local $kY v128)
     (local $ku0 v128) (local $kv0 v128) (local $kk0 v128)
     (local $ku1 v128) (local $kv1 v128) (local $kk1 v128)
     (local $ku2 v128) (local $kv2 v128) (local $kk2 v128)
-    (local $yv v128) (local $uw v128) (local $vw v128) (local $t v128)
+    (local $uw v128) (local $vw v128) (local $t v128)
     (local $ulo v128) (local $uhi v128) (local $vlo v128) (local $vhi v128)
-    (local $y0 v128) (local $y1 v128) (local $y2 v128) (local $y3 v128)
     (local $clo v128) (local $chi v128)
-    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $lo v128) (local $hi v128)
-    (local $pa v128) (local $pb v128)
-    (local $ps i32) (local $pu i32) (local $pv i32) (local $pd i32) (local $n i32)
+    (local $pu i32) (local $pv i32) (local $pt i32) (local $n i32)
     (local $row i32) (local $cy i32)
     (local.set $kY (i32x4.splat (local.get $ky)))
     (local.set $ku0 (i32x4.splat (local.get $cu0)))
@@ -192,10 +193,9 @@
       (loop $rowloop
         (br_if $done (i32.ge_s (local.get $row) (local.get $rows)))
         (local.set $cy (i32.shr_u (local.get $row) (i32.const 1)))
-        (local.set $ps (i32.add (local.get $y) (i32.mul (local.get $row) (local.get $yStride))))
         (local.set $pu (i32.add (local.get $u) (i32.mul (local.get $cy) (local.get $uStride))))
         (local.set $pv (i32.add (local.get $v) (i32.mul (local.get $cy) (local.get $vStride))))
-        (local.set $pd (i32.add (local.get $dst) (i32.mul (local.get $row) (local.get $dstStride))))
+        (local.set $pt (local.get $terms))
         (local.set $n (local.get $chunks))
         (loop $chunk
           ;; Eight U and eight V samples, widened to 32 bits in two halves each.
@@ -218,103 +218,144 @@
           (local.set $uhi (i32x4.extend_high_i16x8_u (local.get $uw)))
           (local.set $vlo (i32x4.extend_low_i16x8_u (local.get $vw)))
           (local.set $vhi (i32x4.extend_high_i16x8_u (local.get $vw)))
-          ;; kY·Y of the sixteen pixels, four a vector.
-          (local.set $yv (v128.load align=1 (local.get $ps)))
-          (local.set $t (i16x8.extend_low_i8x16_u (local.get $yv)))
-          (local.set $y0 (i32x4.mul (i32x4.extend_low_i16x8_u (local.get $t)) (local.get $kY)))
-          (local.set $y1 (i32x4.mul (i32x4.extend_high_i16x8_u (local.get $t)) (local.get $kY)))
-          (local.set $t (i16x8.extend_high_i8x16_u (local.get $yv)))
-          (local.set $y2 (i32x4.mul (i32x4.extend_low_i16x8_u (local.get $t)) (local.get $kY)))
-          (local.set $y3 (i32x4.mul (i32x4.extend_high_i16x8_u (local.get $t)) (local.get $kY)))
-          ;; Byte 0 of the sixteen pixels.
-          (local.set $clo (i32x4.add (i32x4.add
-            (i32x4.mul (local.get $ulo) (local.get $ku0)) (i32x4.mul (local.get $vlo) (local.get $kv0)))
-            (local.get $kk0)))
-          (local.set $chi (i32x4.add (i32x4.add
-            (i32x4.mul (local.get $uhi) (local.get $ku0)) (i32x4.mul (local.get $vhi) (local.get $kv0)))
-            (local.get $kk0)))
-          (local.set $lo (i16x8.narrow_i32x4_s
-            (i32x4.shr_s (i32x4.add (local.get $y0)
+            ;; Byte 0: the terms of the low and the high four chroma samples, each twice.
+            (local.set $clo (i32x4.add (i32x4.add
+              (i32x4.mul (local.get $ulo) (local.get $ku0))
+              (i32x4.mul (local.get $vlo) (local.get $kv0)))
+              (local.get $kk0)))
+            (local.set $chi (i32x4.add (i32x4.add
+              (i32x4.mul (local.get $uhi) (local.get $ku0))
+              (i32x4.mul (local.get $vhi) (local.get $kv0)))
+              (local.get $kk0)))
+            (v128.store offset=0 (local.get $pt)
               (i8x16.shuffle 0 1 2 3 0 1 2 3 4 5 6 7 4 5 6 7 (local.get $clo) (local.get $clo)))
-              (i32.const 16))
-            (i32x4.shr_s (i32x4.add (local.get $y1)
+            (v128.store offset=16 (local.get $pt)
               (i8x16.shuffle 8 9 10 11 8 9 10 11 12 13 14 15 12 13 14 15 (local.get $clo) (local.get $clo)))
-              (i32.const 16))))
-          (local.set $hi (i16x8.narrow_i32x4_s
-            (i32x4.shr_s (i32x4.add (local.get $y2)
+            (v128.store offset=32 (local.get $pt)
               (i8x16.shuffle 0 1 2 3 0 1 2 3 4 5 6 7 4 5 6 7 (local.get $chi) (local.get $chi)))
-              (i32.const 16))
-            (i32x4.shr_s (i32x4.add (local.get $y3)
+            (v128.store offset=48 (local.get $pt)
               (i8x16.shuffle 8 9 10 11 8 9 10 11 12 13 14 15 12 13 14 15 (local.get $chi) (local.get $chi)))
-              (i32.const 16))))
-          (local.set $b0 (i8x16.narrow_i16x8_u (local.get $lo) (local.get $hi)))
-          ;; Byte 1.
-          (local.set $clo (i32x4.add (i32x4.add
-            (i32x4.mul (local.get $ulo) (local.get $ku1)) (i32x4.mul (local.get $vlo) (local.get $kv1)))
-            (local.get $kk1)))
-          (local.set $chi (i32x4.add (i32x4.add
-            (i32x4.mul (local.get $uhi) (local.get $ku1)) (i32x4.mul (local.get $vhi) (local.get $kv1)))
-            (local.get $kk1)))
-          (local.set $lo (i16x8.narrow_i32x4_s
-            (i32x4.shr_s (i32x4.add (local.get $y0)
+            ;; Byte 1: the terms of the low and the high four chroma samples, each twice.
+            (local.set $clo (i32x4.add (i32x4.add
+              (i32x4.mul (local.get $ulo) (local.get $ku1))
+              (i32x4.mul (local.get $vlo) (local.get $kv1)))
+              (local.get $kk1)))
+            (local.set $chi (i32x4.add (i32x4.add
+              (i32x4.mul (local.get $uhi) (local.get $ku1))
+              (i32x4.mul (local.get $vhi) (local.get $kv1)))
+              (local.get $kk1)))
+            (v128.store offset=64 (local.get $pt)
               (i8x16.shuffle 0 1 2 3 0 1 2 3 4 5 6 7 4 5 6 7 (local.get $clo) (local.get $clo)))
-              (i32.const 16))
-            (i32x4.shr_s (i32x4.add (local.get $y1)
+            (v128.store offset=80 (local.get $pt)
               (i8x16.shuffle 8 9 10 11 8 9 10 11 12 13 14 15 12 13 14 15 (local.get $clo) (local.get $clo)))
-              (i32.const 16))))
-          (local.set $hi (i16x8.narrow_i32x4_s
-            (i32x4.shr_s (i32x4.add (local.get $y2)
+            (v128.store offset=96 (local.get $pt)
               (i8x16.shuffle 0 1 2 3 0 1 2 3 4 5 6 7 4 5 6 7 (local.get $chi) (local.get $chi)))
-              (i32.const 16))
-            (i32x4.shr_s (i32x4.add (local.get $y3)
+            (v128.store offset=112 (local.get $pt)
               (i8x16.shuffle 8 9 10 11 8 9 10 11 12 13 14 15 12 13 14 15 (local.get $chi) (local.get $chi)))
-              (i32.const 16))))
-          (local.set $b1 (i8x16.narrow_i16x8_u (local.get $lo) (local.get $hi)))
-          ;; Byte 2.
-          (local.set $clo (i32x4.add (i32x4.add
-            (i32x4.mul (local.get $ulo) (local.get $ku2)) (i32x4.mul (local.get $vlo) (local.get $kv2)))
-            (local.get $kk2)))
-          (local.set $chi (i32x4.add (i32x4.add
-            (i32x4.mul (local.get $uhi) (local.get $ku2)) (i32x4.mul (local.get $vhi) (local.get $kv2)))
-            (local.get $kk2)))
-          (local.set $lo (i16x8.narrow_i32x4_s
-            (i32x4.shr_s (i32x4.add (local.get $y0)
+            ;; Byte 2: the terms of the low and the high four chroma samples, each twice.
+            (local.set $clo (i32x4.add (i32x4.add
+              (i32x4.mul (local.get $ulo) (local.get $ku2))
+              (i32x4.mul (local.get $vlo) (local.get $kv2)))
+              (local.get $kk2)))
+            (local.set $chi (i32x4.add (i32x4.add
+              (i32x4.mul (local.get $uhi) (local.get $ku2))
+              (i32x4.mul (local.get $vhi) (local.get $kv2)))
+              (local.get $kk2)))
+            (v128.store offset=128 (local.get $pt)
               (i8x16.shuffle 0 1 2 3 0 1 2 3 4 5 6 7 4 5 6 7 (local.get $clo) (local.get $clo)))
-              (i32.const 16))
-            (i32x4.shr_s (i32x4.add (local.get $y1)
+            (v128.store offset=144 (local.get $pt)
               (i8x16.shuffle 8 9 10 11 8 9 10 11 12 13 14 15 12 13 14 15 (local.get $clo) (local.get $clo)))
-              (i32.const 16))))
-          (local.set $hi (i16x8.narrow_i32x4_s
-            (i32x4.shr_s (i32x4.add (local.get $y2)
+            (v128.store offset=160 (local.get $pt)
               (i8x16.shuffle 0 1 2 3 0 1 2 3 4 5 6 7 4 5 6 7 (local.get $chi) (local.get $chi)))
-              (i32.const 16))
-            (i32x4.shr_s (i32x4.add (local.get $y3)
+            (v128.store offset=176 (local.get $pt)
               (i8x16.shuffle 8 9 10 11 8 9 10 11 12 13 14 15 12 13 14 15 (local.get $chi) (local.get $chi)))
-              (i32.const 16))))
-          (local.set $b2 (i8x16.narrow_i16x8_u (local.get $lo) (local.get $hi)))
-          ;; Interleave bytes 0, 1, 2 and 255 into sixteen pixels.
-          (local.set $pa (i8x16.shuffle 0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23
-            (local.get $b0) (local.get $b1)))
-          (local.set $pb (i8x16.shuffle 0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23
-            (local.get $b2) (v128.const i32x4 -1 -1 -1 -1)))
-          (v128.store align=1 (local.get $pd)
-            (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $pa) (local.get $pb)))
-          (v128.store offset=16 align=1 (local.get $pd)
-            (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $pa) (local.get $pb)))
-          (local.set $pa (i8x16.shuffle 8 24 9 25 10 26 11 27 12 28 13 29 14 30 15 31
-            (local.get $b0) (local.get $b1)))
-          (local.set $pb (i8x16.shuffle 8 24 9 25 10 26 11 27 12 28 13 29 14 30 15 31
-            (local.get $b2) (v128.const i32x4 -1 -1 -1 -1)))
-          (v128.store offset=32 align=1 (local.get $pd)
-            (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $pa) (local.get $pb)))
-          (v128.store offset=48 align=1 (local.get $pd)
-            (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $pa) (local.get $pb)))
-          (local.set $ps (i32.add (local.get $ps) (i32.const 16)))
-          (local.set $pd (i32.add (local.get $pd) (i32.const 64)))
+          (local.set $pt (i32.add (local.get $pt) (i32.const 192)))
           (local.set $n (i32.sub (local.get $n) (i32.const 1)))
           (br_if $chunk (i32.gt_s (local.get $n) (i32.const 0))))
+        (call $yuv_row
+          (i32.add (local.get $y) (i32.mul (local.get $row) (local.get $yStride)))
+          (i32.add (local.get $dst) (i32.mul (local.get $row) (local.get $dstStride)))
+          (local.get $terms) (local.get $chunks) (local.get $kY))
         (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (if (i32.lt_s (local.get $row) (local.get $rows))
+          (then
+            (call $yuv_row
+              (i32.add (local.get $y) (i32.mul (local.get $row) (local.get $yStride)))
+              (i32.add (local.get $dst) (i32.mul (local.get $row) (local.get $dstStride)))
+              (local.get $terms) (local.get $chunks) (local.get $kY))
+            (local.set $row (i32.add (local.get $row) (i32.const 1)))))
         (br $rowloop))))
+
+  ;; One row of `yuv_to_rgb`: `$n` chunks of sixteen Y samples from `$ps`, their chroma terms
+  ;; from `$pt`, pixels to `$pd`.
+  (func $yuv_row (param $ps i32) (param $pd i32) (param $pt i32) (param $n i32) (param $kY v128)
+    (local $yv v128) (local $t v128)
+    (local $y0 v128) (local $y1 v128) (local $y2 v128) (local $y3 v128)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $pa v128) (local $pb v128)
+    (loop $chunk
+      ;; kY·Y of the sixteen pixels, four a vector.
+      (local.set $yv (v128.load align=1 (local.get $ps)))
+      (local.set $t (i16x8.extend_low_i8x16_u (local.get $yv)))
+      (local.set $y0 (i32x4.mul (i32x4.extend_low_i16x8_u (local.get $t)) (local.get $kY)))
+      (local.set $y1 (i32x4.mul (i32x4.extend_high_i16x8_u (local.get $t)) (local.get $kY)))
+      (local.set $t (i16x8.extend_high_i8x16_u (local.get $yv)))
+      (local.set $y2 (i32x4.mul (i32x4.extend_low_i16x8_u (local.get $t)) (local.get $kY)))
+      (local.set $y3 (i32x4.mul (i32x4.extend_high_i16x8_u (local.get $t)) (local.get $kY)))
+        (local.set $b0 (i8x16.narrow_i16x8_u
+          (i16x8.narrow_i32x4_s
+            (i32x4.shr_s (i32x4.add (local.get $y0) (v128.load offset=0 (local.get $pt)))
+              (i32.const 16))
+            (i32x4.shr_s (i32x4.add (local.get $y1) (v128.load offset=16 (local.get $pt)))
+              (i32.const 16)))
+          (i16x8.narrow_i32x4_s
+            (i32x4.shr_s (i32x4.add (local.get $y2) (v128.load offset=32 (local.get $pt)))
+              (i32.const 16))
+            (i32x4.shr_s (i32x4.add (local.get $y3) (v128.load offset=48 (local.get $pt)))
+              (i32.const 16)))))
+        (local.set $b1 (i8x16.narrow_i16x8_u
+          (i16x8.narrow_i32x4_s
+            (i32x4.shr_s (i32x4.add (local.get $y0) (v128.load offset=64 (local.get $pt)))
+              (i32.const 16))
+            (i32x4.shr_s (i32x4.add (local.get $y1) (v128.load offset=80 (local.get $pt)))
+              (i32.const 16)))
+          (i16x8.narrow_i32x4_s
+            (i32x4.shr_s (i32x4.add (local.get $y2) (v128.load offset=96 (local.get $pt)))
+              (i32.const 16))
+            (i32x4.shr_s (i32x4.add (local.get $y3) (v128.load offset=112 (local.get $pt)))
+              (i32.const 16)))))
+        (local.set $b2 (i8x16.narrow_i16x8_u
+          (i16x8.narrow_i32x4_s
+            (i32x4.shr_s (i32x4.add (local.get $y0) (v128.load offset=128 (local.get $pt)))
+              (i32.const 16))
+            (i32x4.shr_s (i32x4.add (local.get $y1) (v128.load offset=144 (local.get $pt)))
+              (i32.const 16)))
+          (i16x8.narrow_i32x4_s
+            (i32x4.shr_s (i32x4.add (local.get $y2) (v128.load offset=160 (local.get $pt)))
+              (i32.const 16))
+            (i32x4.shr_s (i32x4.add (local.get $y3) (v128.load offset=176 (local.get $pt)))
+              (i32.const 16)))))
+      ;; Interleave bytes 0, 1, 2 and 255 into sixteen pixels.
+      (local.set $pa (i8x16.shuffle 0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23
+        (local.get $b0) (local.get $b1)))
+      (local.set $pb (i8x16.shuffle 0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23
+        (local.get $b2) (v128.const i32x4 -1 -1 -1 -1)))
+      (v128.store align=1 (local.get $pd)
+        (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $pa) (local.get $pb)))
+      (v128.store offset=16 align=1 (local.get $pd)
+        (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $pa) (local.get $pb)))
+      (local.set $pa (i8x16.shuffle 8 24 9 25 10 26 11 27 12 28 13 29 14 30 15 31
+        (local.get $b0) (local.get $b1)))
+      (local.set $pb (i8x16.shuffle 8 24 9 25 10 26 11 27 12 28 13 29 14 30 15 31
+        (local.get $b2) (v128.const i32x4 -1 -1 -1 -1)))
+      (v128.store offset=32 align=1 (local.get $pd)
+        (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $pa) (local.get $pb)))
+      (v128.store offset=48 align=1 (local.get $pd)
+        (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $pa) (local.get $pb)))
+      (local.set $ps (i32.add (local.get $ps) (i32.const 16)))
+      (local.set $pd (i32.add (local.get $pd) (i32.const 64)))
+      (local.set $pt (i32.add (local.get $pt) (i32.const 192)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $chunk (i32.gt_s (local.get $n) (i32.const 0)))))
 
   ;; Exchanges bytes 0 and 2 of every pixel (RGBA ↔ BGRA) of `$n` bytes from `$p`, in place,
   ;; sixteen bytes at a time (`$n` rounded up).

@@ -59,6 +59,7 @@ interface _Exports {
     cu2: number,
     cv2: number,
     ck2: number,
+    terms: number,
   ): void;
   swap_rb(p: number, n: number): void;
   interleave(u: number, v: number, uv: number, n: number): void;
@@ -210,7 +211,8 @@ function _yuvToRgb(
   const uBase = _align(h * wp) + _SLACK;
   const vBase = uBase + _align(ch * cStride) + _SLACK;
   const dBase = vBase + _align(ch * cStride) + _SLACK;
-  const mem = reserve(dBase + _align(h * wp * 4) + _SLACK);
+  const terms = dBase + _align(h * wp * 4) + _SLACK;
+  const mem = reserve(terms + chunks * 192);
   const [y, u, v] = src as [_Plane, _Plane, _Plane | undefined];
   _copyRows(frame.data, y.offset, y.stride, mem, 0, wp, w, h);
   if (nv12) _copyRows(frame.data, u.offset, u.stride, mem, uBase, cStride, 2 * cw, ch);
@@ -243,6 +245,7 @@ function _yuvToRgb(
     ...first,
     ...term(gu, gv),
     ...third,
+    terms,
   );
   _copyRows(mem, dBase, wp * 4, out.data, rgb.offset, rgb.stride, w * 4, h);
 }
