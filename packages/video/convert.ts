@@ -57,6 +57,10 @@ const _FORMATS: readonly VideoPixelFormat[] = ["RGBA", "BGRA", "I420", "NV12"];
  * channel in limited range and ±1 in full range (rounding only); finer detail loses its colour
  * resolution, as chroma subsampling does.
  *
+ * Runs in WebAssembly SIMD where the runtime has it, in TypeScript otherwise, with the same
+ * samples: a 1080p frame takes about 3.5 ms RGBA → I420 and 5 ms I420 → RGBA on one core of a
+ * 2-core x86 server (`deno task bench:kernels` compares with ffmpeg's `scale`).
+ *
  * Throws `SL_PARAM_INVALID` for an unknown format.
  *
  * @example

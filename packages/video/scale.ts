@@ -40,6 +40,11 @@ export type ScaleMethod = "bilinear" | "area" | "auto";
  * ⌈width/2⌉ × ⌈height/2⌉. A frame already `width` × `height` comes back as it is when tightly
  * packed (else as a packed copy). The input is never modified.
  *
+ * Runs in WebAssembly SIMD where the runtime has it, in TypeScript otherwise, with the same
+ * samples (both in 32-bit floats, in the same order): 1080p RGBA to 720p takes about 6–9 ms on
+ * one core of a 2-core x86 server, against 9–23 ms for ffmpeg's `scale` (`deno task
+ * bench:kernels`).
+ *
  * Throws `SL_PARAM_INVALID` when `width` or `height` is not a positive integer.
  *
  * @example
