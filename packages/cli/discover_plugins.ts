@@ -143,9 +143,10 @@ export async function discoverPlugins(options: DiscoverOptions = {}): Promise<Di
         return;
       }
       const locked = lock === undefined ? undefined : await _locked(lock, manifest);
-      const granted = locked ?? _NAMES.filter((n) =>
-        !WITHHELD_PERMISSIONS.includes(n) || options.grants?.[manifest.name]?.includes(n)
-      );
+      const granted = locked ??
+        _NAMES.filter((n) =>
+          !WITHHELD_PERMISSIONS.includes(n) || options.grants?.[manifest.name]?.includes(n)
+        );
       catalogue.add(manifest, url).isolate(
         url,
         (actor) =>

@@ -30,6 +30,7 @@ import { _addControlCommands, _liveDot } from "./_control_commands.ts";
 import { _hostPort } from "./_address.ts";
 import { type _McpOptions, _serveMcp } from "./_mcp_command.ts";
 import { runPermissions } from "./pipeline_process.ts";
+import { _addPluginsCommands } from "./_plugins_command.ts";
 import { scopePrograms } from "./scope_programs.ts";
 
 const _encoder = new TextEncoder();
@@ -245,7 +246,10 @@ streamlib://nodes/{node}/graph. A pipeline run_pipeline starts runs as "streamli
     status = await _serveMcp(options, await discover(options), err);
   });
 
-  const plugins = program.command("plugins").description("list or check plugin manifests");
+  const plugins = program.command("plugins").description(
+    "list, check, pack, publish, find, install, update and remove plugins",
+  );
+  _addPluginsCommands(plugins.parent ?? program, plugins, { out, err });
   withPlugins(plugins.command("list").description("list the plugin manifests found"))
     .action(async (options: _PluginOptions) => {
       out(formatPlugins((await discover(options)).catalogue));

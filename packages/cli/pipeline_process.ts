@@ -376,7 +376,9 @@ export function describeChildError(
     `  Deno said: ${denied.message}`,
     `  The pipeline ran with: ${flags.length ? flags.join(" ") : "no permissions"}`,
     ...(sandboxed
-      ? [`  The plugin's actors run sandboxed, each in a Worker with only what its manifest declares.`]
+      ? [
+        `  The plugin's actors run sandboxed, each in a Worker with only what its manifest declares.`,
+      ]
       : []),
     ...(entry ? [`  Manifest: ${entry.manifestUrl}`] : []),
     "  Declare the permission in the manifest (with the values it needs) or leave the actor out.",

@@ -99,7 +99,9 @@ export function grantBeyond(granted: PermissionGrant, asked: PermissionGrant): s
     const values = (want.values ?? []).filter((v) => !(have.values ?? []).includes(v));
     const params = (want.params ?? []).filter((p) => !(have.params ?? []).includes(p));
     if (values.length || params.length) {
-      lines.push(`${name}: ${describeGrant({ values, params })} (more than: ${describeGrant(have)})`);
+      lines.push(
+        `${name}: ${describeGrant({ values, params })} (more than: ${describeGrant(have)})`,
+      );
     }
   }
   return lines;

@@ -108,7 +108,10 @@ Deno.test("streamlib run stops an actor that takes a permission its manifest doe
     );
     assert.match(stderr, /Deno said: Requires read access to/);
     // The process reads only the code its Workers load; the plugin's Worker not even that file.
-    assert.match(stderr, /The pipeline ran with: --allow-read=\S*packages\/core,\S*testdata\/files\n/);
+    assert.match(
+      stderr,
+      /The pipeline ran with: --allow-read=\S*packages\/core,\S*testdata\/files\n/,
+    );
     assert.match(stderr, /run sandboxed, each in a Worker with only what its manifest declares/);
     assert.match(stderr, /Manifest: file:\/\/.*testdata\/files\/manifest\.json/);
   } finally {

@@ -78,14 +78,18 @@ export function sandboxOf(needs: PermissionSet, options: SandboxOptions): Isolat
         "SL_PERMISSION_NOT_GRANTED",
         `The plugin ${options.plugin} asks for the "${name}" permission (${why}), which it was ` +
           `not granted: its actors run sandboxed, and ${
-            WITHHELD_PERMISSIONS.includes(name) ? `"${name}" is given only by name` : "it was not agreed to"
+            WITHHELD_PERMISSIONS.includes(name)
+              ? `"${name}" is given only by name`
+              : "it was not agreed to"
           }. Grant it with \`streamlib run --grant ${options.plugin}=${name}\` (or install it with --grant ${name}), or leave the actor out`,
         { details: { plugin: options.plugin, permission: name, reasons: need.reasons } },
       );
     }
     worker[name] = need.all
       ? true
-      : need.values.map((v) => (name === "read" || name === "write") ? _absolute(v, options.cwd) : v);
+      : need.values.map((v) =>
+        (name === "read" || name === "write") ? _absolute(v, options.cwd) : v
+      );
   }
   worker.import = false;
   return { needs, worker: worker as WorkerPermissions };

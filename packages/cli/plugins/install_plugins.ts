@@ -226,7 +226,9 @@ export async function removePlugins(
       );
     }
     await Deno.remove(_folder(options.dir, name), { recursive: true }).catch(() => {});
-    if (name.startsWith("@")) await Deno.remove(dirname(_folder(options.dir, name))).catch(() => {});
+    if (name.startsWith("@")) {
+      await Deno.remove(dirname(_folder(options.dir, name))).catch(() => {});
+    }
     delete plugins[name];
     removed.push({ name, version: entry.version });
   }
@@ -304,9 +306,7 @@ async function _install(
     requested: context.requested,
     registry: _registry(options, locked).url,
     resolved: target.tarball,
-    integrity: target.integrity.startsWith("sha512-")
-      ? target.integrity
-      : await integrityOf(bytes),
+    integrity: target.integrity.startsWith("sha512-") ? target.integrity : await integrityOf(bytes),
     permissions: granted,
   };
   await writeLockfile(lockPath, {
@@ -328,7 +328,12 @@ async function _install(
 async function _consent(
   manifest: Manifest,
   asked: PermissionGrant,
-  context: { options: InstallOptions; lockPath: string; locked: LockedPlugin | undefined; exact: boolean },
+  context: {
+    options: InstallOptions;
+    lockPath: string;
+    locked: LockedPlugin | undefined;
+    exact: boolean;
+  },
   say: (line: string) => void,
 ): Promise<PermissionGrant> {
   const { options, locked } = context;

@@ -77,7 +77,9 @@ export async function packPlugin(dir: string): Promise<PackedPlugin> {
     );
   }
   const manifest = validateManifest(raw, manifestPath);
-  if (config !== undefined && (config.name !== manifest.name || config.version !== manifest.version)) {
+  if (
+    config !== undefined && (config.name !== manifest.name || config.version !== manifest.version)
+  ) {
     throw new StreamlibError(
       "SL_MANIFEST_INVALID",
       `${manifestPath} says ${manifest.name} ${manifest.version}, but the folder's package is ` +

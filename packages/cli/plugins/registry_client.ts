@@ -173,7 +173,9 @@ export class RegistryClient {
     const hits: SearchHit[] = [];
     const size = 250;
     for (let from = 0; from < limit; from += size) {
-      const url = `${this.url}-/v1/search?text=${encodeURIComponent(text)}&size=${size}&from=${from}`;
+      const url = `${this.url}-/v1/search?text=${
+        encodeURIComponent(text)
+      }&size=${size}&from=${from}`;
       const response = await this.#fetch(url, { headers: { accept: "application/json" } });
       if (response.status === 400 || response.status === 404) {
         await response.body?.cancel();
@@ -193,7 +195,9 @@ export class RegistryClient {
             ? p.version
             : String((p["dist-tags"] as Record<string, unknown> | undefined)?.latest ?? ""),
           ...(typeof p.description === "string" ? { description: p.description } : {}),
-          keywords: Array.isArray(p.keywords) ? p.keywords.filter((k) => typeof k === "string") : [],
+          keywords: Array.isArray(p.keywords)
+            ? p.keywords.filter((k) => typeof k === "string")
+            : [],
           ...(typeof time?.modified === "string"
             ? { modified: time.modified }
             : typeof p.date === "string"
@@ -241,7 +245,11 @@ export class RegistryClient {
         },
       },
       _attachments: {
-        [file]: { content_type: "application/octet-stream", data: btoa(data), length: tarball.length },
+        [file]: {
+          content_type: "application/octet-stream",
+          data: btoa(data),
+          length: tarball.length,
+        },
       },
     };
     const response = await this.#fetch(this.packageUrl(pkg.name), {

@@ -115,7 +115,9 @@ export async function readTarball(tgz: Uint8Array): Promise<Map<string, Uint8Arr
     const parts = raw.replace(/^\.\//, "").split("/");
     if (tops.size === 1 && parts.length > 1) parts.shift();
     const path = parts.join("/");
-    if (raw.startsWith("/") || parts.some((p) => p === ".." || p === "") || /^[A-Za-z]:/.test(raw)) {
+    if (
+      raw.startsWith("/") || parts.some((p) => p === ".." || p === "") || /^[A-Za-z]:/.test(raw)
+    ) {
       throw _bad(`it holds "${raw}", a path outside the package`);
     }
     files.set(path, data);
