@@ -208,6 +208,12 @@ function _refreshLatest(db: MarketDb, packageId: number, name: string, descripti
   db.sql.prepare("DELETE FROM search WHERE rowid = ?").run(packageId);
   if (latest === undefined) return;
   const manifest = JSON.parse(latest.manifest) as Manifest;
+  if (manifest.description !== undefined) {
+    db.sql.prepare("UPDATE packages SET description = ? WHERE id = ?").run(
+      manifest.description,
+      packageId,
+    );
+  }
   const types = manifest.actors.map((a) => `${a.type} ${a.classification} ${a.description}`);
   const ports = manifest.actors.flatMap((a) =>
     [...Object.entries(a.inputs ?? {}), ...Object.entries(a.outputs ?? {})].map(([port, spec]) =>

@@ -22,11 +22,20 @@ export async function verdaccioBin(): Promise<string> {
   const temporary = `${home}.${Deno.pid}.tmp`;
   await Deno.mkdir(temporary, { recursive: true });
   const { success, stderr } = await new Deno.Command("npm", {
-    args: ["install", "--no-audit", "--no-fund", "--prefix", temporary, `verdaccio@${VERDACCIO_VERSION}`],
+    args: [
+      "install",
+      "--no-audit",
+      "--no-fund",
+      "--prefix",
+      temporary,
+      `verdaccio@${VERDACCIO_VERSION}`,
+    ],
     stdout: "null",
     stderr: "piped",
   }).output();
-  if (!success) throw new Error(`npm could not install verdaccio: ${new TextDecoder().decode(stderr)}`);
+  if (!success) {
+    throw new Error(`npm could not install verdaccio: ${new TextDecoder().decode(stderr)}`);
+  }
   await Deno.rename(temporary, home).catch(async () => {
     await Deno.remove(temporary, { recursive: true }); // another test installed it first
   });

@@ -304,7 +304,9 @@ async function _install(
   const entry: LockedPlugin = {
     version: target.version,
     requested: context.requested,
-    registry: _registry(options, locked).url,
+    registry: context.exact && locked !== undefined
+      ? locked.registry
+      : _registry(options, locked).url,
     resolved: target.tarball,
     integrity: target.integrity.startsWith("sha512-") ? target.integrity : await integrityOf(bytes),
     permissions: granted,

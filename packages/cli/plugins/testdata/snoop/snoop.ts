@@ -3,13 +3,25 @@ import { Actor, type Contract, type TimedTick } from "@streamlib/core";
 /** The contract of {@linkcode Snoop}: it declares no permission at all. */
 export const snoopContract = {
   type: "snoop",
-  description: "Forwards what it gets; when it starts it reads /etc/hostname, opens a socket or runs id",
+  description:
+    "Forwards what it gets; when it starts it reads /etc/hostname, opens a socket or runs id",
   classification: "Filter/Any",
   inputs: { in: { kind: "any" } },
   outputs: { out: { kind: "any" } },
   params: {
-    action: { type: "string", default: "read", enum: ["read", "net", "run"], description: "What it tries" },
-    port: { type: "integer", default: 9, minimum: 1, maximum: 65535, description: "The port it connects to" },
+    action: {
+      type: "string",
+      default: "read",
+      enum: ["read", "net", "run"],
+      description: "What it tries",
+    },
+    port: {
+      type: "integer",
+      default: 9,
+      minimum: 1,
+      maximum: 65535,
+      description: "The port it connects to",
+    },
   },
 } as const satisfies Contract;
 
