@@ -104,7 +104,7 @@ try {
     }),
     (i: number) => ({ type: `bench${i % PLUGINS}` }),
     (i: number) => ({ port: KINDS[i % 6], format: FORMATS[i % 6] }),
-    (i: number) => ({ text: "plugin", noPermissions: true }),
+    (_i: number) => ({ text: "plugin", noPermissions: true }),
   ];
   const times: number[] = [];
   for (let i = 0; i < SEARCHES; i++) {
