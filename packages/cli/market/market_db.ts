@@ -17,9 +17,13 @@ import type { Manifest, PermissionName } from "@streamlib/core";
  * ```
  */
 export interface MarketPlugin {
+  /** The package name. */
   readonly name: string;
+  /** The version. */
   readonly version: string;
+  /** What it does, in a line. */
   readonly description: string;
+  /** The registry it comes from. */
   readonly registry: string;
   /** Its actor types. */
   readonly types: readonly string[];
@@ -69,10 +73,15 @@ export interface MarketQuery {
  * ```
  */
 export interface MarketVersion {
+  /** The version. */
   readonly version: string;
+  /** The tarball's integrity (`sha512-…`). */
   readonly integrity: string;
+  /** The tarball's URL. */
   readonly tarball: string;
+  /** When it was published. */
   readonly published?: string;
+  /** Why it is deprecated, when it is. */
   readonly deprecated?: string;
   /** Why it was refused (integrity, manifest), if it was. */
   readonly problem?: string;
@@ -94,8 +103,11 @@ export interface MarketVersion {
  * ```
  */
 export interface MarketDetails {
+  /** The package name. */
   readonly name: string;
+  /** What it does, in a line. */
   readonly description: string;
+  /** The registry it comes from. */
   readonly registry: string;
   /** The newest good, not deprecated version (else the newest good one). */
   readonly latest?: MarketVersion;

@@ -57,7 +57,7 @@ export interface MarketServer extends AsyncDisposable {
 }
 
 /**
- * The marketplace's routes on an index: the JSON API (`GET /api/v1/search?q=&type=&port=&
+ * The marketplace's routes on an index, as one request handler: the JSON API (`GET /api/v1/search?q=&type=&port=&
  * format=&direction=&noPermissions=1&limit=&offset=`, `GET /api/v1/plugins/<name>`) and the web
  * pages (`/` with the same query, `/plugins/<name>`). Errors are
  * `{"error": {"code", "message"}}`.
@@ -65,17 +65,17 @@ export interface MarketServer extends AsyncDisposable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { MarketDb, marketApp } from "@streamlib/cli/market";
+ * import { MarketDb, marketHandler } from "@streamlib/cli/market";
  * using db = new MarketDb(":memory:");
- * const app = marketApp(db);
- * const response = await app.request("/api/v1/search?q=blur");
+ * const handle = marketHandler(db);
+ * const response = await handle(new Request("http://127.0.0.1/api/v1/search?q=blur"));
  * assert.deepEqual(await response.json(), { total: 0, results: [] });
  * ```
  *
  * @param db The index.
- * @returns A hono app.
+ * @returns A request handler (a hono app's `fetch`).
  */
-export function marketApp(db: MarketDb): Hono {
+export function marketHandler(db: MarketDb): (request: Request) => Response | Promise<Response> {
   const app = new Hono();
   app.get("/api/v1/search", (c) => c.json(db.search(_query(new URL(c.req.url)))));
   app.get("/api/v1/plugins/:name{.+}", (c) => {
@@ -111,12 +111,12 @@ export function marketApp(db: MarketDb): Hono {
       },
     }, 500)
   );
-  return app;
+  return (request) => app.fetch(request);
 }
 
 /**
  * Serves the marketplace: indexes the registries (at start, then incrementally every
- * `interval` seconds) into an embedded SQLite database and serves {@linkcode marketApp} on
+ * `interval` seconds) into an embedded SQLite database and serves {@linkcode marketHandler} on
  * `Deno.serve`, on 127.0.0.1 unless told otherwise. A registry that cannot be indexed is
  * reported to `onIndexed` and tried again next time; the others are served.
  *
@@ -155,7 +155,7 @@ export async function serveMarket(options: MarketOptions): Promise<MarketServer>
     port: options.port ?? 8780,
     signal: controller.signal,
     onListen: (addr) => resolve(addr as Deno.NetAddr),
-  }, marketApp(db).fetch);
+  }, marketHandler(db));
   const addr = await listening;
   const interval = options.interval ?? 300;
   const timer = interval > 0

@@ -54,7 +54,9 @@ export interface InstallOptions {
  * ```
  */
 export interface InstallResult {
+  /** The package name. */
   readonly name: string;
+  /** The version. */
   readonly version: string;
   /** `cache`: no download; `registry`: downloaded; `unchanged`: nothing to do (update). */
   readonly from: "cache" | "registry" | "unchanged";
@@ -237,8 +239,11 @@ export async function removePlugins(
 }
 
 interface _Target {
+  /** The version. */
   readonly version: string;
+  /** The tarball's URL. */
   readonly tarball: string;
+  /** The tarball's integrity (`sha512-…`). */
   readonly integrity: string;
 }
 

@@ -18,15 +18,23 @@ import { integrityOf } from "./tarball.ts";
  * ```
  */
 export interface RegistryVersion {
+  /** The package name. */
   readonly name: string;
+  /** The version. */
   readonly version: string;
+  /** What it does, in a line. */
   readonly description?: string;
+  /** Its keywords. */
   readonly keywords?: readonly string[];
   /** Set when the version is deprecated (npm's "yank"): installs skip it unless named exactly. */
   readonly deprecated?: string;
+  /** Its license. */
   readonly license?: string;
+  /** Where its tarball is, and its integrity. */
   readonly dist: {
+    /** The tarball's URL. */
     readonly tarball: string;
+    /** The tarball's integrity (`sha512-…`). */
     readonly integrity?: string;
     readonly shasum?: string;
   };
@@ -44,10 +52,15 @@ export interface RegistryVersion {
  * ```
  */
 export interface Packument {
+  /** The package name. */
   readonly name: string;
+  /** What it does, in a line. */
   readonly description?: string;
+  /** Its tags (`latest`). */
   readonly "dist-tags": Readonly<Record<string, string>>;
+  /** Its versions by number. */
   readonly versions: Readonly<Record<string, RegistryVersion>>;
+  /** When each version was published, and `modified`. */
   readonly time?: Readonly<Record<string, string>>;
 }
 
@@ -63,9 +76,13 @@ export interface Packument {
  * ```
  */
 export interface SearchHit {
+  /** The package name. */
   readonly name: string;
+  /** The version. */
   readonly version: string;
+  /** What it does, in a line. */
   readonly description?: string;
+  /** Its keywords. */
   readonly keywords: readonly string[];
   /** When the package last changed, if the registry says. */
   readonly modified?: string;
