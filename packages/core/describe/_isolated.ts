@@ -9,12 +9,19 @@ import { Actor } from "../graph/actor.ts";
 import type { TimedTick } from "../clock/clock.ts";
 import { StreamlibError } from "../errors.ts";
 import type { Contract } from "../graph/spec.ts";
-import { contractOf } from "./manifest.ts";
-import type { CatalogueEntry } from "./catalogue.ts";
+import { contractOf, type ManifestActor } from "./manifest.ts";
 
 type _ActorClass = new (params?: Record<string, unknown>) => Actor;
 
-const _classes = new WeakMap<CatalogueEntry, _ActorClass>();
+/** What of a catalogue entry the class needs (the entry itself fits). */
+interface _IsolatedEntry {
+  readonly type: string;
+  readonly package: string;
+  readonly version: string;
+  readonly actor: ManifestActor;
+}
+
+const _classes = new WeakMap<_IsolatedEntry, _ActorClass>();
 
 /**
  * An actor class with the manifest entry's contract whose hooks never run here: the pipeline
@@ -23,7 +30,7 @@ const _classes = new WeakMap<CatalogueEntry, _ActorClass>();
  * @param entry The type's catalogue entry.
  * @returns The class (one per entry).
  */
-export function _isolatedClass(entry: CatalogueEntry): _ActorClass {
+export function _isolatedClass(entry: _IsolatedEntry): _ActorClass {
   const known = _classes.get(entry);
   if (known !== undefined) return known;
   const contract: Contract = contractOf(entry.actor);
