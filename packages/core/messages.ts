@@ -124,6 +124,61 @@ export interface VideoFrame extends Timing {
   readonly layout: readonly PlaneLayout[];
   /** Colour space of YUV formats; absent means BT.601 limited range for SD, BT.709 for HD. */
   readonly colorSpace?: VideoColorSpace;
+  /** Where the pixels are: absent or `"cpu"` for a frame in `data` (see {@linkcode GpuVideoFrame}). */
+  readonly memory?: "cpu";
+}
+
+/**
+ * A video frame whose pixels are in GPU memory: what ports with the `gpu` capability carry
+ * (`@streamlib/gpu` makes and reads them). It has a {@linkcode VideoFrame}'s format, size,
+ * colour space and timing, but no `data`: `gpu` holds the GPU object (a pooled texture or
+ * storage buffer, with its device), opaque to core, which never reads it. A link between a
+ * `cpu` and a `gpu` port goes through a transfer actor that the pipeline inserts (see
+ * {@linkcode TransferProvider}), so an actor whose ports are `cpu` only never receives one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type GpuVideoFrame, isGpuFrame } from "@streamlib/core";
+ * const frame: GpuVideoFrame = {
+ *   kind: "video", memory: "gpu", format: "RGBA", codedWidth: 2, codedHeight: 2, gpu: {},
+ *   timestamp: 0, duration: 0, position: 0, clockId: "",
+ * };
+ * assert.ok(isGpuFrame(frame) && !("data" in frame));
+ * ```
+ */
+export interface GpuVideoFrame extends Timing {
+  /** Discriminates the message type. */
+  readonly kind: "video";
+  /** The pixels are in GPU memory. */
+  readonly memory: "gpu";
+  /** Pixel format (as the bytes would be in a {@linkcode VideoFrame}). */
+  readonly format: VideoPixelFormat;
+  /** Width of the picture in pixels. */
+  readonly codedWidth: number;
+  /** Height of the picture in pixels. */
+  readonly codedHeight: number;
+  /** Colour space of YUV formats, as in {@linkcode VideoFrame}. */
+  readonly colorSpace?: VideoColorSpace;
+  /** The GPU memory holding the pixels, made by the package that made the frame; opaque here. */
+  readonly gpu: object;
+}
+
+/**
+ * Tells whether a message is a frame in GPU memory.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createVideoFrame, isGpuFrame } from "@streamlib/core";
+ * assert.ok(!isGpuFrame(createVideoFrame({ format: "RGBA", codedWidth: 1, codedHeight: 1 })));
+ * ```
+ *
+ * @param message A message.
+ * @returns `true` for a {@linkcode GpuVideoFrame}.
+ */
+export function isGpuFrame(message: AnyMessage): message is GpuVideoFrame {
+  return (message as { memory?: string }).memory === "gpu";
 }
 
 /**
@@ -263,7 +318,7 @@ export interface DataMessage<T = unknown> extends Timing {
 }
 
 /**
- * Every message a port can carry.
+ * Every message a port in CPU memory can carry (ports without the `gpu` capability, the default).
  *
  * @example
  * ```ts
@@ -274,6 +329,20 @@ export interface DataMessage<T = unknown> extends Timing {
  * ```
  */
 export type Message = VideoFrame | AudioBuffer | StreamEvent | DataMessage;
+
+/**
+ * Every message any port can carry: a {@linkcode Message}, or a {@linkcode GpuVideoFrame} on a
+ * port with the `gpu` capability.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type AnyMessage, createDataMessage, isGpuFrame } from "@streamlib/core";
+ * const m: AnyMessage = createDataMessage(1);
+ * assert.ok(!isGpuFrame(m));
+ * ```
+ */
+export type AnyMessage = Message | GpuVideoFrame;
 
 /**
  * The message type a port of kind `K` carries; `"any"` (generic actors such as sinks and
