@@ -63,6 +63,7 @@ export * from "./runtime/bus.ts";
 export * from "./runtime/registry.ts";
 export * from "./runtime/pipeline.ts";
 export * from "./runtime/pipeline_types.ts";
+export * from "./runtime/transfers.ts";
 export * from "./describe/pipeline_spec.ts";
 export * from "./describe/parse_pipeline.ts";
 export * from "./describe/format_pipeline.ts";
