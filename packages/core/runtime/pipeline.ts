@@ -7,7 +7,7 @@ import type { Capability } from "../graph/spec.ts";
 import type { PortKind } from "../messages.ts";
 import { ACTOR_NAME, ACTOR_NAME_RULE } from "../graph/names.ts";
 import { type DeliveryPolicy, resolvePolicy } from "../delivery/policy.ts";
-import type { Message } from "../messages.ts";
+import type { AnyMessage, Message } from "../messages.ts";
 import { SoftwareClock } from "../clock/software_clock.ts";
 import { UpstreamClock } from "../clock/upstream_clock.ts";
 import { WorkerPool } from "../threads/worker_pool.ts";
@@ -558,11 +558,11 @@ export class Pipeline {
    * @param options Queue size and sink name.
    * @returns The stream of messages.
    */
-  readable<T extends Message = Message>(
+  readable<T extends AnyMessage = Message>(
     output: PortRef<Output<T>>,
     options: ReadableOptions = {},
   ): ReadableStream<T> {
-    return _readable(this, this.#graph.output(output) as Output<T>, options);
+    return _readable(this, this.#graph.output(output as PortRef<Output>) as Output<T>, options);
   }
 
   /**
@@ -573,11 +573,11 @@ export class Pipeline {
    * @param options Source name.
    * @returns The stream to write messages into.
    */
-  writable<T extends Message = Message>(
+  writable<T extends AnyMessage = Message>(
     input: PortRef<Input<T>>,
     options: WritableOptions = {},
   ): WritableStream<T> {
-    return _writable(this, this.#graph.input(input, true) as Input<T>, options);
+    return _writable(this, this.#graph.input(input as PortRef<Input>, true) as Input<T>, options);
   }
 
   #unlink(link: _PortLink): void {
@@ -649,7 +649,12 @@ export class Pipeline {
         );
       }
     }
-    const transfer = this.add(provider!.create());
+    // A transfer fails with the memory it moves to or from (a lost GPU device): it takes the
+    // supervision of the actor on that side, so restarting that actor restarts it too.
+    const owner = this.#graph.node(move.to !== "cpu" ? input.actor : output.actor).supervision;
+    const transfer = this.add(provider!.create(), {
+      supervision: owner.policy === "restart" ? { ...owner, policy: "restart" } : owner.policy,
+    });
     this.#inserted.set(transfer, { output, input });
     const tIn = (transfer.inputs as Record<string, Input>).in!;
     const tOut = (transfer.outputs as Record<string, Output>).out!;
