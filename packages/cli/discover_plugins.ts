@@ -148,6 +148,7 @@ const _BUNDLED: ReadonlyArray<{ name: string; url: URL }> = [
     url: new URL(import.meta.resolve("@streamlib/ffmpeg/manifest.json")),
   },
   { name: "@streamlib/net", url: new URL(import.meta.resolve("@streamlib/net/manifest.json")) },
+  { name: "@streamlib/gpu", url: new URL(import.meta.resolve("@streamlib/gpu/manifest.json")) },
 ];
 
 /** A URL as given (`https:`, `file:`), else a path resolved against `cwd`. */
