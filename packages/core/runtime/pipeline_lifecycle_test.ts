@@ -11,7 +11,7 @@ import { DataSource } from "../actors/data_source.ts";
 import type { TimedTick } from "../clock/clock.ts";
 import type { Contract } from "../graph/spec.ts";
 import { ManualClock } from "../clock/manual_clock.ts";
-import { type DataMessage } from "../messages.ts";
+import type { DataMessage } from "../messages.ts";
 import { createDataMessage } from "../create_messages.ts";
 import { Pipeline } from "./pipeline.ts";
 import { _nextMacrotask } from "../_yield.ts";

@@ -9,7 +9,7 @@ import { Collect } from "../actors/collect.ts";
 import { DataSource } from "../actors/data_source.ts";
 import type { TimedTick } from "../clock/clock.ts";
 import type { Contract } from "../graph/spec.ts";
-import { type DataMessage } from "../messages.ts";
+import type { DataMessage } from "../messages.ts";
 import { createDataMessage } from "../create_messages.ts";
 import { Pipeline } from "./pipeline.ts";
 import { UpstreamClock } from "../clock/upstream_clock.ts";
