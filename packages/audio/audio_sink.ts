@@ -47,6 +47,7 @@ export const audioSinkContract = {
   permissions: {
     run: {
       reason: "runs ffmpeg to play the audio (STREAMLIB_FFMPEG, PATH or the npm binary)",
+      values: ["ffmpeg"],
     },
     env: {
       reason: "finds ffmpeg and a PulseAudio server",

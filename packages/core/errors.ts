@@ -87,6 +87,20 @@ export type CoreErrorCode =
   /** A request to a node's control address lacks its access token, or has a wrong one. */
   | "SL_UNAUTHORIZED"
   /**
+   * Downloaded bytes (a plugin's tarball) do not hash to the integrity the registry or the
+   * lockfile gives: nothing was written. Names the package and both hashes.
+   */
+  | "SL_INTEGRITY"
+  /** A package registry or a marketplace cannot be reached, or answered with an error. */
+  | "SL_REGISTRY"
+  /** No plugin of that name, or no version of it in the range asked for. */
+  | "SL_PLUGIN_NOT_FOUND"
+  /**
+   * The lockfile (`streamlib.lock`) cannot be read, or an install with `--frozen` would change
+   * what it records. Names the plugin and the difference.
+   */
+  | "SL_LOCKFILE"
+  /**
    * No WebGPU adapter: the runtime has no WebGPU, or no GPU or driver answers. The message says
    * what to install (Mesa's software Vulkan driver runs everywhere).
    */

@@ -47,6 +47,7 @@ export * from "./threads/shared_ring.ts";
 export * from "./threads/shared_queue.ts";
 export * from "./threads/shared_pool.ts";
 export * from "./threads/worker_pool.ts";
+export * from "./threads/worker_permissions.ts";
 export * from "./delivery/policy.ts";
 export * from "./graph/params.ts";
 export * from "./graph/spec.ts";
