@@ -111,6 +111,7 @@ export interface Discovery {
  *   "@streamlib/audio",
  *   "@streamlib/ffmpeg",
  *   "@streamlib/net",
+ *   "@streamlib/gpu",
  * ]);
  * assert.ok(found.catalogue.has("datasrc") && found.catalogue.has("filesink"));
  * assert.deepEqual(found.warnings, []);

@@ -71,7 +71,9 @@ function _gaussianWeights(sigma: number): Float32Array {
  *   frame.data.set([90, 90, 90, 90], 4); // the middle pixel
  *   const blurred = gpuBlurFrame(gpu, uploadFrame(gpu, frame), { mode: "box", radius: 1 });
  *   const back = await downloadFrame(gpu, blurred);
- *   assert.deepEqual([...back.data.subarray(0, 4)], [10, 10, 10, 10]); // 90 / 9
+ *   // Edges clamped: the first pixel's square holds itself twice and the middle one once, in
+ *   // each of 3 rows (the one row, clamped): 3 × 90 / 9.
+ *   assert.deepEqual([...back.data.subarray(0, 4)], [30, 30, 30, 30]);
  * }
  * ```
  *
