@@ -111,6 +111,7 @@ export interface Discovery {
  *   "@streamlib/audio",
  *   "@streamlib/ffmpeg",
  *   "@streamlib/net",
+ *   "@streamlib/gpu",
  * ]);
  * assert.ok(found.catalogue.has("datasrc") && found.catalogue.has("filesink"));
  * assert.deepEqual(found.warnings, []);
@@ -201,6 +202,7 @@ const _BUNDLED: ReadonlyArray<{ name: string; url: URL }> = [
     url: new URL(import.meta.resolve("@streamlib/ffmpeg/manifest.json")),
   },
   { name: "@streamlib/net", url: new URL(import.meta.resolve("@streamlib/net/manifest.json")) },
+  { name: "@streamlib/gpu", url: new URL(import.meta.resolve("@streamlib/gpu/manifest.json")) },
 ];
 
 const _NAMES: readonly PermissionName[] = ["read", "write", "net", "env", "run", "ffi", "sys"];

@@ -99,7 +99,23 @@ export type CoreErrorCode =
    * The lockfile (`streamlib.lock`) cannot be read, or an install with `--frozen` would change
    * what it records. Names the plugin and the difference.
    */
-  | "SL_LOCKFILE";
+  | "SL_LOCKFILE"
+  /**
+   * No WebGPU adapter: the runtime has no WebGPU, or no GPU or driver answers. The message says
+   * what to install (Mesa's software Vulkan driver runs everywhere).
+   */
+  | "SL_GPU_UNAVAILABLE"
+  /**
+   * The GPU device was lost (destroyed, a driver reset): the actors using it fail; restarting
+   * them (supervision's `restart`) gets a new device.
+   */
+  | "SL_GPU_DEVICE_LOST"
+  /** The GPU refused work an actor gave it (a validation error, out of memory). */
+  | "SL_GPU_ERROR"
+  /** A user's WGSL shader does not compile; the message points at its line and column. */
+  | "SL_SHADER_COMPILE"
+  /** A user's shader lacks the function the actor calls, or declares it with other types. */
+  | "SL_SHADER_ENTRY";
 
 /**
  * The base class of every error streamlib throws: a stable machine-readable `code` and a message
