@@ -1,8 +1,9 @@
 /**
  * Fixed-point YUV ⇄ RGB coefficients of BT.601 and BT.709 in limited and full range, the same
- * numbers `@streamlib/video`'s converter uses (×65536, rounded), so that the GPU converter gives
- * the same bytes. Laid out for the GPU: the RGB → YUV factors as eleven `i32`s, and the YUV → RGB
- * contributions as five tables of 256 `i32`s (Y, V→R, U→G, V→G, U→B). Internal.
+ * numbers `@streamlib/video`'s converter uses (×65536, each factor rounded once), so that the GPU
+ * converter gives the same bytes. Laid out for the GPU: the RGB → YUV factors as eleven `i32`s,
+ * and the YUV → RGB contributions as five tables of 256 `i32`s (Y, V→R, U→G, V→G, U→B).
+ * Internal.
  *
  * @module
  */
@@ -30,7 +31,10 @@ export function _yuv(matrix: "bt601" | "bt709", fullRange: boolean): _Yuv {
   const one = 65536;
   const ys = (ySpan / 255) * one;
   const cs = (cSpan / 255) * one;
-  const c = (i: number): number => ((i - 128) * 255) / cSpan;
+  // The YUV → RGB factors, rounded once, as @streamlib/video's converter (and its SIMD kernel)
+  // rounds them: each table entry is a factor times the sample, so the sums are the same.
+  const yk = Math.round((255 / ySpan) * one);
+  const chroma = (k: number): number => Math.round(k * (255 / cSpan) * one);
   const factors = Int32Array.from([
     Math.round(kr * ys),
     Math.round(kg * ys),
@@ -46,14 +50,15 @@ export function _yuv(matrix: "bt601" | "bt709", fullRange: boolean): _Yuv {
   ]);
   const tables = new Int32Array(5 * 256);
   const fill = (t: number, f: (i: number) => number): void => {
-    for (let i = 0; i < 256; i++) tables[t * 256 + i] = Math.round(f(i) * one);
+    for (let i = 0; i < 256; i++) tables[t * 256 + i] = f(i);
   };
   // Y's table carries the +0.5 that rounds the sum to nearest.
-  fill(0, (i) => ((i - yOffset) * 255) / ySpan + 0.5);
-  fill(1, (i) => 2 * (1 - kr) * c(i));
-  fill(2, (i) => (-2 * (1 - kb) * kb / kg) * c(i));
-  fill(3, (i) => (-2 * (1 - kr) * kr / kg) * c(i));
-  fill(4, (i) => 2 * (1 - kb) * c(i));
+  fill(0, (i) => yk * (i - yOffset) + one / 2);
+  const chromaTable = (t: number, factor: number): void => fill(t, (i) => factor * (i - 128));
+  chromaTable(1, chroma(2 * (1 - kr)));
+  chromaTable(2, chroma(-2 * (1 - kb) * kb / kg));
+  chromaTable(3, chroma(-2 * (1 - kr) * kr / kg));
+  chromaTable(4, chroma(2 * (1 - kb)));
   const yuv = { factors, tables };
   _cache.set(key, yuv);
   return yuv;
