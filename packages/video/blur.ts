@@ -283,8 +283,8 @@ export const blurContract = {
  * while running; a radius or sigma of 0 passes frames through.
  *
  * ```text
- * camera ! blur sigma=4 ! display
- * testsrc ! blur mode=box radius=8 ! display
+ * videotestsrc pattern=ball ! blur sigma=4 ! display
+ * videotestsrc ! blur mode=box radius=8 ! display
  * ```
  *
  * @example
