@@ -13,6 +13,7 @@ import type { WorkerPool } from "../threads/worker_pool.ts";
 import type { Registry } from "./registry.ts";
 import type { PipelineStats } from "./stats.ts";
 import type { SupervisionPolicy } from "./supervision.ts";
+import type { TransferProvider } from "./transfers.ts";
 
 /**
  * Options of a {@linkcode Pipeline}.
@@ -42,6 +43,12 @@ export interface PipelineOptions {
    * rarely, up to this bound, since reading the time costs about as much as they do.
    */
   statsSampleEvery?: number;
+  /**
+   * Transfers this pipeline may insert on links whose ports share no memory, searched before
+   * those registered for the whole process with {@linkcode registerTransfer} (which is how
+   * `@streamlib/gpu` provides `gpuupload` and `gpudownload`).
+   */
+  transfers?: readonly TransferProvider[];
 }
 
 /**
@@ -132,6 +139,11 @@ export interface Connection {
   readonly policy: string;
   /** Formats both sides accept; `"any"` when neither restricts them. */
   readonly formats: readonly string[] | "any";
+  /**
+   * The transfer actor the link goes through, when the pipeline inserted one because the two
+   * ports share no memory (`cpu` into `gpu`, or back): its name, e.g. `"gpuupload0"`.
+   */
+  readonly via?: string;
 }
 
 /**
@@ -213,6 +225,8 @@ export interface PipelineJSON {
     readonly type: string;
     readonly address: string;
     readonly params: Readonly<Record<string, unknown>>;
+    /** The pipeline inserted it: a transfer on a link between `cpu` and `gpu` ports. */
+    readonly inserted?: true;
   }>;
   /** Every link, output to input, with the input's policy. */
   readonly links: readonly Connection[];
