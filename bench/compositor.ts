@@ -157,7 +157,7 @@ function gstWith(count: number, alphas: readonly number[]): string[] {
 
 /** The same sources into fakesinks: shows that they cost next to nothing. */
 function gstWithout(count: number, layers: number): string[] {
-  return Array.from({ length: layers }, (_, i) => [...gstSource(count, "smpte"), "!", "fakesink"])
+  return Array.from({ length: layers }, () => [...gstSource(count, "smpte"), "!", "fakesink"])
     .flat();
 }
 
