@@ -12,6 +12,8 @@ import { WorkerPool } from "../threads/worker_pool.ts";
 import { _WorkerHost } from "../threads/_worker_host.ts";
 import { Bus } from "./bus.ts";
 import { formatActorAddress, Registry } from "./registry.ts";
+import { isRemoteAddress, type RemoteLinkResolver, remoteResolver } from "./remote.ts";
+import { _remoteLink, _remoteLinks } from "./_remote_link.ts";
 import type { PipelineStats } from "./stats.ts";
 import { resolveSupervision } from "./supervision.ts";
 import type {
@@ -88,6 +90,7 @@ export class Pipeline {
   readonly #graph = new _Graph();
   readonly #sched: _Scheduler;
   readonly #life: _Lifecycle;
+  readonly #remote: RemoteLinkResolver | undefined;
 
   /**
    * Creates an empty pipeline.
@@ -107,6 +110,7 @@ export class Pipeline {
     // Backoffs and stop timeouts wait on the pipeline's clock, or wall time offline.
     const timer = options.clock ?? (offline ? new SoftwareClock() : this.clock);
     this.registry = options.registry ?? new Registry<Actor>();
+    this.#remote = options.remote;
     const abort = new AbortController();
     const sampleEvery = Math.max(1, Math.floor(options.statsSampleEvery ?? 256));
     this.#sched = new _Scheduler(this.mode, this.clock, offline, abort.signal, sampleEvery);
@@ -291,6 +295,12 @@ export class Pipeline {
    * (`SL_KIND_MISMATCH`, `SL_CAPS_MISMATCH`; the message names both ports and shows both sides).
    * Ports are objects or `"name.port"` text; naming an instance of a request template
    * (`"mix.in_2"`) creates that port. Works while running: other branches never stall.
+   * Either end may be on another node (`"actor://edge/compositor/mix.layer_1"`): a stand-in
+   * made by the remote resolver ({@linkcode RemoteLinkResolver}) is added and linked, and the
+   * link names the remote end in `remote`.
+   *
+   * Either end may be on another node, `actor://edge/compositor/mix.layer_1` (see
+   * {@linkcode RemoteLinkResolver}): a local stand-in for it is added and linked.
    *
    * @param from The output.
    * @param to The input.
@@ -303,6 +313,9 @@ export class Pipeline {
     options: { policy?: DeliveryPolicy } = {},
   ): Connection {
     this.#life.assertOpen("connect ports");
+    if (isRemoteAddress(from) || isRemoteAddress(to)) {
+      return _remoteLink(this, this.#graph, this.#remote ?? remoteResolver(), from, to, options);
+    }
     const output = this.#graph.output(from);
     const input = this.#graph.input(to, true);
     const fromName = `${output.actor.name}.${output.name}`;
@@ -399,7 +412,8 @@ export class Pipeline {
    * compatible pair is chosen, free inputs first, then a new request input (`layer_%u`); when
    * several fit and exactly one uses the main ports `out` and `in`, that one.
    * Throws `SL_PIPE_AMBIGUOUS` (listing the pairs and the `connect()` call to pick one) or
-   * `SL_PIPE_NO_MATCH` (listing both sides' ports).
+   * `SL_PIPE_NO_MATCH` (listing both sides' ports). Either end may be on another node, as in
+   * {@linkcode Pipeline.connect}.
    *
    * @param from The upstream actor or output.
    * @param to The downstream actor or input.
@@ -411,6 +425,9 @@ export class Pipeline {
     to: Actor | PortRef<Input> | string,
     options: { policy?: DeliveryPolicy } = {},
   ): Connection {
+    if (isRemoteAddress(from) || isRemoteAddress(to)) {
+      return _remoteLink(this, this.#graph, this.#remote ?? remoteResolver(), from, to, options);
+    }
     const [up, fixedOut] = this.#graph.end<Output>(from, "output");
     const [down, fixedIn] = this.#graph.end<Input>(to, "input");
     if (fixedOut !== undefined && fixedIn !== undefined) {
@@ -504,6 +521,7 @@ export class Pipeline {
         params: structuredClone(a.params) as Record<string, unknown>,
       })),
       links: this.#graph.links(),
+      ..._remoteLinks(this.#graph.nodes.keys()),
     };
   }
 
