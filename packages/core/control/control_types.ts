@@ -195,7 +195,7 @@ export interface ControlGraph {
    * The links to other nodes, with their transport, codec, state, latency, drops and gaps
    * (one for each actor that stands for a remote end).
    */
-  readonly remote: readonly RemoteLinkInfo[];
+  readonly remote?: readonly RemoteLinkInfo[];
 }
 
 /**

@@ -50,7 +50,7 @@ class StandIn extends Actor<typeof standInContract> {
 
 function resolver(requests: RemoteLinkRequest[]): RemoteLinkResolver {
   return {
-    resolve(request) {
+    resolve(request): Actor {
       requests.push(request);
       const actor = new StandIn();
       actor.request = request;
