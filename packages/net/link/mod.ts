@@ -15,3 +15,9 @@
 
 export * from "./wire_format.ts";
 export * from "./wire_decoder.ts";
+export * from "./clock_sync.ts";
+export * from "./net_clock.ts";
+export * from "./net_sink.ts";
+export * from "./net_src.ts";
+export * from "./net_node.ts";
+export * from "./list_net_nodes.ts";
