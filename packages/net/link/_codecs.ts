@@ -28,6 +28,13 @@ export interface _Encoder {
 export interface _Decoder {
   /** The messages `delivery` stands for (none while a decoder fills, or after a loss). */
   decode(delivery: _Delivery): Promise<Message[]> | Message[];
+  /**
+   * Where a decoder that yields in the background (ffmpeg) hands its messages, in order; its
+   * promise holds the decoder back (so a slow pipeline slows the link).
+   */
+  output?: (message: Message) => Promise<void> | void;
+  /** At end-of-stream: what it still holds. */
+  finish?(): Promise<Message[]>;
   close(): Promise<void>;
 }
 

@@ -16,6 +16,7 @@ import type { _Dial, _Hello } from "./_link_sender.ts";
 import { _setLinkService } from "./_link_service.ts";
 import { NetSink } from "./net_sink.ts";
 import { _checkCodec } from "./_codecs.ts";
+import { _probeCodecs } from "./_codec_factory.ts";
 import { NetSrc } from "./net_src.ts";
 import { ClockSync } from "./clock_sync.ts";
 import { NetClock } from "./net_clock.ts";
@@ -264,6 +265,7 @@ export class NetNode implements RemoteLinkResolver {
   }
 
   async #open(): Promise<void> {
+    await _probeCodecs();
     const accept = (conduit: _Conduit, hello: _Hello): Record<string, unknown> =>
       this.#accept(conduit, hello);
     const listen = this.#options.listen ?? "127.0.0.1:0";

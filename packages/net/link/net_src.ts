@@ -14,7 +14,7 @@ import { _acquireHub, _releaseHub } from "./_hubs.ts";
 import type { _Hello } from "./_link_sender.ts";
 import { type _Delivery, _LinkReceiver } from "./_link_receiver.ts";
 import { _checkCodec, type _Decoder, _rawDecoder } from "./_codecs.ts";
-import { _decodableCodecs, _makeDecoder } from "./_codec_factory.ts";
+import { _decodableCodecs, _makeDecoder, _probeCodecs } from "./_codec_factory.ts";
 import { _LINK_PERMISSIONS } from "./_permissions.ts";
 import { _Percentiles } from "./_percentiles.ts";
 
@@ -113,6 +113,7 @@ export class NetSrc extends Actor<typeof netSrcContract> implements RemoteLinkAc
   /** Starts receiving (listening, when `listen` says where). */
   override async start(): Promise<void> {
     this.#ended = false;
+    await _probeCodecs();
     if (this.#receiver?.state === "closed") this.#receiver = undefined; // a restart
     this.#ensureReceiver();
     const listen = this.params.listen;
@@ -271,6 +272,9 @@ export class NetSrc extends Actor<typeof netSrcContract> implements RemoteLinkAc
         const { message, taken } = this.#queue.shift()!;
         if (message.type === "eos") {
           taken();
+          // What a decoder still holds goes out before the end.
+          const rest = await this.#decoder.finish?.().catch(() => []) ?? [];
+          for (const m of rest) await this.#emit(m);
           this.#ended = true;
           this.#receiver?.close();
           this.end();
@@ -286,9 +290,7 @@ export class NetSrc extends Actor<typeof netSrcContract> implements RemoteLinkAc
           continue;
         }
         for (const m of decoded) {
-          const out = this.#local(m);
-          const written = this.outputs.out.write(out);
-          if (written !== undefined) await written;
+          await this.#emit(m);
           if (this.#ended) break;
         }
         taken();
@@ -306,8 +308,17 @@ export class NetSrc extends Actor<typeof netSrcContract> implements RemoteLinkAc
       await this.#decoder.close();
       this.#decoder = await _makeDecoder(_checkCodec(codec));
       this.#decoderCodec = codec;
+      // ffmpeg's decoders yield in the background.
+      if (this.#decoder.output !== undefined) this.#decoder.output = (m) => this.#emit(m);
     }
     return this.#decoder;
+  }
+
+  /** Writes a decoded message (with its local timestamp), waiting for room. */
+  #emit(m: Message): Promise<void> | void {
+    if (this.#ended) return;
+    const written = this.outputs.out.write(this.#local(m));
+    if (written !== undefined) return written.then(() => {});
   }
 
   /** The message with its timestamp on this pipeline's clock, its latency noted. */
