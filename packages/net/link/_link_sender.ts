@@ -140,6 +140,14 @@ export class _LinkSender {
     this.sent++;
   }
 
+  /**
+   * Notes a message dropped while the link was down: its sequence number is used up, so the
+   * receiver sees the hole when the link is back (a gap, the messages missing counted).
+   */
+  skip(): void {
+    this.#next++;
+  }
+
   /** Sends end-of-stream (no credit needed). */
   sendEos(): boolean {
     if (this.#conduit === undefined || this.state !== "up") return false;

@@ -178,6 +178,7 @@ export class NetSink extends Actor<typeof netSinkContract> implements RemoteLink
     const ok = await sender.waitCredit();
     if (!ok) {
       this.#dropped++;
+      sender.skip();
       return;
     }
     const encoder = await this.#encoderFor(message);
@@ -185,6 +186,7 @@ export class NetSink extends Actor<typeof netSinkContract> implements RemoteLink
     for (const make of outgoing) {
       if (!sender.canSend && !(await sender.waitCredit())) {
         this.#dropped++;
+        sender.skip();
         continue;
       }
       sender.send(make);
