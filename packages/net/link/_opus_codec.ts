@@ -24,6 +24,7 @@ export class _OpusLinkEncoder implements _Encoder {
   #rate = 0;
   #channels = 0;
   #first = 0;
+  #firstTimestamp = 0;
   #packets = 0;
   #clockId = "";
   #reading: Promise<void> | undefined;
@@ -55,6 +56,7 @@ export class _OpusLinkEncoder implements _Encoder {
     this.#rate = first.sampleRate;
     this.#channels = first.numberOfChannels;
     this.#first = first.position;
+    this.#firstTimestamp = first.timestamp;
     this.#clockId = first.clockId;
     // deno-fmt-ignore
     this.#process = new FfmpegProcess(this.#ffmpeg, [
@@ -84,6 +86,8 @@ export class _OpusLinkEncoder implements _Encoder {
     if (_startsWith(packet, "OpusTags")) return;
     const frames = Math.round(this.#rate * _PACKET_MS / 1000);
     const position = this.#first + this.#packets++ * frames;
+    const timestamp = this.#firstTimestamp +
+      Math.round((position - this.#first) * 1e6 / this.#rate);
     const rate = this.#rate;
     const channels = this.#channels;
     const clockId = this.#clockId;
@@ -97,7 +101,7 @@ export class _OpusLinkEncoder implements _Encoder {
         sampleRate: rate,
         numberOfChannels: channels,
         numberOfFrames: frames,
-        timestamp: Math.round(position * 1e6 / rate),
+        timestamp,
         duration: Math.round(frames * 1e6 / rate),
         position,
         clockId,
@@ -137,6 +141,8 @@ export class _OpusLinkDecoder implements _Decoder {
   #rate = 0;
   #channels = 0;
   #position = 0;
+  #first = 0;
+  #firstTimestamp = 0;
   #clockId = "";
   #chain: Promise<unknown> = Promise.resolve();
   output: (message: Message) => Promise<void> | void = () => {};
@@ -182,7 +188,7 @@ export class _OpusLinkDecoder implements _Decoder {
       numberOfChannels: channels,
       numberOfFrames: frames,
       data,
-      timestamp: Math.round(position * 1e6 / this.#rate),
+      timestamp: this.#firstTimestamp + Math.round((position - this.#first) * 1e6 / this.#rate),
       duration: Math.round(frames * 1e6 / this.#rate),
       position,
       clockId: this.#clockId,
@@ -194,6 +200,8 @@ export class _OpusLinkDecoder implements _Decoder {
     this.#rate = packet.sampleRate;
     this.#channels = packet.numberOfChannels;
     this.#position = packet.position;
+    this.#first = packet.position;
+    this.#firstTimestamp = packet.timestamp;
     this.#clockId = packet.clockId;
     // deno-fmt-ignore
     const process = new FfmpegProcess(this.#ffmpeg, [
