@@ -176,17 +176,18 @@ export class _LinkSender {
     let wasUp = false;
     while (!this.#closed) {
       try {
+        const next = this.#next;
         const { conduit, accept } = await this.#options.dial({
           ...this.#options.hello,
           session: ++this.#sessions,
-          next: this.#next,
+          next,
         });
         if (this.#closed) {
           conduit.close();
           break;
         }
         const limit = Number(accept.limit);
-        if (!Number.isFinite(limit) || limit < this.#next) {
+        if (!Number.isFinite(limit) || limit < next) {
           conduit.close();
           throw new StreamlibError("SL_LINK_REFUSED", `The receiver's accept has no usable limit`);
         }
@@ -199,6 +200,9 @@ export class _LinkSender {
         backoff = _BACKOFF_MIN_MS;
         this.lastError = undefined;
         this.state = "up";
+        // Messages dropped while dialling used up numbers the hello did not know: say so at
+        // once, so the receiver counts the gap and grants credit past it.
+        if (this.#next > next) conduit.send({ type: "probe", next: this.#next });
         this.#release(true);
         await this.#serve(conduit);
       } catch (error) {

@@ -71,7 +71,8 @@ Deno.test("ClockSync takes the shortest round trip (min-RTT), ignores impossible
   assert.equal(e.samples, 2);
 });
 
-Deno.test("a link on loopback measures the sender's clock within 100 µs, within its bound", async () => {
+// The p99 of the error on an idle loopback (≤ 100 µs) is a timing: bench:net reports it.
+Deno.test("a link on loopback measures the sender's clock within the bound it reports", async () => {
   const receiver = new Pipeline();
   const src = receiver.add(new NetSrc({ listen: "tcp://127.0.0.1:0" }));
   receiver.link(src, receiver.add(new Collect()));
@@ -93,7 +94,4 @@ Deno.test("a link on loopback measures the sender's clock within 100 µs, within
   }
   await sender.stop({ mode: "abort" });
   await receiver.stop({ mode: "abort" });
-  errors.sort((a, b) => a - b);
-  const p99 = errors[Math.floor(errors.length * 0.99)]!;
-  assert.ok(p99 <= 100, `p99 ${p99} µs`);
 });
