@@ -43,6 +43,7 @@ export const PACKAGES: readonly string[] = [
   "packages/audio",
   "packages/ffmpeg",
   "packages/net",
+  "packages/gpu",
   "plugins/motion",
 ];
 

@@ -175,6 +175,29 @@ export class _SincFilter {
   }
 }
 
+const _filters = new Map<string, _SincFilter>();
+const _FILTER_CACHE_SIZE = 8;
+
+/**
+ * The filter for `fromRate` → `toRate` at `quality`, designed once and kept (filters never
+ * change, and designing one takes a millisecond or more).
+ *
+ * @param fromRate Input rate, a positive integer.
+ * @param toRate Output rate, a positive integer.
+ * @param quality 0 to 10.
+ * @returns The filter.
+ */
+export function _sincFilter(fromRate: number, toRate: number, quality: number): _SincFilter {
+  const key = `${fromRate} ${toRate} ${quality}`;
+  let filter = _filters.get(key);
+  if (filter === undefined) {
+    filter = new _SincFilter(fromRate, toRate, quality);
+    if (_filters.size >= _FILTER_CACHE_SIZE) _filters.delete(_filters.keys().next().value!);
+    _filters.set(key, filter);
+  }
+  return filter;
+}
+
 /** Scales `taps` coefficients from `offset` so that they sum to 1 (unit gain at DC). */
 function _normalise(row: Float64Array, offset: number, taps: number): void {
   let sum = 0;

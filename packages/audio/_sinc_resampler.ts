@@ -6,6 +6,7 @@
  */
 
 import type { _SincFilter } from "./_sinc_filter.ts";
+import { _resampleSimd } from "./_resample_simd.ts";
 
 /** What {@linkcode _SincResampler.push} and {@linkcode _SincResampler.flush} give back. */
 export interface _Resampled {
@@ -117,11 +118,37 @@ export class _SincResampler {
     this.#length = needed;
   }
 
-  /** Computes the next `count` output samples. */
+  /**
+   * Computes the next `count` output samples: with the SIMD kernel where it runs (in 32-bit
+   * floats), else here (in doubles).
+   */
   #produce(count: number): _Resampled {
+    const data = new Float32Array(count * this.channels);
+    const { K, L, M } = this.filter;
+    const job = {
+      filter: this.filter,
+      history: this.#history,
+      length: this.#length,
+      start: this.#head - K + 1,
+      phase: this.#phase,
+      count,
+    };
+    if (count > 0 && _resampleSimd(job, data)) {
+      const steps = this.#phase + count * M;
+      this.#head += Math.floor(steps / L);
+      this.#phase = steps % L;
+    } else {
+      this.#produceHere(count, data);
+    }
+    const position = this.position;
+    this.position += count;
+    return { data, frames: count, position };
+  }
+
+  /** Computes the next `count` output samples into `data` in doubles. */
+  #produceHere(count: number, data: Float32Array): void {
     const { K, L, M, taps, table } = this.filter;
     const channels = this.channels;
-    const data = new Float32Array(count * channels);
     const stepWhole = Math.floor(M / L);
     const stepPhase = M % L;
     const history = this.#history;
@@ -148,9 +175,6 @@ export class _SincResampler {
     }
     this.#head = head;
     this.#phase = phase;
-    const position = this.position;
-    this.position += count;
-    return { data, frames: count, position };
   }
 }
 

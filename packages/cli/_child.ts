@@ -15,6 +15,7 @@ import { _causeCodes } from "./_error_text.ts";
 import {
   Catalogue,
   isStreamlibError,
+  type PermissionName,
   type PermissionSet,
   type Pipeline,
   type PipelineSpec,
@@ -23,6 +24,7 @@ import {
   validateManifest,
 } from "@streamlib/core";
 import { type ChildMessage, type DeniedPermission, encodeMessage } from "./protocol.ts";
+import { sandboxOf } from "./sandbox.ts";
 
 /** One plugin manifest the pipeline needs, with loaders for the modules it uses. */
 export interface ChildPlugin {
@@ -32,6 +34,8 @@ export interface ChildPlugin {
   readonly url: string;
   /** Module URL → a function that imports it (a literal `import()`). */
   readonly modules: Readonly<Record<string, () => Promise<Record<string, unknown>>>>;
+  /** Its actors run sandboxed in Workers, with what it was granted; its modules load there. */
+  readonly sandbox?: { readonly granted: readonly PermissionName[] };
 }
 
 /** What to run. */
@@ -62,6 +66,8 @@ export interface ChildOptions {
   readonly granted?: PermissionSet;
   /** Plugins a patch may use, their modules imported only when one does. */
   readonly available?: readonly ChildPlugin[];
+  /** The working folder sandboxed actors' relative paths are resolved against. */
+  readonly cwd?: string;
 }
 
 const _STATS_EVERY_MS = 500;
@@ -120,6 +126,7 @@ export async function runChild(options: ChildOptions): Promise<never> {
         classes[actor.export] = value as new () => never;
       }
       catalogue.add(plugin.manifest, plugin.url, classes);
+      _isolate(catalogue, plugin, options.cwd);
     } catch (error) {
       _fail("load", error);
     }
@@ -131,6 +138,7 @@ export async function runChild(options: ChildOptions): Promise<never> {
     if (catalogue.list().some((entry) => entry.manifestUrl === plugin.url)) continue;
     try {
       catalogue.add(plugin.manifest, plugin.url);
+      _isolate(catalogue, plugin, options.cwd);
     } catch (error) {
       _fail("load", error);
     }
@@ -215,6 +223,22 @@ export async function runChild(options: ChildOptions): Promise<never> {
   clearInterval(timer);
   await _settled(served);
   _finish(result, t0);
+}
+
+/** Runs a sandboxed plugin's actors in Workers with only what they ask for and were granted. */
+function _isolate(catalogue: Catalogue, plugin: ChildPlugin, cwd: string | undefined): void {
+  const sandbox = plugin.sandbox;
+  if (sandbox === undefined) return;
+  const name = (plugin.manifest as { name: string }).name;
+  catalogue.isolate(
+    plugin.url,
+    (actor) =>
+      sandboxOf(catalogue.actorPermissions(actor), {
+        plugin: name,
+        cwd: cwd ?? "/",
+        granted: sandbox.granted,
+      }),
+  );
 }
 
 /**

@@ -1,6 +1,18 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { Catalogue, type Manifest, StreamlibError, validateManifest } from "@streamlib/core";
+import {
+  Catalogue,
+  type Manifest,
+  type PermissionName,
+  StreamlibError,
+  validateManifest,
+} from "@streamlib/core";
+import { grantBeyond, manifestGrant } from "./plugin_grants.ts";
+import { lockfilePath, readLockfile } from "./plugins/lockfile.ts";
+import { sandboxOf, WITHHELD_PERMISSIONS } from "./sandbox.ts";
+
+/** The folder `streamlib plugins install` installs into, under the working folder. */
+export const PLUGINS_FOLDER = "streamlib_plugins";
 
 /**
  * Where {@linkcode discoverPlugins} looks, beyond core's own actors.
@@ -20,6 +32,12 @@ export interface DiscoverOptions {
   readonly dirs?: readonly string[];
   /** `--plugin` manifests: paths or URLs. */
   readonly plugins?: readonly string[];
+  /**
+   * Permissions granted to plugins by name beyond what they get by default (`--grant
+   * name=run`): a plugin's actors never get `run` or `ffi` otherwise, unless it was installed
+   * with them granted.
+   */
+  readonly grants?: Readonly<Record<string, readonly PermissionName[]>>;
 }
 
 /**
@@ -40,6 +58,14 @@ export interface DiscoveredPlugin {
   readonly manifest: Manifest;
   /** Where it was read from (a URL). */
   readonly url: string;
+  /**
+   * How its actors run: absent for the packages the command comes with (core's, video, audio,
+   * ffmpeg, net), which run in the pipeline's process; for every other plugin, the permissions
+   * it may have at all, its actors each in a Worker with only what they ask for.
+   */
+  readonly sandbox?: { readonly granted: readonly PermissionName[] };
+  /** Whether it was installed (`streamlib plugins install`) and the lockfile records it. */
+  readonly installed?: boolean;
 }
 
 /**
@@ -85,6 +111,7 @@ export interface Discovery {
  *   "@streamlib/audio",
  *   "@streamlib/ffmpeg",
  *   "@streamlib/net",
+ *   "@streamlib/gpu",
  * ]);
  * assert.ok(found.catalogue.has("datasrc") && found.catalogue.has("filesink"));
  * assert.deepEqual(found.warnings, []);
@@ -100,7 +127,8 @@ export async function discoverPlugins(options: DiscoverOptions = {}): Promise<Di
   const warnings: string[] = [];
   const seen = new Set<string>([Catalogue.coreManifestUrl]);
   const failed = new Map<string, unknown>();
-  const add = async (url: URL, explicit: boolean): Promise<void> => {
+  const trusted = new Set(_BUNDLED.map((b) => b.url.href));
+  const add = async (url: URL, explicit: boolean, lock?: string): Promise<void> => {
     if (seen.has(url.href)) {
       if (explicit && failed.has(url.href)) throw failed.get(url.href);
       return;
@@ -110,8 +138,27 @@ export async function discoverPlugins(options: DiscoverOptions = {}): Promise<Di
       const manifest = validateManifest(await _readJson(url), url.href);
       // Core's own manifest, met again in a workspace's packages/core: already loaded.
       if (manifest.name === "@streamlib/core") return;
-      catalogue.add(manifest, url);
-      plugins.push({ manifest, url: url.href });
+      if (trusted.has(url.href)) {
+        catalogue.add(manifest, url);
+        plugins.push({ manifest, url: url.href });
+        return;
+      }
+      const locked = lock === undefined ? undefined : await _locked(lock, manifest);
+      const granted = locked ??
+        _NAMES.filter((n) =>
+          !WITHHELD_PERMISSIONS.includes(n) || options.grants?.[manifest.name]?.includes(n)
+        );
+      catalogue.add(manifest, url).isolate(
+        url,
+        (actor) =>
+          sandboxOf(catalogue.actorPermissions(actor), { plugin: manifest.name, cwd, granted }),
+      );
+      plugins.push({
+        manifest,
+        url: url.href,
+        sandbox: { granted },
+        ...(locked === undefined ? {} : { installed: true }),
+      });
     } catch (error) {
       if (explicit) throw error;
       failed.set(url.href, error);
@@ -126,6 +173,11 @@ export async function discoverPlugins(options: DiscoverOptions = {}): Promise<Di
   for (const bundled of _BUNDLED) {
     if (!plugins.some((p) => p.manifest.name === bundled.name)) await add(bundled.url, false);
   }
+  // Installed plugins (scoped ones one folder deeper), with what the lockfile grants them.
+  const installed = resolve(cwd, PLUGINS_FOLDER);
+  for (const manifest of await _installedManifests(installed)) {
+    await add(manifest, false, lockfilePath(installed));
+  }
   for (const dir of options.dirs ?? []) {
     const path = resolve(cwd, dir);
     if (!(await _isDirectory(path))) {
@@ -133,7 +185,9 @@ export async function discoverPlugins(options: DiscoverOptions = {}): Promise<Di
     }
     const own = resolve(path, "manifest.json");
     if (await _isFile(own)) await add(pathToFileURL(own), false);
-    for (const manifest of await _childManifests(path)) await add(manifest, false);
+    for (const manifest of await _installedManifests(path)) {
+      await add(manifest, false, lockfilePath(path));
+    }
   }
   for (const plugin of options.plugins ?? []) await add(_toUrl(plugin, cwd), true);
   return { catalogue, plugins, warnings };
@@ -148,7 +202,50 @@ const _BUNDLED: ReadonlyArray<{ name: string; url: URL }> = [
     url: new URL(import.meta.resolve("@streamlib/ffmpeg/manifest.json")),
   },
   { name: "@streamlib/net", url: new URL(import.meta.resolve("@streamlib/net/manifest.json")) },
+  { name: "@streamlib/gpu", url: new URL(import.meta.resolve("@streamlib/gpu/manifest.json")) },
 ];
+
+const _NAMES: readonly PermissionName[] = ["read", "write", "net", "env", "run", "ffi", "sys"];
+
+/**
+ * What the lockfile beside a plugins folder grants an installed plugin, as permission names;
+ * `undefined` when it does not record this version (copied in by hand: a plugin like any
+ * other). Throws when the manifest asks for more than was granted (it changed since).
+ */
+async function _locked(
+  lockPath: string,
+  manifest: Manifest,
+): Promise<PermissionName[] | undefined> {
+  const entry = (await readLockfile(lockPath)).plugins[manifest.name];
+  if (entry === undefined || entry.version !== manifest.version) return undefined;
+  const beyond = grantBeyond(entry.permissions, manifestGrant(manifest));
+  if (beyond.length) {
+    throw new StreamlibError(
+      "SL_PERMISSION_NOT_GRANTED",
+      `${manifest.name} ${manifest.version} asks for more than ${lockPath} grants it ` +
+        `(${beyond.join("; ")}): its files changed since it was installed; install it again`,
+      { details: { plugin: manifest.name, beyond } },
+    );
+  }
+  return _NAMES.filter((n) => entry.permissions[n] !== undefined);
+}
+
+/** `dir/*\/manifest.json` and `dir/@scope/*\/manifest.json`, as installed. */
+async function _installedManifests(dir: string): Promise<URL[]> {
+  const found = await _childManifests(dir);
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (entry.isDirectory && entry.name.startsWith("@")) {
+        found.push(...await _childManifests(resolve(dir, entry.name)));
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory)) {
+      throw error;
+    }
+  }
+  return found;
+}
 
 /** A URL as given (`https:`, `file:`), else a path resolved against `cwd`. */
 function _toUrl(pathOrUrl: string, cwd: string): URL {

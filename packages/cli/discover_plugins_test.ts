@@ -50,6 +50,7 @@ Deno.test("discoverPlugins() finds core's actors and every plugins/*/manifest.js
       "@streamlib/audio",
       "@streamlib/ffmpeg",
       "@streamlib/net",
+      "@streamlib/gpu",
     ]);
     assert.ok(found.catalogue.has("compositor") && found.catalogue.has("display"));
     assert.ok(found.catalogue.has("datasrc") && found.catalogue.has("atype"));
@@ -72,6 +73,7 @@ Deno.test("discoverPlugins() adds --plugins directories and --plugin manifests, 
       "@streamlib/audio",
       "@streamlib/ffmpeg",
       "@streamlib/net",
+      "@streamlib/gpu",
       "own",
       "sub",
       "@streamlib/test-files",
@@ -93,6 +95,7 @@ Deno.test("discoverPlugins() skips a broken manifest it found, with a warning sa
       "@streamlib/audio",
       "@streamlib/ffmpeg",
       "@streamlib/net",
+      "@streamlib/gpu",
     ]);
     assert.equal(found.warnings.length, 2);
     assert.match(found.warnings[0]!, /^skipped the plugin file:.*bad\/manifest\.json: .*version/);
@@ -136,6 +139,7 @@ Deno.test("discoverPlugins() finds a workspace's packages/*/manifest.json, core'
       "@streamlib/audio",
       "@streamlib/ffmpeg",
       "@streamlib/net",
+      "@streamlib/gpu",
     ]);
     assert.ok(found.catalogue.has("testsrc") && found.catalogue.has("datasrc"));
     assert.ok(!found.catalogue.has("compositor"));

@@ -20,6 +20,7 @@ const _USAGE = new Set([
   "SL_PERMISSION_VALUE",
   "SL_NODE_NOT_FOUND",
   "SL_UNAUTHORIZED",
+  "SL_PLUGIN_NOT_FOUND",
 ]);
 
 /**

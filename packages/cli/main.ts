@@ -24,12 +24,14 @@ import { runPipeline } from "./run_pipeline.ts";
 import { runScript } from "./run_script.ts";
 import { shellQuote } from "./shell_quote.ts";
 import { validatePlugin } from "./validate_plugin.ts";
-import { StreamlibError } from "@streamlib/core";
+import { type PermissionName, StreamlibError } from "@streamlib/core";
 import { type NodeReservation, reserveNode } from "@streamlib/net/control";
 import { _addControlCommands, _liveDot } from "./_control_commands.ts";
 import { _hostPort } from "./_address.ts";
 import { type _McpOptions, _serveMcp } from "./_mcp_command.ts";
 import { type PipelineProcessOptions, runPermissions } from "./pipeline_process.ts";
+import { _addPluginsCommands } from "./_plugins_command.ts";
+import { scopePrograms } from "./scope_programs.ts";
 
 const _encoder = new TextEncoder();
 const _SCRIPT = /\.(?:ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
@@ -37,6 +39,7 @@ const _SCRIPT = /\.(?:ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 interface _PluginOptions {
   plugins: string[];
   plugin: string[];
+  grant?: string[];
 }
 
 /**
@@ -67,7 +70,11 @@ export async function main(args: readonly string[]): Promise<number> {
   const err = (text: string): void => _write(Deno.stderr, text);
   const discover = async (options: _PluginOptions): Promise<Discovery> => {
     const found = await discoverPlugins(
-      { dirs: options.plugins, plugins: options.plugin } satisfies DiscoverOptions,
+      {
+        dirs: options.plugins,
+        plugins: options.plugin,
+        grants: _grants(options.grant ?? []),
+      } satisfies DiscoverOptions,
     );
     for (const warning of found.warnings) err(`streamlib: ${warning}\n`);
     return found;
@@ -173,6 +180,13 @@ Exit status: 0 success, 1 pipeline or check failed, 2 usage error, 130 aborted b
         collect,
         [],
       )
+      .option(
+        "--grant <plugin=permissions>",
+        "grant a sandboxed plugin run or ffi, which its actors never get otherwise, e.g. " +
+          "--grant @acme/tools=run (repeatable)",
+        collect,
+        [],
+      )
       .addHelpText(
         "after",
         `
@@ -247,7 +261,10 @@ streamlib://nodes/{node}/graph. A pipeline run_pipeline starts runs as "streamli
     status = await _serveMcp(options, await discover(options), err);
   });
 
-  const plugins = program.command("plugins").description("list or check plugin manifests");
+  const plugins = program.command("plugins").description(
+    "list, check, pack, publish, find, install, update and remove plugins",
+  );
+  _addPluginsCommands(plugins.parent ?? program, plugins, { out, err });
   withPlugins(plugins.command("list").description("list the plugin manifests found"))
     .action(async (options: _PluginOptions) => {
       out(formatPlugins((await discover(options)).catalogue));
@@ -376,7 +393,9 @@ async function _run(
     const net = _netOptions(options, loaded, reservation?.name);
     if (options.printPermissions) {
       // The node's name as it would be now: the socket is part of the permissions.
-      const permissions = runPermissions(discovery.catalogue, loaded, control, net);
+      const { permissions } = await scopePrograms(
+        runPermissions(discovery.catalogue, loaded, control, net),
+      );
       out(`${permissionFlags(permissions).map(shellQuote).join(" ")}\n`);
       if (options.verbose) {
         for (const [name, need] of Object.entries(permissions)) {
@@ -429,6 +448,35 @@ function _netOptions(
     ...(options.listen === undefined ? {} : { listen: options.listen }),
   };
 }
+
+/** `--grant name=run,ffi` values by plugin name. */
+function _grants(values: readonly string[]): Record<string, PermissionName[]> {
+  const grants: Record<string, PermissionName[]> = {};
+  for (const value of values) {
+    const at = value.lastIndexOf("=");
+    const names = value.slice(at + 1).split(",").map((n) => n.trim());
+    const bad = names.find((n) => !_PERMISSIONS.includes(n as PermissionName));
+    if (at <= 0 || bad !== undefined) {
+      throw new StreamlibError(
+        "SL_USAGE",
+        `--grant takes a plugin's name and permissions, e.g. --grant @acme/tools=run,ffi; ` +
+          `got ${JSON.stringify(value)}`,
+      );
+    }
+    (grants[value.slice(0, at)] ??= []).push(...names as PermissionName[]);
+  }
+  return grants;
+}
+
+const _PERMISSIONS: readonly PermissionName[] = [
+  "read",
+  "write",
+  "net",
+  "env",
+  "run",
+  "ffi",
+  "sys",
+];
 
 function _write(file: { writeSync(p: Uint8Array): number }, text: string): void {
   const bytes = _encoder.encode(text);

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { cli, TESTDATA } from "./_testing.ts";
 
 const plugins = ["--plugins", TESTDATA];
@@ -105,7 +107,14 @@ Deno.test("streamlib run --print-permissions prints the exact Deno flags and run
     "datasrc ! sendfile path=out.mp4",
   ]);
   assert.equal(code, 0);
-  assert.equal(stdout, "--allow-write=out.mp4 --allow-net=monitor.lan:9000 --allow-env\n");
+  // The test plugins run sandboxed: the process reads their code and core's, for their Workers.
+  const codeDirs = [fileURLToPath(new URL("../core", import.meta.url)), join(TESTDATA, "files")];
+  assert.equal(
+    stdout,
+    `--allow-read=${
+      codeDirs.join(",")
+    } --allow-write=out.mp4 --allow-net=monitor.lan:9000 --allow-env\n`,
+  );
   const core = await cli(["run", "--print-permissions", "--no-control", "datasrc ! log"]);
   assert.equal(core.stdout, "\n", "core's actors need nothing");
   const quoted = await cli([
@@ -115,7 +124,7 @@ Deno.test("streamlib run --print-permissions prints the exact Deno flags and run
     ...plugins,
     'readfile path="my clip.txt" ! log',
   ]);
-  assert.equal(quoted.stdout, "'--allow-read=my clip.txt'\n");
+  assert.equal(quoted.stdout, `'--allow-read=${codeDirs.join(",")},my clip.txt'\n`);
 });
 
 Deno.test("streamlib run refuses options that do not fit what it runs", async () => {

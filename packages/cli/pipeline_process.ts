@@ -14,6 +14,7 @@ import type { LoadedPipeline } from "./load_pipeline.ts";
 import { permissionFlags } from "./permission_flags.ts";
 import { type ChildMessage, decodeMessage, PROTOCOL_MARKER } from "./protocol.ts";
 import { type RunnerOptions, runnerSource } from "./runner_source.ts";
+import { scopePrograms } from "./scope_programs.ts";
 
 const _encoder = new TextEncoder();
 const _decoder = new TextDecoder();
@@ -124,7 +125,9 @@ export async function startPipelineProcess(
   options: PipelineProcessOptions,
 ): Promise<PipelineProcess> {
   const { loaded, discovery, control } = options;
-  const permissions = runPermissions(discovery.catalogue, loaded, control, options.net);
+  const granted = runPermissions(discovery.catalogue, loaded, control, options.net);
+  // `run=ffmpeg` becomes the one executable the process may run, named to it.
+  const { permissions, env } = await scopePrograms(granted);
   const flags = permissionFlags(permissions);
 
   const dir = await Deno.makeTempDir({ prefix: "streamlib-run-" });
@@ -146,6 +149,7 @@ export async function startPipelineProcess(
         mode: options.offline ? "offline" : "live",
         ...(options.net === undefined ? {} : { net: options.net }),
         plugins: _pluginsUsed(loaded, discovery),
+        cwd: Deno.cwd(),
         ...(control === undefined ? {} : {
           control: {
             name: control.reservation.name,
@@ -153,7 +157,7 @@ export async function startPipelineProcess(
             summary: _summary(loaded),
             ...(control.tcp === undefined ? {} : { tcp: control.tcp }),
           },
-          granted: permissions,
+          granted,
           available: _pluginsAvailable(loaded, discovery),
         }),
       }),
@@ -163,11 +167,16 @@ export async function startPipelineProcess(
       "run",
       "--no-prompt",
       ...(config === undefined ? ["--no-config"] : ["--config", config]),
+      // Sandboxed plugins' Workers get permissions of their own.
+      ...(discovery.plugins.some((p) => p.sandbox !== undefined)
+        ? ["--unstable-worker-options"]
+        : []),
       ...flags,
       runner,
     ];
     child = new Deno.Command(Deno.execPath(), {
       args,
+      ...(Object.keys(env).length ? { env } : {}),
       stdin: "piped",
       stdout: "piped",
       stderr: "inherit",
@@ -278,13 +287,17 @@ function _summary(loaded: LoadedPipeline): string {
 function _pluginsAvailable(
   loaded: LoadedPipeline,
   discovery: Discovery,
-): Array<{ manifest: Discovery["plugins"][number]["manifest"]; url: string; modules: string[] }> {
+): RunnerOptions["plugins"] {
   const loading = new Set(_pluginsUsed(loaded, discovery).flatMap((p) => p.modules));
   return discovery.plugins.map((p) => ({
     manifest: p.manifest,
     url: p.url,
-    modules: [...new Set(p.manifest.actors.map((a) => new URL(a.module, p.url).href))]
-      .filter((m) => !loading.has(m)),
+    // A sandboxed plugin's code is imported only in its actors' Workers.
+    modules: p.sandbox !== undefined
+      ? []
+      : [...new Set(p.manifest.actors.map((a) => new URL(a.module, p.url).href))]
+        .filter((m) => !loading.has(m)),
+    ...(p.sandbox === undefined ? {} : { sandbox: p.sandbox }),
   }));
 }
 
@@ -292,7 +305,7 @@ function _pluginsAvailable(
 function _pluginsUsed(
   loaded: LoadedPipeline,
   discovery: Discovery,
-): Array<{ manifest: Discovery["plugins"][number]["manifest"]; url: string; modules: string[] }> {
+): RunnerOptions["plugins"] {
   const used = new Map<string, Set<string>>();
   for (const actor of loaded.spec.actors) {
     const entry = discovery.catalogue.describe(actor.type);
@@ -304,7 +317,8 @@ function _pluginsUsed(
   return discovery.plugins.filter((p) => used.has(p.url)).map((p) => ({
     manifest: p.manifest,
     url: p.url,
-    modules: [...used.get(p.url)!],
+    modules: p.sandbox !== undefined ? [] : [...used.get(p.url)!],
+    ...(p.sandbox === undefined ? {} : { sandbox: p.sandbox }),
   }));
 }
 
@@ -353,7 +367,10 @@ export function describeChildError(
     type = catalogue.list().find((e) => e.moduleUrl === error.module)?.type;
   }
   const entry = type !== undefined && catalogue.has(type) ? catalogue.describe(type) : undefined;
-  const from = entry ? ` (${entry.type}, from ${entry.package} ${entry.version})` : "";
+  const sandboxed = entry !== undefined && catalogue.isolated(entry.type);
+  const from = entry
+    ? ` (${entry.type}, from ${sandboxed ? "the plugin " : ""}${entry.package} ${entry.version})`
+    : "";
   const who = error.actor !== undefined
     ? `actor "${error.actor}"${from}`
     : error.module !== undefined
@@ -375,6 +392,11 @@ export function describeChildError(
     `permission denied: ${who} needed ${what}, but ${declares}, so Deno refused it.`,
     `  Deno said: ${denied.message}`,
     `  The pipeline ran with: ${flags.length ? flags.join(" ") : "no permissions"}`,
+    ...(sandboxed
+      ? [
+        `  The plugin's actors run sandboxed, each in a Worker with only what its manifest declares.`,
+      ]
+      : []),
     ...(entry ? [`  Manifest: ${entry.manifestUrl}`] : []),
     "  Declare the permission in the manifest (with the values it needs) or leave the actor out.",
   ].join("\n");

@@ -104,10 +104,15 @@ Deno.test("streamlib run stops an actor that takes a permission its manifest doe
     assert.equal(stdout, "");
     assert.match(
       stderr,
-      /^streamlib: error SL_ACTOR_FAILED: permission denied: actor "actor:\/\/local\/peek\/peek0" \(peek, from @streamlib\/test-files 0\.1\.0\) needed read access to "[^"]*secret\.txt", but its manifest does not declare the "read" permission/m,
+      /^streamlib: error SL_ACTOR_FAILED: permission denied: actor "actor:\/\/local\/peek\/peek0" \(peek, from the plugin @streamlib\/test-files 0\.1\.0\) needed read access to "[^"]*secret\.txt", but its manifest does not declare the "read" permission/m,
     );
     assert.match(stderr, /Deno said: Requires read access to/);
-    assert.match(stderr, /The pipeline ran with: no permissions/);
+    // The process reads only the code its Workers load; the plugin's Worker not even that file.
+    assert.match(
+      stderr,
+      /The pipeline ran with: --allow-read=\S*packages\/core,\S*testdata\/files\n/,
+    );
+    assert.match(stderr, /run sandboxed, each in a Worker with only what its manifest declares/);
     assert.match(stderr, /Manifest: file:\/\/.*testdata\/files\/manifest\.json/);
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -140,11 +145,13 @@ Deno.test("streamlib run grants what a manifest declares: a reader gets exactly 
     await Deno.writeTextFile(file, "hello from a file");
     const pipeline = `readfile path=${JSON.stringify(file)} ! log`;
     const flags = await cli(["run", "--print-permissions", "--no-control", ...plugins, pipeline]);
-    assert.equal(flags.stdout, `--allow-read=${file}\n`);
+    // The plugin's code folders (its Worker loads them), and its file.
+    const core = new URL("../core", import.meta.url).pathname;
+    assert.equal(flags.stdout, `--allow-read=${core},${TESTDATA}files,${file}\n`);
     const { code, stdout, stderr } = await cli(["run", "--verbose", ...plugins, pipeline]);
     assert.equal(code, 0, stderr);
     assert.equal(stdout, `log0: t=0.000000s #0 data "hello from a file"\n`);
-    assert.match(stderr, new RegExp(`--no-prompt .*--allow-read=${file}[ ,]`));
+    assert.match(stderr, new RegExp(`--no-prompt .*--allow-read=\\S*${file}[ ,]`));
     assert.match(stderr, /needs read: readfile0 \(readfile\): reads the file it is given/);
   } finally {
     await Deno.remove(dir, { recursive: true });

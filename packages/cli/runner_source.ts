@@ -1,4 +1,4 @@
-import type { Manifest, PermissionSet, PipelineSpec } from "@streamlib/core";
+import type { Manifest, PermissionName, PermissionSet, PipelineSpec } from "@streamlib/core";
 
 /**
  * What {@linkcode runnerSource} needs: the pipeline, and for each plugin manifest it uses, the
@@ -27,9 +27,13 @@ export interface RunnerOptions {
   readonly plugins: ReadonlyArray<{
     readonly manifest: Manifest;
     readonly url: string;
-    /** The module URLs to import. */
+    /** The module URLs to import (none for a sandboxed plugin: only its Workers import it). */
     readonly modules: readonly string[];
+    /** Its actors run sandboxed, with what it was granted (see `discoverPlugins`). */
+    readonly sandbox?: { readonly granted: readonly PermissionName[] };
   }>;
+  /** The working folder, against which sandboxed actors' paths are resolved. */
+  readonly cwd?: string;
   /** The pipeline process's own module (default: `_child.ts` beside this module). */
   readonly childUrl?: string;
   /**
@@ -94,6 +98,9 @@ export function runnerSource(options: RunnerOptions): string {
         "    {",
         `      url: ${JSON.stringify(plugin.url)},`,
         `      manifest: ${JSON.stringify(plugin.manifest)},`,
+        ...(plugin.sandbox === undefined
+          ? []
+          : [`      sandbox: ${JSON.stringify({ granted: plugin.sandbox.granted })},`]),
         "      modules: {",
         ...modules,
         "      },",
@@ -109,6 +116,7 @@ export function runnerSource(options: RunnerOptions): string {
     `  spec: ${JSON.stringify(options.spec)},`,
     ...(options.text === undefined ? [] : [`  text: ${JSON.stringify(options.text)},`]),
     ...(options.net === undefined ? [] : [`  net: ${JSON.stringify(options.net)},`]),
+    ...(options.cwd === undefined ? [] : [`  cwd: ${JSON.stringify(options.cwd)},`]),
     "  plugins: [",
     ...plugins(options.plugins),
     "  ],",

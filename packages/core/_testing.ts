@@ -9,7 +9,7 @@ import type { Clock, TimedTick } from "./clock/clock.ts";
 import { _abortReason } from "./clock/_clock_helpers.ts";
 import type { Contract } from "./graph/spec.ts";
 import type { DataMessage } from "./messages.ts";
-import { createDataMessage } from "./messages.ts";
+import { createDataMessage } from "./create_messages.ts";
 import type { Pipeline } from "./runtime/pipeline.ts";
 import type { RunResult } from "./runtime/pipeline_types.ts";
 import type { ActorStats } from "./runtime/stats.ts";

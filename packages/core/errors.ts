@@ -110,7 +110,37 @@ export type CoreErrorCode =
   /** Encoding or decoding a link's payload failed (the codec's process ended, bad data). */
   | "SL_LINK_CODEC"
   /** A NATS server cannot be reached or refused the connection. */
-  | "SL_NATS";
+  | "SL_NATS"
+  /**
+   * Downloaded bytes (a plugin's tarball) do not hash to the integrity the registry or the
+   * lockfile gives: nothing was written. Names the package and both hashes.
+   */
+  | "SL_INTEGRITY"
+  /** A package registry or a marketplace cannot be reached, or answered with an error. */
+  | "SL_REGISTRY"
+  /** No plugin of that name, or no version of it in the range asked for. */
+  | "SL_PLUGIN_NOT_FOUND"
+  /**
+   * The lockfile (`streamlib.lock`) cannot be read, or an install with `--frozen` would change
+   * what it records. Names the plugin and the difference.
+   */
+  | "SL_LOCKFILE"
+  /**
+   * No WebGPU adapter: the runtime has no WebGPU, or no GPU or driver answers. The message says
+   * what to install (Mesa's software Vulkan driver runs everywhere).
+   */
+  | "SL_GPU_UNAVAILABLE"
+  /**
+   * The GPU device was lost (destroyed, a driver reset): the actors using it fail; restarting
+   * them (supervision's `restart`) gets a new device.
+   */
+  | "SL_GPU_DEVICE_LOST"
+  /** The GPU refused work an actor gave it (a validation error, out of memory). */
+  | "SL_GPU_ERROR"
+  /** A user's WGSL shader does not compile; the message points at its line and column. */
+  | "SL_SHADER_COMPILE"
+  /** A user's shader lacks the function the actor calls, or declares it with other types. */
+  | "SL_SHADER_ENTRY";
 
 /**
  * The base class of every error streamlib throws: a stable machine-readable `code` and a message

@@ -124,6 +124,61 @@ export interface VideoFrame extends Timing {
   readonly layout: readonly PlaneLayout[];
   /** Colour space of YUV formats; absent means BT.601 limited range for SD, BT.709 for HD. */
   readonly colorSpace?: VideoColorSpace;
+  /** Where the pixels are: absent or `"cpu"` for a frame in `data` (see {@linkcode GpuVideoFrame}). */
+  readonly memory?: "cpu";
+}
+
+/**
+ * A video frame whose pixels are in GPU memory: what ports with the `gpu` capability carry
+ * (`@streamlib/gpu` makes and reads them). It has a {@linkcode VideoFrame}'s format, size,
+ * colour space and timing, but no `data`: `gpu` holds the GPU object (a pooled texture or
+ * storage buffer, with its device), opaque to core, which never reads it. A link between a
+ * `cpu` and a `gpu` port goes through a transfer actor that the pipeline inserts (see
+ * {@linkcode TransferProvider}), so an actor whose ports are `cpu` only never receives one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type GpuVideoFrame, isGpuFrame } from "@streamlib/core";
+ * const frame: GpuVideoFrame = {
+ *   kind: "video", memory: "gpu", format: "RGBA", codedWidth: 2, codedHeight: 2, gpu: {},
+ *   timestamp: 0, duration: 0, position: 0, clockId: "",
+ * };
+ * assert.ok(isGpuFrame(frame) && !("data" in frame));
+ * ```
+ */
+export interface GpuVideoFrame extends Timing {
+  /** Discriminates the message type. */
+  readonly kind: "video";
+  /** The pixels are in GPU memory. */
+  readonly memory: "gpu";
+  /** Pixel format (as the bytes would be in a {@linkcode VideoFrame}). */
+  readonly format: VideoPixelFormat;
+  /** Width of the picture in pixels. */
+  readonly codedWidth: number;
+  /** Height of the picture in pixels. */
+  readonly codedHeight: number;
+  /** Colour space of YUV formats, as in {@linkcode VideoFrame}. */
+  readonly colorSpace?: VideoColorSpace;
+  /** The GPU memory holding the pixels, made by the package that made the frame; opaque here. */
+  readonly gpu: object;
+}
+
+/**
+ * Tells whether a message is a frame in GPU memory.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createVideoFrame, isGpuFrame } from "@streamlib/core";
+ * assert.ok(!isGpuFrame(createVideoFrame({ format: "RGBA", codedWidth: 1, codedHeight: 1 })));
+ * ```
+ *
+ * @param message A message.
+ * @returns `true` for a {@linkcode GpuVideoFrame}.
+ */
+export function isGpuFrame(message: AnyMessage): message is GpuVideoFrame {
+  return (message as { memory?: string }).memory === "gpu";
 }
 
 /**
@@ -263,7 +318,7 @@ export interface DataMessage<T = unknown> extends Timing {
 }
 
 /**
- * Every message a port can carry.
+ * Every message a port in CPU memory can carry (ports without the `gpu` capability, the default).
  *
  * @example
  * ```ts
@@ -274,6 +329,20 @@ export interface DataMessage<T = unknown> extends Timing {
  * ```
  */
 export type Message = VideoFrame | AudioBuffer | StreamEvent | DataMessage;
+
+/**
+ * Every message any port can carry: a {@linkcode Message}, or a {@linkcode GpuVideoFrame} on a
+ * port with the `gpu` capability.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type AnyMessage, createDataMessage, isGpuFrame } from "@streamlib/core";
+ * const m: AnyMessage = createDataMessage(1);
+ * assert.ok(!isGpuFrame(m));
+ * ```
+ */
+export type AnyMessage = Message | GpuVideoFrame;
 
 /**
  * The message type a port of kind `K` carries; `"any"` (generic actors such as sinks and
@@ -568,102 +637,4 @@ export function audioChannel(buffer: AudioBuffer, channel: number): Float32Array
   }
   const n = buffer.numberOfFrames;
   return buffer.data.subarray(channel * n, (channel + 1) * n);
-}
-
-/**
- * Creates a key event; unset modifier flags are `false` and unset timing fields 0.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { createKeyEvent } from "@streamlib/core";
- * const e = createKeyEvent({ type: "keydown", key: "Q", shiftKey: true, timestamp: 5 });
- * assert.ok(e.shiftKey && e.code === "");
- * ```
- *
- * @param init The event type and key, with optional fields.
- * @returns The event.
- */
-export function createKeyEvent(
-  init: Partial<Omit<KeyEvent, "kind">> & Pick<KeyEvent, "type" | "key">,
-): KeyEvent {
-  return {
-    kind: "event",
-    code: "",
-    altKey: false,
-    ctrlKey: false,
-    metaKey: false,
-    shiftKey: false,
-    repeat: false,
-    timestamp: 0,
-    duration: 0,
-    position: 0,
-    clockId: "",
-    ...init,
-  };
-}
-
-/**
- * Creates a mouse event; unset fields are 0 or `false`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { createMouseEvent } from "@streamlib/core";
- * const e = createMouseEvent({ type: "wheel", x: 1, y: 2, deltaY: -120 });
- * assert.ok(e.deltaY === -120 && e.button === 0);
- * ```
- *
- * @param init The event type and position, with optional fields.
- * @returns The event.
- */
-export function createMouseEvent(
-  init: Partial<Omit<MouseEvent, "kind">> & Pick<MouseEvent, "type" | "x" | "y">,
-): MouseEvent {
-  return {
-    kind: "event",
-    button: 0,
-    buttons: 0,
-    deltaX: 0,
-    deltaY: 0,
-    altKey: false,
-    ctrlKey: false,
-    metaKey: false,
-    shiftKey: false,
-    timestamp: 0,
-    duration: 0,
-    position: 0,
-    clockId: "",
-    ...init,
-  };
-}
-
-/**
- * Creates a data message carrying `value`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { createDataMessage } from "@streamlib/core";
- * const m = createDataMessage("hello", { topic: "greeting", timestamp: 1_000_000 });
- * assert.ok(m.value === "hello" && m.duration === 0);
- * ```
- *
- * @param value The payload.
- * @param init Optional topic and timing.
- * @returns The message.
- */
-export function createDataMessage<T>(
-  value: T,
-  init: Partial<Timing> & { topic?: string } = {},
-): DataMessage<T> {
-  return {
-    kind: "data",
-    topic: init.topic ?? "",
-    value,
-    timestamp: init.timestamp ?? 0,
-    duration: init.duration ?? 0,
-    position: init.position ?? 0,
-    clockId: init.clockId ?? "",
-  };
 }

@@ -3,13 +3,11 @@ import { type TimedTick, timingOf } from "./clock/clock.ts";
 import {
   audioChannel,
   createAudioBuffer,
-  createDataMessage,
-  createKeyEvent,
-  createMouseEvent,
   createVideoFrame,
   videoFrameLayout,
   type VideoPixelFormat,
 } from "./messages.ts";
+import { createDataMessage, createKeyEvent, createMouseEvent } from "./create_messages.ts";
 
 const hasCode = (code: string) => (e: unknown): boolean => (e as { code?: string }).code === code;
 const invalid = hasCode("SL_PARAM_INVALID");

@@ -36,6 +36,7 @@
 
 export * from "./errors.ts";
 export * from "./messages.ts";
+export * from "./create_messages.ts";
 export * from "./clock/clock.ts";
 export * from "./clock/software_clock.ts";
 export * from "./clock/manual_clock.ts";
@@ -46,6 +47,7 @@ export * from "./threads/shared_ring.ts";
 export * from "./threads/shared_queue.ts";
 export * from "./threads/shared_pool.ts";
 export * from "./threads/worker_pool.ts";
+export * from "./threads/worker_permissions.ts";
 export * from "./delivery/policy.ts";
 export * from "./graph/params.ts";
 export * from "./graph/spec.ts";
@@ -64,6 +66,7 @@ export * from "./runtime/registry.ts";
 export * from "./runtime/remote.ts";
 export * from "./runtime/pipeline.ts";
 export * from "./runtime/pipeline_types.ts";
+export * from "./runtime/transfers.ts";
 export * from "./describe/pipeline_spec.ts";
 export * from "./describe/parse_pipeline.ts";
 export * from "./describe/format_pipeline.ts";

@@ -122,6 +122,7 @@ export const fileReaderContract = {
     },
     run: {
       reason: "runs ffmpeg (STREAMLIB_FFMPEG, ffmpeg on PATH, or the npm @ffmpeg-installer binary)",
+      values: ["ffmpeg"],
     },
     env: {
       reason: "reads STREAMLIB_FFMPEG to find ffmpeg",

@@ -101,6 +101,7 @@ export const fileWriterContract = {
     },
     run: {
       reason: "runs ffmpeg (STREAMLIB_FFMPEG, ffmpeg on PATH, or the npm @ffmpeg-installer binary)",
+      values: ["ffmpeg"],
     },
     env: {
       reason: "reads STREAMLIB_FFMPEG to find ffmpeg",

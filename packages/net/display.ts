@@ -123,6 +123,7 @@ export const displayContract = {
     run: {
       reason: "Runs ffmpeg to encode H.264 (STREAMLIB_FFMPEG, ffmpeg on PATH, or the npm " +
         "@ffmpeg-installer binary)",
+      values: ["ffmpeg"],
     },
     ffi: {
       reason: "Loads Skia, the native library behind @napi-rs/canvas, to encode JPEG and WebP",

@@ -22,7 +22,18 @@ export interface _Coefficients {
   readonly vb: number;
   /** 128 × 2^18 plus 0.5 × 2^18 for rounding. */
   readonly cBias: number;
-  /** YUV → RGB contributions ×65536, indexed by the 8-bit sample. */
+  /** YUV → RGB, ×65536: each channel is (yk·(Y − yOffset) + 32768 + c·(chroma − 128)) >> 16. */
+  readonly yk: number;
+  readonly yOffset: number;
+  readonly rv: number;
+  readonly gu: number;
+  readonly gv: number;
+  readonly bu: number;
+  /**
+   * The same YUV → RGB terms as lookup tables indexed by the 8-bit sample: `yTab[Y]` is
+   * yk·(Y − yOffset) + 32768 (the half that rounds the sum to nearest), `rV[V]` is rv·(V − 128),
+   * and so on.
+   */
   readonly yTab: Int32Array;
   readonly rV: Int32Array;
   readonly gU: Int32Array;
@@ -51,12 +62,14 @@ export function _coefficients(matrix: "bt601" | "bt709", fullRange: boolean): _C
   const one = 65536;
   const ys = (ySpan / 255) * one;
   const cs = (cSpan / 255) * one;
-  const table = (f: (i: number) => number): Int32Array => {
-    const t = new Int32Array(256);
-    for (let i = 0; i < 256; i++) t[i] = Math.round(f(i) * one);
-    return t;
-  };
-  const c = (i: number): number => ((i - 128) * 255) / cSpan;
+  const table = (f: (i: number) => number): Int32Array =>
+    Int32Array.from({ length: 256 }, (_, i) => f(i));
+  const yk = Math.round((255 / ySpan) * one);
+  const chroma = (k: number): number => Math.round(k * (255 / cSpan) * one);
+  const rv = chroma(2 * (1 - kr));
+  const gu = chroma(-2 * (1 - kb) * kb / kg);
+  const gv = chroma(-2 * (1 - kr) * kr / kg);
+  const bu = chroma(2 * (1 - kb));
   const coefficients: _Coefficients = {
     yr: Math.round(kr * ys),
     yg: Math.round(kg * ys),
@@ -69,12 +82,18 @@ export function _coefficients(matrix: "bt601" | "bt709", fullRange: boolean): _C
     vg: Math.round((-kg / (2 * (1 - kr))) * cs),
     vb: Math.round((-kb / (2 * (1 - kr))) * cs),
     cBias: (128 << 18) + (1 << 17),
+    yk,
+    yOffset,
+    rv,
+    gu,
+    gv,
+    bu,
     // Y's table carries the +0.5 that rounds the sum to nearest.
-    yTab: table((i) => ((i - yOffset) * 255) / ySpan + 0.5),
-    rV: table((i) => 2 * (1 - kr) * c(i)),
-    gU: table((i) => (-2 * (1 - kb) * kb / kg) * c(i)),
-    gV: table((i) => (-2 * (1 - kr) * kr / kg) * c(i)),
-    bU: table((i) => 2 * (1 - kb) * c(i)),
+    yTab: table((i) => yk * (i - yOffset) + one / 2),
+    rV: table((i) => rv * (i - 128)),
+    gU: table((i) => gu * (i - 128)),
+    gV: table((i) => gv * (i - 128)),
+    bU: table((i) => bu * (i - 128)),
   };
   _cache.set(key, coefficients);
   return coefficients;

@@ -1,7 +1,7 @@
 import { Actor } from "../graph/actor.ts";
 import type { TimedTick } from "../clock/clock.ts";
 import type { Contract } from "../graph/spec.ts";
-import { createDataMessage } from "../messages.ts";
+import { createDataMessage } from "../create_messages.ts";
 
 /**
  * The contract of {@linkcode DataSource}.

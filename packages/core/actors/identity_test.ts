@@ -5,11 +5,11 @@ import type { Contract } from "../graph/spec.ts";
 import { ManualClock } from "../clock/manual_clock.ts";
 import {
   createAudioBuffer,
-  createMouseEvent,
   createVideoFrame,
   type DataMessage,
   type Message,
 } from "../messages.ts";
+import { createMouseEvent } from "../create_messages.ts";
 import { Pipeline } from "../runtime/pipeline.ts";
 import { Collect } from "./collect.ts";
 import { DataSource } from "./data_source.ts";

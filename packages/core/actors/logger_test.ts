@@ -1,13 +1,8 @@
 import assert from "node:assert/strict";
 import { isStreamlibError } from "../errors.ts";
 import { ManualClock } from "../clock/manual_clock.ts";
-import {
-  createAudioBuffer,
-  createDataMessage,
-  createKeyEvent,
-  createMouseEvent,
-  createVideoFrame,
-} from "../messages.ts";
+import { createAudioBuffer, createVideoFrame } from "../messages.ts";
+import { createDataMessage, createKeyEvent, createMouseEvent } from "../create_messages.ts";
 import { Pipeline } from "../runtime/pipeline.ts";
 import { DataSource } from "./data_source.ts";
 import { describeMessage, Logger } from "./logger.ts";

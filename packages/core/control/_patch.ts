@@ -174,13 +174,7 @@ export async function _applyPlan(
   try {
     for (const [i, { spec, actor }] of plan.actors.entries()) {
       at = [`actors[${i}].name`, `actors[${i}]`];
-      const entry = spec.dispatch === "worker" ? catalogue.describe(spec.type) : undefined;
-      pipeline.add(actor, {
-        name: spec.name,
-        ...(entry === undefined
-          ? {}
-          : { dispatch: "worker", module: entry.moduleUrl, export: entry.actor.export }),
-      });
+      pipeline.add(actor, { name: spec.name, ...catalogue.placement(spec) });
       added.push(actor);
     }
     for (const [j, link] of plan.links.entries()) {

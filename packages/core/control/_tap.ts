@@ -111,7 +111,7 @@ export async function _tap(
       in: {
         kind: spec.kind,
         ...(spec.formats ? { formats: spec.formats } : {}),
-        ...(spec.capabilities ? { capabilities: spec.capabilities } : {}),
+        // What a tap returns is read on the CPU: a GPU output is tapped through a transfer.
         policy: { type: "queue", capacity: count, full: "drop-oldest" },
       },
     },
@@ -136,10 +136,16 @@ export async function _tap(
   const onAbort = (): void => settle("aborted");
   options.signal?.addEventListener("abort", onAbort, { once: true });
   context.closing.addEventListener("abort", onAbort, { once: true });
+  let via: Actor | undefined;
   try {
     pipeline.add(sink, { name: context.name });
     try {
-      pipeline.connect(ref as `${string}.${string}`, (sink.inputs as Record<string, Input>).in!);
+      const link = pipeline.connect(
+        ref as `${string}.${string}`,
+        (sink.inputs as Record<string, Input>).in!,
+      );
+      via = link.via === undefined ? undefined : pipeline.actor(link.via);
+      if (via !== undefined) context.hide(via);
     } catch (error) {
       await pipeline.remove(sink);
       throw error;
@@ -157,5 +163,6 @@ export async function _tap(
     options.signal?.removeEventListener("abort", onAbort);
     context.closing.removeEventListener("abort", onAbort);
     context.unhide(sink);
+    if (via !== undefined) context.unhide(via);
   }
 }

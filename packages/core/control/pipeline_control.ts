@@ -183,13 +183,14 @@ export class PipelineControl {
       timer: this.#timer,
       name,
       closing: this.#closing.signal,
+      // The sink, hidden before it is added, or a transfer inserted for it (already added).
       hide: (actor) => {
         this.#hidden.add(actor);
-        this.#hiddenAddresses.add(`actor://local/${_TAP_TYPE}/${name}`);
+        this.#hiddenAddresses.add(actor._address ?? `actor://local/${_TAP_TYPE}/${name}`);
       },
       unhide: (actor) => {
         this.#hidden.delete(actor);
-        this.#hiddenAddresses.delete(`actor://local/${_TAP_TYPE}/${name}`);
+        this.#hiddenAddresses.delete(actor._address ?? `actor://local/${_TAP_TYPE}/${name}`);
       },
     });
   }

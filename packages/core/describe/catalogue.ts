@@ -18,8 +18,16 @@ import { type ParsedPipeline, parsePipeline } from "./parse_pipeline.ts";
 import { _creationKeys, _located } from "./_located.ts";
 import { _specPads, _specParams } from "./_spec_values.ts";
 import { Pipeline } from "../runtime/pipeline.ts";
-import type { PipelineOptions } from "../runtime/pipeline_types.ts";
-import { type PipelineSpec, type SpecValue, validatePipelineSpec } from "./pipeline_spec.ts";
+import type { AddOptions, PipelineOptions } from "../runtime/pipeline_types.ts";
+import {
+  type ActorSpec,
+  type PipelineSpec,
+  type SpecValue,
+  validatePipelineSpec,
+} from "./pipeline_spec.ts";
+import { WorkerPool } from "../threads/worker_pool.ts";
+import type { WorkerPermissions } from "../threads/worker_permissions.ts";
+import { _isolatedClass } from "./_isolated.ts";
 
 /**
  * One actor type in the catalogue: its manifest entry and where it comes from. Reading it never
@@ -75,6 +83,26 @@ export type PermissionSet = {
 };
 
 /**
+ * How one actor of an isolated plugin runs (see {@linkcode Catalogue.isolate}): what the
+ * process must hold for it, and what its Worker may do. A Worker never gets more than its
+ * process, so `needs` is part of the pipeline's permissions and `worker` a subset of it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { IsolatedActor } from "@streamlib/core";
+ * const none: IsolatedActor = { needs: {}, worker: "none" };
+ * assert.ok(none.worker === "none");
+ * ```
+ */
+export interface IsolatedActor {
+  /** What the process needs for the actor (its reasons shown with `--verbose`). */
+  readonly needs: PermissionSet;
+  /** The permissions of the actor's Worker. */
+  readonly worker: WorkerPermissions;
+}
+
+/**
  * The actor types a program can create by name, read from plugin manifests. Listing and
  * describing types reads only the manifests; an actor's module is imported when the first
  * actor of its type is created. `build()` turns pipeline text or its JSON form into a
@@ -96,6 +124,7 @@ export class Catalogue {
   static readonly coreManifestUrl: string = new URL("../manifest.json", import.meta.url).href;
 
   #entries = new Map<string, CatalogueEntry>();
+  #isolated = new Map<string, (actor: ActorSpec, entry: CatalogueEntry) => IsolatedActor>();
   #classes = new Map<string, Promise<new (params?: Record<string, unknown>) => Actor>>();
 
   /**
@@ -312,7 +341,8 @@ export class Catalogue {
   ): Promise<Actor> {
     const values = this.params(type, params);
     const padValues = this.padParams(type, pads);
-    const ActorClass = await this.#classOf(this.describe(type));
+    const entry = this.describe(type);
+    const ActorClass = this.isolated(type) ? _isolatedClass(entry) : await this.#classOf(entry);
     const actor = new ActorClass(values);
     for (const [pad, changes] of Object.entries(padValues)) actor.setPadParams(pad, changes);
     return actor;
@@ -371,13 +401,7 @@ export class Catalogue {
         throw located(error, ..._creationKeys(i, actor, error));
       }
       try {
-        const entry = actor.dispatch === "worker" ? this.describe(actor.type) : undefined;
-        pipeline.add(created, {
-          name: actor.name,
-          ...(entry === undefined
-            ? {}
-            : { dispatch: "worker", module: entry.moduleUrl, export: entry.actor.export }),
-        });
+        pipeline.add(created, { name: actor.name, ...this.placement(actor) });
       } catch (error) {
         throw located(error, `actors[${i}].name`, `actors[${i}]`);
       }
@@ -393,48 +417,134 @@ export class Catalogue {
   }
 
   /**
+   * Runs every actor type of a plugin isolated: each actor in a Worker of its own, with the
+   * permissions `sandbox` gives it, and the plugin's modules imported only in those Workers
+   * (the actor this thread holds is made from the manifest alone, and its code never runs
+   * here). {@linkcode placement} says so for {@linkcode build} and for patches; the pipeline's
+   * {@linkcode permissions} hold what `sandbox` says the process needs for the actor instead
+   * of what its manifest declares, and read access to the folders its Worker loads code from.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Catalogue } from "@streamlib/core";
+   * const catalogue = Catalogue.withCore().isolate(Catalogue.coreManifestUrl, () => ({
+   *   needs: {},
+   *   worker: "none",
+   * }));
+   * assert.ok(catalogue.isolated("identity"));
+   * const placed = catalogue.placement({ name: "id", type: "identity" });
+   * assert.ok(placed.dispatch !== "main" && placed.export === "Identity");
+   * ```
+   *
+   * @param manifestUrl The plugin's manifest URL, as it was added.
+   * @param sandbox For one actor (its description and catalogue entry): what the process needs
+   *   for it and what its Worker may do.
+   * @returns This catalogue.
+   */
+  isolate(
+    manifestUrl: string | URL,
+    sandbox: (actor: ActorSpec, entry: CatalogueEntry) => IsolatedActor,
+  ): this {
+    this.#isolated.set(manifestUrl instanceof URL ? manifestUrl.href : manifestUrl, sandbox);
+    return this;
+  }
+
+  /**
+   * Whether a type's actors run isolated (see {@linkcode isolate}).
+   *
+   * @param type The type name.
+   * @returns `true` when they do.
+   */
+  isolated(type: string): boolean {
+    return this.#isolated.has(this.describe(type).manifestUrl);
+  }
+
+  /**
+   * Where an actor runs, as {@linkcode Pipeline.add} takes it: in a Worker of its own with its
+   * sandbox's permissions when its type is {@linkcode isolated} (whatever its `dispatch`
+   * says), in a Worker of its own for `dispatch: "worker"`, else on the main thread.
+   *
+   * @param actor The actor's description.
+   * @returns The `dispatch`, `module` and `export` options.
+   */
+  placement(actor: ActorSpec): Pick<AddOptions, "dispatch" | "module" | "export"> {
+    const entry = this.describe(actor.type);
+    const sandbox = this.#isolated.get(entry.manifestUrl);
+    if (sandbox === undefined && actor.dispatch !== "worker") return {};
+    const where = { module: entry.moduleUrl, export: entry.actor.export };
+    if (sandbox === undefined) return { dispatch: "worker", ...where };
+    // The Worker imports the actor's module by a computed specifier, which Deno checks against
+    // the Worker's own permissions: it may read its code's folders, and no others.
+    const permissions = _withRead(sandbox(actor, entry).worker, _codeFolders(entry));
+    return { dispatch: new WorkerPool({ permissions }), ...where };
+  }
+
+  /**
    * The permissions a pipeline needs, from its actors' manifests and parameter values (a file
    * sink's `path`, a server's `host`), and read access to core's and the actor's package folder
-   * for each actor that runs in a Worker (`dispatch=worker`), which loads their code.
+   * for each actor that runs in a Worker (`dispatch=worker`, or an {@linkcode isolated} type),
+   * which loads their code. An isolated actor needs what its sandbox says instead of what its
+   * manifest declares.
    *
    * @param spec The pipeline description.
    * @returns What it needs, by permission.
    */
   permissions(spec: PipelineSpec): PermissionSet {
-    const out: Partial<
-      Record<PermissionName, { all: boolean; values: string[]; reasons: string[] }>
-    > = {};
+    const out: _Needs = {};
     for (const actor of spec.actors) {
       const entry = this.describe(actor.type);
-      if (actor.dispatch === "worker") {
+      const sandbox = this.#isolated.get(entry.manifestUrl);
+      if (actor.dispatch === "worker" || sandbox !== undefined) {
         // A Worker loads its program and the actor's module itself: it reads their packages.
         const need = out.read ??= { all: false, values: [], reasons: [] };
         need.reasons.push(`${actor.name} (${actor.type}): runs in a Worker, which loads its code`);
-        for (const manifest of [Catalogue.coreManifestUrl, entry.manifestUrl]) {
-          const folder = new URL(".", manifest);
-          if (folder.protocol !== "file:") continue;
-          const path = decodeURIComponent(folder.pathname).replace(/\/$/, "");
+        for (const path of _codeFolders(entry)) {
           if (!need.values.includes(path)) need.values.push(path);
         }
       }
-      for (const [name, request] of Object.entries(entry.actor.permissions ?? {})) {
-        if (request === undefined) continue;
-        const need = out[name as PermissionName] ??= { all: false, values: [], reasons: [] };
-        need.reasons.push(`${actor.name} (${actor.type}): ${request.reason}`);
-        const values = [...(request.values ?? [])];
-        for (const param of request.params ?? []) {
-          const value = actor.params?.[param] ?? entry.actor.params?.[param]?.default;
-          if (typeof value === "string") values.push(value);
-          else if (Array.isArray(value)) {
-            values.push(...value.filter((v): v is string => typeof v === "string"));
-          }
+      _merge(
+        out,
+        sandbox === undefined ? this.actorPermissions(actor) : sandbox(actor, entry).needs,
+      );
+    }
+    return out;
+  }
+
+  /**
+   * What one actor asks for in its manifest, with its parameters' values (a reader's `path`),
+   * whether or not its type is isolated, and without what running in a Worker adds.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Catalogue } from "@streamlib/core";
+   * assert.deepEqual(Catalogue.withCore().actorPermissions({ name: "src", type: "datasrc" }), {});
+   * ```
+   *
+   * @param actor The actor's description.
+   * @returns What it asks for, by permission.
+   */
+  actorPermissions(actor: ActorSpec): PermissionSet {
+    const out: _Needs = {};
+    const entry = this.describe(actor.type);
+    for (const [name, request] of Object.entries(entry.actor.permissions ?? {})) {
+      if (request === undefined) continue;
+      const need = out[name as PermissionName] ??= { all: false, values: [], reasons: [] };
+      need.reasons.push(`${actor.name} (${actor.type}): ${request.reason}`);
+      const values = [...(request.values ?? [])];
+      for (const param of request.params ?? []) {
+        const value = actor.params?.[param] ?? entry.actor.params?.[param]?.default;
+        if (typeof value === "string") values.push(value);
+        else if (Array.isArray(value)) {
+          values.push(...value.filter((v): v is string => typeof v === "string"));
         }
-        if (request.values === undefined && request.params === undefined) need.all = true;
-        for (const raw of values) {
-          // An empty parameter asks for nothing; a file pattern (frame-%05d.png) for its folder.
-          const v = (name === "read" || name === "write") ? _patternFolder(raw) : raw;
-          if (v !== "" && !need.values.includes(v)) need.values.push(v);
-        }
+      }
+      if (request.values === undefined && request.params === undefined) need.all = true;
+      for (const raw of values) {
+        // An empty parameter asks for nothing; a file pattern (frame-%05d.png) for its folder.
+        const v = (name === "read" || name === "write") ? _patternFolder(raw) : raw;
+        if (v !== "" && !need.values.includes(v)) need.values.push(v);
       }
     }
     return out;
@@ -475,6 +585,41 @@ export class Catalogue {
       this.#classes.set(entry.type, loading);
     }
     return loading;
+  }
+}
+
+type _Needs = Partial<
+  Record<PermissionName, { all: boolean; values: string[]; reasons: string[] }>
+>;
+
+/** The folders a Worker loads an actor's code from: core's and the actor's package's. */
+function _codeFolders(entry: CatalogueEntry): string[] {
+  const folders: string[] = [];
+  for (const manifest of [Catalogue.coreManifestUrl, entry.manifestUrl]) {
+    const folder = new URL(".", manifest);
+    if (folder.protocol !== "file:") continue;
+    const path = decodeURIComponent(folder.pathname).replace(/\/$/, "");
+    if (!folders.includes(path)) folders.push(path);
+  }
+  return folders;
+}
+
+/** `permissions` with read access to `paths` too. */
+function _withRead(permissions: WorkerPermissions, paths: readonly string[]): WorkerPermissions {
+  if (permissions === "inherit" || paths.length === 0) return permissions;
+  const own = permissions === "none" ? {} : permissions;
+  const read = own.read === true ? true : [...(Array.isArray(own.read) ? own.read : []), ...paths];
+  return { ...own, read };
+}
+
+/** Adds `from` to `into`: reasons and values appended once, `all` when either has it. */
+function _merge(into: _Needs, from: PermissionSet): void {
+  for (const [name, need] of Object.entries(from)) {
+    if (need === undefined) continue;
+    const to = into[name as PermissionName] ??= { all: false, values: [], reasons: [] };
+    to.all ||= need.all;
+    for (const v of need.values) if (!to.values.includes(v)) to.values.push(v);
+    to.reasons.push(...need.reasons);
   }
 }
 

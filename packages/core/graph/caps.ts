@@ -88,3 +88,33 @@ export function negotiate(
   if (capabilities.length === 0) fail("SL_CAPS_MISMATCH", "no common capability (memory)");
   return { kind: from.kind === "any" ? to.kind : from.kind, formats, capabilities };
 }
+
+/**
+ * The memory move a link from `from` to `to` needs: `undefined` when the two ports have a
+ * capability in common (no move), else the output's memory and the input's, e.g.
+ * `{ from: "cpu", to: "gpu" }` for a CPU output feeding an input that takes GPU frames only.
+ * Kinds and formats are not looked at (see {@linkcode negotiate}). A pipeline links such ports
+ * through a transfer actor (see {@linkcode TransferProvider}).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { transferNeeded } from "@streamlib/core";
+ * const gpu = { kind: "video", capabilities: ["gpu"] } as const;
+ * assert.deepEqual(transferNeeded({ kind: "video" }, gpu), { from: "cpu", to: "gpu" });
+ * assert.ok(transferNeeded(gpu, { kind: "video", capabilities: ["cpu", "gpu"] }) === undefined);
+ * ```
+ *
+ * @param from The output's spec.
+ * @param to The input's spec.
+ * @returns The memories to move between, or `undefined`.
+ */
+export function transferNeeded(
+  from: PortSpec,
+  to: PortSpec,
+): { readonly from: Capability; readonly to: Capability } | undefined {
+  const out = from.capabilities ?? ["cpu"];
+  const into = to.capabilities ?? ["cpu"];
+  if (out.some((c) => into.includes(c))) return undefined;
+  return { from: out[0]!, to: into[0]! };
+}

@@ -1,5 +1,5 @@
 import { StreamlibError } from "../errors.ts";
-import type { MessageOfKind, PortKind } from "../messages.ts";
+import type { GpuVideoFrame, MessageOfKind, PortKind } from "../messages.ts";
 import type { Input, Output } from "./ports.ts";
 import { checkParam, type ParamSchema, type ParamsOf } from "./params.ts";
 import { _padEntriesProblem } from "./_pads.ts";
@@ -70,6 +70,30 @@ export type RequestPortNames<P> = string extends keyof P ? string : {
 export type KindOf<S> = S extends { readonly kind: infer K extends PortKind | "any" } ? K : "any";
 
 /**
+ * The message type a port spec carries: {@linkcode MessageOfKind} of its kind on a `cpu` port
+ * (the default), a {@linkcode GpuVideoFrame} on a `gpu` video port, either on a port with both.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { GpuVideoFrame, MessageOfPort, VideoFrame } from "@streamlib/core";
+ * type G = MessageOfPort<{ kind: "video"; capabilities: readonly ["gpu"] }>;
+ * type C = MessageOfPort<{ kind: "video" }>;
+ * const ok: [G, C] extends [GpuVideoFrame, VideoFrame] ? true : false = true;
+ * assert.ok(ok);
+ * ```
+ */
+export type MessageOfPort<S> = "capabilities" extends keyof S
+  ? NonNullable<S["capabilities" & keyof S]> extends readonly (infer C)[] ?
+      | ("cpu" extends C ? MessageOfKind<KindOf<S>> : never)
+      | ("gpu" extends C ? [KindOf<S>] extends [infer K] ? K extends "video" | "any" ? GpuVideoFrame
+          : never
+        : never
+        : never)
+  : MessageOfKind<KindOf<S>>
+  : MessageOfKind<KindOf<S>>;
+
+/**
  * The typed `inputs` object of an actor with contract `C` (request templates excluded).
  *
  * @example
@@ -83,7 +107,7 @@ export type KindOf<S> = S extends { readonly kind: infer K extends PortKind | "a
  */
 export type InputsOf<C extends Contract> = {
   readonly [K in AlwaysPortNames<PortSpecs<C["inputs"]>>]: Input<
-    MessageOfKind<KindOf<PortSpecs<C["inputs"]>[K]>>
+    MessageOfPort<PortSpecs<C["inputs"]>[K]>
   >;
 };
 
@@ -101,7 +125,7 @@ export type InputsOf<C extends Contract> = {
  */
 export type OutputsOf<C extends Contract> = {
   readonly [K in AlwaysPortNames<PortSpecs<C["outputs"]>>]: Output<
-    MessageOfKind<KindOf<PortSpecs<C["outputs"]>[K]>>
+    MessageOfPort<PortSpecs<C["outputs"]>[K]>
   >;
 };
 
@@ -131,8 +155,8 @@ export type RequestInputsOf<C extends Contract> = RequestPortNames<PortSpecs<C["
  * assert.ok(ok);
  * ```
  */
-export type RequestInputMessage<C extends Contract, K extends string> = MessageOfKind<
-  KindOf<PortSpecs<C["inputs"]>[K & keyof PortSpecs<C["inputs"]>]>
+export type RequestInputMessage<C extends Contract, K extends string> = MessageOfPort<
+  PortSpecs<C["inputs"]>[K & keyof PortSpecs<C["inputs"]>]
 >;
 
 /**

@@ -7,7 +7,7 @@
  */
 
 import { StreamlibError } from "../errors.ts";
-import type { Message } from "../messages.ts";
+import type { AnyMessage, Message } from "../messages.ts";
 import {
   createDeliveryBuffer,
   type DeliveryBuffer,
@@ -80,7 +80,7 @@ interface _Waiter<T> {
  *
  * @typeParam T The message type.
  */
-export class Input<T extends Message = Message> {
+export class Input<T extends AnyMessage = Message> {
   /** Port name, e.g. `"in"` or `"layer_0"`. */
   readonly name: string;
   /** The port's contract entry. */
@@ -381,7 +381,7 @@ export class Input<T extends Message = Message> {
  *
  * @typeParam T The message type.
  */
-export class Output<T extends Message = Message> {
+export class Output<T extends AnyMessage = Message> {
   /** Port name, e.g. `"out"`. */
   readonly name: string;
   /** The port's contract entry. */
@@ -439,7 +439,8 @@ export class Output<T extends Message = Message> {
     const links = this._links;
     for (let i = 0; i < links.length; i++) {
       const link = links[i]!;
-      if (!link.input._offer(message, link)) this._pending++;
+      // Typed as CPU messages; a link joins ports of one memory (the pipeline checked it).
+      if (!link.input._offer(message as Message, link)) this._pending++;
     }
     if (this._pending === 0) return undefined;
     if (this._node !== undefined) this._node.blockedOutputs++;

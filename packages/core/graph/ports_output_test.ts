@@ -5,7 +5,8 @@ import type { TimedTick } from "../clock/clock.ts";
 import type { Contract } from "./spec.ts";
 import { isStreamlibError } from "../errors.ts";
 import { ManualClock } from "../clock/manual_clock.ts";
-import { createDataMessage, type DataMessage } from "../messages.ts";
+import type { DataMessage } from "../messages.ts";
+import { createDataMessage } from "../create_messages.ts";
 import { Pipeline } from "../runtime/pipeline.ts";
 import { data, Hold, Pusher } from "../_testing.ts";
 

@@ -31,6 +31,7 @@ export function _toDot(graph: PipelineJSON, actors: readonly Actor[]): string {
     '  node [shape=Mrecord, fontname="Helvetica", fontsize=10];',
     '  edge [fontname="Helvetica", fontsize=9];',
   ];
+  const inserted = new Set(graph.actors.filter((a) => a.inserted).map((a) => a.name));
   for (const actor of actors) {
     const ports = (side: Record<string, { name: string; spec: { kind: string } }>): string =>
       Object.values(side).map((p) => {
@@ -40,7 +41,9 @@ export function _toDot(graph: PipelineJSON, actors: readonly Actor[]): string {
     const outs = ports(actor.outputs as Record<string, { name: string; spec: { kind: string } }>);
     const middle = `${_recordText(actor.name)}\\n${_recordText(actor.contract.type)}`;
     const label = [ins && `{${ins}}`, middle, outs && `{${outs}}`].filter(Boolean).join("|");
-    lines.push(`  ${_quote(actor.name)} [label=${_quote(`{${label}}`)}];`);
+    // A transfer the pipeline inserted is drawn dashed: it comes and goes with its link.
+    const style = inserted.has(actor.name) ? ", style=dashed" : "";
+    lines.push(`  ${_quote(actor.name)} [label=${_quote(`{${label}}`)}${style}];`);
   }
   for (const link of graph.links) {
     const [fromActor, fromPort] = _split(link.from);

@@ -7,9 +7,10 @@
  */
 
 import { Actor } from "../graph/actor.ts";
-import { negotiate } from "../graph/caps.ts";
+import { negotiate, transferNeeded } from "../graph/caps.ts";
 import { Input, Output, type PortOwner } from "../graph/ports.ts";
-import type { PortSpec } from "../graph/spec.ts";
+import type { Capability, PortSpec } from "../graph/spec.ts";
+import type { PortKind } from "../messages.ts";
 import { _fitsTemplate } from "../graph/_template.ts";
 import { formatPolicy } from "../delivery/policy.ts";
 import { resolveEndpoint } from "../graph/names.ts";
@@ -24,6 +25,16 @@ export class _Graph {
   /** Actors by name. */
   readonly byName: Map<string, Actor> = new Map();
   #counters = new Map<string, number>();
+  /** Whether a transfer moves `kind` messages from memory `from` to `to`. */
+  readonly #canMove: (from: Capability, to: Capability, kind: PortKind | "any") => unknown;
+
+  /**
+   * @param canMove Tells whether the pipeline knows a transfer for a move between memories
+   *   (truthy: yes), so that `pair()` counts ports that need one as fitting.
+   */
+  constructor(canMove: (from: Capability, to: Capability, kind: PortKind | "any") => unknown) {
+    this.#canMove = canMove;
+  }
 
   /** The next free default name for `type`: `blur0`, `blur1`, … */
   autoName(type: string): string {
@@ -139,8 +150,10 @@ export class _Graph {
   /**
    * The one output and input name `link()` connects when ports are left open: the single
    * compatible pair, free inputs first, then a new request input (`layer_%u`); when several fit
-   * and exactly one uses the main ports `out` and `in`, that one. Throws `SL_PIPE_AMBIGUOUS` or
-   * `SL_PIPE_NO_MATCH`, listing what fits or both sides' ports.
+   * and exactly one uses the main ports `out` and `in`, that one. Ports that would fit but for
+   * their memory (`cpu` and `gpu`) fit through a transfer when the pipeline knows one, and count
+   * only where no pair fits directly. Throws `SL_PIPE_AMBIGUOUS` or `SL_PIPE_NO_MATCH`, listing
+   * what fits or both sides' ports.
    */
   pair(
     up: _Node,
@@ -148,10 +161,19 @@ export class _Graph {
     fixedOut: Output | undefined,
     fixedIn: Input | string | undefined,
   ): [Output, string] {
-    const fits = (o: Output, spec: Input["spec"] | undefined): boolean => {
+    /** Pairs that fit only through a transfer. */
+    const moving = new Set<string>();
+    const fits = (o: Output, name: string, spec: Input["spec"] | undefined): boolean => {
       if (spec === undefined) return false;
+      const move = transferNeeded(o.spec, spec);
       try {
-        negotiate(o.spec, spec);
+        const caps = negotiate(
+          o.spec,
+          move ? { ...spec, capabilities: o.spec.capabilities } : spec,
+        );
+        if (move === undefined) return true;
+        if (!this.#canMove(move.from, move.to, caps.kind)) return false;
+        moving.add(`${o.name}\n${name}`);
         return true;
       } catch {
         return false;
@@ -175,11 +197,11 @@ export class _Graph {
     ).filter(([, spec]) => spec.presence === "request");
     let pairs: Array<[Output, string]> = [];
     for (const o of outputs) {
-      for (const [name, spec] of candidates) if (fits(o, spec)) pairs.push([o, name]);
+      for (const [name, spec] of candidates) if (fits(o, name, spec)) pairs.push([o, name]);
     }
     if (pairs.length === 0) {
       for (const o of outputs) {
-        for (const [name, spec] of templates) if (fits(o, spec)) pairs.push([o, name]);
+        for (const [name, spec] of templates) if (fits(o, name, spec)) pairs.push([o, name]);
       }
     }
     if (pairs.length > 1) {
@@ -189,6 +211,11 @@ export class _Graph {
         (fixedOut !== undefined || o.name === "out") && (fixedIn !== undefined || i === "in")
       );
       if (main.length === 1) pairs = main;
+    }
+    if (pairs.length > 1) {
+      // Then a pair that fits as it is wins over pairs that need a transfer.
+      const direct = pairs.filter(([o, i]) => !moving.has(`${o.name}\n${i}`));
+      if (direct.length === 1) pairs = direct;
     }
     if (pairs.length === 1) return pairs[0]!;
     if (pairs.length === 0) {

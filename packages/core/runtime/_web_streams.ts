@@ -9,7 +9,7 @@ import { Actor } from "../graph/actor.ts";
 import type { TimedTick } from "../clock/clock.ts";
 import type { Contract, PortSpec } from "../graph/spec.ts";
 import type { Input } from "../graph/ports.ts";
-import type { Message } from "../messages.ts";
+import type { AnyMessage, Message } from "../messages.ts";
 import type { Output } from "../graph/ports.ts";
 import { StreamlibError } from "../errors.ts";
 import type { ReadableOptions, WritableOptions } from "./pipeline_types.ts";
@@ -44,7 +44,7 @@ function _attach(pipeline: _StreamHost, actor: Actor, connect: () => void): void
 }
 
 /** The stream behind `Pipeline.readable()`. */
-export function _readable<T extends Message>(
+export function _readable<T extends AnyMessage>(
   pipeline: _StreamHost,
   output: Output<T>,
   options: ReadableOptions,
@@ -88,7 +88,7 @@ export function _readable<T extends Message>(
     }
   }
   const sink = pipeline.add(new ReadableSink(), options.name ? { name: options.name } : {});
-  _attach(pipeline, sink, () => pipeline.connect(output, sink.input));
+  _attach(pipeline, sink, () => pipeline.connect(output as Output, sink.input));
   pipeline.done.then(
     (r) => end(r.status === "eos" ? undefined : _stopped()),
     (error) => end(error),
@@ -108,7 +108,7 @@ export function _readable<T extends Message>(
 }
 
 /** The stream behind `Pipeline.writable()`. */
-export function _writable<T extends Message>(
+export function _writable<T extends AnyMessage>(
   pipeline: _StreamHost,
   input: Input<T>,
   options: WritableOptions,
@@ -127,7 +127,7 @@ export function _writable<T extends Message>(
     process(_tick: TimedTick): void {}
   }
   const source = pipeline.add(new WritableSource(), options.name ? { name: options.name } : {});
-  _attach(pipeline, source, () => pipeline.connect(source.output, input));
+  _attach(pipeline, source, () => pipeline.connect(source.output, input as Input));
   const output = source.output;
   // Stopped without end-of-stream: aborted, failed, or stopped before it started.
   const stopped = (): boolean =>
@@ -138,7 +138,7 @@ export function _writable<T extends Message>(
     async write(chunk): Promise<void> {
       if (output.ended) throw new StreamlibError("SL_STATE", "This stream was closed");
       if (stopped()) throw _stopped();
-      await output.write(chunk);
+      await output.write(chunk as Message);
       // A write waiting for space is released, undelivered, when the pipeline stops.
       if (stopped()) throw _stopped();
     },

@@ -1,11 +1,13 @@
 import { Actor } from "../graph/actor.ts";
-import { negotiate } from "../graph/caps.ts";
+import { negotiate, transferNeeded } from "../graph/caps.ts";
 import type { Clock } from "../clock/clock.ts";
 import { StreamlibError } from "../errors.ts";
 import type { Input, Output } from "../graph/ports.ts";
+import type { Capability } from "../graph/spec.ts";
+import type { PortKind } from "../messages.ts";
 import { ACTOR_NAME, ACTOR_NAME_RULE } from "../graph/names.ts";
 import { type DeliveryPolicy, resolvePolicy } from "../delivery/policy.ts";
-import type { Message } from "../messages.ts";
+import type { AnyMessage, Message } from "../messages.ts";
 import { SoftwareClock } from "../clock/software_clock.ts";
 import { UpstreamClock } from "../clock/upstream_clock.ts";
 import { WorkerPool } from "../threads/worker_pool.ts";
@@ -14,6 +16,7 @@ import { Bus } from "./bus.ts";
 import { formatActorAddress, Registry } from "./registry.ts";
 import { isRemoteAddress, type RemoteLinkResolver, remoteResolver } from "./remote.ts";
 import { _remoteLink, _remoteLinks } from "./_remote_link.ts";
+import { findTransfer, registeredTransfers, type TransferProvider } from "./transfers.ts";
 import type { PipelineStats } from "./stats.ts";
 import { resolveSupervision } from "./supervision.ts";
 import type {
@@ -87,10 +90,13 @@ export class Pipeline {
   /** Settles when the run ends: resolves with how it ended, rejects when an actor failed. */
   readonly done: Promise<RunResult>;
 
-  readonly #graph = new _Graph();
+  readonly #graph: _Graph = new _Graph((from, to, kind) => this.#transfer(from, to, kind));
   readonly #sched: _Scheduler;
   readonly #life: _Lifecycle;
   readonly #remote: RemoteLinkResolver | undefined;
+  readonly #transfers: readonly TransferProvider[];
+  /** The transfers this pipeline inserted, each with the output and input it joins. */
+  readonly #inserted = new Map<Actor, { readonly output: Output; readonly input: Input }>();
 
   /**
    * Creates an empty pipeline.
@@ -111,6 +117,7 @@ export class Pipeline {
     const timer = options.clock ?? (offline ? new SoftwareClock() : this.clock);
     this.registry = options.registry ?? new Registry<Actor>();
     this.#remote = options.remote;
+    this.#transfers = options.transfers ?? [];
     const abort = new AbortController();
     const sampleEvery = Math.max(1, Math.floor(options.statsSampleEvery ?? 256));
     this.#sched = new _Scheduler(this.mode, this.clock, offline, abort.signal, sampleEvery);
@@ -218,6 +225,17 @@ export class Pipeline {
     this.#sched.prepare(node);
     const dispatch = options.dispatch ?? "main";
     if (dispatch !== "main") {
+      const ports = [
+        ...Object.values(contract.inputs ?? {}),
+        ...Object.values(contract.outputs ?? {}),
+      ];
+      if (ports.some((p) => p.capabilities !== undefined && !p.capabilities.includes("cpu"))) {
+        throw new StreamlibError(
+          "SL_PARAM_INVALID",
+          `"${name}" (${type}) has ports in GPU memory, whose frames belong to this thread's ` +
+            `GPU device: it runs on the main thread (leave dispatch out)`,
+        );
+      }
       if (dispatch !== "worker" && !(dispatch instanceof WorkerPool)) {
         throw new StreamlibError(
           "SL_PARAM_INVALID",
@@ -275,6 +293,7 @@ export class Pipeline {
   async remove(actor: Actor | string): Promise<void> {
     const node = this.#graph.node(actor);
     const a = node.actor;
+    this.#inserted.delete(a);
     node.state = "ending";
     node.endRequested = true;
     for (const input of node.inputs) {
@@ -299,12 +318,16 @@ export class Pipeline {
    * made by the remote resolver ({@linkcode RemoteLinkResolver}) is added and linked, and the
    * link names the remote end in `remote`.
    *
-   * Either end may be on another node, `actor://edge/compositor/mix.layer_1` (see
-   * {@linkcode RemoteLinkResolver}): a local stand-in for it is added and linked.
+   * Ports that share no memory (a `cpu` output into an input that takes `gpu` frames only, or
+   * back) are linked through a transfer actor that the pipeline adds for the link (see
+   * {@linkcode TransferProvider}; `@streamlib/gpu` provides them): the link's `via` names it, it
+   * shows in the graph, stats and DOT like any actor, and it goes when the link goes
+   * (`disconnect` with the same two ports, or removing either actor).
    *
    * @param from The output.
    * @param to The input.
-   * @param options A delivery policy for the input.
+   * @param options A delivery policy for the input (and for the transfer's, when one is
+   *   inserted).
    * @returns The link.
    */
   connect(
@@ -318,6 +341,8 @@ export class Pipeline {
     }
     const output = this.#graph.output(from);
     const input = this.#graph.input(to, true);
+    const move = transferNeeded(output.spec, input.spec);
+    if (move !== undefined) return this.#connectThrough(output, input, move, options);
     const fromName = `${output.actor.name}.${output.name}`;
     const toName = `${input.actor.name}.${input.name}`;
     const inNode = this.#graph.node(input.actor);
@@ -382,6 +407,10 @@ export class Pipeline {
     const input = this.#graph.input(to, false);
     const link = output._links.find((l) => l.input === input);
     if (link === undefined) {
+      const transfer = [...this.#inserted].find(([, ends]) =>
+        ends.output === output && ends.input === input
+      );
+      if (transfer !== undefined) return this.#dropTransfer(transfer[0]);
       throw new StreamlibError(
         "SL_PORT_NOT_FOUND",
         `"${output.actor.name}.${output.name}" is not connected to "${input.actor.name}.${input.name}"`,
@@ -519,6 +548,7 @@ export class Pipeline {
         type: a.contract.type,
         address: a.address,
         params: structuredClone(a.params) as Record<string, unknown>,
+        ...(this.#inserted.has(a) ? { inserted: true as const } : {}),
       })),
       links: this.#graph.links(),
       ..._remoteLinks(this.#graph.nodes.keys()),
@@ -543,11 +573,11 @@ export class Pipeline {
    * @param options Queue size and sink name.
    * @returns The stream of messages.
    */
-  readable<T extends Message = Message>(
+  readable<T extends AnyMessage = Message>(
     output: PortRef<Output<T>>,
     options: ReadableOptions = {},
   ): ReadableStream<T> {
-    return _readable(this, this.#graph.output(output) as Output<T>, options);
+    return _readable(this, this.#graph.output(output as PortRef<Output>) as Output<T>, options);
   }
 
   /**
@@ -558,11 +588,11 @@ export class Pipeline {
    * @param options Source name.
    * @returns The stream to write messages into.
    */
-  writable<T extends Message = Message>(
+  writable<T extends AnyMessage = Message>(
     input: PortRef<Input<T>>,
     options: WritableOptions = {},
   ): WritableStream<T> {
-    return _writable(this, this.#graph.input(input, true) as Input<T>, options);
+    return _writable(this, this.#graph.input(input as PortRef<Input>, true) as Input<T>, options);
   }
 
   #unlink(link: _PortLink): void {
@@ -582,6 +612,81 @@ export class Pipeline {
     }
     // A request input left without a link is released then too, unless relinked meanwhile.
     if (input.spec.presence === "request") queueMicrotask(() => this.#release(input));
+    // An inserted transfer lives as long as both of its links.
+    if (this.#inserted.size !== 0) {
+      for (const actor of [output.actor, input.actor] as Actor[]) {
+        if (this.#inserted.has(actor)) this.#dropTransfer(actor);
+      }
+    }
+  }
+
+  /** The transfer that moves `kind` messages from `from` memory to `to`, if any. */
+  #transfer(
+    from: Capability,
+    to: Capability,
+    kind: PortKind | "any",
+  ): TransferProvider | undefined {
+    return findTransfer(this.#transfers, from, to, kind) ??
+      findTransfer(registeredTransfers(), from, to, kind);
+  }
+
+  /**
+   * Links `output` to `input`, which share no memory, through a new transfer actor: the kinds
+   * and formats must fit as if they did, and a transfer must be known for the move.
+   */
+  #connectThrough(
+    output: Output,
+    input: Input,
+    move: { readonly from: Capability; readonly to: Capability },
+    options: { policy?: DeliveryPolicy },
+  ): Connection {
+    const fromName = `${output.actor.name}.${output.name}`;
+    const toName = `${input.actor.name}.${input.name}`;
+    const caps = negotiate(
+      output.spec,
+      { ...input.spec, capabilities: output.spec.capabilities ?? ["cpu"] },
+      fromName,
+      toName,
+    );
+    const provider = this.#transfer(move.from, move.to, caps.kind);
+    if (provider === undefined) {
+      try {
+        negotiate(output.spec, input.spec, fromName, toName);
+      } catch (error) {
+        const e = error as StreamlibError;
+        throw new StreamlibError(
+          "SL_CAPS_MISMATCH",
+          `${e.message}, and no transfer from ${move.from} to ${move.to} memory is known for ` +
+            `${caps.kind}${
+              move.from === "gpu" || move.to === "gpu" ? " (import @streamlib/gpu)" : ""
+            }`,
+          { details: { ...e.details, transfer: move } },
+        );
+      }
+    }
+    // A transfer fails with the memory it moves to or from (a lost GPU device): it takes the
+    // supervision of the actor on that side, so restarting that actor restarts it too.
+    const owner = this.#graph.node(move.to !== "cpu" ? input.actor : output.actor).supervision;
+    const transfer = this.add(provider!.create(), {
+      supervision: owner.policy === "restart" ? { ...owner, policy: "restart" } : owner.policy,
+    });
+    this.#inserted.set(transfer, { output, input });
+    const tIn = (transfer.inputs as Record<string, Input>).in!;
+    const tOut = (transfer.outputs as Record<string, Output>).out!;
+    try {
+      const last = this.connect(tOut, input, options);
+      this.connect(output, tIn, { policy: last.policy as DeliveryPolicy });
+      return { ...last, from: fromName, formats: caps.formats ?? "any", via: transfer.name };
+    } catch (error) {
+      this.#dropTransfer(transfer);
+      throw error;
+    }
+  }
+
+  /** Removes an inserted transfer (and so both of its links). */
+  #dropTransfer(actor: Actor): void {
+    if (!this.#inserted.delete(actor)) return;
+    this.remove(actor).catch(() => {});
   }
 
   /**

@@ -8,7 +8,8 @@ import type { TimedTick } from "../clock/clock.ts";
 import type { Contract } from "../graph/spec.ts";
 import { isStreamlibError } from "../errors.ts";
 import { ManualClock } from "../clock/manual_clock.ts";
-import { createDataMessage, createVideoFrame, type DataMessage } from "../messages.ts";
+import { createVideoFrame, type DataMessage } from "../messages.ts";
+import { createDataMessage } from "../create_messages.ts";
 import { Pipeline } from "./pipeline.ts";
 import { data, Head, Pass } from "../_testing.ts";
 

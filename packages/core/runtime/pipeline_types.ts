@@ -14,6 +14,7 @@ import type { Registry } from "./registry.ts";
 import type { RemoteLinkInfo, RemoteLinkResolver } from "./remote.ts";
 import type { PipelineStats } from "./stats.ts";
 import type { SupervisionPolicy } from "./supervision.ts";
+import type { TransferProvider } from "./transfers.ts";
 
 /**
  * Options of a {@linkcode Pipeline}.
@@ -48,6 +49,11 @@ export interface PipelineOptions {
    * the resolver installed with `setRemoteResolver` (by `@streamlib/net`'s link service).
    */
   remote?: RemoteLinkResolver;
+   * Transfers this pipeline may insert on links whose ports share no memory, searched before
+   * those registered for the whole process with {@linkcode registerTransfer} (which is how
+   * `@streamlib/gpu` provides `gpuupload` and `gpudownload`).
+   */
+  transfers?: readonly TransferProvider[];
 }
 
 /**
@@ -140,6 +146,11 @@ export interface Connection {
   readonly formats: readonly string[] | "any";
   /** For a link to or from another node: the remote end as given (`actor://edge/mix.in`). */
   readonly remote?: string;
+  /**
+   * The transfer actor the link goes through, when the pipeline inserted one because the two
+   * ports share no memory (`cpu` into `gpu`, or back): its name, e.g. `"gpuupload0"`.
+   */
+  readonly via?: string;
 }
 
 /**
@@ -221,6 +232,8 @@ export interface PipelineJSON {
     readonly type: string;
     readonly address: string;
     readonly params: Readonly<Record<string, unknown>>;
+    /** The pipeline inserted it: a transfer on a link between `cpu` and `gpu` ports. */
+    readonly inserted?: true;
   }>;
   /** Every link, output to input, with the input's policy. */
   readonly links: readonly Connection[];

@@ -21,6 +21,7 @@ import {
 import type { _Call, _Reply } from "./_worker_protocol.ts";
 import type { _PoolRef } from "./_frame_memory.ts";
 import { _lineage } from "./_worker_lineage.ts";
+import type { WorkerPermissions } from "./worker_permissions.ts";
 
 /** Records in each direction's queue. */
 const _QUEUE_RECORDS = 64;
@@ -93,14 +94,19 @@ export class _WorkerThread implements _Peer {
   dead: StreamlibError | undefined;
   #ended = false;
 
-  constructor(frameMemory: number) {
+  constructor(frameMemory: number, permissions: WorkerPermissions = "inherit") {
     this.id = ++_threads;
     this.#calls = SharedQueue.create({ capacity: _QUEUE_RECORDS, maxBytes: _RECORD_BYTES });
     this.#replies = SharedQueue.create({ capacity: _QUEUE_RECORDS, maxBytes: _RECORD_BYTES });
-    this.#worker = new Worker(new URL("./_worker_runtime.ts", import.meta.url).href, {
-      type: "module",
-      name: `streamlib-worker-${this.id}`,
-    });
+    this.#worker = new Worker(
+      new URL("./_worker_runtime.ts", import.meta.url).href,
+      {
+        type: "module",
+        name: `streamlib-worker-${this.id}`,
+        // Deno's own option (a sandbox); kept out when inherited, so other runtimes never see it.
+        ...(permissions === "inherit" ? {} : { deno: { permissions } }),
+      } as WorkerOptions,
+    );
     this.#worker.onmessage = (event: MessageEvent): void =>
       _receivePosted(event.data, this.transfers);
     this.#worker.onerror = (event: ErrorEvent): void => {
@@ -215,6 +221,7 @@ export class _WorkerThread implements _Peer {
 export interface _PoolLimits {
   readonly size: number;
   readonly frameMemory: number;
+  readonly permissions?: WorkerPermissions;
 }
 
 /** The Workers of each pool. */
@@ -241,7 +248,7 @@ export function _assign(pool: _PoolLimits): _WorkerThread {
   const threads = (_pools.get(pool) ?? []).filter((t) => !t.dead);
   let thread: _WorkerThread;
   if (threads.length < pool.size) {
-    thread = new _WorkerThread(pool.frameMemory);
+    thread = new _WorkerThread(pool.frameMemory, pool.permissions);
     threads.push(thread);
   } else {
     thread = threads.reduce((a, b) => b.actors < a.actors ? b : a);

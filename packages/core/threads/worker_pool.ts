@@ -3,6 +3,7 @@ import { SoftwareClock } from "../clock/software_clock.ts";
 import { StreamlibError } from "../errors.ts";
 import { _poolWorkers } from "./_worker_thread.ts";
 import { _DEFAULT_FRAME_MEMORY } from "./_frame_memory.ts";
+import type { WorkerPermissions } from "./worker_permissions.ts";
 
 /** How long a Worker may take to come up for an actor, by default: 10 s. */
 const _DEFAULT_START_TIMEOUT_MS = 10_000;
@@ -20,6 +21,7 @@ const _MAX_TIMER_MS = 2 ** 31 - 1;
  *   size: 2,
  *   frameMemory: 256 * 1024 * 1024,
  *   startTimeoutMs: 30_000,
+ *   permissions: { read: ["./data"] },
  * };
  * assert.ok(options.size === 2);
  * ```
@@ -46,6 +48,16 @@ export interface WorkerPoolOptions {
    * time). Tests give a {@linkcode ManualClock} to pass the deadline by hand.
    */
   readonly clock?: Clock;
+  /**
+   * What the pool's Workers may do (Deno; other runtimes ignore it): `"inherit"` (default)
+   * gives them this thread's permissions, `"none"` nothing, an object each permission on its
+   * own (`false` or absent: none, `true`: all this thread has, a list: those values only). A
+   * Worker never gets more than the thread that starts it. Deno needs
+   * `--unstable-worker-options` for anything but `"inherit"`. Loading the actor's module is
+   * checked against the process's permissions, not these: a Worker that may read nothing still
+   * loads its code.
+   */
+  readonly permissions?: WorkerPermissions;
 }
 
 /**
@@ -82,6 +94,8 @@ export class WorkerPool {
   readonly startTimeoutMs: number;
   /** The clock the start deadline is measured on. */
   readonly clock: Clock;
+  /** What the pool's Workers may do (`"inherit"`: what the thread that starts them may). */
+  readonly permissions: WorkerPermissions;
 
   /**
    * Creates a pool; Workers start with the first actor placed on them.
@@ -119,6 +133,7 @@ export class WorkerPool {
     }
     this.startTimeoutMs = startTimeoutMs;
     this.clock = options.clock ?? new SoftwareClock({ id: "worker-pool" });
+    this.permissions = options.permissions ?? "inherit";
   }
 
   /**

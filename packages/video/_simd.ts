@@ -1,0 +1,115 @@
+/**
+ * Loading the filters' WebAssembly SIMD kernels (`_convert.wat`, `_blur.wat`, `_scale.wat`),
+ * and the switch between them and the plain TypeScript code that runs where WebAssembly SIMD is
+ * missing.
+ *
+ * @module
+ */
+
+/** Which kernels run: the fastest the runtime takes, standard SIMD only, or none. */
+export type _SimdMode = "auto" | "standard" | "off";
+
+let _mode: _SimdMode = "auto";
+
+/**
+ * Which kernels to use: `auto` (the relaxed-SIMD modules where the runtime validates them,
+ * else standard SIMD), `standard` (standard SIMD only) or `off` (the TypeScript code). Tests
+ * switch it to run every path on the same inputs.
+ *
+ * @param mode The mode.
+ */
+export function _setSimdMode(mode: _SimdMode): void {
+  _mode = mode;
+}
+
+/**
+ * One instance of a kernel module and a view of its memory, which grows on demand.
+ */
+export class _Kernels<T> {
+  /** The module's exports. */
+  readonly exports: T;
+  /** Which module runs: relaxed SIMD where the runtime has it, else standard SIMD. */
+  readonly variant: "relaxed" | "standard";
+  readonly #memory: WebAssembly.Memory;
+  #bytes: Uint8Array;
+
+  constructor(exports: T, variant: "relaxed" | "standard") {
+    this.exports = exports;
+    this.variant = variant;
+    this.#memory = (exports as { memory: WebAssembly.Memory }).memory;
+    this.#bytes = new Uint8Array(this.#memory.buffer);
+  }
+
+  /**
+   * The memory's bytes, at least `size` of them.
+   *
+   * @param size Bytes needed.
+   * @returns A view of the whole memory (valid until the next call).
+   */
+  reserve(size: number): Uint8Array {
+    const have = this.#memory.buffer.byteLength;
+    if (have < size) {
+      this.#memory.grow(Math.ceil((size - have) / 65536));
+      this.#bytes = new Uint8Array(this.#memory.buffer);
+    } else if (this.#bytes.byteLength !== have) {
+      this.#bytes = new Uint8Array(this.#memory.buffer);
+    }
+    return this.#bytes;
+  }
+}
+
+/**
+ * A lazily instantiated kernel module, shared by every caller on this thread (kernels run
+ * synchronously, so callers never use it at the same time).
+ *
+ * @param standard The standard-SIMD module, base64.
+ * @param relaxed The relaxed-SIMD module, base64, if any.
+ * @returns A getter: the instance for the current mode, or `undefined` where WebAssembly SIMD
+ *   is unavailable or the kernels are turned off.
+ */
+export function _lazyKernels<T>(
+  standard: string,
+  relaxed?: string,
+): () => _Kernels<T> | undefined {
+  let auto: _Kernels<T> | null | undefined;
+  let plain: _Kernels<T> | null | undefined;
+  return () => {
+    if (_mode === "off") return undefined;
+    if (_mode === "standard") return (plain ??= _instantiate<T>(standard)) ?? undefined;
+    return (auto ??= _instantiate<T>(standard, relaxed)) ?? undefined;
+  };
+}
+
+/**
+ * Instantiates a kernel module: the relaxed one where the runtime validates it, else the
+ * standard one; `null` where neither validates (no WebAssembly SIMD).
+ *
+ * @param standard The standard-SIMD module, base64.
+ * @param relaxed The relaxed-SIMD module, base64, if any.
+ * @param variant Force one of the two.
+ * @returns The instance, or `null`.
+ */
+export function _instantiate<T>(
+  standard: string,
+  relaxed?: string,
+  variant?: "relaxed" | "standard",
+): _Kernels<T> | null {
+  if (typeof WebAssembly !== "object") return null;
+  const candidates: Array<["relaxed" | "standard", string]> = [];
+  if (relaxed !== undefined && variant !== "standard") candidates.push(["relaxed", relaxed]);
+  if (variant !== "relaxed") candidates.push(["standard", standard]);
+  for (const [name, base64] of candidates) {
+    const bytes = _decode(base64);
+    if (!WebAssembly.validate(bytes)) continue;
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+    return new _Kernels<T>(instance.exports as T, name);
+  }
+  return null;
+}
+
+function _decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
