@@ -1,3 +1,5 @@
+// Why one file: Pipeline is the one class users build and run graphs with; its parts already
+// live in _graph, _scheduler, _lifecycle, _remote_link and transfers, and what is left is its API.
 import { Actor } from "../graph/actor.ts";
 import { negotiate, transferNeeded } from "../graph/caps.ts";
 import type { Clock } from "../clock/clock.ts";

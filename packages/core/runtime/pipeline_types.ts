@@ -49,6 +49,7 @@ export interface PipelineOptions {
    * the resolver installed with `setRemoteResolver` (by `@streamlib/net`'s link service).
    */
   remote?: RemoteLinkResolver;
+  /**
    * Transfers this pipeline may insert on links whose ports share no memory, searched before
    * those registered for the whole process with {@linkcode registerTransfer} (which is how
    * `@streamlib/gpu` provides `gpuupload` and `gpudownload`).
