@@ -3,7 +3,7 @@
  * end-of-stream, flush, and the link's own control messages — travels as one length-prefixed
  * binary frame with a checksum.
  *
- * ```text
+ * ```txt
  * offset  size  field
  *  0      2     magic "SL"
  *  2      1     version (1)
