@@ -19,6 +19,15 @@ export interface FrameSignature {
   readonly position: number;
   /** 16×9 block means of R, G and B. */
   readonly blocks: number[];
+  /** FNV-1a of every byte of the picture (rows of the visible width). */
+  readonly hash: number;
+}
+
+/** FNV-1a over `bytes`, continuing from `hash`. */
+export function fnv1a(bytes: Uint8Array, hash = 0x811c9dc5): number {
+  let h = hash;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193) >>> 0;
+  return h;
 }
 
 /** The signature of an RGBA frame. */
@@ -41,8 +50,13 @@ export function frameSignature(frame: VideoFrame): FrameSignature {
       counts[b] = counts[b]! + 1;
     }
   }
+  let hash = 0x811c9dc5;
+  for (let y = 0; y < h; y++) {
+    hash = fnv1a(data.subarray(offset + y * stride, offset + y * stride + w * 4), hash);
+  }
   return {
     position: frame.position,
+    hash,
     blocks: Array.from(sums, (s, i) => Math.round(s / counts[Math.floor(i / 3)]! * 10) / 10),
   };
 }

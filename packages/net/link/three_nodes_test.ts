@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { Pipeline } from "@streamlib/core";
 import { TestPattern } from "@streamlib/video";
-import { type FrameSignature, RelayCheck } from "./_relay_testing.ts";
+import { AudioTestSource } from "@streamlib/audio";
+import { fnv1a, type FrameSignature, RelayCheck } from "./_relay_testing.ts";
 import { needsNats, TestNats } from "./_nats_testing.ts";
 
 const SCRIPT = new URL("./testdata/relay_node.ts", import.meta.url).pathname;
@@ -14,9 +15,9 @@ class NodeProcess {
   readonly #reading: Promise<void>;
   readonly #stdin: WritableStreamDefaultWriter<Uint8Array>;
 
-  constructor(role: string, nats: string, video: string, audio: string) {
+  constructor(role: string, nats: string, video: string, audio: string, frames?: number) {
     this.child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", SCRIPT, role, nats, video, audio],
+      args: ["run", "-A", SCRIPT, role, nats, video, audio, ...frames ? [String(frames)] : []],
       stdin: "piped",
       stdout: "piped",
       stderr: "inherit",
@@ -98,6 +99,59 @@ async function expectedFrames(count: number): Promise<Map<number, FrameSignature
   ).run();
   return new Map(check.frames.map((f) => [f.position, f]));
 }
+
+Deno.test(needsNats({
+  name: "three node processes relay raw 720p video and audio over NATS, exactly",
+  fn: async () => {
+    await using nats = await TestNats.start();
+    const nodes: NodeProcess[] = [];
+    try {
+      const sink = new NodeProcess("sink", nats.url, "raw", "raw");
+      const proc = new NodeProcess("proc", nats.url, "raw", "raw");
+      nodes.push(sink, proc);
+      await sink.until((l) => l.ready !== undefined);
+      await proc.until((l) => l.ready !== undefined);
+      const source = new NodeProcess("source", nats.url, "raw", "raw", 20);
+      nodes.push(source);
+      const sent = await source.until((l) => l.done !== undefined);
+      const got = await sink.until((l) => l.done !== undefined);
+      const relayed = await proc.until((l) => l.done !== undefined);
+      for (const node of nodes) assert.ok((await node.child.status).success);
+      // Video goes latest-first: a frame may be dropped (counted), each one that came is exact.
+      const frames = got.frames as FrameSignature[];
+      assert.ok(frames.length >= 10, `${frames.length} frames`);
+      const expected = await expectedFrames(20);
+      for (const frame of frames) {
+        assert.equal(frame.hash, expected.get(frame.position)!.hash, `frame ${frame.position}`);
+      }
+      // Audio goes queued: every sample, exactly.
+      const tone = new RelayCheck();
+      await new Pipeline({ mode: "offline" }).pipe(
+        new AudioTestSource({
+          frequency: 440,
+          volume: 0.5,
+          channels: 1,
+          samplesPerBuffer: 480,
+          buffers: 200,
+        }),
+        tone,
+      ).run();
+      assert.equal(got.samples, tone.sampleCount, JSON.stringify([sent.links, relayed.links]));
+      assert.equal(
+        got.audioHash,
+        fnv1a(new Uint8Array(tone.samples.buffer, 0, tone.sampleCount * 4)),
+      );
+      const links = got.links as Array<{ transport: string; codec: string; gaps: number }>;
+      for (const link of links) {
+        assert.equal(link.transport, "nats");
+        assert.equal(link.codec, "raw");
+        assert.equal(link.gaps, 0);
+      }
+    } finally {
+      for (const node of nodes) await node.kill();
+    }
+  },
+}));
 
 Deno.test(needsNats({
   name: "three node processes relay 720p H.264 video and Opus audio over NATS; the middle " +
