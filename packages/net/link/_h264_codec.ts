@@ -4,8 +4,9 @@
  * reconnection), one picture out for each frame in. The receiver feeds the pictures to an
  * ffmpeg that decodes them, as an FLV stream on its stdin (each tag framed with its length, so
  * a picture is complete as it arrives), to raw frames in the sender's pixel format and size on
- * its stdout: single-threaded with `low_delay`, so each picture comes out before the next goes
- * in. A new codec description (avcC) starts a new decoder. Internal to the link code.
+ * its stdout, single-threaded with `low_delay`. ffmpeg's command line still holds a picture
+ * until the next one arrives (a frame's delay), so frames come out in the background. A new
+ * codec description (avcC) starts a new decoder. Internal to the link code.
  *
  * @module
  */
