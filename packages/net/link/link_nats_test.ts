@@ -65,14 +65,15 @@ Deno.test(needsNats({
     await edge.stop();
     await studioNode.close();
     await edgeNode.close();
-    // What came is in order, each value once; what was lost while NATS was down is counted.
+    // What came is in order, each value once; what was lost while NATS was down is counted:
+    // dropped at the sender, and as missing at the receiver (which also counts what was lost
+    // on the way). A live source may skip ticks under load: those are no link's loss.
     const values = sink.messages.map((m) => m.value as number);
     for (let i = 1; i < values.length; i++) assert.ok(values[i]! > values[i - 1]!);
     const src = edge.actors.find((a) => a instanceof NetSrc) as NetSrc;
     const info = src.remoteLink();
-    const lost = values.at(-1)! + 1 - values.length;
-    assert.equal(info.missing, lost, JSON.stringify(info));
-    assert.ok(info.gaps >= 1);
-    assert.equal(link().remoteLink().dropped, lost);
+    assert.ok(info.gaps >= 1 && info.missing >= 1, JSON.stringify(info));
+    assert.ok(info.missing >= link().remoteLink().dropped, JSON.stringify(info));
+    assert.ok(info.missing <= values.at(-1)! + 1 - values.length, JSON.stringify(info));
   },
 }));

@@ -140,6 +140,7 @@ Deno.test(`the wire decoder meets ${CASES} mutated inputs with coded errors only
     assert.ok((codes.get(code) ?? 0) > 0, `no ${code} in ${JSON.stringify([...codes])}`);
   }
   assert.ok(accepted > 0);
-  assert.ok(slowest < 250, `one input took ${slowest.toFixed(1)} ms`);
+  // A hang, not a slow moment on a loaded machine: no input may take seconds.
+  assert.ok(slowest < 2_000, `one input took ${slowest.toFixed(1)} ms`);
   assert.ok(seconds < 60, `${CASES} inputs took ${seconds.toFixed(1)} s`);
 });
