@@ -280,6 +280,7 @@ export class NetSrc extends Actor<typeof netSrcContract> implements RemoteLinkAc
           this.end();
           return;
         }
+        await this.#clockKnown();
         let decoded: Message[];
         try {
           decoded = await (await this.#decoderFor(message)).decode(message);
@@ -312,6 +313,18 @@ export class NetSrc extends Actor<typeof netSrcContract> implements RemoteLinkAc
       if (this.#decoder.output !== undefined) this.#decoder.output = (m) => this.#emit(m);
     }
     return this.#decoder;
+  }
+
+  /**
+   * Before the first message of a session, waits (at most 200 ms) for the first round trip of
+   * the clock sync, so that even that one gets a local timestamp.
+   */
+  async #clockKnown(): Promise<void> {
+    if (this.params.timestamps !== "local") return;
+    for (let i = 0; i < 40 && !this.#ended; i++) {
+      if (this.#receiver?.clockSync.estimate() !== undefined) return;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 
   /** Writes a decoded message (with its local timestamp), waiting for room. */
