@@ -274,16 +274,30 @@ export function resampleAudio(
   if (fromRate === toRate) return samples.map((channel) => channel.slice());
   if (samples.length === 0) return [];
   const engine = new _SincResampler(_sincFilter(fromRate, toRate, quality), samples.length);
-  const head = engine.push(samples);
-  const tail = engine.flush();
-  const frames = head.frames + tail.frames;
-  return samples.map((_, c) => {
-    const out = new Float32Array(frames);
-    out.set(head.data.subarray(c * head.frames, (c + 1) * head.frames));
-    out.set(tail.data.subarray(c * tail.frames, (c + 1) * tail.frames), head.frames);
-    return out;
-  });
+  // Streamed through in chunks, so that the engine's history and output stay small (in the
+  // cache) and each output sample is written once, into arrays of the final length.
+  let outputs = samples.map(() => new Float32Array(Math.ceil((length * toRate) / fromRate)));
+  let frames = 0;
+  const take = ({ data, frames: count }: { data: Float32Array; frames: number }): void => {
+    if (frames + count > outputs[0]!.length) {
+      outputs = outputs.map((out) => {
+        const grown = new Float32Array(frames + count);
+        grown.set(out.subarray(0, frames));
+        return grown;
+      });
+    }
+    outputs.forEach((out, c) => out.set(data.subarray(c * count, (c + 1) * count), frames));
+    frames += count;
+  };
+  for (let at = 0; at < length; at += _CHUNK) {
+    take(engine.push(samples.map((channel) => channel.subarray(at, at + _CHUNK))));
+  }
+  take(engine.flush());
+  return frames === outputs[0]!.length ? outputs : outputs.map((out) => out.slice(0, frames));
 }
+
+/** Input samples a channel that {@linkcode resampleAudio} pushes through at a time. */
+const _CHUNK = 8192;
 
 /** Throws `SL_AUDIO_FORMAT` unless `rate` is a positive integer. */
 function _checkRate(rate: number, what: string): void {
