@@ -82,33 +82,30 @@ export function _fastGaussianPlane(
   const n = width * ch;
   const { radii, factors, shift } = boxes;
   const e = radii[0] + radii[1] + radii[2];
-  /** Three passes over `line` (`count` items `step` apart, `e` of them extension each side). */
-  const passes = (line: Int32Array, count: number, step: number): void => {
-    const copy = new Int32Array(line.length);
+  /** The three passes over `line`: `count` samples with `e` more each side. */
+  const passes = (line: Int32Array, count: number): void => {
     let reach = e;
     for (let p = 0; p < 3; p++) {
       const r = radii[p]!, m = factors[p]!;
       reach -= r;
-      copy.set(line);
+      const copy = line.slice();
       for (let i = e - reach; i < e + count + reach; i++) {
         let sum = 0;
-        for (let k = -r; k <= r; k++) sum += copy[(i + k) * step]!;
-        line[i * step] = _q15(sum, m);
+        for (let k = -r; k <= r; k++) sum += copy[i + k]!;
+        line[i] = _q15(sum, m);
       }
     }
   };
   const extended = new Int32Array(n * (height + 2 * e));
-  const row = new Int32Array((width + 2 * e) * ch);
-  const rowOf = new Int32Array(width + 2 * e);
+  const row = new Int32Array(width + 2 * e);
   for (let y = 0; y < height; y++) {
-    for (let x = -e; x < width + e; x++) {
-      const at = offset + y * stride + (x < 0 ? 0 : x >= width ? width - 1 : x) * ch;
-      for (let c = 0; c < ch; c++) row[(x + e) * ch + c] = data[at + c]! << shift;
-    }
     for (let c = 0; c < ch; c++) {
-      rowOf.set(row.filter((_, i) => i % ch === c));
-      passes(rowOf, width, 1);
-      for (let x = 0; x < width; x++) extended[(y + e) * n + x * ch + c] = rowOf[x + e]!;
+      for (let x = -e; x < width + e; x++) {
+        const at = offset + y * stride + (x < 0 ? 0 : x >= width ? width - 1 : x) * ch + c;
+        row[x + e] = data[at]! << shift;
+      }
+      passes(row, width);
+      for (let x = 0; x < width; x++) extended[(y + e) * n + x * ch + c] = row[x + e]!;
     }
   }
   for (let y = 0; y < e; y++) {
@@ -119,7 +116,7 @@ export function _fastGaussianPlane(
   const half = (1 << shift) >> 1;
   for (let i = 0; i < n; i++) {
     for (let y = 0; y < height + 2 * e; y++) column[y] = extended[y * n + i]!;
-    passes(column, height, 1);
+    passes(column, height);
     for (let y = 0; y < height; y++) {
       out[dst.offset + y * dst.stride + i] = Math.min(255, (column[y + e]! + half) >> shift);
     }
