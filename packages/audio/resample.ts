@@ -83,9 +83,10 @@ export const resamplerContract = {
  * 302 taps), the same work per input sample. Tabulated rows are applied in WebAssembly SIMD
  * where the runtime has it, in 32-bit floats (within 1e-6 of full scale of the double-precision
  * TypeScript loop that runs otherwise, and for interpolated rows): 10 s of stereo 44.1k→48k at
- * quality 4 takes about 16–22 ms on one core of a 2-core x86 server, against 9–13 ms for ffmpeg
- * 5.1's `aresample` with as many taps (`deno task bench:kernels`); 44.1k→47 999 (interpolated
- * rows, in TypeScript) about 0.22 s.
+ * quality 4 takes about 14–20 ms on one core of a 2-core x86 server shared with other work,
+ * against 10–13 ms for ffmpeg 5.1's `aresample` with as many taps (`filter_size=102`; its
+ * default, 32, is shorter than our quality 0) (`deno task bench:kernels`); 44.1k→47 999
+ * (interpolated rows, in TypeScript) about 0.22 s.
  *
  * **Timing (zero phase, no delay).** Output sample Q is the signal at time Q / `rate`, exactly:
  * the filter is symmetric and centred on it, so timestamps need no compensation and a tone keeps

@@ -264,7 +264,8 @@
     (v128.store offset=32 align=1 (local.get $pd)
       (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $pa) (local.get $pb)))
     (v128.store offset=48 align=1 (local.get $pd)
-      (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $pa) (local.get $pb))))
+      (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31
+        (local.get $pa) (local.get $pb))))
 
   ;; Sixteen bytes of one position: (y + c) >> 6 clamped to 0–255, for the Y terms `$lo` and
   ;; `$hi` of sixteen pixels and the chroma terms `$c` of their eight chroma samples.

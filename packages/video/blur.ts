@@ -65,9 +65,10 @@ const _FAST_FROM = 3;
  * Both run in WebAssembly SIMD where the runtime has it (plain TypeScript otherwise, with the
  * same box and fast-Gaussian results and exact-Gaussian results within ±1 of the SIMD ones):
  * the exact Gaussian in 16-bit fixed point up to a half-width 3·sigma of 31 pixels, in 32-bit
- * floats beyond. On one core of a 2-core x86 server (`deno task bench:kernels`), a 1080p RGBA
- * frame takes about 18 ms exact at sigma 4 and 12 ms fast (ffmpeg's recursive, approximate
- * `gblur` about 21 ms), and 10 ms for a box of radius 6 (ffmpeg's `boxblur` 43 ms).
+ * floats beyond. On one core of a 2-core x86 server shared with other work (load average
+ * 9–16, `deno task bench:kernels`), a 1080p RGBA frame takes 14.5–18 ms fast at sigma 4 (ffmpeg's
+ * recursive, approximate `gblur` 21–23 ms) and 26–30 ms exact (about 18 ms on a quiet machine),
+ * and 10 ms for a box of radius 6 (ffmpeg's `boxblur` 36–42 ms).
  *
  * RGBA and BGRA blur their four channels each on their own (alpha too, not premultiplied).
  * I420 and NV12 blur every plane; the chroma planes, at half resolution, use half the radius
