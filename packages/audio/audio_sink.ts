@@ -89,6 +89,8 @@ export class AudioSink extends Actor<typeof audioSinkContract> {
   /** Ports and parameters. */
   static override contract: typeof audioSinkContract = audioSinkContract;
   #process: FfmpegProcess | undefined;
+  /** Counts stops, so that an ffmpeg opened while a stop overtook it is ended, not kept. */
+  #stops = 0;
   #format = "";
   #output = "";
   #played = 0;
@@ -125,7 +127,15 @@ export class AudioSink extends Actor<typeof audioSinkContract> {
     const format = `${buffer.sampleRate} Hz, ${buffer.numberOfChannels} channels`;
     if (this.#process === undefined) {
       this.#format = format;
-      this.#process = await this.#open(buffer);
+      const stops = this.#stops;
+      const opened = await this.#open(buffer);
+      if (stops !== this.#stops) {
+        // stop() ran while ffmpeg was being found: nothing will end this one but us.
+        opened.kill();
+        await opened.wait();
+        return;
+      }
+      this.#process = opened;
     } else if (format !== this.#format) {
       throw new StreamlibError(
         "SL_CAPS_MISMATCH",
@@ -156,6 +166,7 @@ export class AudioSink extends Actor<typeof audioSinkContract> {
 
   /** Stops ffmpeg at once. */
   override async stop(): Promise<void> {
+    this.#stops++;
     const process = this.#process;
     this.#process = undefined;
     if (process === undefined) return;

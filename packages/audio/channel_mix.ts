@@ -59,7 +59,7 @@ const _LAYOUTS = [1, 2, 6] as const;
  * (`SL_PARAM_INVALID`). {@linkcode channelMixMatrix} gives the coefficients.
  *
  * ```text
- * filesrc path=movie.wav ! channelmix channels=2 ! wavsink path=stereo.wav
+ * filesrc location=movie.wav ! channelmix channels=2 ! filesink location=stereo.wav
  * ```
  *
  * @example

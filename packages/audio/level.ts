@@ -101,7 +101,7 @@ export const LEVEL_FLOOR_DB: number = -120;
  * A full-scale sine reads RMS −3.01 dBFS and peak 0 dBFS.
  *
  * ```text
- * audiotestsrc ! level interval=0.05 name=meter ! autoaudiosink
+ * audiotestsrc ! level interval=0.05 name=meter ! audiosink
  * meter.level ! log
  * ```
  *

@@ -44,7 +44,7 @@ export const panoramaContract = {
  * the new ones, sample by sample, so that a move doesn't click.
  *
  * ```text
- * audiotestsrc channels=1 ! audiopanorama panorama=-0.5 ! wavsink path=left.wav
+ * audiotestsrc channels=1 ! audiopanorama panorama=-0.5 ! filesink location=left.wav
  * ```
  *
  * @example

@@ -51,7 +51,7 @@ export const resamplerContract = {
  * Audio already at `rate` passes through untouched.
  *
  * ```text
- * filesrc location=talk.wav ! audioresample rate=16000 quality=6 ! …
+ * filesrc location=talk.wav ! audioresample rate=16000 quality=6 ! filesink location=talk16k.wav
  * ```
  *
  * **Filter.** A polyphase Kaiser-windowed sinc, its cutoff (−6 dB) at 0.95 × the Nyquist frequency

@@ -164,7 +164,7 @@ export const audioTestSourceContract = {
  * may change while running and apply from the next buffer.
  *
  * ```text
- * audiotestsrc wave=sweep frequency=20 sweepTo=20000 sweepDuration=20 duration=20 ! wavsink
+ * audiotestsrc wave=sweep frequency=20 sweepTo=20000 sweepDuration=20 duration=20 ! filesink location=sweep.wav
  * ```
  *
  * @example

@@ -42,7 +42,7 @@ export const volumeContract = {
  * are not clipped: a gain above 1 can take them past ±1.
  *
  * ```text
- * audiotestsrc ! volume volume=0.5 ! wavsink path=quiet.wav
+ * audiotestsrc ! volume volume=0.5 ! filesink location=quiet.wav
  * ```
  *
  * @example

@@ -276,7 +276,7 @@ export const videoBalanceContract = {
  * settings are cached). At the defaults frames pass through untouched.
  *
  * ```text
- * camera ! videobalance saturation=0 contrast=1.2 ! display
+ * videotestsrc pattern=ball ! videobalance saturation=0 contrast=1.2 ! display
  * ```
  *
  * @example

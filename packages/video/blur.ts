@@ -324,9 +324,9 @@ export const blurContract = {
  * while running; a radius or sigma of 0 passes frames through.
  *
  * ```text
- * camera ! blur sigma=4 ! display
- * camera ! blur sigma=4 method=exact ! display
- * testsrc ! blur mode=box radius=8 ! display
+ * videotestsrc pattern=ball ! blur sigma=4 ! display
+ * videotestsrc pattern=ball ! blur sigma=4 method=exact ! display
+ * videotestsrc ! blur mode=box radius=8 ! display
  * ```
  *
  * @example

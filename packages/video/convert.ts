@@ -401,7 +401,7 @@ export const videoConvertContract = {
  * Parameters may change while running.
  *
  * ```text
- * testsrc format=RGBA ! videoconvert format=NV12 ! filesink location=out.yuv
+ * videotestsrc format=RGBA ! videoconvert format=NV12 ! filesink location=out.yuv
  * ```
  *
  * @example

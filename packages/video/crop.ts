@@ -154,7 +154,7 @@ export const videoCropContract = {
  * change while running.
  *
  * ```text
- * testsrc ! videocrop left=80 right=80 ! display
+ * videotestsrc ! videocrop left=80 right=80 ! display
  * ```
  *
  * @example

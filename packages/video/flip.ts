@@ -182,7 +182,7 @@ export const videoFlipContract = {
  * turns swap the width and height. The method may change while running.
  *
  * ```text
- * camera ! videoflip method=horizontal-flip ! display
+ * videotestsrc pattern=ball ! videoflip method=horizontal-flip ! display
  * ```
  *
  * @example

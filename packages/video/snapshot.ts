@@ -127,7 +127,7 @@ const _HISTORY = 3;
  * (`SL_FILE_WRITE`).
  *
  * ```text
- * testsrc ! snapshot location=shots/frame-%04d.png mode=every every=30 ! display
+ * videotestsrc ! snapshot location=shots/frame-%04d.png mode=every every=30 ! display
  * ```
  *
  * @example

@@ -158,7 +158,7 @@ export const testPatternContract = {
  * `max(1, floor(height / 144))`.
  *
  * ```text
- * videotestsrc pattern=ball format=I420 overlay=timecode duration=10 ! filesink path=ball.yuv
+ * videotestsrc pattern=ball format=I420 overlay=timecode duration=10 ! filesink location=ball.yuv
  * ```
  *
  * @example

@@ -85,7 +85,7 @@ export interface MotionEvent {
  * Y plane for I420/NV12. The video goes on unchanged through `out`.
  *
  * ```text
- * camera ! motion region=[0,0,320,240] sensitivity=0.05 name=m ! display
+ * videotestsrc pattern=ball ! motion region=[0,0,320,240] sensitivity=0.05 name=m ! display
  * m.motion ! log
  * ```
  *

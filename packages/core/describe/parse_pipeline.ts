@@ -55,7 +55,7 @@ export interface ParsedPipeline {
  * Formats a message that points at a place in pipeline text, with the line and a caret under
  * the span:
  *
- * ```text
+ * ```console
  * line 1, column 18: unknown actor type "blr"; expected one of blur, testsrc
  *   testsrc fps=30 ! blr radius=4
  *                    ^^^
@@ -122,8 +122,8 @@ export interface ParseOptions {
  *
  * ```text
  * # comments run to the end of the line
- * testsrc pattern=smpte fps=30 ! compositor name=c ! filesink path="my video.mp4"
- * draw code=overlay.ts duration=10s ! c.layer_1     # a reference: actor c, input layer_1
+ * videotestsrc pattern=smpte fps=30 ! compositor name=c ! filesink location="my video.mp4"
+ * draw module=overlay.js duration=10 ! c.layer_1    # a reference: actor c, input layer_1
  * c. ! display                                      # a branch: another chain from c
  * ```
  *

@@ -229,7 +229,8 @@ export function _controlApp(
     const result = await control.tap(port, {
       ...(request.count === undefined ? {} : { count: request.count }),
       ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
-      signal: streams,
+      // A client that goes away ends its tap at once, as the server's close does.
+      signal: AbortSignal.any([streams, c.req.raw.signal]),
     });
     return c.json(_encodeTap(result, request));
   });

@@ -149,6 +149,33 @@ Deno.test("ControlClient.tap() on a quiet link returns what came within its time
   assert.deepEqual(data.messages.map((m) => m.kind === "data" && m.value), [1]);
 });
 
+Deno.test("a tap whose client goes away ends at once and takes its sink out", async () => {
+  await using node = await testNode("datasrc name=src fps=1 ! nullsink");
+  const entry = (await listNodes({ dir: node.dir }))[0]!;
+  using http = Deno.createHttpClient({ proxy: { transport: "unix", path: entry.socket! } });
+  const taps = (): string[] =>
+    node.pipeline.toJSON().actors.map((a) => a.name).filter((n) => n.startsWith("~tap"));
+  const abort = new AbortController();
+  // The clock stands still: nothing comes, and the tap would wait its full minute.
+  const asked = fetch("http://node/v1/tap", {
+    method: "POST",
+    client: http,
+    signal: abort.signal,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ port: "src.out", timeoutMs: 60_000 }),
+  });
+  for (let i = 0; taps().length === 0 && i < 2_000; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  assert.equal(taps().length, 1, "the tap is under way");
+  abort.abort();
+  await assert.rejects(asked);
+  for (let i = 0; taps().length > 0 && i < 2_000; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  assert.deepEqual(taps(), [], "the tap ended with its client");
+});
+
 Deno.test("ControlClient.follow() streams events as server-sent events until its signal", async () => {
   await using node = await testNode("videotestsrc name=src width=64 height=36 ! nullsink");
   await using client = await ControlClient.connect("videotestsrc-1", { dir: node.dir });
