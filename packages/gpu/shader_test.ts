@@ -4,6 +4,7 @@ import {
   type GpuVideoFrame,
   isStreamlibError,
   Pipeline,
+  type StreamlibError,
   type VideoFrame,
 } from "@streamlib/core";
 import { Shader } from "./shader.ts";
@@ -92,6 +93,43 @@ gpuTest(
     assert.match(cause.message, /line 3, column 23: .*\n {2} {2}return color \* 1\.5 \+;\n {24}\^/);
   },
 );
+
+/** The coded cause of a pipeline whose only actor is a shader with `code`, failing start(). */
+async function startError(code: string): Promise<StreamlibError> {
+  const pipeline = new Pipeline({ mode: "offline" });
+  pipeline.add(new Shader({ code }), { name: "fx" });
+  const error = await pipeline.start().then(() => undefined, (e: unknown) => e);
+  const cause = (error as { cause?: unknown }).cause;
+  assert.ok(isStreamlibError(cause), String(error));
+  return cause;
+}
+
+gpuTest(
+  "A shader that ends before its last brace is SL_SHADER_COMPILE at the end of the user's code, not SL_SHADER_ENTRY",
+  async () => {
+    const error = await startError(`${SIGNATURE} {\n  let c = color * 0.5;\n  return c;\n`);
+    assert.equal(error.code, "SL_SHADER_COMPILE", error.message);
+    assert.equal(error.details.line, 3);
+    assert.match(error.message, /line 3, column 12: .*"\}"/);
+    assert.doesNotMatch(error.message, /sl_main|@compute|diagnostic/); // nothing of the wrapper
+  },
+);
+
+gpuTest(
+  "A shader compile error quotes only the user's code, even when the parser quotes past its end",
+  async () => {
+    const error = await startError(`${SIGNATURE} {\n  /* return color;\n}`);
+    assert.equal(error.code, "SL_SHADER_COMPILE", error.message);
+    assert.equal(error.details.line, 2);
+    assert.doesNotMatch(error.message, /sl_main|@compute|textureStore/);
+  },
+);
+
+gpuTest("The caret under a compile error lines up under tab-indented code", async () => {
+  const error = await startError(`${SIGNATURE} {\n\treturn vec4f(color.rgb k, 1.0);\n}`);
+  assert.equal(error.details.column, 25);
+  assert.match(error.message, /\n {2}\treturn vec4f\(color\.rgb k, 1\.0\);\n {2}\t {23}\^$/);
+});
 
 gpuTest(
   "A shader without a fitting effect() fails with SL_SHADER_ENTRY naming the signature",
