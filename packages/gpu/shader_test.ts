@@ -182,6 +182,24 @@ gpuTest(
 );
 
 gpuTest(
+  "Two live changes in a row, good then bad: the good one runs, as the last good shader",
+  async (gpu) => {
+    const shader = new Shader({ code: `${SIGNATURE} { return vec4f(color.rgb, 1.0); }` });
+    const run = await running(gpu, shader);
+    const input = randomFrame("RGBA", 8, 8, 5);
+    shader.setParams({ code: `${SIGNATURE} { return vec4f(0.0, 1.0, 0.0, 1.0); }` }); // good
+    const good = shader.compiled();
+    shader.setParams({ code: `${SIGNATURE} {\n  return vec4f(colour.rgb, 0.0);\n}` }); // bad
+    await good;
+    await assert.rejects(shader.compiled(), { code: "SL_SHADER_COMPILE" });
+    await run.errors.read();
+    const out = await run.frame(input);
+    assert.ok(out.data.every((v, i) => v === [0, 255, 0, 255][i % 4]), "the good change runs");
+    await run.end();
+  },
+);
+
+gpuTest(
   "shader reads its code from location, and a missing file is SL_FILE_NOT_FOUND",
   async (gpu) => {
     const dir = await Deno.makeTempDir();
