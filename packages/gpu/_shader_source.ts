@@ -164,7 +164,7 @@ export function _compileError(
 ): StreamlibError {
   const text = message.message.split("\n").map((l) => l.trim()).find((l) => l !== "") ?? "";
   const why = _quotedFirstLines(
-    text.replace(/^Shader '[^']*' (?:parsing |validation )?error: /, ""),
+    text.replace(/^Shader (?:'[^']*' )?(?:parsing |validation )?error: /, ""),
   );
   const userLines = code.split("\n");
   const at = (line: number, column: number, why: string): StreamlibError => {
@@ -199,10 +199,19 @@ export function _compileError(
       { details: { message: why } },
     );
   }
+  // What the validator says of the wrapper's call names the wrapper's code (sl_main, sl_c):
+  // keep its notes that speak of the call ("Requires 1 arguments, but 4 are provided").
+  const notes = message.message.split("\n").map((l) => l.trim()).filter((l) => l.startsWith("= "))
+    .map((l) => l.slice(2)).filter((l) => !/\[\d+\]/.test(l));
+  const entry = !/\bsl_/.test(why)
+    ? why
+    : notes.length !== 0
+    ? notes.join("; ")
+    : "its effect() does not fit the call (a parameter or the result has another type)";
   return new StreamlibError(
     "SL_SHADER_ENTRY",
-    `${origin} must define ${_SIGNATURE}: ${why}`,
-    { details: { message: why } },
+    `${origin} must define ${_SIGNATURE}: ${entry}`,
+    { details: { message: entry } },
   );
 }
 
