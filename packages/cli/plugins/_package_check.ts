@@ -63,8 +63,12 @@ export function _checkedManifest(
   }
   const folder = path.includes("/") ? path.slice(0, path.lastIndexOf("/") + 1) : "";
   for (const actor of manifest.actors) {
-    const module = new URL(actor.module, `file:///package/${folder}`).pathname.slice(9);
-    if (!/^\.\.?\//.test(actor.module) || !files.has(module)) {
+    // Resolved against the package's own folder: a module that climbs out of it with `../`
+    // ends up outside `/package/`, whatever file of the package its tail names.
+    const resolved = new URL(actor.module, `file:///package/${folder}`).pathname;
+    const inside = resolved.startsWith("/package/");
+    const module = resolved.slice("/package/".length);
+    if (!/^\.\.?\//.test(actor.module) || !inside || !files.has(module)) {
       throw _invalid(
         where,
         `the module of "${actor.type}" (${actor.module}) is not a file of the package`,
