@@ -6,6 +6,7 @@ import {
   parseActorAddress,
   type PermissionName,
   type PermissionSet,
+  StreamlibError,
 } from "@streamlib/core";
 import type { NodeReservation } from "@streamlib/net/control";
 import { withControlPermissions } from "./control_permissions.ts";
@@ -15,6 +16,7 @@ import { permissionFlags } from "./permission_flags.ts";
 import { type ChildMessage, decodeMessage, PROTOCOL_MARKER } from "./protocol.ts";
 import { type RunnerOptions, runnerSource } from "./runner_source.ts";
 import { scopePrograms } from "./scope_programs.ts";
+import { _linkOutside } from "./_sandbox_links.ts";
 
 const _encoder = new TextEncoder();
 const _decoder = new TextDecoder();
@@ -120,6 +122,11 @@ export async function startPipelineProcess(
   options: PipelineProcessOptions,
 ): Promise<PipelineProcess> {
   const { loaded, discovery, control } = options;
+  const unsafe = await _unsafeSandboxes(discovery);
+  for (const plugin of _pluginsUsed(loaded, discovery)) {
+    const error = unsafe.get(plugin.url);
+    if (error !== undefined) throw error;
+  }
   const granted = runPermissions(discovery.catalogue, loaded, control);
   // `run=ffmpeg` becomes the one executable the process may run, named to it.
   const { permissions, env } = await scopePrograms(granted);
@@ -152,7 +159,8 @@ export async function startPipelineProcess(
             ...(control.tcp === undefined ? {} : { tcp: control.tcp }),
           },
           granted,
-          available: _pluginsAvailable(loaded, discovery),
+          // A patch may not add a plugin that could not run sandboxed either.
+          available: _pluginsAvailable(loaded, discovery).filter((p) => !unsafe.has(p.url)),
         }),
       }),
     );
@@ -282,6 +290,33 @@ function _pluginsAvailable(
         .filter((m) => !loading.has(m)),
     ...(p.sandbox === undefined ? {} : { sandbox: p.sandbox }),
   }));
+}
+
+/**
+ * The sandboxed plugins that cannot be kept to their sandbox, by manifest URL, with the error
+ * that says why: a link in the folder their Workers may read that leads outside it.
+ */
+async function _unsafeSandboxes(discovery: Discovery): Promise<Map<string, StreamlibError>> {
+  const unsafe = new Map<string, StreamlibError>();
+  for (const plugin of discovery.plugins) {
+    if (plugin.sandbox === undefined || !plugin.url.startsWith("file:")) continue;
+    const folder = dirname(fileURLToPath(plugin.url));
+    const outside = await _linkOutside(folder);
+    if (outside === undefined) continue;
+    const name = plugin.manifest.name;
+    unsafe.set(
+      plugin.url,
+      new StreamlibError(
+        "SL_PERMISSION_NOT_GRANTED",
+        `The plugin ${name} cannot run sandboxed: its folder ${folder} holds ${outside.link}, ` +
+          `a link to ${outside.target}, outside the folder. Its actors' Workers may read their ` +
+          `plugin's folder, and Deno checks paths, not where links lead, so the link would let ` +
+          `it read there: replace the link with the files it leads to, or leave the plugin out`,
+        { details: { plugin: name, link: outside.link, target: outside.target } },
+      ),
+    );
+  }
+  return unsafe;
 }
 
 /** The plugin manifests the pipeline uses, with the modules of the types it creates. */
