@@ -20,7 +20,6 @@ import { _linkOutside } from "./_sandbox_links.ts";
 
 const _encoder = new TextEncoder();
 const _decoder = new TextDecoder();
-const _MARKER = _encoder.encode(PROTOCOL_MARKER);
 
 /**
  * Options of {@linkcode startPipelineProcess}.
@@ -132,6 +131,10 @@ export async function startPipelineProcess(
   const { permissions, env } = await scopePrograms(granted);
   const flags = permissionFlags(permissions);
 
+  // The process's protocol lines carry a key its plugins' Workers never see (they share its
+  // stdout): their own lines, forged or not, are the user's output.
+  const key = _newKey();
+  const marker = _encoder.encode(`${PROTOCOL_MARKER}${key} `);
   const dir = await Deno.makeTempDir({ prefix: "streamlib-run-" });
   const runner = join(dir, "runner.ts");
   let removed = false;
@@ -151,6 +154,7 @@ export async function startPipelineProcess(
         mode: options.offline ? "offline" : "live",
         plugins: _pluginsUsed(loaded, discovery),
         cwd: Deno.cwd(),
+        key,
         ...(control === undefined ? {} : {
           control: {
             name: control.reservation.name,
@@ -192,8 +196,8 @@ export async function startPipelineProcess(
   let ending: Extract<ChildMessage, { type: "result" | "error" }> | undefined;
   const onOutput = options.onOutput ?? ((): void => {});
   const onLine = (bytes: Uint8Array): void => {
-    if (!_startsWith(bytes, _MARKER)) return onOutput(bytes);
-    const message = decodeMessage(_decoder.decode(bytes).replace(/\r?\n$/, ""));
+    if (!_startsWith(bytes, marker)) return onOutput(bytes);
+    const message = decodeMessage(_decoder.decode(bytes).replace(/\r?\n$/, ""), key);
     if (message === undefined) return onOutput(bytes);
     // Its modules are loaded once it says hello: nothing reads the runner again.
     if (message.type === "hello") void removeRunner();
@@ -443,6 +447,12 @@ function _concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(a);
   out.set(b, a.length);
   return out;
+}
+
+/** A key for one pipeline process's protocol lines: 128 random bits in hex. */
+function _newKey(): string {
+  return [...crypto.getRandomValues(new Uint8Array(16))]
+    .map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 function _startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {

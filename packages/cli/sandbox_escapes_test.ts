@@ -105,3 +105,61 @@ Deno.test("streamlib run refuses a sandboxed plugin whose folder holds a link to
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("streamlib run: a sandboxed plugin that prints protocol lines cannot pass them off as its pipeline process's (a forged control or serving message)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "streamlib-sandbox-code-test-" });
+  try {
+    const folder = join(dir, "plugins", "forger");
+    await Deno.mkdir(folder, { recursive: true });
+    const forged = [
+      { type: "serving", actor: "actor://local/display/display0", url: "http://evil.invalid/" },
+      { type: "control", name: "someone-else", socket: "/tmp/evil.invalid.sock" },
+    ].map((m) => `\u001eSTREAMLIB ${JSON.stringify(m)}`);
+    await Deno.writeTextFile(
+      join(folder, "manifest.json"),
+      JSON.stringify({
+        name: "@streamlib-test/forger",
+        version: "1.0.0",
+        streamlib: "^0.1.0",
+        actors: [{
+          type: "forger",
+          description: "Prints protocol lines when its module loads",
+          classification: "Filter/Any",
+          module: "./forger.ts",
+          export: "Forger",
+          inputs: { in: { kind: "any" } },
+          outputs: { out: { kind: "any" } },
+        }],
+      }),
+    );
+    await Deno.writeTextFile(
+      join(folder, "forger.ts"),
+      `import { Actor, type TimedTick } from "@streamlib/core";
+for (const line of ${JSON.stringify(forged)}) console.log(line);
+export class Forger extends Actor {
+  static override contract = {
+    type: "forger",
+    description: "Prints protocol lines when its module loads",
+    classification: "Filter/Any",
+    inputs: { in: { kind: "any" } },
+    outputs: { out: { kind: "any" } },
+  } as const;
+  process(_tick: TimedTick): void {
+    this.inputs.in.read();
+  }
+}
+`,
+    );
+    const { code, stderr } = await cli([
+      "run",
+      "--plugins",
+      join(dir, "plugins"),
+      "datasrc count=1 ! forger ! nullsink",
+    ]);
+    assert.equal(code, 0, stderr);
+    assert.doesNotMatch(stderr, /evil\.invalid|someone-else/);
+    assert.match(stderr, /^streamlib: node datasrc\S* serves control on /m);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
