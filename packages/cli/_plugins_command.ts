@@ -8,6 +8,7 @@
 import type { Command } from "commander";
 import { StreamlibError } from "@streamlib/core";
 import { PLUGINS_FOLDER } from "./discover_plugins.ts";
+import { _printable } from "./_printable.ts";
 import { describeGrant } from "./plugin_grants.ts";
 import {
   type InstallOptions,
@@ -33,7 +34,16 @@ interface _Where {
 }
 
 /** Adds the registry and marketplace commands to `plugins` and `program`. */
-export function _addPluginsCommands(program: Command, plugins: Command, io: _PluginsIo): void {
+export function _addPluginsCommands(
+  program: Command,
+  plugins: Command,
+  terminal: _PluginsIo,
+): void {
+  // What these commands print comes from registries and manifests: no escape sequences.
+  const io: _PluginsIo = {
+    out: (text) => terminal.out(_printable(text)),
+    err: (text) => terminal.err(_printable(text)),
+  };
   const where = (command: Command): Command =>
     command
       .option("--dir <dir>", "the plugins folder; streamlib.lock sits beside it", PLUGINS_FOLDER)

@@ -1,19 +1,17 @@
 import assert from "node:assert/strict";
-import { integrityOf, writeTarball } from "../plugins/tarball.ts";
+import { _jsonFile, _serveRegistry, type _TestRegistry } from "../plugins/_registry_testing.ts";
 import { indexRegistry } from "./index_registry.ts";
 import { MarketDb } from "./market_db.ts";
 
-const _encode = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
-
-/** An npm-compatible registry in this process holding one plugin, `@acme/reader`, 1.0.0. */
-async function _registry(): Promise<{ url: string; close: () => Promise<void> }> {
+/** A registry holding one plugin, `@acme/reader`, 1.0.0. */
+function _registry(): Promise<_TestRegistry> {
   const name = "@acme/reader";
-  const tgz = await writeTarball(
+  return _serveRegistry([
     new Map([
-      ["package.json", _encode({ name, version: "1.0.0", keywords: ["streamlib-plugin"] })],
+      ["package.json", _jsonFile({ name, version: "1.0.0", keywords: ["streamlib-plugin"] })],
       [
         "manifest.json",
-        _encode({
+        _jsonFile({
           name,
           version: "1.0.0",
           description: "Sends a text file's contents once",
@@ -30,43 +28,7 @@ async function _registry(): Promise<{ url: string; close: () => Promise<void> }>
       ],
       ["src.ts", new Uint8Array()],
     ]),
-  );
-  const integrity = await integrityOf(tgz);
-  const server: Deno.HttpServer<Deno.NetAddr> = Deno.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    onListen: () => {},
-  }, (request: Request): Response => {
-    const url = new URL(request.url);
-    const base: string = `http://127.0.0.1:${server.addr.port}/`;
-    if (url.pathname === "/-/v1/search") {
-      return Response.json({
-        objects: [{ package: { name, version: "1.0.0", keywords: ["streamlib-plugin"] } }],
-        total: 1,
-      });
-    }
-    if (url.pathname === "/@acme%2freader" || url.pathname === "/@acme%2Freader") {
-      return Response.json({
-        name,
-        "dist-tags": { latest: "1.0.0" },
-        versions: {
-          "1.0.0": {
-            name,
-            version: "1.0.0",
-            dist: { tarball: `${base}reader-1.0.0.tgz`, integrity },
-          },
-        },
-      });
-    }
-    if (url.pathname === "/reader-1.0.0.tgz") return new Response(tgz as BodyInit);
-    return new Response("not found", { status: 404 });
-  });
-  return {
-    url: `http://127.0.0.1:${server.addr.port}/`,
-    close: async () => {
-      await server.shutdown();
-    },
-  };
+  ]);
 }
 
 Deno.test("MarketDb.search() finds a scoped plugin by the last part of its name, and by its scope", async () => {
