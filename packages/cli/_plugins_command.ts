@@ -18,6 +18,7 @@ import {
 } from "./plugins/install_plugins.ts";
 import { lockfilePath, readLockfile } from "./plugins/lockfile.ts";
 import { packPlugin } from "./plugins/pack_plugin.ts";
+import { _permissionScope } from "./plugins/_package_check.ts";
 import { RegistryClient } from "./plugins/registry_client.ts";
 
 /** What the commands print through. */
@@ -335,7 +336,11 @@ function _formatInfo(info: _Info): string {
     }
     const permissions = Object.entries(actor.permissions ?? {});
     if (permissions.length === 0) lines.push("    permissions: none");
-    for (const [name, r] of permissions) lines.push(`    permission ${name}: ${r?.reason ?? ""}`);
+    for (const [name, r] of permissions) {
+      if (r !== undefined) {
+        lines.push(`    permission ${name}: ${_permissionScope(r)} — ${r.reason}`);
+      }
+    }
   }
   lines.push(
     `  versions: ${

@@ -88,17 +88,24 @@ export function _permissionLines(manifest: Manifest): string[] {
     for (const name of _NAMES) {
       const request = actor.permissions?.[name];
       if (request === undefined) continue;
-      const scope = [
-        ...(request.values ?? []),
-        ...(request.params ?? []).map((p) => `the value of its "${p}" parameter`),
-      ];
-      const what = request.values === undefined && request.params === undefined
-        ? "everything"
-        : scope.join(", ");
-      lines.push(`${name} (${actor.type}): ${what} — ${request.reason}`);
+      lines.push(`${name} (${actor.type}): ${_permissionScope(request)} — ${request.reason}`);
     }
   }
   return lines;
+}
+
+/**
+ * What one permission request covers, in words: `everything`, or its values and
+ * `the value of its "path" parameter`.
+ */
+export function _permissionScope(
+  request: { readonly values?: readonly string[]; readonly params?: readonly string[] },
+): string {
+  if (request.values === undefined && request.params === undefined) return "everything";
+  return [
+    ...(request.values ?? []),
+    ...(request.params ?? []).map((p) => `the value of its "${p}" parameter`),
+  ].join(", ");
 }
 
 function _json(files: ReadonlyMap<string, Uint8Array>, path: string, where: string): unknown {

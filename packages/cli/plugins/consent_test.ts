@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cli } from "../_testing.ts";
+import { serveMarket } from "../market/serve_market.ts";
 import { _jsonFile, _serveRegistry } from "./_registry_testing.ts";
 
 /** Moves the cursor up a line and erases it: a terminal shows nothing of the line above. */
@@ -55,4 +56,50 @@ Deno.test("plugins install shows a manifest's control characters as text, so a p
   } finally {
     await Deno.remove(project, { recursive: true });
   }
+});
+
+Deno.test("plugins info shows what each permission covers beside its reason, as install asks for it", async () => {
+  const name = "@acme/mailer";
+  await using registry = await _serveRegistry([
+    new Map([
+      ["package.json", _jsonFile({ name, version: "1.0.0", keywords: ["streamlib-plugin"] })],
+      [
+        "manifest.json",
+        _jsonFile({
+          name,
+          version: "1.0.0",
+          streamlib: "^0.1.0",
+          actors: [{
+            type: "mailer",
+            description: "Mails what it gets",
+            classification: "Sink/Data",
+            module: "./mailer.ts",
+            export: "Mailer",
+            inputs: { in: { kind: "data" } },
+            params: { outbox: { type: "string", default: "" } },
+            permissions: {
+              net: { reason: "sends mail", values: ["smtp.example.com:587"] },
+              write: { reason: "keeps a copy", params: ["outbox"] },
+              env: { reason: "reads its settings" },
+            },
+          }],
+        }),
+      ],
+      ["mailer.ts", new Uint8Array()],
+    ]),
+  ]);
+  await using market = await serveMarket({
+    registries: [registry.url],
+    db: ":memory:",
+    port: 0,
+    interval: 0,
+  });
+  const { code, stdout, stderr } = await cli(["plugins", "info", name, "--market", market.url]);
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /^ {4}permission net: smtp\.example\.com:587 — sends mail$/m);
+  assert.match(
+    stdout,
+    /^ {4}permission write: the value of its "outbox" parameter — keeps a copy$/m,
+  );
+  assert.match(stdout, /^ {4}permission env: everything — reads its settings$/m);
 });
