@@ -115,6 +115,16 @@ export function _addPluginsCommands(
     .option("--no-permissions", "only plugins whose actors need no permission")
     .option("--json", "print the marketplace's JSON")
     .action(async (words: string[], options: _SearchOptions) => {
+      const kinds = ["video", "audio", "data", "event", "any"];
+      if (options.port !== undefined && !kinds.includes(options.port)) {
+        throw new StreamlibError(
+          "SL_USAGE",
+          `--port "${options.port}" is not a port kind: video, audio, data, event or any`,
+        );
+      }
+      if (options.direction !== undefined && !["in", "out"].includes(options.direction)) {
+        throw new StreamlibError("SL_USAGE", `--direction "${options.direction}" is not in or out`);
+      }
       const params = new URLSearchParams();
       if (words.length) params.set("q", words.join(" "));
       for (const key of ["type", "port", "format", "direction"] as const) {

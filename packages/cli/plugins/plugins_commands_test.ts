@@ -40,7 +40,7 @@ Deno.test("plugins install shows a manifest's control characters as text, so a p
       ["sneaky.ts", new Uint8Array()],
     ]),
   ]);
-  const project = await Deno.makeTempDir({ prefix: "streamlib-consent-test-" });
+  const project = await Deno.makeTempDir({ prefix: "streamlib-plugins-commands-test-" });
   try {
     const { code, stderr } = await cli(
       ["plugins", "install", name, "--registry", registry.url, "--yes"],
@@ -102,4 +102,29 @@ Deno.test("plugins info shows what each permission covers beside its reason, as 
     /^ {4}permission write: the value of its "outbox" parameter — keeps a copy$/m,
   );
   assert.match(stdout, /^ {4}permission env: everything — reads its settings$/m);
+});
+
+Deno.test("plugins search refuses a port kind or direction that does not exist, instead of finding nothing", async () => {
+  for (
+    const [flag, value, pattern] of [
+      [
+        "--port",
+        "vidoe",
+        /SL_USAGE: --port "vidoe" is not a port kind: video, audio, data, event or any/,
+      ],
+      ["--direction", "sideways", /SL_USAGE: --direction "sideways" is not in or out/],
+    ] as const
+  ) {
+    const { code, stdout, stderr } = await cli([
+      "plugins",
+      "search",
+      flag,
+      value,
+      "--market",
+      "http://127.0.0.1:9/",
+    ]);
+    assert.equal(code, 2, stderr);
+    assert.equal(stdout, "");
+    assert.match(stderr, pattern);
+  }
 });
