@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cli } from "../_testing.ts";
+import { discoverPlugins } from "../discover_plugins.ts";
 import { serveMarket } from "../market/serve_market.ts";
 import { _jsonFile, _serveRegistry } from "./_registry_testing.ts";
 
@@ -126,5 +127,55 @@ Deno.test("plugins search refuses a port kind or direction that does not exist, 
     assert.equal(code, 2, stderr);
     assert.equal(stdout, "");
     assert.match(stderr, pattern);
+  }
+});
+
+Deno.test("an installed plugin whose package.json names its manifest elsewhere (dist/manifest.json) is found there, as install checked it", async () => {
+  const name = "@acme/dist";
+  await using registry = await _serveRegistry([
+    new Map([
+      [
+        "package.json",
+        _jsonFile({
+          name,
+          version: "1.0.0",
+          keywords: ["streamlib-plugin"],
+          streamlib: { manifest: "dist/manifest.json" },
+        }),
+      ],
+      [
+        "dist/manifest.json",
+        _jsonFile({
+          name,
+          version: "1.0.0",
+          streamlib: "^0.1.0",
+          actors: [{
+            type: "distsink",
+            description: "Takes anything",
+            classification: "Sink/Any",
+            module: "./distsink.ts",
+            export: "DistSink",
+            inputs: { in: { kind: "any" } },
+          }],
+        }),
+      ],
+      ["dist/distsink.ts", new Uint8Array()],
+    ]),
+  ]);
+  const project = await Deno.makeTempDir({ prefix: "streamlib-plugins-commands-test-" });
+  try {
+    const installed = await cli(
+      ["plugins", "install", name, "--registry", registry.url],
+      { cwd: project, env: { STREAMLIB_CACHE: join(project, ".cache") } },
+    );
+    assert.equal(installed.code, 0, installed.stderr);
+    const { catalogue, plugins, warnings } = await discoverPlugins({ cwd: project });
+    assert.deepEqual(warnings, []);
+    assert.ok(catalogue.has("distsink"));
+    const found = plugins.find((p) => p.manifest.name === name);
+    assert.match(found?.url ?? "", /streamlib_plugins\/@acme\/dist\/dist\/manifest\.json$/);
+    assert.equal(found?.installed, true);
+  } finally {
+    await Deno.remove(project, { recursive: true });
   }
 });
