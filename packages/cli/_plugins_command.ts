@@ -348,7 +348,7 @@ function _formatInfo(info: _Info): string {
     if (permissions.length === 0) lines.push("    permissions: none");
     for (const [name, r] of permissions) {
       if (r !== undefined) {
-        lines.push(`    permission ${name}: ${_permissionScope(r)} — ${r.reason}`);
+        lines.push(`    permission ${name}: ${_permissionScope(r, actor.params)} — ${r.reason}`);
       }
     }
   }

@@ -88,7 +88,9 @@ export function _permissionLines(manifest: Manifest): string[] {
     for (const name of _NAMES) {
       const request = actor.permissions?.[name];
       if (request === undefined) continue;
-      lines.push(`${name} (${actor.type}): ${_permissionScope(request)} — ${request.reason}`);
+      lines.push(
+        `${name} (${actor.type}): ${_permissionScope(request, actor.params)} — ${request.reason}`,
+      );
     }
   }
   return lines;
@@ -96,15 +98,24 @@ export function _permissionLines(manifest: Manifest): string[] {
 
 /**
  * What one permission request covers, in words: `everything`, or its values and
- * `the value of its "path" parameter`.
+ * `the value of its "path" parameter`, with the parameter's default when it has one (the actor
+ * gets that when the user gives no value).
  */
 export function _permissionScope(
   request: { readonly values?: readonly string[]; readonly params?: readonly string[] },
+  params: { readonly [name: string]: { readonly default?: unknown } } = {},
 ): string {
   if (request.values === undefined && request.params === undefined) return "everything";
   return [
     ...(request.values ?? []),
-    ...(request.params ?? []).map((p) => `the value of its "${p}" parameter`),
+    ...(request.params ?? []).map((p) => {
+      const fallback = params[p]?.default;
+      const shown = fallback === undefined || fallback === "" ||
+          (Array.isArray(fallback) && fallback.length === 0)
+        ? ""
+        : ` (default ${JSON.stringify(fallback)})`;
+      return `the value of its "${p}" parameter${shown}`;
+    }),
   ].join(", ");
 }
 

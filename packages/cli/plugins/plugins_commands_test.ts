@@ -77,7 +77,7 @@ Deno.test("plugins info shows what each permission covers beside its reason, as 
             module: "./mailer.ts",
             export: "Mailer",
             inputs: { in: { kind: "data" } },
-            params: { outbox: { type: "string", default: "" } },
+            params: { outbox: { type: "string", default: "/var/mail/copies" } },
             permissions: {
               net: { reason: "sends mail", values: ["smtp.example.com:587"] },
               write: { reason: "keeps a copy", params: ["outbox"] },
@@ -100,7 +100,7 @@ Deno.test("plugins info shows what each permission covers beside its reason, as 
   assert.match(stdout, /^ {4}permission net: smtp\.example\.com:587 — sends mail$/m);
   assert.match(
     stdout,
-    /^ {4}permission write: the value of its "outbox" parameter — keeps a copy$/m,
+    /^ {4}permission write: the value of its "outbox" parameter \(default "\/var\/mail\/copies"\) — keeps a copy$/m,
   );
   assert.match(stdout, /^ {4}permission env: everything — reads its settings$/m);
 });
