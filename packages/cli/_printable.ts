@@ -6,6 +6,7 @@
  */
 
 /** Control characters but tab and newline, C1 controls, and the bidirectional overrides. */
+// deno-lint-ignore no-control-regex -- control characters are what it finds
 const _UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /**

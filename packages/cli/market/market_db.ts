@@ -365,6 +365,7 @@ export class MarketDb implements Disposable {
 
 /** Words as an FTS5 query: each one a quoted prefix, all required (control characters part them). */
 function _ftsQuery(text: string): string {
+  // deno-lint-ignore no-control-regex -- control characters are what it splits on
   return text.split(/[\s\u0000-\u001f\u007f]+/).filter((w) => w !== "").map((w) =>
     `"${w.replaceAll('"', '""')}"*`
   )
