@@ -12,7 +12,25 @@ const now = (): number => performance.timeOrigin + performance.now();
 
 scope.onmessage = async (event: MessageEvent) => {
   const job = event.data;
-  if (job.mode === "shared") {
+  if (job.mode === "wake" || job.mode === "block") {
+    // The floor: nothing but a wake-up. Sleeps on a word the sender bumps and notifies, in
+    // Atomics.waitAsync (its event loop running, as a Worker actor's must) or, for comparison,
+    // blocked in Atomics.wait; stamps its arrival, and tells the sender through another word.
+    const words = new Int32Array(job.words);
+    const arrivals: number[] = [];
+    for (let seen = 0;;) {
+      if (job.mode === "block") Atomics.wait(words, 0, seen);
+      else {
+        const wait = Atomics.waitAsync(words, 0, seen);
+        if (wait.async) await wait.value;
+      }
+      seen = Atomics.load(words, 0);
+      if (seen < 0) break;
+      arrivals.push(now());
+      Atomics.store(words, 1, seen);
+    }
+    scope.postMessage({ arrivals, check: arrivals.length });
+  } else if (job.mode === "shared") {
     const pool = SharedPool.attach(job.pool);
     const input = SharedQueue.attach(job.queue);
     const arrivals: number[] = [];

@@ -1,27 +1,26 @@
 /**
  * Frames a second of the compositor at 1920×1080, side by side in the same run with the same
- * 2-layer BGRA job in GStreamer's `compositor`.
+ * jobs in GStreamer's `compositor`.
  *
  *   streamlib:  layer sources → compositor → sink      (offline pipeline, as fast as it goes)
- *   gstreamer:  videotestsrc ×2 → compositor → fakesink (gst-launch-1.0)
+ *   gstreamer:  (videotestsrc ! imagefreeze) ×N → compositor → fakesink (gst-launch-1.0)
  *
  * streamlib cases (each layer a full 1920×1080 frame unless said otherwise; sources replay
  * pre-made frames, so they cost next to nothing; every output frame is a fresh buffer):
- *   2 layers      opaque base + an opaque overlay at opacity 0.5 (the GStreamer job), BGRA;
- *   4 layers      opaque base + three opaque overlays at opacity 0.5, RGBA;
- *   4 translucent four overlays at opacity 0.5 over the black background, RGBA;
- *   4 pip         opaque base + three 640×360 overlays with varying per-pixel alpha, RGBA.
+ *   2 layers          opaque base + an opaque overlay at opacity 0.5 (the GStreamer job), BGRA;
+ *   4 layers          opaque base + three opaque overlays at opacity 0.5, RGBA;
+ *   4 translucent     four overlays at opacity 0.5 over the black background, RGBA;
+ *   4 pip             opaque base + three 640×360 overlays with varying per-pixel alpha, RGBA.
  *
- * GStreamer: `videotestsrc ! BGRA 1080p ! compositor sink_1::alpha=0.5 ! fakesink`, timed
- * with gst-launch-1.0 as a whole: its time includes its two test sources and its start-up.
- * The same sources into fakesinks with no compositor are timed too, and compositor-only fps =
- * frames / (time with − time without) is printed as an estimate. GStreamer's compositor uses
- * both cores (max-threads=0, auto); streamlib's runs on one. Skipped, with a note, when
- * gst-launch-1.0 is not installed.
+ * GStreamer: each source is one `videotestsrc` picture repeated by `imagefreeze` (the same
+ * buffer pushed again), so its sources cost nothing and the run times the compositor (the four
+ * sources alone into fakesinks are timed too, to show it); 2 layers (alpha 1 and 0.5) and 4
+ * translucent (alpha 0.5 ×4 over black), BGRA. GStreamer's compositor uses both cores
+ * (max-threads=0, auto); its times include gst-launch's start-up (tens of ms a round). Skipped,
+ * with a note, when gst-launch-1.0 or imagefreeze (gstreamer1.0-plugins-good) is missing.
  *
  * Each measurement runs about `SECONDS` seconds (frame counts sized from a short trial) and the
- * best of `ROUNDS` rounds is kept. Ends with one summary line; its ratio is streamlib's 2-layer
- * fps over GStreamer's whole run, then over the compositor-only estimate.
+ * best of `ROUNDS` rounds is kept. Ends with one summary line.
  *
  * Run: deno run -A bench/compositor.ts [seconds per round, default 1.5] [rounds, default 3]
  *
@@ -130,42 +129,44 @@ async function gstRun(args: string[]): Promise<number> {
   return seconds;
 }
 
-function gstSources(count: number): string[][] {
+/**
+ * A GStreamer source that costs nothing a frame: one test picture, repeated by `imagefreeze`
+ * (the same buffer pushed again), so that the run times the compositor alone.
+ */
+function gstSource(count: number, pattern: string): string[] {
   const caps = `video/x-raw,format=BGRA,width=${W},height=${H},framerate=30/1`;
+  // deno-fmt-ignore
   return [
-    ["videotestsrc", `num-buffers=${count}`, "pattern=smpte", "!", caps],
-    ["videotestsrc", `num-buffers=${count}`, "pattern=ball", "!", caps],
+    "videotestsrc", "num-buffers=1", `pattern=${pattern}`, "!", caps, "!",
+    "imagefreeze", `num-buffers=${count}`,
   ];
 }
 
-function gstWith(count: number): string[] {
-  const [a, b] = gstSources(count);
+/** `alphas.length` full-frame layers with these alphas into GStreamer's compositor. */
+function gstWith(count: number, alphas: readonly number[]): string[] {
+  const pads = alphas.map((alpha, i) => `sink_${i}::alpha=${alpha}`);
+  // deno-fmt-ignore
   return [
-    "compositor",
-    "name=c",
-    "sink_1::alpha=0.5",
-    "!",
-    `video/x-raw,format=BGRA,width=${W},height=${H}`,
-    "!",
-    "fakesink",
-    ...a!,
-    "!",
-    "c.sink_0",
-    ...b!,
-    "!",
-    "c.sink_1",
+    "compositor", "name=c", "background=black", ...pads, "!",
+    `video/x-raw,format=BGRA,width=${W},height=${H}`, "!", "fakesink",
+    ...alphas.flatMap((_, i) => [
+      ...gstSource(count, ["smpte", "ball", "snow", "checkers-8"][i % 4]!), "!", `c.sink_${i}`,
+    ]),
   ];
 }
 
-function gstWithout(count: number): string[] {
-  const [a, b] = gstSources(count);
-  return [...a!, "!", "fakesink", ...b!, "!", "fakesink"];
+/** The same sources into fakesinks: shows that they cost next to nothing. */
+function gstWithout(count: number, layers: number): string[] {
+  return Array.from({ length: layers }, () => [...gstSource(count, "smpte"), "!", "fakesink"])
+    .flat();
 }
 
 function hasGst(): boolean {
   try {
-    return new Deno.Command("gst-inspect-1.0", { args: ["compositor"], stdout: "null" })
-      .outputSync().success;
+    return ["compositor", "imagefreeze"].every((element) =>
+      new Deno.Command("gst-inspect-1.0", { args: [element], stdout: "null", stderr: "null" })
+        .outputSync().success
+    );
   } catch {
     return false;
   }
@@ -231,50 +232,41 @@ for (const c of cases) {
   );
 }
 
-let gstFps: number | undefined;
-/** GStreamer's compositor alone, frames / (time with − time without); absent when unclear. */
-let gstOnlyFps: number | undefined;
+/** GStreamer's fps for the 2-layer and the 4-translucent jobs; absent when not installed. */
+const gst = new Map<string, number>();
 if (hasGst()) {
-  const withTime = async (count: number): Promise<number> => count / await gstRun(gstWith(count));
-  gstFps = await best(withTime);
-  const count = Math.max(20, Math.round(gstFps * SECONDS));
-  let tWith = Infinity;
-  let tWithout = Infinity;
-  for (let round = 0; round < ROUNDS; round++) {
-    tWith = Math.min(tWith, await gstRun(gstWith(count)));
-    tWithout = Math.min(tWithout, await gstRun(gstWithout(count)));
+  const jobs: Array<[string, number[]]> = [["2 layers", [1, 0.5]], ["4 translucent", [
+    0.5,
+    0.5,
+    0.5,
+    0.5,
+  ]]];
+  for (const [name, alphas] of jobs) {
+    const fps = await best(async (count) => count / await gstRun(gstWith(count, alphas)));
+    gst.set(name, fps);
+    await out(
+      `gstreamer ${name.padEnd(14)} ${fps.toFixed(0).padStart(5)} fps  (imagefreeze sources)`,
+    );
   }
-  if (tWith > tWithout * 1.05) gstOnlyFps = count / (tWith - tWithout);
+  const count = 300;
+  const free = count / await gstRun(gstWithout(count, 4));
   await out(
-    `gstreamer 2 layers       ${
-      gstFps.toFixed(0).padStart(5)
-    } fps  (whole gst-launch run: sources and start-up included)`,
-  );
-  await out(
-    `gstreamer sources only   ${(count / tWithout).toFixed(0).padStart(5)} fps  (${count} frames)`,
-  );
-  await out(
-    gstOnlyFps === undefined
-      ? "gstreamer compositor-only estimate: not meaningful (times with and without too close)"
-      : `gstreamer compositor-only estimate ${
-        gstOnlyFps.toFixed(0)
-      } fps = frames / (time with − time without)`,
+    `gstreamer sources alone   ${free.toFixed(0).padStart(5)} fps  (4 imagefreeze sources, no ` +
+      `compositor: what the sources cost)`,
   );
 } else {
-  await out("gstreamer: gst-launch-1.0 or its compositor not installed; comparison skipped");
+  await out("gstreamer: gst-launch-1.0, compositor or imagefreeze not installed; skipped");
 }
 
 const two = results.get("2 layers")!;
-const four = results.get("4 layers")!;
-const ratio = (fps: number): string => `${(two / fps).toFixed(1)}×`;
+const four = results.get("4 translucent")!;
+const vs = (ours: number, name: string): string => {
+  const theirs = gst.get(name);
+  return theirs === undefined
+    ? "gstreamer skipped"
+    : `gstreamer ${theirs.toFixed(0)} fps, ${(ours / theirs).toFixed(2)}×`;
+};
 await out(
-  `compositor: 2 layers 1080p ${two.toFixed(0)} fps, 4 layers ${four.toFixed(0)} fps, ` +
-    (gstFps === undefined
-      ? "gstreamer 2 layers skipped (not installed)"
-      : gstOnlyFps === undefined
-      ? `gstreamer 2 layers ${gstFps.toFixed(0)} fps (compositor-only estimate not ` +
-        `meaningful), ratio ${ratio(gstFps)}`
-      : `gstreamer 2 layers ${gstFps.toFixed(0)} fps (compositor-only estimate ` +
-        `${gstOnlyFps.toFixed(0)} fps), ratio ${ratio(gstFps)} (${ratio(gstOnlyFps)} vs the ` +
-        `estimate)`),
+  `compositor: 1080p 2 layers ${two.toFixed(0)} fps (${vs(two, "2 layers")}), ` +
+    `4 translucent ${four.toFixed(0)} fps (${vs(four, "4 translucent")})`,
 );

@@ -7,6 +7,10 @@
  *   clone:     postMessage(frame) — structured clone copies the 8.3 MB
  *   transfer:  postMessage(frame, [frame.buffer]) — moved, and moved back for reuse
  *
+ * And two floors: a Worker woken from `Atomics.waitAsync` with nothing else to do (what every
+ * shared hop pays, since a Worker actor keeps its event loop), and one woken from a blocking
+ * `Atomics.wait` (which a Worker with an event loop to serve cannot use).
+ *
  * Latency is one way, from just before the send to the Worker's first look at the message
  * (both sides stamp `performance.timeOrigin + performance.now()`). Frames go one at a time,
  * 2 ms after the Worker released or answered the last one, so the Worker is asleep and its
@@ -72,6 +76,33 @@ async function shared(
   return { sent, arrivals, ms };
 }
 
+/** Nothing but the wake-up: the floor under any hop through shared memory. */
+async function wake(
+  mode: "wake" | "block",
+): Promise<{ sent: number[]; arrivals: number[]; ms: number }> {
+  const words = new Int32Array(new SharedArrayBuffer(8));
+  const worker = startWorker();
+  const done = reply(worker);
+  worker.postMessage({ mode, words: words.buffer });
+  const sent: number[] = [];
+  const t0 = performance.now();
+  for (let n = 1; n <= FRAMES; n++) {
+    while (Atomics.load(words, 1) !== n - 1) await new Promise((done) => setTimeout(done, 0));
+    await new Promise((done) => setTimeout(done, 2)); // the Worker is asleep by now
+    sent.push(now());
+    Atomics.store(words, 0, n);
+    Atomics.notify(words, 0);
+  }
+  while (Atomics.load(words, 1) !== FRAMES) await new Promise((done) => setTimeout(done, 0));
+  Atomics.store(words, 0, -1);
+  Atomics.notify(words, 0);
+  const { arrivals, check } = await done as { arrivals: number[]; check: number };
+  const ms = performance.now() - t0;
+  worker.terminate();
+  if (check !== FRAMES) throw new Error(`the Worker woke ${check} times for ${FRAMES}`);
+  return { sent, arrivals, ms };
+}
+
 async function posted(
   mode: "clone" | "transfer",
   paced: boolean,
@@ -111,6 +142,10 @@ function print(line: string): void {
 }
 
 const results: Record<string, Result> = {};
+for (const mode of ["wake", "block"] as const) {
+  const floor = await wake(mode);
+  results[mode] = summarize(floor, floor.ms);
+}
 {
   const paced = await shared(true);
   const fast = await shared(false);
@@ -128,6 +163,8 @@ for (const [name, r] of Object.entries(results)) {
     } µs  ${r.fps.toFixed(0).padStart(6)} fps`,
   );
 }
+const w = results.wake!;
+const b = results.block!;
 const s = results.shared!;
 const c = results.clone!;
 const t = results.transfer!;
@@ -138,5 +175,7 @@ print(
     `clone p50 ${c.p50.toFixed(0)} µs ${c.fps.toFixed(0)} fps, transfer p50 ${
       t.p50.toFixed(0)
     } µs ${t.fps.toFixed(0)} fps, ` +
-    `p50 ${(c.p50 / s.p50).toFixed(0)}× under clone`,
+    `p50 ${(c.p50 / s.p50).toFixed(0)}× under clone, wake-up alone p50 ${
+      w.p50.toFixed(0)
+    } µs (shared ${(s.p50 / w.p50).toFixed(2)}×; a blocked Atomics.wait ${b.p50.toFixed(0)} µs)`,
 );

@@ -55,6 +55,13 @@ export interface ChildOptions {
     readonly tcp?: { readonly host: string; readonly port: number; readonly token?: string };
     readonly summary: string;
   };
+  /** Start a node's link service under this name before building (remote addresses). */
+  readonly net?: {
+    readonly name: string;
+    readonly nats?: string;
+    readonly peers?: Readonly<Record<string, string>>;
+    readonly listen?: string;
+  };
   /** What this process was granted: a patch needing more is refused. */
   readonly granted?: PermissionSet;
   /** Plugins a patch may use, their modules imported only when one does. */
@@ -140,12 +147,29 @@ export async function runChild(options: ChildOptions): Promise<never> {
     }
   }
 
+  // The link service first: building resolves actor://node/… addresses through it.
+  let node: { attach(pipeline: Pipeline): void; close(): Promise<void> } | undefined;
+  if (options.net !== undefined) {
+    try {
+      const { startNetNode } = await import("@streamlib/net");
+      const { name, nats, peers, listen } = options.net;
+      node = await startNetNode({
+        name,
+        ...(nats === undefined ? {} : { nats }),
+        ...(peers === undefined ? {} : { peers }),
+        ...(listen === undefined ? {} : { listen }),
+      });
+    } catch (error) {
+      _fail("build", error);
+    }
+  }
   let running: Pipeline;
   try {
     running = await catalogue.build(options.text ?? options.spec, { mode: options.mode });
   } catch (error) {
     _fail("build", error);
   }
+  node?.attach(running);
   let served: Promise<void> = Promise.resolve();
   if (options.control !== undefined) {
     const { name, dir, tcp, summary } = options.control;

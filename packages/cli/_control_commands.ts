@@ -290,7 +290,28 @@ export function _addControlCommands(program: Command, io: _Io): void {
   program.command("nodes")
     .description("list the running pipelines (nodes): name, pid, uptime, actors, where they serve")
     .option("--json", "print JSON: each node's registry entry and what it says of itself")
-    .action(async (options: { json?: boolean }) => {
+    .option(
+      "--nats <url>",
+      "list the nodes announced on this NATS server (any machine) instead of this machine's",
+    )
+    .action(async (options: { json?: boolean; nats?: string }) => {
+      if (options.nats !== undefined) {
+        const { listNetNodes } = await import("@streamlib/net");
+        const nodes = await listNetNodes(options.nats, { timeoutMs: 1_000 });
+        const rows: NodeRow[] = nodes.map((n) => ({
+          name: n.name,
+          pid: n.pid,
+          startedAt: n.started,
+          actors: n.actors.length,
+          state: n.host ? `on ${n.host}` : "announced",
+          serves: [n.nats, n.direct].filter((s) => s !== undefined).join(" "),
+          summary: n.actors.join(", "),
+        }));
+        io.out(
+          options.json ? `${JSON.stringify(nodes, null, 2)}\n` : formatNodes(rows, Date.now()),
+        );
+        return;
+      }
       const entries = await listNodes();
       const rows: Array<NodeRow & { answered: boolean }> = await Promise.all(
         entries.map(async (entry) => {

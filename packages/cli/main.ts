@@ -17,7 +17,7 @@ import { formatInspect } from "./format_inspect.ts";
 import { inspectJson, listJson } from "./format_json.ts";
 import { formatList } from "./format_list.ts";
 import { formatPlugins } from "./format_plugins.ts";
-import { loadPipeline } from "./load_pipeline.ts";
+import { type LoadedPipeline, loadPipeline } from "./load_pipeline.ts";
 import { permissionFlags } from "./permission_flags.ts";
 import { renderGraph } from "./render_graph.ts";
 import { runPipeline } from "./run_pipeline.ts";
@@ -29,7 +29,7 @@ import { type NodeReservation, reserveNode } from "@streamlib/net/control";
 import { _addControlCommands, _liveDot } from "./_control_commands.ts";
 import { _hostPort } from "./_address.ts";
 import { type _McpOptions, _serveMcp } from "./_mcp_command.ts";
-import { runPermissions } from "./pipeline_process.ts";
+import { type PipelineProcessOptions, runPermissions } from "./pipeline_process.ts";
 import { _addPluginsCommands } from "./_plugins_command.ts";
 import { scopePrograms } from "./scope_programs.ts";
 
@@ -158,6 +158,21 @@ Exit status: 0 success, 1 pipeline or check failed, 2 usage error, 130 aborted b
         "--control-tcp <[host:]port>",
         "serve the control API on TCP too (127.0.0.1 unless a host is given), with an access " +
           "token made up and printed (or STREAMLIB_TOKEN): any user of the machine reaches TCP",
+      )
+      .option(
+        "--nats <url>",
+        "start the node's link service on this NATS server: it announces itself there, and " +
+          "actor://node/… addresses reach nodes on it",
+      )
+      .option(
+        "--peer <name=host:port>",
+        "a node reachable directly (its --listen address), for actor://name/… (repeatable)",
+        collect,
+        [],
+      )
+      .option(
+        "--listen <host:port>",
+        "take direct links from other nodes here (default 127.0.0.1 and a free port)",
       )
       .option(
         "--allow <permission>",
@@ -291,6 +306,9 @@ interface _RunOptions extends _PluginOptions {
   control: boolean;
   name?: string;
   controlTcp?: string;
+  nats?: string;
+  peer: string[];
+  listen?: string;
 }
 
 async function _run(
@@ -302,7 +320,15 @@ async function _run(
   err: (text: string) => void,
 ): Promise<number> {
   if (_SCRIPT.test(target.trim())) {
-    const pipelineOnly = ["offline", "printPermissions", "stats", "name", "controlTcp"] as const;
+    const pipelineOnly = [
+      "offline",
+      "printPermissions",
+      "stats",
+      "name",
+      "controlTcp",
+      "nats",
+      "listen",
+    ] as const;
     const given = pipelineOnly.find((o) => options[o]);
     if (given === "printPermissions") {
       throw new StreamlibError(
@@ -364,10 +390,11 @@ async function _run(
     const control = reservation === undefined
       ? undefined
       : { reservation, ...(tcp === undefined ? {} : { tcp }) };
+    const net = _netOptions(options, loaded, reservation?.name);
     if (options.printPermissions) {
       // The node's name as it would be now: the socket is part of the permissions.
       const { permissions } = await scopePrograms(
-        runPermissions(discovery.catalogue, loaded, control),
+        runPermissions(discovery.catalogue, loaded, control, net),
       );
       out(`${permissionFlags(permissions).map(shellQuote).join(" ")}\n`);
       if (options.verbose) {
@@ -384,10 +411,42 @@ async function _run(
       ...(options.stats ? { stats: true } : {}),
       ...(options.verbose ? { verbose: true } : {}),
       ...(control === undefined ? {} : { control }),
+      ...(net === undefined ? {} : { net }),
     });
   } finally {
     reservation?.release();
   }
+}
+
+/**
+ * The node's link service for `run`: when `--nats`, `--peer` or `--listen` is given, or the
+ * pipeline links to an `actor://` address. Named as the node is (`--name`), else `node-PID`.
+ */
+function _netOptions(
+  options: _RunOptions,
+  loaded: LoadedPipeline,
+  name: string | undefined,
+): PipelineProcessOptions["net"] {
+  const remote = loaded.spec.links.some((link) =>
+    link.from.startsWith("actor://") || link.to.startsWith("actor://")
+  );
+  if (options.nats === undefined && !options.peer.length && options.listen === undefined) {
+    if (!remote) return undefined;
+  }
+  const peers: Record<string, string> = {};
+  for (const peer of options.peer) {
+    const at = peer.indexOf("=");
+    if (at <= 0) {
+      throw new StreamlibError("SL_USAGE", `--peer takes NAME=HOST:PORT, got "${peer}"`);
+    }
+    peers[peer.slice(0, at)] = peer.slice(at + 1);
+  }
+  return {
+    name: name ?? options.name ?? `node-${Deno.pid}`,
+    ...(options.nats === undefined ? {} : { nats: options.nats }),
+    ...(options.peer.length ? { peers } : {}),
+    ...(options.listen === undefined ? {} : { listen: options.listen }),
+  };
 }
 
 /** `--grant name=run,ffi` values by plugin name. */

@@ -47,6 +47,11 @@ export interface PipelineProcessOptions {
     readonly reservation: NodeReservation;
     readonly tcp?: { readonly host: string; readonly port: number; readonly token?: string };
   };
+  /**
+   * Start a node's link service in the process (name, NATS server, peers, direct listening
+   * address), so that `actor://node/…` addresses reach other nodes and links land here.
+   */
+  readonly net?: RunnerOptions["net"];
   /** Each protocol message from the process, as it comes (`hello`, `stats`, `control`…). */
   readonly onMessage?: (message: ChildMessage) => void;
   /**
@@ -126,7 +131,7 @@ export async function startPipelineProcess(
     const error = unsafe.get(plugin.url);
     if (error !== undefined) throw error;
   }
-  const granted = runPermissions(discovery.catalogue, loaded, control);
+  const granted = runPermissions(discovery.catalogue, loaded, control, options.net);
   // `run=ffmpeg` becomes the one executable the process may run, named to it.
   const { permissions, env } = await scopePrograms(granted);
   const flags = permissionFlags(permissions);
@@ -152,6 +157,7 @@ export async function startPipelineProcess(
         spec: loaded.spec,
         ...(loaded.text === undefined ? {} : { text: loaded.text }),
         mode: options.offline ? "offline" : "live",
+        ...(options.net === undefined ? {} : { net: options.net }),
         plugins: _pluginsUsed(loaded, discovery),
         cwd: Deno.cwd(),
         key,
@@ -250,14 +256,25 @@ export async function startPipelineProcess(
  * @param catalogue The catalogue.
  * @param loaded The pipeline.
  * @param control Where it serves its control API, if it does.
+ * @param net The node's link service, if it runs one: it needs what `netsink` and `netsrc`
+ *   need (the network, ffmpeg and Skia for compressed links).
  * @returns The permissions, with reasons.
  */
 export function runPermissions(
   catalogue: Catalogue,
   loaded: LoadedPipeline,
   control?: PipelineProcessOptions["control"],
+  net?: PipelineProcessOptions["net"],
 ): PermissionSet {
-  const permissions = catalogue.permissions(loaded.spec);
+  const spec = net === undefined ? loaded.spec : {
+    ...loaded.spec,
+    actors: [
+      ...loaded.spec.actors,
+      { name: "remote-links-out", type: "netsink" },
+      { name: "remote-links-in", type: "netsrc" },
+    ],
+  };
+  const permissions = catalogue.permissions(spec);
   if (control === undefined) return permissions;
   const { dir, socket } = control.reservation;
   return withControlPermissions(permissions, {

@@ -4,7 +4,11 @@ import type { PermissionSet } from "@streamlib/core";
 import type { Discovery } from "./discover_plugins.ts";
 import { exitCodeOf } from "./exit_code.ts";
 import type { LoadedPipeline } from "./load_pipeline.ts";
-import { describeChildError, startPipelineProcess } from "./pipeline_process.ts";
+import {
+  describeChildError,
+  type PipelineProcessOptions,
+  startPipelineProcess,
+} from "./pipeline_process.ts";
 import { ProgressDisplay } from "./progress_display.ts";
 import type { ChildMessage } from "./protocol.ts";
 import { shellQuote } from "./shell_quote.ts";
@@ -31,6 +35,8 @@ export interface RunPipelineOptions {
   readonly stats?: boolean;
   /** Say more on stderr: the pipeline process's id and command, permissions, end-of-stream. */
   readonly verbose?: boolean;
+  /** Start a node's link service in the pipeline process (see `PipelineProcessOptions`). */
+  readonly net?: PipelineProcessOptions["net"];
   /**
    * Serve the pipeline's control API as the node `reservation` holds the name of (released
    * when the pipeline process ends), on TCP too when `tcp` is given.
@@ -107,6 +113,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<number> 
     discovery,
     ...(options.offline ? { offline: true } : {}),
     ...(control === undefined ? {} : { control }),
+    ...(options.net === undefined ? {} : { net: options.net }),
     onMessage,
     onOutput: terminal && Deno.stdout.isTerminal()
       ? (bytes) => display.around(() => _writeAll(Deno.stdout, bytes))

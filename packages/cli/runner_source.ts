@@ -51,6 +51,17 @@ export interface RunnerOptions {
     readonly tcp?: { readonly host: string; readonly port: number; readonly token?: string };
     readonly summary: string;
   };
+  /**
+   * Start a node's link service (`startNetNode` in `@streamlib/net`) before building, so that
+   * `actor://node/…` addresses in the pipeline reach other nodes, and links to this node's
+   * actors land in it: its name, a NATS server, peers by name, where to take direct links.
+   */
+  readonly net?: {
+    readonly name: string;
+    readonly nats?: string;
+    readonly peers?: Readonly<Record<string, string>>;
+    readonly listen?: string;
+  };
   /** What the process is granted: patches that need more are refused. */
   readonly granted?: PermissionSet;
   /**
@@ -109,6 +120,7 @@ export function runnerSource(options: RunnerOptions): string {
     `  mode: ${JSON.stringify(options.mode)},`,
     `  spec: ${JSON.stringify(options.spec)},`,
     ...(options.text === undefined ? [] : [`  text: ${JSON.stringify(options.text)},`]),
+    ...(options.net === undefined ? [] : [`  net: ${JSON.stringify(options.net)},`]),
     ...(options.cwd === undefined ? [] : [`  cwd: ${JSON.stringify(options.cwd)},`]),
     ...(options.key === undefined ? [] : [`  key: ${JSON.stringify(options.key)},`]),
     "  plugins: [",

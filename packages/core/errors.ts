@@ -87,6 +87,31 @@ export type CoreErrorCode =
   /** A request to a node's control address lacks its access token, or has a wrong one. */
   | "SL_UNAUTHORIZED"
   /**
+   * A link end names an actor on another node (`actor://edge/…`) but this process has no way
+   * to reach other nodes: no remote resolver is installed (`@streamlib/net`'s link service).
+   */
+  | "SL_REMOTE_UNRESOLVED"
+  /** Bytes on a link are not a wire frame: bad magic, type, lengths or fields. */
+  | "SL_WIRE_MALFORMED"
+  /** A wire frame has a format version this side does not speak. */
+  | "SL_WIRE_VERSION"
+  /** A wire frame's header or payload checksum does not match its bytes. */
+  | "SL_WIRE_CHECKSUM"
+  /** A link's bytes ended in the middle of a wire frame. */
+  | "SL_WIRE_TRUNCATED"
+  /** A wire frame is larger than the receiver accepts. */
+  | "SL_WIRE_TOO_LARGE"
+  /** A link asks for a codec this side lacks (no ffmpeg encoder or decoder for it). */
+  | "SL_WIRE_CODEC"
+  /** The other node refused a link: no such actor or port, ports that do not fit, taken. */
+  | "SL_LINK_REFUSED"
+  /** The other node cannot be reached: not announced on NATS, no peer address, no answer. */
+  | "SL_LINK_UNREACHABLE"
+  /** Encoding or decoding a link's payload failed (the codec's process ended, bad data). */
+  | "SL_LINK_CODEC"
+  /** A NATS server cannot be reached or refused the connection. */
+  | "SL_NATS"
+  /**
    * Downloaded bytes (a plugin's tarball) do not hash to the integrity the registry or the
    * lockfile gives: nothing was written. Names the package and both hashes.
    */

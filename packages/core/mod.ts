@@ -63,6 +63,7 @@ export * from "./runtime/supervision.ts";
 export * from "./runtime/stats.ts";
 export * from "./runtime/bus.ts";
 export * from "./runtime/registry.ts";
+export * from "./runtime/remote.ts";
 export * from "./runtime/pipeline.ts";
 export * from "./runtime/pipeline_types.ts";
 export * from "./runtime/transfers.ts";

@@ -38,3 +38,4 @@ export * from "./control/control_client.ts";
 export * from "./control/control_wire.ts";
 export * from "./control/node_entry.ts";
 export * from "./control/reserve_node.ts";
+export * from "./link/mod.ts";

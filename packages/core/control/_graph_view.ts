@@ -120,5 +120,6 @@ export function _graphView(pipeline: Pipeline, hidden: ReadonlySet<Actor>): Cont
     runningTime: pipeline.runningTime(),
     actors: actors.map((a) => _actorView(a, byName.get(a.name))),
     links,
+    remote: _plain(pipeline.toJSON().remote ?? []),
   };
 }

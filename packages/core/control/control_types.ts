@@ -12,6 +12,7 @@ import type { Message, PortKind } from "../messages.ts";
 import type { Connection } from "../runtime/pipeline_types.ts";
 import type { ActorStats } from "../runtime/stats.ts";
 import type { BusEvent } from "../runtime/bus.ts";
+import type { RemoteLinkInfo } from "../runtime/remote.ts";
 import type { Catalogue, PermissionSet } from "../describe/catalogue.ts";
 
 /**
@@ -190,6 +191,11 @@ export interface ControlGraph {
   readonly actors: readonly GraphActor[];
   /** Every link, output by output. */
   readonly links: readonly GraphLink[];
+  /**
+   * The links to other nodes, with their transport, codec, state, latency, drops and gaps
+   * (one for each actor that stands for a remote end).
+   */
+  readonly remote?: readonly RemoteLinkInfo[];
 }
 
 /**

@@ -3,6 +3,7 @@ import type { ActorSpec, LinkSpec, PipelineSpec, SpecValue } from "./pipeline_sp
 import { _NUMBER } from "./_number.ts";
 import { _MAX_DEPTH } from "./_json_value.ts";
 import { ACTOR_NAME, ACTOR_NAME_RULE, resolveEndpoint } from "../graph/names.ts";
+import { isRemoteAddress, parseRemoteEndpoint } from "../runtime/remote.ts";
 
 /**
  * Where something stands in pipeline text: 1-based line and column, 0-based offset, length.
@@ -137,6 +138,9 @@ export interface ParseOptions {
  *   actor, `name.` to the actor (any port); references may come before the actor is defined.
  * - A reference in the middle of a chain (`a ! c.layer_1 ! b`) takes the incoming link on that
  *   input and sends the outgoing one from any output of `c`.
+ * - `actor://node/name.port` (or `actor://node/type/name.port`) is a port of an actor on
+ *   another node, at the start or the end of a chain: `cam ! actor://edge/mix.layer_1` sends
+ *   there, `actor://edge/cam.out ! mix.` receives from there (see `RemoteLinkResolver`).
  * - Values: `"quoted"` or `'quoted'` strings (with `\` escapes), numbers, `true`/`false`,
  *   `null`, quantities with a unit (`10s`, `500ms`, `48kHz`, kept as text for the catalogue to
  *   convert), JSON arrays and objects (`rect=[0,0,640,480]`), anything else a bare string.
@@ -168,6 +172,8 @@ interface _Node {
   ref?: string;
   /** Use the referenced actor, not the port the reference names. */
   whole?: boolean;
+  /** The reference is a port on another node (`actor://edge/mix.layer_1`). */
+  remote?: boolean;
   span: SourceSpan;
 }
 
@@ -211,7 +217,17 @@ class _Parser {
     while (this.#token.kind === "bang") {
       const bang = this.#token.span;
       this.#next();
+      if (leftIsTarget && left.remote) {
+        this.#fail(
+          left.span,
+          "A port on another node ends a chain; it cannot pass messages on",
+          "a new chain from a local actor",
+        );
+      }
       const right = this.#node('an actor type or a reference like "name.port" after "!"');
+      if (left.remote && right.remote) {
+        this.#fail(right.span, "Both ends of this link are on other nodes", "a local actor");
+      }
       // A reference in the middle of a chain: its port took the incoming link; the outgoing one
       // leaves from the actor.
       const from = leftIsTarget && left.ref !== undefined ? { ...left, whole: true } : left;
@@ -225,6 +241,20 @@ class _Parser {
     const token = this.#token;
     if (token.kind === "word") {
       this.#next();
+      if (token.text.startsWith("actor://")) {
+        try {
+          parseRemoteEndpoint(token.text);
+        } catch (error) {
+          this.#fail(token.span, (error as Error).message.split(";")[0]!, "actor://node/name.port");
+        }
+        if (!isRemoteAddress(token.text)) {
+          this.#fail(token.span, "actor://local/… is this pipeline", "name.port");
+        }
+        if (this.#token.kind === "prop") {
+          this.#fail(this.#token.span, "A remote port takes no parameters", '"!" or a new chain');
+        }
+        return { ref: token.text, remote: true, span: token.span };
+      }
       if (token.text.includes(".")) {
         if (this.#token.kind === "prop") {
           this.#fail(
@@ -352,6 +382,10 @@ class _Parser {
     const known = new Set([...this.#existing, ...names]);
     const endpoint = (node: _Node, key: string): string => {
       if (node.actor !== undefined) return names[node.actor]!;
+      if (node.remote) {
+        this.#spans.set(key, node.span);
+        return node.ref!;
+      }
       const [name, named] = resolveEndpoint(node.ref!, (n) => known.has(n));
       const port = node.whole ? undefined : named;
       if (!known.has(name)) {

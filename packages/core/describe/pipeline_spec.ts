@@ -1,6 +1,7 @@
 import { StreamlibError } from "../errors.ts";
 import { ACTOR_NAME, ACTOR_NAME_RULE, resolveEndpoint } from "../graph/names.ts";
 import { _jsonValueProblem, _MAX_DEPTH } from "./_json_value.ts";
+import { isRemoteAddress, parseRemoteEndpoint } from "../runtime/remote.ts";
 
 /**
  * A parameter value in a pipeline description: JSON values, where a string such as `"10s"` or
@@ -237,6 +238,21 @@ export function validatePipelineSpec(value: unknown, source = "pipeline"): Pipel
           const ref = link[end];
           if (typeof ref !== "string") {
             problem(`${at}.${end}`, '"name" or "name.port"', ref);
+            continue;
+          }
+          if (ref.startsWith("actor://")) {
+            if (!isRemoteAddress(ref)) problem(`${at}.${end}`, "a port on another node", ref);
+            else {
+              try {
+                parseRemoteEndpoint(ref);
+              } catch {
+                problem(
+                  `${at}.${end}`,
+                  "actor://node/name.port or actor://node/type/name.port",
+                  ref,
+                );
+              }
+            }
             continue;
           }
           const [name, port] = resolveEndpoint(ref, (n) => names.has(n));

@@ -56,6 +56,18 @@ export function _toDot(graph: PipelineJSON, actors: readonly Actor[]): string {
         }];`,
     );
   }
+  for (const [i, remote] of (graph.remote ?? []).entries()) {
+    // The other node's end, and an edge labelled with how the link fares.
+    const id = `~remote${i}`;
+    lines.push(`  ${_quote(id)} [shape=box, style=dashed, label=${_quote(remote.remote)}];`);
+    const latency = remote.latencyUs === undefined
+      ? ""
+      : ` · ${(remote.latencyUs.p50 / 1000).toFixed(1)} ms`;
+    const label = `${remote.transport || "?"} · ${remote.codec} · ${remote.state}${latency} · ` +
+      `${remote.dropped + remote.missing} lost`;
+    const [from, to] = remote.direction === "out" ? [remote.actor, id] : [id, remote.actor];
+    lines.push(`  ${_quote(from)} -> ${_quote(to)} [style=dashed, label=${_quote(label)}];`);
+  }
   lines.push("}");
   return lines.join("\n") + "\n";
 }

@@ -1,3 +1,5 @@
+// Why one file: Pipeline is the one class users build and run graphs with; its parts already
+// live in _graph, _scheduler, _lifecycle, _remote_link and transfers, and what is left is its API.
 import { Actor } from "../graph/actor.ts";
 import { negotiate, transferNeeded } from "../graph/caps.ts";
 import type { Clock } from "../clock/clock.ts";
@@ -14,6 +16,8 @@ import { WorkerPool } from "../threads/worker_pool.ts";
 import { _WorkerHost } from "../threads/_worker_host.ts";
 import { Bus } from "./bus.ts";
 import { formatActorAddress, Registry } from "./registry.ts";
+import { isRemoteAddress, type RemoteLinkResolver, remoteResolver } from "./remote.ts";
+import { _remoteLink, _remoteLinks } from "./_remote_link.ts";
 import { findTransfer, registeredTransfers, type TransferProvider } from "./transfers.ts";
 import type { PipelineStats } from "./stats.ts";
 import { resolveSupervision } from "./supervision.ts";
@@ -91,6 +95,7 @@ export class Pipeline {
   readonly #graph: _Graph = new _Graph((from, to, kind) => this.#transfer(from, to, kind));
   readonly #sched: _Scheduler;
   readonly #life: _Lifecycle;
+  readonly #remote: RemoteLinkResolver | undefined;
   readonly #transfers: readonly TransferProvider[];
   /** The transfers this pipeline inserted, each with the output and input it joins. */
   readonly #inserted = new Map<Actor, { readonly output: Output; readonly input: Input }>();
@@ -113,6 +118,7 @@ export class Pipeline {
     // Backoffs and stop timeouts wait on the pipeline's clock, or wall time offline.
     const timer = options.clock ?? (offline ? new SoftwareClock() : this.clock);
     this.registry = options.registry ?? new Registry<Actor>();
+    this.#remote = options.remote;
     this.#transfers = options.transfers ?? [];
     const abort = new AbortController();
     const sampleEvery = Math.max(1, Math.floor(options.statsSampleEvery ?? 256));
@@ -310,6 +316,9 @@ export class Pipeline {
    * (`SL_KIND_MISMATCH`, `SL_CAPS_MISMATCH`; the message names both ports and shows both sides).
    * Ports are objects or `"name.port"` text; naming an instance of a request template
    * (`"mix.in_2"`) creates that port. Works while running: other branches never stall.
+   * Either end may be on another node (`"actor://edge/compositor/mix.layer_1"`): a stand-in
+   * made by the remote resolver ({@linkcode RemoteLinkResolver}) is added and linked, and the
+   * link names the remote end in `remote`.
    *
    * Ports that share no memory (a `cpu` output into an input that takes `gpu` frames only, or
    * back) are linked through a transfer actor that the pipeline adds for the link (see
@@ -329,6 +338,9 @@ export class Pipeline {
     options: { policy?: DeliveryPolicy } = {},
   ): Connection {
     this.#life.assertOpen("connect ports");
+    if (isRemoteAddress(from) || isRemoteAddress(to)) {
+      return _remoteLink(this, this.#graph, this.#remote ?? remoteResolver(), from, to, options);
+    }
     const output = this.#graph.output(from);
     const input = this.#graph.input(to, true);
     const move = transferNeeded(output.spec, input.spec);
@@ -431,7 +443,8 @@ export class Pipeline {
    * compatible pair is chosen, free inputs first, then a new request input (`layer_%u`); when
    * several fit and exactly one uses the main ports `out` and `in`, that one.
    * Throws `SL_PIPE_AMBIGUOUS` (listing the pairs and the `connect()` call to pick one) or
-   * `SL_PIPE_NO_MATCH` (listing both sides' ports).
+   * `SL_PIPE_NO_MATCH` (listing both sides' ports). Either end may be on another node, as in
+   * {@linkcode Pipeline.connect}.
    *
    * @param from The upstream actor or output.
    * @param to The downstream actor or input.
@@ -443,6 +456,9 @@ export class Pipeline {
     to: Actor | PortRef<Input> | string,
     options: { policy?: DeliveryPolicy } = {},
   ): Connection {
+    if (isRemoteAddress(from) || isRemoteAddress(to)) {
+      return _remoteLink(this, this.#graph, this.#remote ?? remoteResolver(), from, to, options);
+    }
     const [up, fixedOut] = this.#graph.end<Output>(from, "output");
     const [down, fixedIn] = this.#graph.end<Input>(to, "input");
     if (fixedOut !== undefined && fixedIn !== undefined) {
@@ -537,6 +553,7 @@ export class Pipeline {
         ...(this.#inserted.has(a) ? { inserted: true as const } : {}),
       })),
       links: this.#graph.links(),
+      ..._remoteLinks(this.#graph.nodes.keys()),
     };
   }
 

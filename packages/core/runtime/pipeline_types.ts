@@ -11,6 +11,7 @@ import type { PortKind } from "../messages.ts";
 import type { DeliveryPolicy } from "../delivery/policy.ts";
 import type { WorkerPool } from "../threads/worker_pool.ts";
 import type { Registry } from "./registry.ts";
+import type { RemoteLinkInfo, RemoteLinkResolver } from "./remote.ts";
 import type { PipelineStats } from "./stats.ts";
 import type { SupervisionPolicy } from "./supervision.ts";
 import type { TransferProvider } from "./transfers.ts";
@@ -43,6 +44,11 @@ export interface PipelineOptions {
    * rarely, up to this bound, since reading the time costs about as much as they do.
    */
   statsSampleEvery?: number;
+  /**
+   * Makes the local stand-ins of link ends on other nodes (`actor://edge/mix.layer_1`); default:
+   * the resolver installed with `setRemoteResolver` (by `@streamlib/net`'s link service).
+   */
+  remote?: RemoteLinkResolver;
   /**
    * Transfers this pipeline may insert on links whose ports share no memory, searched before
    * those registered for the whole process with {@linkcode registerTransfer} (which is how
@@ -139,6 +145,8 @@ export interface Connection {
   readonly policy: string;
   /** Formats both sides accept; `"any"` when neither restricts them. */
   readonly formats: readonly string[] | "any";
+  /** For a link to or from another node: the remote end as given (`actor://edge/mix.in`). */
+  readonly remote?: string;
   /**
    * The transfer actor the link goes through, when the pipeline inserted one because the two
    * ports share no memory (`cpu` into `gpu`, or back): its name, e.g. `"gpuupload0"`.
@@ -230,6 +238,8 @@ export interface PipelineJSON {
   }>;
   /** Every link, output to input, with the input's policy. */
   readonly links: readonly Connection[];
+  /** The links to other nodes, one for each actor that stands for a remote end (if any). */
+  readonly remote?: readonly RemoteLinkInfo[];
 }
 
 /**

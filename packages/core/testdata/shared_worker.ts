@@ -74,5 +74,22 @@ scope.onmessage = async (event: MessageEvent) => {
       frames++;
     }
     scope.postMessage({ frames, wrong });
+  } else if (job.role === "sessions") {
+    // The far side of many short streams, one after the other, each ended by the writer's close
+    // at a random moment: a consumer as above, but it must see every close, or it sleeps for ever.
+    const pool = SharedPool.attach(job.pool);
+    let frames = 0;
+    let wrong = 0;
+    for (const handle of job.handles) {
+      const input = job.kind === "ring" ? SharedRing.attach(handle) : SharedQueue.attach(handle);
+      for (let m = await input.next(); m !== undefined; m = await input.next()) {
+        const id = read32(m.subarray(0, 4));
+        if (pool.view(id)[0] !== m[4]) wrong++;
+        await jitter(rand);
+        pool.release(id);
+        frames++;
+      }
+    }
+    scope.postMessage({ frames, wrong });
   }
 };

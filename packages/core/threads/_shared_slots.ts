@@ -81,6 +81,16 @@ export class _Slots {
 }
 
 /**
+ * Announces a change to whoever waits on `header[index]`: bumps the word, then wakes its
+ * waiters. A side about to wait compares the word with the value it read before it looked at
+ * the state, so a change made in between (a write, a take, a close) is never slept through.
+ */
+export function _signal(header: Int32Array, index: number): void {
+  Atomics.add(header, index, 1);
+  Atomics.notify(header, index);
+}
+
+/**
  * Waits until `header[index]` no longer holds `value` (or is notified), without blocking the
  * thread (an `Atomics.waitAsync`), or until `timeoutMs` passes (a timer of ours: Deno counts
  * neither a pending `waitAsync` nor its timeout as work, and would otherwise end an event loop

@@ -1,5 +1,5 @@
 import { StreamlibError } from "../errors.ts";
-import { _waitChange } from "./_shared_slots.ts";
+import { _signal, _waitChange } from "./_shared_slots.ts";
 
 /**
  * What another thread needs to attach to a {@linkcode SharedPool}: post it to a Worker (its
@@ -210,10 +210,7 @@ export class SharedPool {
         `Pool buffer ${id} was released more times than it was acquired and retained`,
       );
     }
-    if (before === 1) {
-      Atomics.add(this.#refs, this.count, 1);
-      Atomics.notify(this.#refs, this.count);
-    }
+    if (before === 1) _signal(this.#refs, this.count);
   }
 
   /**

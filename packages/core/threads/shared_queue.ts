@@ -1,12 +1,16 @@
 import { StreamlibError } from "../errors.ts";
 import type { FullBehavior } from "../delivery/bounded_queue.ts";
-import { _nextMessage, _Slots, _waitChange } from "./_shared_slots.ts";
+import { _nextMessage, _signal, _Slots, _waitChange } from "./_shared_slots.ts";
 
 const READ = 0; // records taken, mod 2 × capacity
 const WRITE = 1; // records written, mod 2 × capacity
 const CLOSED = 2;
 const DROPPED = 3;
-const HEADER_WORDS = 4;
+// Bumped by every change the other side may wait for (a write, a take, a close), so a wait that
+// began with a stale value returns at once: a close between a side's last look and its wait
+// would otherwise change no watched word and leave it asleep for ever.
+const SIGNAL = 4;
+const HEADER_WORDS = 5;
 
 /**
  * What another thread needs to attach to a {@linkcode SharedQueue}: post it to a Worker (its
@@ -211,12 +215,11 @@ export class SharedQueue {
       const oldest = this.#slots.get(read % this.#n);
       if (Atomics.compareExchange(h, READ, read, this.#next(read)) === read) {
         this.#drop(oldest);
-        Atomics.notify(h, READ);
       }
     }
     this.#slots.put(write % this.#n, message);
     Atomics.store(h, WRITE, this.#next(write));
-    Atomics.notify(h, WRITE);
+    _signal(h, SIGNAL);
     return true;
   }
 
@@ -231,14 +234,14 @@ export class SharedQueue {
    */
   async write(message: Uint8Array, signal?: AbortSignal): Promise<void> {
     for (;;) {
-      const read = Atomics.load(this.#h, READ);
+      const seen = Atomics.load(this.#h, SIGNAL);
       if (this.offer(message)) return;
       if (signal?.aborted) {
         throw new StreamlibError("SL_ABORTED", "The write to a shared queue was aborted", {
           cause: signal.reason,
         });
       }
-      await _waitChange(this.#h, READ, read, signal === undefined ? Infinity : 50);
+      await _waitChange(this.#h, SIGNAL, seen, signal === undefined ? Infinity : 50);
     }
   }
 
@@ -255,7 +258,7 @@ export class SharedQueue {
       const message = this.#slots.get(read % this.#n);
       // The writer may have dropped it meanwhile (drop-oldest): then look again.
       if (Atomics.compareExchange(h, READ, read, this.#next(read)) === read) {
-        Atomics.notify(h, READ);
+        _signal(h, SIGNAL);
         return message;
       }
     }
@@ -268,7 +271,7 @@ export class SharedQueue {
    * @returns A copy of it, or `undefined` when the queue is closed and empty, or on timeout.
    */
   next(timeoutMs: number = Infinity): Promise<Uint8Array | undefined> {
-    return _nextMessage(this, this.#h, WRITE, timeoutMs);
+    return _nextMessage(this, this.#h, SIGNAL, timeoutMs);
   }
 
   /**
@@ -277,9 +280,7 @@ export class SharedQueue {
    */
   close(): void {
     Atomics.store(this.#h, CLOSED, 1);
-    // Wake a waiting reader and a waiting writer: bump nothing, just notify both words.
-    Atomics.notify(this.#h, WRITE);
-    Atomics.notify(this.#h, READ);
+    _signal(this.#h, SIGNAL); // wakes a waiting reader or writer, and any about to wait
   }
 
   /**

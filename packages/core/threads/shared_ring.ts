@@ -1,5 +1,5 @@
 import { StreamlibError } from "../errors.ts";
-import { _nextMessage, _Slots } from "./_shared_slots.ts";
+import { _nextMessage, _signal, _Slots } from "./_shared_slots.ts";
 
 const STATE = 0; // bits 0–1 newest slot (3: none), bit 2 unread, bits 3–4 slot being read (3: none)
 const SEQ = 1; // messages published, for waiting
@@ -158,8 +158,7 @@ export class SharedRing {
       }
       break;
     }
-    Atomics.add(h, SEQ, 1);
-    Atomics.notify(h, SEQ);
+    _signal(h, SEQ);
     return true;
   }
 
@@ -198,6 +197,6 @@ export class SharedRing {
   /** Ends the stream: the reader gets the last message if unread, then `undefined`. */
   close(): void {
     Atomics.store(this.#h, CLOSED, 1);
-    Atomics.notify(this.#h, SEQ);
+    _signal(this.#h, SEQ); // bumped, so a reader about to wait on the old value does not
   }
 }

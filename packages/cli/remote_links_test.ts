@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { freePort, needsNats, TestNats } from "../net/link/_nats_testing.ts";
+import { cli, RunningCli } from "./_testing.ts";
+
+Deno.test("streamlib run links to an actor on another node with --peer and an actor:// address", async () => {
+  const port = freePort();
+  await using edge = new RunningCli([
+    "run",
+    "--name",
+    "edge-peer",
+    "--listen",
+    `127.0.0.1:${port}`,
+    "log name=show",
+  ]);
+  await edge.waitFor("stderr", /serves control/);
+  const cam = await cli([
+    "run",
+    "--name",
+    "cam-peer",
+    "--peer",
+    `edge-peer=127.0.0.1:${port}`,
+    "datasrc count=3 fps=20 ! actor://edge-peer/show.in",
+  ]);
+  assert.equal(cam.code, 0, cam.stderr);
+  // End-of-stream crossed the link: the receiving node ends by itself.
+  const ended = await edge.ended();
+  assert.equal(ended.code, 0, ended.stderr);
+  assert.match(ended.stdout, /show: .*#0 data 0\n.*#1 data 1\n.*#2 data 2/);
+});
+
+Deno.test("streamlib run --print-permissions adds what a node's links need", async () => {
+  const { code, stdout } = await cli([
+    "run",
+    "--no-control",
+    "--print-permissions",
+    "--peer",
+    "edge=127.0.0.1:9",
+    "datasrc ! actor://edge/show.in",
+  ]);
+  assert.equal(code, 0);
+  assert.match(stdout, /--allow-net/);
+});
+
+Deno.test(needsNats({
+  name: "streamlib nodes --nats lists the nodes on a NATS server; actor:// links go over it",
+  fn: async () => {
+    await using nats = await TestNats.start();
+    await using edge = new RunningCli([
+      "run",
+      "--name",
+      "edge-nats",
+      "--nats",
+      nats.url,
+      "log name=show",
+    ]);
+    await edge.waitFor("stderr", /serves control/);
+    // The node announces itself once it is on NATS: ask until it shows.
+    let listed = "";
+    for (let i = 0; i < 20 && !listed.includes("edge-nats"); i++) {
+      const nodes = await cli(["nodes", "--nats", nats.url]);
+      assert.equal(nodes.code, 0, nodes.stderr);
+      listed = nodes.stdout;
+    }
+    assert.match(listed, /edge-nats .*nats:\/\/127\.0\.0\.1:\d+/);
+    assert.match(listed, /show \(log\)/);
+    const json = JSON.parse((await cli(["nodes", "--nats", nats.url, "--json"])).stdout);
+    assert.ok(json.some((n: { name: string }) => n.name === "edge-nats"));
+    const cam = await cli([
+      "run",
+      "--name",
+      "cam-nats",
+      "--nats",
+      nats.url,
+      "datasrc count=2 fps=20 ! actor://edge-nats/show.in",
+    ]);
+    assert.equal(cam.code, 0, cam.stderr);
+    const ended = await edge.ended();
+    assert.match(ended.stdout, /#0 data 0\n.*#1 data 1/);
+  },
+}));

@@ -1,0 +1,29 @@
+/**
+ * Where `netsink` finds the way to `actor://node/…`: the process's link service (a
+ * `NetNode`), which knows the NATS server, the peers and the node's own name. A separate file
+ * so that the actors need not import the node, which makes them. Internal to the link code.
+ *
+ * @module
+ */
+
+import type { _Dial } from "./_link_sender.ts";
+
+/** What a link service offers the actors. */
+export interface _LinkService {
+  /** This node's name. */
+  readonly name: string;
+  /** A dial to `target` (`type/name.port`) on `node` (a name or host:port). */
+  dialActor(node: string, target: string): _Dial;
+}
+
+let _current: _LinkService | undefined;
+
+/** Installs (or, with `undefined`, removes) the process's link service. */
+export function _setLinkService(service: _LinkService | undefined): void {
+  _current = service;
+}
+
+/** The process's link service, if one runs. */
+export function _linkService(): _LinkService | undefined {
+  return _current;
+}
