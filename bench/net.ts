@@ -8,7 +8,10 @@
  *   clock sync) from the receiver's clock when the decoded frame arrives; p50/p99 after 1 s.
  * - Raw 1080p RGBA throughput (offline source, queue:4 credit): frames a second over direct TCP
  *   and NATS, beside a plain TCP socket copying the same bytes in the same run (the floor).
- * - Small messages (data at 200 a second, queue): latency p50 over both, beside dora's ~130 µs.
+ * - Small messages (data at 200 a second, queue): latency p50 from publish (the source stamps
+ *   each message when it writes it, as dora and zenoh measure) to the receiving actor, over
+ *   both, beside a bare Deno TCP socket's one-way latency in the same run (the floor) and
+ *   dora's ~130 µs; how late the pipeline ran the source's ticks is printed apart.
  * - Clock offset error: the receiver's estimate of the sender's clock against the truth (both
  *   clocks are in this process), on plain loopback and through a relay that holds each chunk
  *   0–2 ms (random, each way): p50/p99 of |error|, and the reported bound.
@@ -154,16 +157,63 @@ async function tcpFloor(): Promise<number> {
   return fps;
 }
 
-async function smallLatency(transport: string, nats?: TestNats): Promise<number> {
+/**
+ * A data source stamped when it publishes (as dora's and zenoh's latency figures are), not with
+ * its tick's nominal time; how late the pipeline ran the tick is noted apart.
+ */
+class PublishStamped extends DataSource {
+  readonly lateness: number[] = [];
+  override process(tick: TimedTick): void {
+    const now = this.clock.now();
+    this.lateness.push(now - tick.timestamp);
+    super.process({ ...tick, timestamp: now });
+  }
+}
+
+/** Small-message latency, publish to the receiving actor: p50 µs; p50 of the ticks' lateness. */
+async function smallLatency(transport: string, nats?: TestNats): Promise<[number, number]> {
   const r = await receiver(listenOn(transport, nats, "bench.small"));
   const sender = new Pipeline();
+  const source = new PublishStamped({ count: SECONDS * 200, fps: 200 });
   sender.pipe(
-    new DataSource({ count: SECONDS * 200, fps: 200 }),
+    source,
     new NetSink({ to: address(transport, r.src, nats, "bench.small"), policy: "queue:8" }),
   );
   await sender.run();
   await r.pipeline.done;
-  return percentile(r.probe.ages, 0.5);
+  return [percentile(r.probe.ages, 0.5), percentile(source.lateness.slice(200), 0.5)];
+}
+
+/** The floor: one-way latency of 64-byte messages over a bare Deno TCP socket (no delay). */
+async function tcpLatencyFloor(): Promise<number> {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const ages: number[] = [];
+  const reading = (async () => {
+    const conn = await listener.accept();
+    conn.setNoDelay(true);
+    const buffer = new Uint8Array(1 << 16);
+    const view = new DataView(buffer.buffer);
+    for (;;) {
+      const n = await conn.read(buffer);
+      if (n === null) break;
+      if (n >= 8) ages.push((performance.now() - view.getFloat64(n - 8)) * 1000);
+    }
+    conn.close();
+  })();
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  conn.setNoDelay(true);
+  const message = new Uint8Array(64);
+  const view = new DataView(message.buffer);
+  for (let i = 0; i < SECONDS * 200; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    view.setFloat64(56, performance.now());
+    for (let at = 0; at < message.length;) at += await conn.write(message.subarray(at));
+  }
+  conn.close();
+  await reading;
+  listener.close();
+  return percentile(ages.slice(200), 0.5);
 }
 
 /** A relay on loopback that holds each chunk 0–`jitterMs` ms, each way, in order. */
@@ -269,8 +319,18 @@ try {
   for (const t of transports) raw.push(`${t} ${(await rawThroughput(t, nats)).toFixed(1)} fps`);
   lines.push(`net: raw 1080p RGBA ${raw.join(", ")}; plain tcp socket ${floor.toFixed(1)} fps`);
   const small: string[] = [];
-  for (const t of transports) small.push(`${t} p50 ${(await smallLatency(t, nats)).toFixed(0)} µs`);
-  lines.push(`net: small messages ${small.join(", ")} (dora/zenoh publishes ~130 µs)`);
+  const late: string[] = [];
+  for (const t of transports) {
+    const [p50, lateness] = await smallLatency(t, nats);
+    small.push(`${t} p50 ${p50.toFixed(0)} µs`);
+    late.push(lateness.toFixed(0));
+  }
+  const tcpOneWay = await tcpLatencyFloor();
+  lines.push(
+    `net: small messages publish→actor ${small.join(", ")}; bare tcp socket ${
+      tcpOneWay.toFixed(0)
+    } µs (dora/zenoh publishes ~130 µs; ticks ran ${late.join("/")} µs late)`,
+  );
   const [c50, c99, cb] = await clockError(0);
   const [j50, j99, jb] = await clockError(2);
   lines.push(

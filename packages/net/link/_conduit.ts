@@ -84,6 +84,9 @@ export abstract class _BaseConduit implements _Conduit {
   }
 }
 
+/** Payload bytes still to come from which a read goes straight into the payload. */
+const _IN_PLACE_BYTES = 64 * 1024;
+
 /** A link session on a TCP connection: frames one after the other on the byte stream. */
 export class _DirectConduit extends _BaseConduit {
   readonly transport = "direct" as const;
@@ -140,7 +143,10 @@ export class _DirectConduit extends _BaseConduit {
     const buffer = new Uint8Array(256 * 1024);
     try {
       for (;;) {
-        const n = await this.#conn.read(buffer);
+        // Large payloads are read straight into their own buffer: no copy.
+        const space = decoder.payloadSpace();
+        const into = space !== undefined && space.length >= _IN_PLACE_BYTES ? space : buffer;
+        const n = await this.#conn.read(into);
         if (n === null) {
           decoder.end();
           this.finish(
@@ -149,7 +155,8 @@ export class _DirectConduit extends _BaseConduit {
           return;
         }
         this.bytes += n;
-        for (const message of decoder.push(buffer.subarray(0, n))) {
+        const messages = into === buffer ? decoder.push(buffer.subarray(0, n)) : decoder.filled(n);
+        for (const message of messages) {
           if (this.closed) return;
           this.onMessage(message);
         }

@@ -4,9 +4,11 @@
  * reconnection), one picture out for each frame in. The receiver feeds the pictures to an
  * ffmpeg that decodes them, as an FLV stream on its stdin (each tag framed with its length, so
  * a picture is complete as it arrives), to raw frames in the sender's pixel format and size on
- * its stdout, single-threaded with `low_delay`. ffmpeg's command line still holds a picture
- * until the next one arrives (a frame's delay), so frames come out in the background. A new
- * codec description (avcC) starts a new decoder. Internal to the link code.
+ * its stdout, single-threaded with `low_delay`. The output side runs on one thread too: ffmpeg's
+ * rawvideo encoder is frame-threaded, and with its default thread count it held each frame
+ * until the next one came (a frame's delay, 33 ms at 30 fps). Frames come out in the
+ * background, as ffmpeg yields them. A new codec description (avcC) starts a new decoder.
+ * Internal to the link code.
  *
  * @module
  */
@@ -104,9 +106,8 @@ export class _H264LinkEncoder implements _Encoder {
 type _Picture = Extract<_Delivery, { type: "video-coded" }>["message"];
 
 /**
- * Decodes H.264 pictures back into frames of the sender's format and size. ffmpeg may hold a
- * picture until the next one arrives, so frames come out through `output` as ffmpeg yields
- * them (its stdout read in the background, each paired with its picture's timing, in order:
+ * Decodes H.264 pictures back into frames of the sender's format and size. Frames come out
+ * through `output` as ffmpeg yields them (its stdout read in the background, each paired with its picture's timing, in order:
  * there are no B-frames); `finish()` ends the input and waits for the last ones.
  */
 export class _H264LinkDecoder implements _Decoder {
@@ -168,7 +169,9 @@ export class _H264LinkDecoder implements _Decoder {
       "-hide_banner", "-nostdin", "-loglevel", "error",
       "-probesize", "32", "-analyzeduration", "0", "-flags", "low_delay",
       "-threads", "1", "-f", "flv", "-i", "pipe:0",
-      "-vf", filters.join(","), "-f", "rawvideo", "-vsync", "passthrough",
+      "-vf", filters.join(","),
+      // The rawvideo encoder is frame-threaded: with more than one thread it holds a frame.
+      "-threads", "1", "-f", "rawvideo", "-vsync", "passthrough",
       "-flush_packets", "1", "pipe:1",
     ], { stdin: true, stdout: true });
     this.#process = process;

@@ -197,16 +197,14 @@ export class _NatsConduit extends _BaseConduit {
     const [head, payload] = encodeWire(message);
     const total = head.length + payload.length;
     const limit = this.#hub.maxPayload - _CHUNK_MARGIN;
-    const bytes = new Uint8Array(total);
-    bytes.set(head);
-    bytes.set(payload, head.length);
     if (total <= limit) {
-      this.#hub.publish(this.#send, bytes);
+      this.#hub.publish(this.#send, _span(head, payload, 0, total));
     } else {
+      // Each chunk is cut from the frame's head and payload as they are, not from a joined copy.
       const id = ++this.#chunkId >>> 0;
       const count = Math.ceil(total / limit);
       for (let index = 0; index < count; index++) {
-        const data = bytes.subarray(index * limit, Math.min(total, (index + 1) * limit));
+        const data = _span(head, payload, index * limit, Math.min(total, (index + 1) * limit));
         const [h, p] = encodeWire({ type: "chunk", id, index, count, total, data });
         const chunk = new Uint8Array(h.length + p.length);
         chunk.set(h);
@@ -270,4 +268,15 @@ export class _NatsConduit extends _BaseConduit {
     this.#offStatus();
     this.#assembly = undefined;
   }
+}
+
+/** Bytes `start` to `end` of `head` then `payload`: a view where they lie in one, else a copy. */
+function _span(head: Uint8Array, payload: Uint8Array, start: number, end: number): Uint8Array {
+  const h = head.length;
+  if (start >= h) return payload.subarray(start - h, end - h);
+  if (end <= h && end - start === h) return head;
+  const out = new Uint8Array(end - start);
+  out.set(head.subarray(start, Math.min(end, h)));
+  if (end > h) out.set(payload.subarray(0, end - h), h - start);
+  return out;
 }

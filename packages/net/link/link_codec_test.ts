@@ -11,6 +11,8 @@ import {
 import { TestPattern } from "@streamlib/video";
 import { AudioTestSource } from "@streamlib/audio";
 import { NetSink, NetSrc } from "./mod.ts";
+import { _makeDecoder, _makeEncoder } from "./_codec_factory.ts";
+import type { _Delivery } from "./_link_receiver.ts";
 
 type Codec = "raw" | "jpeg" | "h264" | "opus";
 
@@ -80,6 +82,41 @@ for (const [codec, tolerance] of [["jpeg", 4], ["h264", 6]] as const) {
     }
   });
 }
+
+Deno.test("the H.264 decoder yields each frame before the next picture arrives", async () => {
+  const encoder = await _makeEncoder("h264", 75);
+  const decoder = await _makeDecoder("h264");
+  const frames: Message[] = [];
+  let arrived = (): void => {};
+  decoder.output = (m) => {
+    frames.push(m);
+    arrived();
+  };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const source = new Pipeline({ mode: "offline" });
+    const made = new Collect<Message>();
+    source.pipe(new TestPattern({ pattern: "ball", width: 320, height: 240, frames: 3 }), made);
+    await source.run();
+    for (const [i, frame] of made.messages.entries()) {
+      const [make] = await encoder.encode(frame);
+      const shown = new Promise<boolean>((resolve) => {
+        arrived = () => resolve(true);
+        // Not a timing: a decoder that holds a frame would never yield it without the next.
+        timer = setTimeout(() => resolve(false), 10_000);
+      });
+      await decoder.decode(make!(i) as _Delivery);
+      assert.ok(await shown, `frame ${i} was held until the next picture`);
+      clearTimeout(timer);
+      assert.equal(frames.length, i + 1);
+      assert.equal(frames[i]!.timestamp, frame.timestamp);
+    }
+  } finally {
+    clearTimeout(timer);
+    await encoder.close();
+    await decoder.close();
+  }
+});
 
 Deno.test("opus audio arrives as float buffers with the tone's level and pitch", async () => {
   const { sent, got, src } = await roundTrip(

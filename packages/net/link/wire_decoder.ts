@@ -52,7 +52,8 @@ const _MEDIA = new Set(["video", "video-coded", "audio", "audio-coded", "key", "
  * (`SL_WIRE_MALFORMED`, `SL_WIRE_VERSION` for another format version, `SL_WIRE_CHECKSUM`,
  * `SL_WIRE_TOO_LARGE`; `SL_WIRE_TRUNCATED` from `end()` in the middle of a frame), and the
  * decoder then refuses everything after it: the link it reads is to be closed. Payloads are
- * copied once, into a buffer of their own that the decoded frame then uses.
+ * copied once, into a buffer of their own that the decoded frame then uses, or read straight
+ * into it ({@linkcode WireDecoder.prototype.payloadSpace}).
  *
  * @example Bytes cut anywhere decode to the same message
  * ```ts
@@ -109,6 +110,83 @@ export class WireDecoder {
    */
   get buffered(): number {
     return this.#headFill + this.#metaFill + this.#payloadFill;
+  }
+
+  /**
+   * The part of the current frame's payload still to come, for a reader that reads the link
+   * straight into it instead of into a buffer of its own (saving a copy of each large
+   * payload); `undefined` outside a payload. After writing `n` bytes at its start, call
+   * {@linkcode WireDecoder.prototype.filled}.
+   *
+   * @example A payload read in place
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { encodeWire, WireDecoder } from "@streamlib/net";
+   * const [head, payload] = encodeWire({
+   *   type: "data", seq: 0,
+   *   message: { kind: "data", topic: "t", value: "x".repeat(100), timestamp: 0, duration: 0,
+   *     position: 0, clockId: "c" },
+   * });
+   * const decoder = new WireDecoder();
+   * assert.deepEqual(decoder.push(head), []);
+   * const space = decoder.payloadSpace()!;
+   * assert.equal(space.length, payload.length);
+   * space.set(payload);
+   * assert.equal(decoder.filled(payload.length)[0]?.type, "data");
+   * assert.equal(decoder.payloadSpace(), undefined);
+   * ```
+   *
+   * @returns The empty rest of the payload, or `undefined`.
+   */
+  payloadSpace(): Uint8Array | undefined {
+    const payload = this.#payload;
+    if (this.#failed || payload === undefined || this.#metaFill !== this.#meta!.length) {
+      return undefined;
+    }
+    return payload.subarray(this.#payloadFill);
+  }
+
+  /**
+   * Counts `n` bytes written at the start of {@linkcode WireDecoder.prototype.payloadSpace} as
+   * arrived, and returns the message they complete (none, or one).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { encodeWire, WireDecoder } from "@streamlib/net";
+   * const [head, payload] = encodeWire({
+   *   type: "data", seq: 0,
+   *   message: { kind: "data", topic: "t", value: "hello", timestamp: 0, duration: 0,
+   *     position: 0, clockId: "c" },
+   * });
+   * const decoder = new WireDecoder();
+   * decoder.push(head);
+   * decoder.payloadSpace()!.set(payload.subarray(0, 1));
+   * assert.deepEqual(decoder.filled(1), []);
+   * decoder.payloadSpace()!.set(payload.subarray(1));
+   * assert.equal(decoder.filled(payload.length - 1).length, 1);
+   * ```
+   *
+   * @param n Bytes written there, 0 to its length.
+   * @returns The messages completed.
+   */
+  filled(n: number): WireMessage[] {
+    if (this.#failed) throw this.#failed;
+    const space = this.payloadSpace();
+    if (space === undefined || !(n >= 0 && n <= space.length)) {
+      throw new StreamlibError(
+        "SL_PARAM_INVALID",
+        `filled(${n}): the payload has ${space?.length ?? 0} bytes of room`,
+      );
+    }
+    this.#payloadFill += n;
+    if (this.#payloadFill !== this.#payload!.length) return [];
+    try {
+      return [this.#complete()];
+    } catch (error) {
+      this.#failed = error as StreamlibError;
+      throw error;
+    }
   }
 
   /**

@@ -100,3 +100,48 @@ Deno.test("a raw video frame decodes without another copy: its data is the paylo
   assert.equal(decoded.message.data.byteOffset, 0);
   assert.equal(decoded.message.data.buffer.byteLength, decoded.message.data.length);
 });
+
+Deno.test("WireDecoder reads payloads in place, mixed with pushed bytes, into the same messages", () => {
+  const messages = sampleWireMessages();
+  const stream = messages.map(bytesOf);
+  const decoder = new WireDecoder();
+  const out: WireMessage[] = [];
+  for (const bytes of stream) {
+    let at = 0;
+    while (at < bytes.length) {
+      const space = decoder.payloadSpace();
+      if (space === undefined) {
+        out.push(...decoder.push(bytes.subarray(at, at + 1)));
+        at++;
+        continue;
+      }
+      // Two reads into the payload: a few bytes, then the rest.
+      const n = Math.min(space.length, 5, bytes.length - at);
+      space.set(bytes.subarray(at, at + n));
+      out.push(...decoder.filled(n));
+      at += n;
+    }
+  }
+  decoder.end();
+  assert.deepEqual(plain(out), plain(messages));
+});
+
+Deno.test("WireDecoder.filled() checks the payload's checksum and refuses what does not fit", () => {
+  const [head, payload] = encodeWire(sampleWireMessages().find((m) => m.type === "video")!);
+  const decoder = new WireDecoder();
+  assert.equal(decoder.payloadSpace(), undefined);
+  assert.throws(() => decoder.filled(1), (e) => isStreamlibError(e, "SL_PARAM_INVALID"));
+  decoder.push(head);
+  const space = decoder.payloadSpace()!;
+  assert.throws(
+    () => decoder.filled(space.length + 1),
+    (e) => isStreamlibError(e, "SL_PARAM_INVALID"),
+  );
+  space.set(payload);
+  space[0] = space[0]! ^ 1;
+  assert.throws(
+    () => decoder.filled(payload.length),
+    (e) => isStreamlibError(e, "SL_WIRE_CHECKSUM"),
+  );
+  assert.throws(() => decoder.push(head), (e) => isStreamlibError(e, "SL_WIRE_CHECKSUM"));
+});
