@@ -166,7 +166,12 @@ export class _LinkSender {
       const left = end - performance.now();
       if (left <= 0 || !(await this.waitUp(left))) break;
       const conduit = this.#conduit;
-      if (conduit === undefined || this.#eosAcked) continue;
+      if (this.#eosAcked) break;
+      if (conduit === undefined || conduit.closed) {
+        // Closing this moment: the next session is a little way off.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        continue;
+      }
       this.#eosSeq ??= this.#next++;
       let timer: ReturnType<typeof setTimeout> | undefined;
       await new Promise<void>((resolve) => {
