@@ -134,8 +134,10 @@ export class _LinkReceiver {
     this.#ended = true;
     this.state = "closed";
     clearInterval(this.#timer);
-    this.#conduit?.close();
+    // What is queued (an end-of-stream's acknowledgement, a few bytes) goes out first.
+    const conduit = this.#conduit;
     this.#conduit = undefined;
+    conduit?.drained().then(() => conduit.close());
   }
 
   #watch(conduit: _Conduit): void {

@@ -105,11 +105,15 @@ Deno.test("an end-of-stream lost with its connection goes again on the next one,
   try {
     await using relay = new EosEater(src.url!);
     const sender = new Pipeline();
+    const logs: string[] = [];
+    sender.bus.on("log", (e) => logs.push(e.text));
     const sink = new NetSink({ to: relay.url });
     sender.pipe(new DataSource({ count: 3, fps: 100 }), sink);
     await within(sender.run(), 10_000, "the sender's end");
     await within(receiver.done, 10_000, "end-of-stream at the receiver");
     assert.equal(relay.eaten, 1);
+    // The sender heard the receiver acknowledge the end.
+    assert.ok(!logs.some((text) => text.includes("could not cross")), logs.join("\n"));
     assert.deepEqual(got.messages.map((m) => m.value), [0, 1, 2]);
     // The end went again with its own sequence number: nothing counts as lost.
     const link = src.remoteLink();
@@ -118,5 +122,25 @@ Deno.test("an end-of-stream lost with its connection goes again on the next one,
     assert.equal(link.missing, 0);
   } finally {
     await receiver.stop({ mode: "abort" }).catch(() => {});
+  }
+});
+
+Deno.test("the receiver acknowledges end-of-stream before it closes, so the sender ends without giving up on it", async () => {
+  for (let i = 0; i < 5; i++) {
+    const receiver = new Pipeline();
+    const src = receiver.add(new NetSrc({ listen: "tcp://127.0.0.1:0" }));
+    receiver.link(src, receiver.add(new Collect<DataMessage>()));
+    await receiver.start();
+    try {
+      const sender = new Pipeline();
+      const logs: string[] = [];
+      sender.bus.on("log", (e) => logs.push(e.text));
+      sender.pipe(new DataSource({ count: 2, fps: 100 }), new NetSink({ to: src.url! }));
+      await within(sender.run(), 10_000, "the sender's end");
+      await within(receiver.done, 10_000, "end-of-stream at the receiver");
+      assert.ok(!logs.some((text) => text.includes("could not cross")), logs.join("\n"));
+    } finally {
+      await receiver.stop({ mode: "abort" }).catch(() => {});
+    }
   }
 });
