@@ -25,6 +25,7 @@ import wabtInit from "wabt";
 export const KERNEL_SOURCES: readonly string[] = [
   "packages/video/_convert.wat",
   "packages/video/_blur.wat",
+  "packages/video/_blur_fast.wat",
   "packages/video/_scale.wat",
   "packages/audio/_resample.wat",
   "packages/audio/_mix.wat",

@@ -100,21 +100,31 @@
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br $rest))))
 
-  ;; The largest |sample| of `$n` samples (NaN if any is NaN).
+  ;; The largest |sample| of `$n` samples (NaN if any is NaN). Eight samples a step into two
+  ;; running maxima (f32x4.pmax, one instruction, where f32x4.max's NaN rules take several and
+  ;; would chain them), NaNs noted on the side.
   (func (export "peak") (param $p i32) (param $n i32) (result f32)
-    (local $end i32) (local $m v128) (local $s f32)
+    (local $end i32) (local $m0 v128) (local $m1 v128) (local $nan v128) (local $x v128)
+    (local $y v128) (local $s f32)
     (local.set $end (i32.add (local.get $p)
-      (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
-    (block $quads_done
-      (loop $quads
-        (br_if $quads_done (i32.ge_u (local.get $p) (local.get $end)))
-        (local.set $m (f32x4.max (local.get $m) (f32x4.abs (v128.load (local.get $p)))))
-        (local.set $p (i32.add (local.get $p) (i32.const 16)))
-        (br $quads)))
+      (i32.shl (i32.and (local.get $n) (i32.const -8)) (i32.const 2))))
+    (block $eights_done
+      (loop $eights
+        (br_if $eights_done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $x (f32x4.abs (v128.load (local.get $p))))
+        (local.set $y (f32x4.abs (v128.load offset=16 (local.get $p))))
+        (local.set $m0 (f32x4.pmax (local.get $m0) (local.get $x)))
+        (local.set $m1 (f32x4.pmax (local.get $m1) (local.get $y)))
+        (local.set $nan (v128.or (local.get $nan) (v128.or
+          (f32x4.ne (local.get $x) (local.get $x)) (f32x4.ne (local.get $y) (local.get $y)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (br $eights)))
+    (if (v128.any_true (local.get $nan)) (then (return (f32.const nan))))
+    (local.set $m0 (f32x4.pmax (local.get $m0) (local.get $m1)))
     (local.set $s (f32.max
-      (f32.max (f32x4.extract_lane 0 (local.get $m)) (f32x4.extract_lane 1 (local.get $m)))
-      (f32.max (f32x4.extract_lane 2 (local.get $m)) (f32x4.extract_lane 3 (local.get $m)))))
-    (local.set $end (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const 3))
+      (f32.max (f32x4.extract_lane 0 (local.get $m0)) (f32x4.extract_lane 1 (local.get $m0)))
+      (f32.max (f32x4.extract_lane 2 (local.get $m0)) (f32x4.extract_lane 3 (local.get $m0)))))
+    (local.set $end (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const 7))
       (i32.const 2))))
     (block $done
       (loop $rest

@@ -83,6 +83,11 @@ export function _mixSums(channels: number, frames: number): _MixSums {
     addFour(parts): void {
       for (let k = 0; k < 4; k++) {
         const { data, stride, at } = parts[k]!;
+        if (stride === frames) {
+          // The channels lie back to back: one copy for all of them.
+          f32.set(at === 0 && data.length === n ? data : data.subarray(at, at + n), (k + 1) * n);
+          continue;
+        }
         for (let c = 0; c < channels; c++) {
           const from = c * stride + at;
           f32.set(data.subarray(from, from + frames), (k + 1) * n + c * frames);

@@ -61,3 +61,23 @@ Deno.test("The mixer's hard clip clamps to ±1 and keeps NaN, with and without S
     _setSimdMode("auto");
   }
 });
+
+Deno.test("The mixer's soft clip finds a loud sum wherever it lies, with and without SIMD", () => {
+  try {
+    for (const at of [0, 3, 7, 8, 12, 16, 18]) {
+      const results = [false, true].map((simd) => {
+        _setSimdMode(simd ? "auto" : "off");
+        const data = new Float32Array(19).fill(0.5);
+        data[at] = -1.4;
+        const sums = _mixSums(1, 19);
+        sums.addScaled(0, data, 19, 0, 19, 1);
+        return sums.finish("soft");
+      });
+      assert.deepEqual(results[1], results[0], `at ${at}`);
+      assert.ok(results[1]![at]! > -1 && results[1]![at]! < -0.9, `at ${at}: ${results[1]![at]}`);
+      assert.equal(results[1]![(at + 1) % 19], 0.5);
+    }
+  } finally {
+    _setSimdMode("auto");
+  }
+});

@@ -185,8 +185,9 @@ interface _InputState {
  *
  * It sums whole buffers four inputs at a pass, in WebAssembly SIMD where the runtime has it (in
  * TypeScript otherwise, with the same samples: both sum in 32-bit floats in the same order):
- * 16 stereo 48 kHz inputs, 10 s, take about 20 ms of one core of a 2-core x86 server through
- * a pipeline, against 15–20 ms for ffmpeg 5.1's `amix` (`deno task bench:kernels`). Output
+ * 16 stereo 48 kHz inputs, 10 s, take 12–17 ms of one core of a 2-core x86 server shared with
+ * other work, through a pipeline, against 14–19 ms for ffmpeg 5.1's `amix` (`deno task
+ * bench:kernels`). Output
  * buffers are fresh for every write.
  *
  * ```text

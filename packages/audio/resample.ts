@@ -83,9 +83,10 @@ export const resamplerContract = {
  * 302 taps), the same work per input sample. Tabulated rows are applied in WebAssembly SIMD
  * where the runtime has it, in 32-bit floats (within 1e-6 of full scale of the double-precision
  * TypeScript loop that runs otherwise, and for interpolated rows): 10 s of stereo 44.1k→48k at
- * quality 4 takes about 16–22 ms on one core of a 2-core x86 server, against 9–13 ms for ffmpeg
- * 5.1's `aresample` with as many taps (`deno task bench:kernels`); 44.1k→47 999 (interpolated
- * rows, in TypeScript) about 0.22 s.
+ * quality 4 takes about 14–20 ms on one core of a 2-core x86 server shared with other work,
+ * against 10–13 ms for ffmpeg 5.1's `aresample` with as many taps (`filter_size=102`; its
+ * default, 32, is shorter than our quality 0) (`deno task bench:kernels`); 44.1k→47 999
+ * (interpolated rows, in TypeScript) about 0.22 s.
  *
  * **Timing (zero phase, no delay).** Output sample Q is the signal at time Q / `rate`, exactly:
  * the filter is symmetric and centred on it, so timestamps need no compensation and a tone keeps
@@ -274,16 +275,30 @@ export function resampleAudio(
   if (fromRate === toRate) return samples.map((channel) => channel.slice());
   if (samples.length === 0) return [];
   const engine = new _SincResampler(_sincFilter(fromRate, toRate, quality), samples.length);
-  const head = engine.push(samples);
-  const tail = engine.flush();
-  const frames = head.frames + tail.frames;
-  return samples.map((_, c) => {
-    const out = new Float32Array(frames);
-    out.set(head.data.subarray(c * head.frames, (c + 1) * head.frames));
-    out.set(tail.data.subarray(c * tail.frames, (c + 1) * tail.frames), head.frames);
-    return out;
-  });
+  // Streamed through in chunks, so that the engine's history and output stay small (in the
+  // cache) and each output sample is written once, into arrays of the final length.
+  let outputs = samples.map(() => new Float32Array(Math.ceil((length * toRate) / fromRate)));
+  let frames = 0;
+  const take = ({ data, frames: count }: { data: Float32Array; frames: number }): void => {
+    if (frames + count > outputs[0]!.length) {
+      outputs = outputs.map((out) => {
+        const grown = new Float32Array(frames + count);
+        grown.set(out.subarray(0, frames));
+        return grown;
+      });
+    }
+    outputs.forEach((out, c) => out.set(data.subarray(c * count, (c + 1) * count), frames));
+    frames += count;
+  };
+  for (let at = 0; at < length; at += _CHUNK) {
+    take(engine.push(samples.map((channel) => channel.subarray(at, at + _CHUNK))));
+  }
+  take(engine.flush());
+  return frames === outputs[0]!.length ? outputs : outputs.map((out) => out.slice(0, frames));
 }
+
+/** Input samples a channel that {@linkcode resampleAudio} pushes through at a time. */
+const _CHUNK = 8192;
 
 /** Throws `SL_AUDIO_FORMAT` unless `rate` is a positive integer. */
 function _checkRate(rate: number, what: string): void {

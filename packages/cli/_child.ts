@@ -68,6 +68,8 @@ export interface ChildOptions {
   readonly available?: readonly ChildPlugin[];
   /** The working folder sandboxed actors' relative paths are resolved against. */
   readonly cwd?: string;
+  /** The key every protocol line carries (see `encodeMessage`), which Workers never see. */
+  readonly key?: string;
 }
 
 const _STATS_EVERY_MS = 500;
@@ -84,6 +86,7 @@ const _ORPHAN_EXIT_MS = 2_000;
 export async function runChild(options: ChildOptions): Promise<never> {
   // A terminal's Ctrl-C goes to the whole process group; only the parent's word counts here.
   Deno.addSignalListener("SIGINT", () => {});
+  _key = options.key;
   _emit({ type: "hello", pid: Deno.pid });
 
   let pipeline: Pipeline | undefined = undefined;
@@ -325,9 +328,11 @@ export function deniedPermission(error: unknown): DeniedPermission | undefined {
 }
 
 const _encoder = new TextEncoder();
+/** The key of this process's protocol lines: plugin Workers print to the same stdout. */
+let _key: string | undefined;
 
 function _emit(message: ChildMessage): void {
-  const bytes = _encoder.encode(encodeMessage(message));
+  const bytes = _encoder.encode(encodeMessage(message, _key));
   try {
     for (let at = 0; at < bytes.length;) at += Deno.stdout.writeSync(bytes.subarray(at));
   } catch {

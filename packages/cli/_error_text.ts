@@ -6,6 +6,7 @@
  */
 
 import { isStreamlibError } from "@streamlib/core";
+import { _printable } from "./_printable.ts";
 
 /**
  * The `SL_` codes of an error's causes, outermost first (`SL_FILE_INVALID` under an
@@ -33,7 +34,8 @@ export function _errorText(
   message: string,
 ): string {
   const codes = [code, ...causes].filter((c): c is string => c?.startsWith("SL_") === true);
-  return `error${codes.length ? ` ${codes.join(" ← ")}` : ""}: ${message}`;
+  // Messages quote manifests and registries: their escape sequences are shown, not obeyed.
+  return `error${codes.length ? ` ${codes.join(" ← ")}` : ""}: ${_printable(message)}`;
 }
 
 /** The text of any error the command catches. */

@@ -8,6 +8,7 @@
 import type { Command } from "commander";
 import { StreamlibError } from "@streamlib/core";
 import { PLUGINS_FOLDER } from "./discover_plugins.ts";
+import { _printable } from "./_printable.ts";
 import { describeGrant } from "./plugin_grants.ts";
 import {
   type InstallOptions,
@@ -17,6 +18,7 @@ import {
 } from "./plugins/install_plugins.ts";
 import { lockfilePath, readLockfile } from "./plugins/lockfile.ts";
 import { packPlugin } from "./plugins/pack_plugin.ts";
+import { _permissionScope } from "./plugins/_package_check.ts";
 import { RegistryClient } from "./plugins/registry_client.ts";
 
 /** What the commands print through. */
@@ -33,7 +35,16 @@ interface _Where {
 }
 
 /** Adds the registry and marketplace commands to `plugins` and `program`. */
-export function _addPluginsCommands(program: Command, plugins: Command, io: _PluginsIo): void {
+export function _addPluginsCommands(
+  program: Command,
+  plugins: Command,
+  terminal: _PluginsIo,
+): void {
+  // What these commands print comes from registries and manifests: no escape sequences.
+  const io: _PluginsIo = {
+    out: (text) => terminal.out(_printable(text)),
+    err: (text) => terminal.err(_printable(text)),
+  };
   const where = (command: Command): Command =>
     command
       .option("--dir <dir>", "the plugins folder; streamlib.lock sits beside it", PLUGINS_FOLDER)
@@ -104,6 +115,16 @@ export function _addPluginsCommands(program: Command, plugins: Command, io: _Plu
     .option("--no-permissions", "only plugins whose actors need no permission")
     .option("--json", "print the marketplace's JSON")
     .action(async (words: string[], options: _SearchOptions) => {
+      const kinds = ["video", "audio", "data", "event", "any"];
+      if (options.port !== undefined && !kinds.includes(options.port)) {
+        throw new StreamlibError(
+          "SL_USAGE",
+          `--port "${options.port}" is not a port kind: video, audio, data, event or any`,
+        );
+      }
+      if (options.direction !== undefined && !["in", "out"].includes(options.direction)) {
+        throw new StreamlibError("SL_USAGE", `--direction "${options.direction}" is not in or out`);
+      }
       const params = new URLSearchParams();
       if (words.length) params.set("q", words.join(" "));
       for (const key of ["type", "port", "format", "direction"] as const) {
@@ -325,7 +346,11 @@ function _formatInfo(info: _Info): string {
     }
     const permissions = Object.entries(actor.permissions ?? {});
     if (permissions.length === 0) lines.push("    permissions: none");
-    for (const [name, r] of permissions) lines.push(`    permission ${name}: ${r?.reason ?? ""}`);
+    for (const [name, r] of permissions) {
+      if (r !== undefined) {
+        lines.push(`    permission ${name}: ${_permissionScope(r, actor.params)} — ${r.reason}`);
+      }
+    }
   }
   lines.push(
     `  versions: ${

@@ -230,13 +230,24 @@ async function _locked(
   return _NAMES.filter((n) => entry.permissions[n] !== undefined);
 }
 
-/** `dir/*\/manifest.json` and `dir/@scope/*\/manifest.json`, as installed. */
+/**
+ * The manifests of the packages in `dir/*` and `dir/@scope/*`, as installed: where each one's
+ * `package.json` names it (`"streamlib": { "manifest": "dist/manifest.json" }`, which install
+ * checked), else its `manifest.json`.
+ */
 async function _installedManifests(dir: string): Promise<URL[]> {
-  const found = await _childManifests(dir);
+  const folders: string[] = [];
   try {
     for await (const entry of Deno.readDir(dir)) {
-      if (entry.isDirectory && entry.name.startsWith("@")) {
-        found.push(...await _childManifests(resolve(dir, entry.name)));
+      if (!entry.isDirectory && !entry.isSymlink) continue;
+      if (!entry.name.startsWith("@")) {
+        folders.push(resolve(dir, entry.name));
+        continue;
+      }
+      for await (const scoped of Deno.readDir(resolve(dir, entry.name))) {
+        if (scoped.isDirectory || scoped.isSymlink) {
+          folders.push(resolve(dir, entry.name, scoped.name));
+        }
       }
     }
   } catch (error) {
@@ -244,7 +255,26 @@ async function _installedManifests(dir: string): Promise<URL[]> {
       throw error;
     }
   }
-  return found;
+  const found: string[] = [];
+  for (const folder of folders) {
+    const path = resolve(folder, await _namedManifest(folder));
+    if (await _isFile(path)) found.push(path);
+  }
+  return found.sort().map((path) => pathToFileURL(path));
+}
+
+/** The manifest a package's `package.json` names, if it names one inside it; else `manifest.json`. */
+async function _namedManifest(folder: string): Promise<string> {
+  let named: unknown;
+  try {
+    named = JSON.parse(await Deno.readTextFile(resolve(folder, "package.json")))?.streamlib
+      ?.manifest;
+  } catch {
+    return "manifest.json";
+  }
+  if (typeof named !== "string") return "manifest.json";
+  const path = resolve(folder, named);
+  return path.startsWith(`${folder}/`) ? path.slice(folder.length + 1) : "manifest.json";
 }
 
 /** A URL as given (`https:`, `file:`), else a path resolved against `cwd`. */

@@ -6,6 +6,7 @@ import {
   parseActorAddress,
   type PermissionName,
   type PermissionSet,
+  StreamlibError,
 } from "@streamlib/core";
 import type { NodeReservation } from "@streamlib/net/control";
 import { withControlPermissions } from "./control_permissions.ts";
@@ -15,10 +16,10 @@ import { permissionFlags } from "./permission_flags.ts";
 import { type ChildMessage, decodeMessage, PROTOCOL_MARKER } from "./protocol.ts";
 import { type RunnerOptions, runnerSource } from "./runner_source.ts";
 import { scopePrograms } from "./scope_programs.ts";
+import { _linkOutside } from "./_sandbox_links.ts";
 
 const _encoder = new TextEncoder();
 const _decoder = new TextDecoder();
-const _MARKER = _encoder.encode(PROTOCOL_MARKER);
 
 /**
  * Options of {@linkcode startPipelineProcess}.
@@ -125,11 +126,20 @@ export async function startPipelineProcess(
   options: PipelineProcessOptions,
 ): Promise<PipelineProcess> {
   const { loaded, discovery, control } = options;
+  const unsafe = await _unsafeSandboxes(discovery);
+  for (const plugin of _pluginsUsed(loaded, discovery)) {
+    const error = unsafe.get(plugin.url);
+    if (error !== undefined) throw error;
+  }
   const granted = runPermissions(discovery.catalogue, loaded, control, options.net);
   // `run=ffmpeg` becomes the one executable the process may run, named to it.
   const { permissions, env } = await scopePrograms(granted);
   const flags = permissionFlags(permissions);
 
+  // The process's protocol lines carry a key its plugins' Workers never see (they share its
+  // stdout): their own lines, forged or not, are the user's output.
+  const key = _newKey();
+  const marker = _encoder.encode(`${PROTOCOL_MARKER}${key} `);
   const dir = await Deno.makeTempDir({ prefix: "streamlib-run-" });
   const runner = join(dir, "runner.ts");
   let removed = false;
@@ -150,6 +160,7 @@ export async function startPipelineProcess(
         ...(options.net === undefined ? {} : { net: options.net }),
         plugins: _pluginsUsed(loaded, discovery),
         cwd: Deno.cwd(),
+        key,
         ...(control === undefined ? {} : {
           control: {
             name: control.reservation.name,
@@ -158,7 +169,8 @@ export async function startPipelineProcess(
             ...(control.tcp === undefined ? {} : { tcp: control.tcp }),
           },
           granted,
-          available: _pluginsAvailable(loaded, discovery),
+          // A patch may not add a plugin that could not run sandboxed either.
+          available: _pluginsAvailable(loaded, discovery).filter((p) => !unsafe.has(p.url)),
         }),
       }),
     );
@@ -190,8 +202,8 @@ export async function startPipelineProcess(
   let ending: Extract<ChildMessage, { type: "result" | "error" }> | undefined;
   const onOutput = options.onOutput ?? ((): void => {});
   const onLine = (bytes: Uint8Array): void => {
-    if (!_startsWith(bytes, _MARKER)) return onOutput(bytes);
-    const message = decodeMessage(_decoder.decode(bytes).replace(/\r?\n$/, ""));
+    if (!_startsWith(bytes, marker)) return onOutput(bytes);
+    const message = decodeMessage(_decoder.decode(bytes).replace(/\r?\n$/, ""), key);
     if (message === undefined) return onOutput(bytes);
     // Its modules are loaded once it says hello: nothing reads the runner again.
     if (message.type === "hello") void removeRunner();
@@ -299,6 +311,33 @@ function _pluginsAvailable(
         .filter((m) => !loading.has(m)),
     ...(p.sandbox === undefined ? {} : { sandbox: p.sandbox }),
   }));
+}
+
+/**
+ * The sandboxed plugins that cannot be kept to their sandbox, by manifest URL, with the error
+ * that says why: a link in the folder their Workers may read that leads outside it.
+ */
+async function _unsafeSandboxes(discovery: Discovery): Promise<Map<string, StreamlibError>> {
+  const unsafe = new Map<string, StreamlibError>();
+  for (const plugin of discovery.plugins) {
+    if (plugin.sandbox === undefined || !plugin.url.startsWith("file:")) continue;
+    const folder = dirname(fileURLToPath(plugin.url));
+    const outside = await _linkOutside(folder);
+    if (outside === undefined) continue;
+    const name = plugin.manifest.name;
+    unsafe.set(
+      plugin.url,
+      new StreamlibError(
+        "SL_PERMISSION_NOT_GRANTED",
+        `The plugin ${name} cannot run sandboxed: its folder ${folder} holds ${outside.link}, ` +
+          `a link to ${outside.target}, outside the folder. Its actors' Workers may read their ` +
+          `plugin's folder, and Deno checks paths, not where links lead, so the link would let ` +
+          `it read there: replace the link with the files it leads to, or leave the plugin out`,
+        { details: { plugin: name, link: outside.link, target: outside.target } },
+      ),
+    );
+  }
+  return unsafe;
 }
 
 /** The plugin manifests the pipeline uses, with the modules of the types it creates. */
@@ -425,6 +464,12 @@ function _concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(a);
   out.set(b, a.length);
   return out;
+}
+
+/** A key for one pipeline process's protocol lines: 128 random bits in hex. */
+function _newKey(): string {
+  return [...crypto.getRandomValues(new Uint8Array(16))]
+    .map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 function _startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {

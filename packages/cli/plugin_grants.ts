@@ -25,7 +25,8 @@ export type PermissionGrant = {
 
 /**
  * Every permission a manifest's actors ask for, merged by permission, in the form the lockfile
- * records what was granted.
+ * records what was granted. A parameter's default (a path the actor reads when the user gives
+ * none) counts among the values, so an update that changes it asks for more.
  *
  * @example
  * ```ts
@@ -55,7 +56,14 @@ export function manifestGrant(manifest: Manifest): PermissionGrant {
       const to = out[name] ??= {};
       if (request.values === undefined && request.params === undefined) to.all = true;
       for (const v of request.values ?? []) _addSorted(to.values ??= [], v);
-      for (const p of request.params ?? []) _addSorted(to.params ??= [], `${actor.type}.${p}`);
+      for (const p of request.params ?? []) {
+        _addSorted(to.params ??= [], `${actor.type}.${p}`);
+        // The actor gets its parameter's default when the user gives no value: granted too.
+        const fallback = actor.params?.[p]?.default;
+        for (const v of Array.isArray(fallback) ? fallback : [fallback]) {
+          if (typeof v === "string" && v !== "") _addSorted(to.values ??= [], v);
+        }
+      }
     }
   }
   return out;

@@ -95,7 +95,10 @@ export interface DeniedPermission {
 }
 
 /**
- * Encodes a message as one protocol line, newline included.
+ * Encodes a message as one protocol line, newline included. With a `key`, the line carries it
+ * after the marker, and only a decoder given the same key reads it: the `streamlib` command
+ * makes one up for each pipeline process, so that a sandboxed plugin, whose Workers share the
+ * process's stdout, cannot pass its own lines off as the process's.
  *
  * @example
  * ```ts
@@ -104,18 +107,22 @@ export interface DeniedPermission {
  * const line = encodeMessage({ type: "hello", pid: 42 });
  * assert.ok(line.endsWith("\n"));
  * assert.ok(decodeMessage(line.trimEnd())?.type === "hello");
+ * const keyed = encodeMessage({ type: "hello", pid: 42 }, "k3y").trimEnd();
+ * assert.ok(decodeMessage(keyed, "k3y")?.type === "hello");
+ * assert.ok(decodeMessage(line.trimEnd(), "k3y") === undefined);
  * ```
  *
  * @param message The message.
- * @returns The marker, the JSON and a newline.
+ * @param key The process's key (letters and digits), if it has one.
+ * @returns The marker, the key and a space if any, the JSON and a newline.
  */
-export function encodeMessage(message: ChildMessage): string {
-  return `${PROTOCOL_MARKER}${JSON.stringify(message)}\n`;
+export function encodeMessage(message: ChildMessage, key?: string): string {
+  return `${PROTOCOL_MARKER}${key === undefined ? "" : `${key} `}${JSON.stringify(message)}\n`;
 }
 
 /**
- * Decodes one line (without its newline): the message when it is a protocol line, else
- * `undefined` (the line is the user's output).
+ * Decodes one line (without its newline): the message when it is a protocol line (with `key`
+ * after the marker, when one is given), else `undefined` (the line is the user's output).
  *
  * @example
  * ```ts
@@ -126,12 +133,14 @@ export function encodeMessage(message: ChildMessage): string {
  * ```
  *
  * @param line A line of the pipeline process's stdout.
+ * @param key The key the process was given, if any (see {@linkcode encodeMessage}).
  * @returns The message, or `undefined`.
  */
-export function decodeMessage(line: string): ChildMessage | undefined {
-  if (!line.startsWith(PROTOCOL_MARKER)) return undefined;
+export function decodeMessage(line: string, key?: string): ChildMessage | undefined {
+  const marker = key === undefined ? PROTOCOL_MARKER : `${PROTOCOL_MARKER}${key} `;
+  if (!line.startsWith(marker)) return undefined;
   try {
-    const value = JSON.parse(line.slice(PROTOCOL_MARKER.length));
+    const value = JSON.parse(line.slice(marker.length));
     return typeof value === "object" && value !== null && typeof value.type === "string"
       ? value as ChildMessage
       : undefined;

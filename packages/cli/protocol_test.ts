@@ -20,3 +20,13 @@ Deno.test("decodeMessage() leaves the user's lines alone, even odd ones", () => 
   assert.equal(decodeMessage(`${PROTOCOL_MARKER}{"no":"type"}`), undefined);
   assert.equal(decodeMessage(`STREAMLIB {"type":"hello","pid":1}`), undefined);
 });
+
+Deno.test("decodeMessage() with a key reads only lines carrying that key; the rest are the user's output", () => {
+  const line = encodeMessage({ type: "eos", actor: "a" }, "0123abcd").trimEnd();
+  assert.deepEqual(decodeMessage(line, "0123abcd"), { type: "eos", actor: "a" });
+  assert.equal(decodeMessage(line, "ffffffff"), undefined);
+  assert.equal(
+    decodeMessage(`${PROTOCOL_MARKER}{"type":"eos","actor":"a"}`, "0123abcd"),
+    undefined,
+  );
+});

@@ -34,6 +34,11 @@ export interface RunnerOptions {
   }>;
   /** The working folder, against which sandboxed actors' paths are resolved. */
   readonly cwd?: string;
+  /**
+   * The key the process's protocol lines carry (see `encodeMessage`): a plugin's Worker
+   * prints to the same stdout, and never sees it.
+   */
+  readonly key?: string;
   /** The pipeline process's own module (default: `_child.ts` beside this module). */
   readonly childUrl?: string;
   /**
@@ -117,6 +122,7 @@ export function runnerSource(options: RunnerOptions): string {
     ...(options.text === undefined ? [] : [`  text: ${JSON.stringify(options.text)},`]),
     ...(options.net === undefined ? [] : [`  net: ${JSON.stringify(options.net)},`]),
     ...(options.cwd === undefined ? [] : [`  cwd: ${JSON.stringify(options.cwd)},`]),
+    ...(options.key === undefined ? [] : [`  key: ${JSON.stringify(options.key)},`]),
     "  plugins: [",
     ...plugins(options.plugins),
     "  ],",

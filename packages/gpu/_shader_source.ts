@@ -163,16 +163,33 @@ export function _compileError(
   origin: string,
 ): StreamlibError {
   const text = message.message.split("\n").map((l) => l.trim()).find((l) => l !== "") ?? "";
-  const why = text.replace(/^Shader '[^']*' (?:parsing |validation )?error: /, "");
-  const line = message.lineNum - wrapped.before;
-  if (message.lineNum > 0 && line >= 1 && line <= wrapped.lines) {
-    const source = code.split("\n")[line - 1] ?? "";
-    const column = Math.max(1, message.linePos);
-    const caret = " ".repeat(column - 1) + "^";
+  const why = _quotedFirstLines(
+    text.replace(/^Shader (?:'[^']*' )?(?:parsing |validation )?error: /, ""),
+  );
+  const userLines = code.split("\n");
+  const at = (line: number, column: number, why: string): StreamlibError => {
+    const source = userLines[line - 1] ?? "";
+    // Tabs stay tabs under the line, so that the caret lines up however wide they show.
+    const caret = [...source].slice(0, column - 1).map((c) => c === "\t" ? c : " ").join("") + "^";
     return new StreamlibError(
       "SL_SHADER_COMPILE",
       `${origin} does not compile: line ${line}, column ${column}: ${why}\n  ${source}\n  ${caret}`,
       { details: { line, column, message: why } },
+    );
+  };
+  const line = message.lineNum - wrapped.before;
+  if (message.lineNum > 0 && line >= 1 && line <= wrapped.lines) {
+    return at(line, Math.max(1, message.linePos), why);
+  }
+  // A parse error in the wrapper's code after the user's: the user's code stopped in the middle
+  // of something (a block, a call), and the parser read on into the wrapper. Point at its end.
+  const last = userLines.slice(0, wrapped.lines).findLastIndex((l) => l.trim() !== "");
+  if (/parsing error: expected /.test(text) && line > wrapped.lines && last >= 0) {
+    const column = [...userLines[last]!].length + 1;
+    return at(
+      last + 1,
+      column,
+      'the code ends before what it opened is closed (is a "}" or ")" missing?)',
     );
   }
   if (message.lineNum > 0 && message.lineNum <= wrapped.before) {
@@ -182,9 +199,29 @@ export function _compileError(
       { details: { message: why } },
     );
   }
+  // What the validator says of the wrapper's call names the wrapper's code (sl_main, sl_c):
+  // keep its notes that speak of the call ("Requires 1 arguments, but 4 are provided").
+  const notes = message.message.split("\n").map((l) => l.trim()).filter((l) => l.startsWith("= "))
+    .map((l) => l.slice(2)).filter((l) => !/\[\d+\]/.test(l));
+  const entry = !/\bsl_/.test(why)
+    ? why
+    : notes.length !== 0
+    ? notes.join("; ")
+    : "its effect() does not fit the call (a parameter or the result has another type)";
   return new StreamlibError(
     "SL_SHADER_ENTRY",
-    `${origin} must define ${_SIGNATURE}: ${why}`,
-    { details: { message: why } },
+    `${origin} must define ${_SIGNATURE}: ${entry}`,
+    { details: { message: entry } },
   );
+}
+
+/**
+ * The parser quotes what it found, and after an unclosed comment or block that is the rest of
+ * the module, the wrapper's code included: keep each quote's first line.
+ */
+function _quotedFirstLines(why: string): string {
+  return why.replace(/"((?:[^"\\]|\\.)*)"/g, (quote: string, inner: string) => {
+    const end = inner.indexOf("\\n");
+    return end < 0 ? quote : `"${inner.slice(0, end)}…"`;
+  });
 }

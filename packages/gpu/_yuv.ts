@@ -1,9 +1,9 @@
 /**
  * Fixed-point YUV ⇄ RGB coefficients of BT.601 and BT.709 in limited and full range, the same
- * numbers `@streamlib/video`'s converter uses (×65536, each factor rounded once), so that the GPU
- * converter gives the same bytes. Laid out for the GPU: the RGB → YUV factors as eleven `i32`s,
- * and the YUV → RGB contributions as five tables of 256 `i32`s (Y, V→R, U→G, V→G, U→B).
- * Internal.
+ * numbers `@streamlib/video`'s converter uses (RGB → YUV ×65536, YUV → RGB as its 16-bit terms),
+ * so that the GPU converter gives the same bytes. Laid out for the GPU: the RGB → YUV factors as
+ * eleven `i32`s, and the YUV → RGB contributions as five tables of 256 `i32`s (Y, V→R, U→G,
+ * V→G, U→B). Internal.
  *
  * @module
  */
@@ -31,10 +31,14 @@ export function _yuv(matrix: "bt601" | "bt709", fullRange: boolean): _Yuv {
   const one = 65536;
   const ys = (ySpan / 255) * one;
   const cs = (cSpan / 255) * one;
-  // The YUV → RGB factors, rounded once, as @streamlib/video's converter (and its SIMD kernel)
-  // rounds them: each table entry is a factor times the sample, so the sums are the same.
-  const yk = Math.round((255 / ySpan) * one);
-  const chroma = (k: number): number => Math.round(k * (255 / cSpan) * one);
+  // The YUV → RGB terms of @streamlib/video's converter (and its SIMD kernel): 16-bit factors
+  // of the real ones ×64, each term q(a, b) = (a·b + 2^14) >> 15 of a sample scaled to fill 16
+  // bits, kept ×1024 in the tables so that the sum's >> 16 is the converter's >> 6.
+  const yk = 255 / ySpan;
+  const chroma = (k: number): number => Math.round(k * (255 / cSpan) * 64 * 128);
+  const ky = Math.round(yk * 64 * 256);
+  const yBias = 32 - Math.round(yOffset * yk * 64);
+  const q15 = (a: number, b: number): number => Math.floor((a * b + 16384) / 32768);
   const factors = Int32Array.from([
     Math.round(kr * ys),
     Math.round(kg * ys),
@@ -52,9 +56,10 @@ export function _yuv(matrix: "bt601" | "bt709", fullRange: boolean): _Yuv {
   const fill = (t: number, f: (i: number) => number): void => {
     for (let i = 0; i < 256; i++) tables[t * 256 + i] = f(i);
   };
-  // Y's table carries the +0.5 that rounds the sum to nearest.
-  fill(0, (i) => yk * (i - yOffset) + one / 2);
-  const chromaTable = (t: number, factor: number): void => fill(t, (i) => factor * (i - 128));
+  // Y's table carries the +0.5 (32/64) that rounds the sum to nearest.
+  fill(0, (i) => (q15(i << 7, ky) + yBias) * 1024);
+  const chromaTable = (t: number, factor: number): void =>
+    fill(t, (i) => q15((i - 128) << 8, factor) * 1024);
   chromaTable(1, chroma(2 * (1 - kr)));
   chromaTable(2, chroma(-2 * (1 - kb) * kb / kg));
   chromaTable(3, chroma(-2 * (1 - kr) * kr / kg));

@@ -50,7 +50,8 @@ function _gaussianWeights(sigma: number): Float32Array {
 /**
  * Blurs an RGBA or BGRA frame on the GPU, separably (a vertical pass, then a horizontal one),
  * with edges clamped, into a new GPU frame: the same filter as `@streamlib/video`'s
- * `blurFrame`. The box blur sums integers and rounds the mean as the CPU does, so its result is
+ * `blurFrame` (its exact Gaussian, `method: "exact"`; the CPU's default takes its box
+ * approximation from sigma 3, within 5 levels of this). The box blur sums integers and rounds the mean as the CPU does, so its result is
  * the same to the byte; the Gaussian computes in `f32` where the CPU keeps doubles for the
  * horizontal pass, so a channel may differ by 1 where a value falls next to a half. Each
  * channel is blurred on its own, alpha too. The passes cost (2·radius + 1) loads a pixel each

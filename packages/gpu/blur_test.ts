@@ -12,7 +12,7 @@ for (const [width, height] of [[641, 479], [64, 48]] as const) {
         const [format, sigma, seed] of [["RGBA", 4, 1], ["BGRA", 1.3, 2], ["RGBA", 0.4, 3]] as const
       ) {
         const frame = randomFrame(format, width, height, seed);
-        const cpu = blurFrame(frame, { sigma });
+        const cpu = blurFrame(frame, { sigma, method: "exact" });
         const back = await downloadFrame(
           gpu,
           gpuBlurFrame(gpu, uploadFrame(gpu, frame), { sigma }),

@@ -205,10 +205,18 @@ const _INSTALL = "On a machine without a GPU, install Mesa's software Vulkan dri
   "CPU; with a GPU, install its Vulkan driver";
 
 async function _makeGpu(options: GpuOptions): Promise<Gpu> {
+  const backend = _backendVariable();
+  const limited = backend === undefined
+    ? ""
+    : `. DENO_WEBGPU_BACKEND=${backend} lets WebGPU try only that backend: unset it, or name ` +
+      `one this machine has (vulkan, gl)`;
   const unavailable = (why: string, cause?: unknown): StreamlibError =>
-    new StreamlibError("SL_GPU_UNAVAILABLE", `No WebGPU adapter: ${why}. ${_INSTALL}`, {
+    new StreamlibError("SL_GPU_UNAVAILABLE", `No WebGPU adapter: ${why}${limited}. ${_INSTALL}`, {
       ...(cause === undefined ? {} : { cause }),
-      details: { install: ["mesa-vulkan-drivers", "libvulkan1"] },
+      details: {
+        install: ["mesa-vulkan-drivers", "libvulkan1"],
+        ...(backend === undefined ? {} : { backend }),
+      },
     });
   const gpu = (globalThis.navigator as { gpu?: GPU } | undefined)?.gpu;
   const request = options.requestAdapter ??
@@ -232,4 +240,23 @@ async function _makeGpu(options: GpuOptions): Promise<Gpu> {
     throw unavailable(`the adapter gave no device (${(error as Error).message})`, error);
   }
   return new Gpu(device, adapter.info);
+}
+
+/**
+ * Deno's `DENO_WEBGPU_BACKEND`, which limits the backends WebGPU tries (so it can hide every
+ * adapter), when set and readable: without `--allow-env` it is not read (and no permission
+ * prompt is raised for it), and not named.
+ */
+function _backendVariable(): string | undefined {
+  const deno = (globalThis as { Deno?: typeof Deno }).Deno;
+  const variable = "DENO_WEBGPU_BACKEND";
+  try {
+    if (deno?.permissions.querySync({ name: "env", variable }).state !== "granted") {
+      return undefined;
+    }
+    const value = deno.env.get(variable);
+    return value === undefined || value.trim() === "" ? undefined : value.trim();
+  } catch {
+    return undefined;
+  }
 }

@@ -38,6 +38,25 @@ Deno.test("Without an adapter, requestGpu() rejects with SL_GPU_UNAVAILABLE sayi
   }
 });
 
+Deno.test("Without an adapter while DENO_WEBGPU_BACKEND is set, SL_GPU_UNAVAILABLE names the variable too", async () => {
+  const before = Deno.env.get("DENO_WEBGPU_BACKEND");
+  Deno.env.set("DENO_WEBGPU_BACKEND", "metal"); // hides Vulkan and GL on Linux: no adapter
+  configureGpu({ requestAdapter: () => Promise.resolve(null) });
+  try {
+    await assert.rejects(requestGpu(), (error: unknown) => {
+      assert.ok(isStreamlibError(error, "SL_GPU_UNAVAILABLE"));
+      assert.match(error.message, /DENO_WEBGPU_BACKEND=metal/);
+      assert.match(error.message, /apt-get install mesa-vulkan-drivers libvulkan1/);
+      assert.equal((error.details as { backend?: string }).backend, "metal");
+      return true;
+    });
+  } finally {
+    configureGpu({});
+    if (before === undefined) Deno.env.delete("DENO_WEBGPU_BACKEND");
+    else Deno.env.set("DENO_WEBGPU_BACKEND", before);
+  }
+});
+
 Deno.test("An adapter request that throws is SL_GPU_UNAVAILABLE too, with the cause", async () => {
   const cause = new Error("driver crashed");
   configureGpu({ requestAdapter: () => Promise.reject(cause) });

@@ -129,8 +129,10 @@ export class Shader extends Actor<typeof shaderContract> {
   #program: _Program | undefined;
   /** The latest compile asked for (settles when it is done). */
   #compiling: Promise<void> = Promise.resolve();
-  /** Counts compiles, so that only the latest one asked for is kept. */
+  /** Counts compiles: a compiled shader replaces the running one only if asked for later. */
   #generation = 0;
+  /** The generation of the running shader. */
+  #running = 0;
   /** When the last frame was: stamps error messages. */
   #lastTimestamp = 0;
 
@@ -138,7 +140,9 @@ export class Shader extends Actor<typeof shaderContract> {
   override async start(): Promise<void> {
     this.#gpu = await requestGpu();
     this.#program = undefined;
-    this.#program = await this.#compile(++this.#generation);
+    const generation = ++this.#generation;
+    this.#program = await this.#compile(generation);
+    this.#running = generation;
     this.#compiling = Promise.resolve();
   }
 
@@ -160,7 +164,11 @@ export class Shader extends Actor<typeof shaderContract> {
     const generation = ++this.#generation;
     this.#compiling = this.#compile(generation).then(
       (program) => {
-        if (generation === this.#generation && this.#program !== undefined) this.#program = program;
+        // The newest change that compiles runs: a later one that fails leaves it running.
+        if (generation > this.#running && this.#program !== undefined) {
+          this.#program = program;
+          this.#running = generation;
+        }
       },
       (error) => {
         if (generation !== this.#generation) return;

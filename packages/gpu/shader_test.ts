@@ -4,6 +4,7 @@ import {
   type GpuVideoFrame,
   isStreamlibError,
   Pipeline,
+  type StreamlibError,
   type VideoFrame,
 } from "@streamlib/core";
 import { Shader } from "./shader.ts";
@@ -93,6 +94,43 @@ gpuTest(
   },
 );
 
+/** The coded cause of a pipeline whose only actor is a shader with `code`, failing start(). */
+async function startError(code: string): Promise<StreamlibError> {
+  const pipeline = new Pipeline({ mode: "offline" });
+  pipeline.add(new Shader({ code }), { name: "fx" });
+  const error = await pipeline.start().then(() => undefined, (e: unknown) => e);
+  const cause = (error as { cause?: unknown }).cause;
+  assert.ok(isStreamlibError(cause), String(error));
+  return cause;
+}
+
+gpuTest(
+  "A shader that ends before its last brace is SL_SHADER_COMPILE at the end of the user's code, not SL_SHADER_ENTRY",
+  async () => {
+    const error = await startError(`${SIGNATURE} {\n  let c = color * 0.5;\n  return c;\n`);
+    assert.equal(error.code, "SL_SHADER_COMPILE", error.message);
+    assert.equal(error.details.line, 3);
+    assert.match(error.message, /line 3, column 12: .*"\}"/);
+    assert.doesNotMatch(error.message, /sl_main|@compute|diagnostic/); // nothing of the wrapper
+  },
+);
+
+gpuTest(
+  "A shader compile error quotes only the user's code, even when the parser quotes past its end",
+  async () => {
+    const error = await startError(`${SIGNATURE} {\n  /* return color;\n}`);
+    assert.equal(error.code, "SL_SHADER_COMPILE", error.message);
+    assert.equal(error.details.line, 2);
+    assert.doesNotMatch(error.message, /sl_main|@compute|textureStore/);
+  },
+);
+
+gpuTest("The caret under a compile error lines up under tab-indented code", async () => {
+  const error = await startError(`${SIGNATURE} {\n\treturn vec4f(color.rgb k, 1.0);\n}`);
+  assert.equal(error.details.column, 25);
+  assert.match(error.message, /\n {2}\treturn vec4f\(color\.rgb k, 1\.0\);\n {2}\t {23}\^$/);
+});
+
 gpuTest(
   "A shader without a fitting effect() fails with SL_SHADER_ENTRY naming the signature",
   async (gpu) => {
@@ -109,6 +147,7 @@ gpuTest(
       const cause = (error as { cause?: unknown }).cause;
       assert.ok(isStreamlibError(cause, "SL_SHADER_ENTRY"), String(error));
       assert.ok(cause.message.includes(SIGNATURE));
+      assert.doesNotMatch(cause.message, /Shader validation error|sl_main/); // the wrapper's
     }
     void gpu;
   },
@@ -139,6 +178,24 @@ gpuTest(
     assert.ok((await run.frame(input)).data.every((v, i) => v === (i % 4 === 3 ? 128 : 0)));
     shader.setParams({ uniforms: { a: 1 } }); // a value only: no compile
     assert.ok((await run.frame(input)).data.every((v, i) => v === (i % 4 === 3 ? 255 : 0)));
+    await run.end();
+  },
+);
+
+gpuTest(
+  "Two live changes in a row, good then bad: the good one runs, as the last good shader",
+  async (gpu) => {
+    const shader = new Shader({ code: `${SIGNATURE} { return vec4f(color.rgb, 1.0); }` });
+    const run = await running(gpu, shader);
+    const input = randomFrame("RGBA", 8, 8, 5);
+    shader.setParams({ code: `${SIGNATURE} { return vec4f(0.0, 1.0, 0.0, 1.0); }` }); // good
+    const good = shader.compiled();
+    shader.setParams({ code: `${SIGNATURE} {\n  return vec4f(colour.rgb, 0.0);\n}` }); // bad
+    await good;
+    await assert.rejects(shader.compiled(), { code: "SL_SHADER_COMPILE" });
+    await run.errors.read();
+    const out = await run.frame(input);
+    assert.ok(out.data.every((v, i) => v === [0, 255, 0, 255][i % 4]), "the good change runs");
     await run.end();
   },
 );

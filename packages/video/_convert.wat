@@ -2,11 +2,12 @@
 ;;
 ;; Source of packages/video/_convert_wasm.ts; rebuild that with `deno task build:wasm`.
 ;;
-;; They compute exactly what the TypeScript code of convert.ts computes, in 32-bit integers
-;; with the fixed-point coefficients of _yuv_coefficients.ts (one per byte position of a pixel,
-;; so RGBA and BGRA share the code). Offsets and strides are in bytes. The caller lays the
-;; planes out in this memory with their rows padded to whole chunks of pixels, and copies the
-;; rows' real part out: a chunk may read and write past a row's width.
+;; They compute exactly what the TypeScript code of convert.ts computes, with the fixed-point
+;; coefficients of _yuv_coefficients.ts (one per byte position of a pixel, so RGBA and BGRA
+;; share the code): RGB → YUV in 32-bit integers, YUV → RGB in 16-bit ones. Offsets and strides
+;; are in bytes. The caller lays the planes out in this memory with their rows padded to whole
+;; chunks of pixels, and copies the rows' real part out: a chunk may read and write past a
+;; row's width.
 (module
   (memory (export "memory") 1)
 
@@ -153,52 +154,45 @@
         (local.set $row (i32.add (local.get $row) (i32.const 1)))
         (br $rowpairs))))
 
-  ;; I420/NV12 → RGBA/BGRA, sixteen pixels of a row at a time (a chunk): byte i of a pixel is
-  ;; (kY·Y + ui·U + vi·V + ki) >> 16, clamped to 0–255, with the U and V of its 2×2 block
-  ;; (nearest neighbour); byte 3 is 255. `$rows` rows of `$chunks` chunks. `$nv12` reads U and V
-  ;; interleaved at `$u` (and ignores `$v`). For each pair of rows, the chroma terms
-  ;; ui·U + vi·V + ki of the pair's chroma row are computed once into `$terms` (192 bytes a
-  ;; chunk: for each byte i, the terms of the chunk's sixteen pixels as four i32x4), and each of
-  ;; the two rows adds its kY·Y to them (`$yuv_row`).
+  ;; I420/NV12 → RGBA/BGRA, sixteen pixels of two rows at a time (a chunk), in 16-bit fixed
+  ;; point (samples ×64): a pixel's red is (q(Y·2^7, kY) + bias + q((V − 128)·2^8, rv)) >> 6,
+  ;; its green (… + q((U − 128)·2^8, gu) + q((V − 128)·2^8, gv)) >> 6 and its blue
+  ;; (… + q((U − 128)·2^8, bu)) >> 6, clamped to 0–255, where q(a, b) = (a·b + 2^14) >> 15
+  ;; (i16x8.q15mulr_sat_s: no factor is −32768, so it never saturates and its relaxed form gives
+  ;; the same), the last addition saturating (at +32767, which is 255 anyway). The U and V of a
+  ;; pixel are those of its 2×2 block (nearest neighbour); alpha is 255; `$bgra` puts blue
+  ;; first. `$pairs` pairs of rows of `$chunks` chunks (an odd last row has a row after it to
+  ;; read and write). `$nv12` reads U and V interleaved at `$u` (and ignores `$v`).
   (func (export "yuv_to_rgb")
     (param $y i32) (param $yStride i32) (param $u i32) (param $uStride i32)
     (param $v i32) (param $vStride i32) (param $nv12 i32)
-    (param $dst i32) (param $dstStride i32) (param $chunks i32) (param $rows i32)
-    (param $ky i32)
-    (param $cu0 i32) (param $cv0 i32) (param $ck0 i32)
-    (param $cu1 i32) (param $cv1 i32) (param $ck1 i32)
-    (param $cu2 i32) (param $cv2 i32) (param $ck2 i32)
-    (param $terms i32)
-    (local $kY v128)
-    (local $ku0 v128) (local $kv0 v128) (local $kk0 v128)
-    (local $ku1 v128) (local $kv1 v128) (local $kk1 v128)
-    (local $ku2 v128) (local $kv2 v128) (local $kk2 v128)
-    (local $uw v128) (local $vw v128) (local $t v128)
-    (local $ulo v128) (local $uhi v128) (local $vlo v128) (local $vhi v128)
-    (local $clo v128) (local $chi v128)
-    (local $pu i32) (local $pv i32) (local $pt i32) (local $n i32)
-    (local $row i32) (local $cy i32)
-    (local.set $kY (i32x4.splat (local.get $ky)))
-    (local.set $ku0 (i32x4.splat (local.get $cu0)))
-    (local.set $kv0 (i32x4.splat (local.get $cv0)))
-    (local.set $kk0 (i32x4.splat (local.get $ck0)))
-    (local.set $ku1 (i32x4.splat (local.get $cu1)))
-    (local.set $kv1 (i32x4.splat (local.get $cv1)))
-    (local.set $kk1 (i32x4.splat (local.get $ck1)))
-    (local.set $ku2 (i32x4.splat (local.get $cu2)))
-    (local.set $kv2 (i32x4.splat (local.get $cv2)))
-    (local.set $kk2 (i32x4.splat (local.get $ck2)))
-    (local.set $row (i32.const 0))
+    (param $dst i32) (param $dstStride i32) (param $chunks i32) (param $pairs i32)
+    (param $ky i32) (param $bias i32) (param $rv i32) (param $gu i32) (param $gv i32)
+    (param $bu i32) (param $bgra i32)
+    (local $kY v128) (local $kB v128) (local $kR v128) (local $kGu v128) (local $kGv v128)
+    (local $kBu v128) (local $uw v128) (local $vw v128) (local $t v128)
+    (local $r v128) (local $g v128) (local $b v128)
+    (local $pair i32) (local $ps i32) (local $pd i32) (local $pu i32) (local $pv i32)
+    (local $n i32)
+    (local.set $kY (i16x8.splat (local.get $ky)))
+    (local.set $kB (i16x8.splat (local.get $bias)))
+    (local.set $kR (i16x8.splat (local.get $rv)))
+    (local.set $kGu (i16x8.splat (local.get $gu)))
+    (local.set $kGv (i16x8.splat (local.get $gv)))
+    (local.set $kBu (i16x8.splat (local.get $bu)))
+    (local.set $pair (i32.const 0))
     (block $done
-      (loop $rowloop
-        (br_if $done (i32.ge_s (local.get $row) (local.get $rows)))
-        (local.set $cy (i32.shr_u (local.get $row) (i32.const 1)))
-        (local.set $pu (i32.add (local.get $u) (i32.mul (local.get $cy) (local.get $uStride))))
-        (local.set $pv (i32.add (local.get $v) (i32.mul (local.get $cy) (local.get $vStride))))
-        (local.set $pt (local.get $terms))
+      (loop $rows
+        (br_if $done (i32.ge_s (local.get $pair) (local.get $pairs)))
+        (local.set $pu (i32.add (local.get $u) (i32.mul (local.get $pair) (local.get $uStride))))
+        (local.set $pv (i32.add (local.get $v) (i32.mul (local.get $pair) (local.get $vStride))))
+        (local.set $ps (i32.add (local.get $y)
+          (i32.mul (i32.shl (local.get $pair) (i32.const 1)) (local.get $yStride))))
+        (local.set $pd (i32.add (local.get $dst)
+          (i32.mul (i32.shl (local.get $pair) (i32.const 1)) (local.get $dstStride))))
         (local.set $n (local.get $chunks))
         (loop $chunk
-          ;; Eight U and eight V samples, widened to 32 bits in two halves each.
+          ;; Eight U and eight V samples, as (sample − 128)·2^8.
           (if (local.get $nv12)
             (then
               (local.set $t (v128.load align=1 (local.get $pu)))
@@ -212,150 +206,77 @@
               (local.set $vw (v128.load64_zero align=1 (local.get $pv)))
               (local.set $pu (i32.add (local.get $pu) (i32.const 8)))
               (local.set $pv (i32.add (local.get $pv) (i32.const 8)))))
-          (local.set $uw (i16x8.extend_low_i8x16_u (local.get $uw)))
-          (local.set $vw (i16x8.extend_low_i8x16_u (local.get $vw)))
-          (local.set $ulo (i32x4.extend_low_i16x8_u (local.get $uw)))
-          (local.set $uhi (i32x4.extend_high_i16x8_u (local.get $uw)))
-          (local.set $vlo (i32x4.extend_low_i16x8_u (local.get $vw)))
-          (local.set $vhi (i32x4.extend_high_i16x8_u (local.get $vw)))
-            ;; Byte 0: the terms of the low and the high four chroma samples, each twice.
-            (local.set $clo (i32x4.add (i32x4.add
-              (i32x4.mul (local.get $ulo) (local.get $ku0))
-              (i32x4.mul (local.get $vlo) (local.get $kv0)))
-              (local.get $kk0)))
-            (local.set $chi (i32x4.add (i32x4.add
-              (i32x4.mul (local.get $uhi) (local.get $ku0))
-              (i32x4.mul (local.get $vhi) (local.get $kv0)))
-              (local.get $kk0)))
-            (v128.store offset=0 (local.get $pt)
-              (i8x16.shuffle 0 1 2 3 0 1 2 3 4 5 6 7 4 5 6 7 (local.get $clo) (local.get $clo)))
-            (v128.store offset=16 (local.get $pt)
-              (i8x16.shuffle 8 9 10 11 8 9 10 11 12 13 14 15 12 13 14 15 (local.get $clo) (local.get $clo)))
-            (v128.store offset=32 (local.get $pt)
-              (i8x16.shuffle 0 1 2 3 0 1 2 3 4 5 6 7 4 5 6 7 (local.get $chi) (local.get $chi)))
-            (v128.store offset=48 (local.get $pt)
-              (i8x16.shuffle 8 9 10 11 8 9 10 11 12 13 14 15 12 13 14 15 (local.get $chi) (local.get $chi)))
-            ;; Byte 1: the terms of the low and the high four chroma samples, each twice.
-            (local.set $clo (i32x4.add (i32x4.add
-              (i32x4.mul (local.get $ulo) (local.get $ku1))
-              (i32x4.mul (local.get $vlo) (local.get $kv1)))
-              (local.get $kk1)))
-            (local.set $chi (i32x4.add (i32x4.add
-              (i32x4.mul (local.get $uhi) (local.get $ku1))
-              (i32x4.mul (local.get $vhi) (local.get $kv1)))
-              (local.get $kk1)))
-            (v128.store offset=64 (local.get $pt)
-              (i8x16.shuffle 0 1 2 3 0 1 2 3 4 5 6 7 4 5 6 7 (local.get $clo) (local.get $clo)))
-            (v128.store offset=80 (local.get $pt)
-              (i8x16.shuffle 8 9 10 11 8 9 10 11 12 13 14 15 12 13 14 15 (local.get $clo) (local.get $clo)))
-            (v128.store offset=96 (local.get $pt)
-              (i8x16.shuffle 0 1 2 3 0 1 2 3 4 5 6 7 4 5 6 7 (local.get $chi) (local.get $chi)))
-            (v128.store offset=112 (local.get $pt)
-              (i8x16.shuffle 8 9 10 11 8 9 10 11 12 13 14 15 12 13 14 15 (local.get $chi) (local.get $chi)))
-            ;; Byte 2: the terms of the low and the high four chroma samples, each twice.
-            (local.set $clo (i32x4.add (i32x4.add
-              (i32x4.mul (local.get $ulo) (local.get $ku2))
-              (i32x4.mul (local.get $vlo) (local.get $kv2)))
-              (local.get $kk2)))
-            (local.set $chi (i32x4.add (i32x4.add
-              (i32x4.mul (local.get $uhi) (local.get $ku2))
-              (i32x4.mul (local.get $vhi) (local.get $kv2)))
-              (local.get $kk2)))
-            (v128.store offset=128 (local.get $pt)
-              (i8x16.shuffle 0 1 2 3 0 1 2 3 4 5 6 7 4 5 6 7 (local.get $clo) (local.get $clo)))
-            (v128.store offset=144 (local.get $pt)
-              (i8x16.shuffle 8 9 10 11 8 9 10 11 12 13 14 15 12 13 14 15 (local.get $clo) (local.get $clo)))
-            (v128.store offset=160 (local.get $pt)
-              (i8x16.shuffle 0 1 2 3 0 1 2 3 4 5 6 7 4 5 6 7 (local.get $chi) (local.get $chi)))
-            (v128.store offset=176 (local.get $pt)
-              (i8x16.shuffle 8 9 10 11 8 9 10 11 12 13 14 15 12 13 14 15 (local.get $chi) (local.get $chi)))
-          (local.set $pt (i32.add (local.get $pt) (i32.const 192)))
+          (local.set $uw (i16x8.shl (i16x8.extend_low_i8x16_s (v128.xor (local.get $uw)
+            (v128.const i8x16 128 128 128 128 128 128 128 128 128 128 128 128 128 128 128 128)))
+            (i32.const 8)))
+          (local.set $vw (i16x8.shl (i16x8.extend_low_i8x16_s (v128.xor (local.get $vw)
+            (v128.const i8x16 128 128 128 128 128 128 128 128 128 128 128 128 128 128 128 128)))
+            (i32.const 8)))
+          ;; The chroma terms of red, green and blue.
+          (local.set $r (i16x8.relaxed_q15mulr_s (local.get $vw) (local.get $kR)))
+          (local.set $g (i16x8.add (i16x8.relaxed_q15mulr_s (local.get $uw) (local.get $kGu))
+            (i16x8.relaxed_q15mulr_s (local.get $vw) (local.get $kGv))))
+          (local.set $b (i16x8.relaxed_q15mulr_s (local.get $uw) (local.get $kBu)))
+          (if (local.get $bgra)
+            (then (local.set $t (local.get $r)) (local.set $r (local.get $b))
+              (local.set $b (local.get $t))))
+          (call $yuv_pixels (local.get $ps) (local.get $pd) (local.get $kY) (local.get $kB)
+            (local.get $r) (local.get $g) (local.get $b))
+          (call $yuv_pixels (i32.add (local.get $ps) (local.get $yStride))
+            (i32.add (local.get $pd) (local.get $dstStride)) (local.get $kY) (local.get $kB)
+            (local.get $r) (local.get $g) (local.get $b))
+          (local.set $ps (i32.add (local.get $ps) (i32.const 16)))
+          (local.set $pd (i32.add (local.get $pd) (i32.const 64)))
           (local.set $n (i32.sub (local.get $n) (i32.const 1)))
           (br_if $chunk (i32.gt_s (local.get $n) (i32.const 0))))
-        (call $yuv_row
-          (i32.add (local.get $y) (i32.mul (local.get $row) (local.get $yStride)))
-          (i32.add (local.get $dst) (i32.mul (local.get $row) (local.get $dstStride)))
-          (local.get $terms) (local.get $chunks) (local.get $kY))
-        (local.set $row (i32.add (local.get $row) (i32.const 1)))
-        (if (i32.lt_s (local.get $row) (local.get $rows))
-          (then
-            (call $yuv_row
-              (i32.add (local.get $y) (i32.mul (local.get $row) (local.get $yStride)))
-              (i32.add (local.get $dst) (i32.mul (local.get $row) (local.get $dstStride)))
-              (local.get $terms) (local.get $chunks) (local.get $kY))
-            (local.set $row (i32.add (local.get $row) (i32.const 1)))))
-        (br $rowloop))))
+        (local.set $pair (i32.add (local.get $pair) (i32.const 1)))
+        (br $rows))))
 
-  ;; One row of `yuv_to_rgb`: `$n` chunks of sixteen Y samples from `$ps`, their chroma terms
-  ;; from `$pt`, pixels to `$pd`.
-  (func $yuv_row (param $ps i32) (param $pd i32) (param $pt i32) (param $n i32) (param $kY v128)
-    (local $yv v128) (local $t v128)
-    (local $y0 v128) (local $y1 v128) (local $y2 v128) (local $y3 v128)
+  ;; Sixteen pixels of `yuv_to_rgb` at `$pd` from the sixteen Y samples at `$ps` and the
+  ;; chroma terms of bytes 0, 1 and 2 of their eight chroma samples.
+  (func $yuv_pixels (param $ps i32) (param $pd i32) (param $kY v128) (param $kB v128)
+    (param $c0 v128) (param $c1 v128) (param $c2 v128)
+    (local $yv v128) (local $lo v128) (local $hi v128)
     (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $pa v128) (local $pb v128)
-    (loop $chunk
-      ;; kY·Y of the sixteen pixels, four a vector.
-      (local.set $yv (v128.load align=1 (local.get $ps)))
-      (local.set $t (i16x8.extend_low_i8x16_u (local.get $yv)))
-      (local.set $y0 (i32x4.mul (i32x4.extend_low_i16x8_u (local.get $t)) (local.get $kY)))
-      (local.set $y1 (i32x4.mul (i32x4.extend_high_i16x8_u (local.get $t)) (local.get $kY)))
-      (local.set $t (i16x8.extend_high_i8x16_u (local.get $yv)))
-      (local.set $y2 (i32x4.mul (i32x4.extend_low_i16x8_u (local.get $t)) (local.get $kY)))
-      (local.set $y3 (i32x4.mul (i32x4.extend_high_i16x8_u (local.get $t)) (local.get $kY)))
-        (local.set $b0 (i8x16.narrow_i16x8_u
-          (i16x8.narrow_i32x4_s
-            (i32x4.shr_s (i32x4.add (local.get $y0) (v128.load offset=0 (local.get $pt)))
-              (i32.const 16))
-            (i32x4.shr_s (i32x4.add (local.get $y1) (v128.load offset=16 (local.get $pt)))
-              (i32.const 16)))
-          (i16x8.narrow_i32x4_s
-            (i32x4.shr_s (i32x4.add (local.get $y2) (v128.load offset=32 (local.get $pt)))
-              (i32.const 16))
-            (i32x4.shr_s (i32x4.add (local.get $y3) (v128.load offset=48 (local.get $pt)))
-              (i32.const 16)))))
-        (local.set $b1 (i8x16.narrow_i16x8_u
-          (i16x8.narrow_i32x4_s
-            (i32x4.shr_s (i32x4.add (local.get $y0) (v128.load offset=64 (local.get $pt)))
-              (i32.const 16))
-            (i32x4.shr_s (i32x4.add (local.get $y1) (v128.load offset=80 (local.get $pt)))
-              (i32.const 16)))
-          (i16x8.narrow_i32x4_s
-            (i32x4.shr_s (i32x4.add (local.get $y2) (v128.load offset=96 (local.get $pt)))
-              (i32.const 16))
-            (i32x4.shr_s (i32x4.add (local.get $y3) (v128.load offset=112 (local.get $pt)))
-              (i32.const 16)))))
-        (local.set $b2 (i8x16.narrow_i16x8_u
-          (i16x8.narrow_i32x4_s
-            (i32x4.shr_s (i32x4.add (local.get $y0) (v128.load offset=128 (local.get $pt)))
-              (i32.const 16))
-            (i32x4.shr_s (i32x4.add (local.get $y1) (v128.load offset=144 (local.get $pt)))
-              (i32.const 16)))
-          (i16x8.narrow_i32x4_s
-            (i32x4.shr_s (i32x4.add (local.get $y2) (v128.load offset=160 (local.get $pt)))
-              (i32.const 16))
-            (i32x4.shr_s (i32x4.add (local.get $y3) (v128.load offset=176 (local.get $pt)))
-              (i32.const 16)))))
-      ;; Interleave bytes 0, 1, 2 and 255 into sixteen pixels.
-      (local.set $pa (i8x16.shuffle 0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23
-        (local.get $b0) (local.get $b1)))
-      (local.set $pb (i8x16.shuffle 0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23
-        (local.get $b2) (v128.const i32x4 -1 -1 -1 -1)))
-      (v128.store align=1 (local.get $pd)
-        (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $pa) (local.get $pb)))
-      (v128.store offset=16 align=1 (local.get $pd)
-        (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $pa) (local.get $pb)))
-      (local.set $pa (i8x16.shuffle 8 24 9 25 10 26 11 27 12 28 13 29 14 30 15 31
-        (local.get $b0) (local.get $b1)))
-      (local.set $pb (i8x16.shuffle 8 24 9 25 10 26 11 27 12 28 13 29 14 30 15 31
-        (local.get $b2) (v128.const i32x4 -1 -1 -1 -1)))
-      (v128.store offset=32 align=1 (local.get $pd)
-        (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $pa) (local.get $pb)))
-      (v128.store offset=48 align=1 (local.get $pd)
-        (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $pa) (local.get $pb)))
-      (local.set $ps (i32.add (local.get $ps) (i32.const 16)))
-      (local.set $pd (i32.add (local.get $pd) (i32.const 64)))
-      (local.set $pt (i32.add (local.get $pt) (i32.const 192)))
-      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
-      (br_if $chunk (i32.gt_s (local.get $n) (i32.const 0)))))
+    (local.set $yv (v128.load align=1 (local.get $ps)))
+    (local.set $lo (i16x8.add (i16x8.relaxed_q15mulr_s
+      (i16x8.shl (i16x8.extend_low_i8x16_u (local.get $yv)) (i32.const 7)) (local.get $kY))
+      (local.get $kB)))
+    (local.set $hi (i16x8.add (i16x8.relaxed_q15mulr_s
+      (i16x8.shl (i16x8.extend_high_i8x16_u (local.get $yv)) (i32.const 7)) (local.get $kY))
+      (local.get $kB)))
+    (local.set $b0 (call $yuv_bytes (local.get $lo) (local.get $hi) (local.get $c0)))
+    (local.set $b1 (call $yuv_bytes (local.get $lo) (local.get $hi) (local.get $c1)))
+    (local.set $b2 (call $yuv_bytes (local.get $lo) (local.get $hi) (local.get $c2)))
+    ;; Interleave bytes 0, 1, 2 and 255 into sixteen pixels.
+    (local.set $pa (i8x16.shuffle 0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23
+      (local.get $b0) (local.get $b1)))
+    (local.set $pb (i8x16.shuffle 0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23
+      (local.get $b2) (v128.const i32x4 -1 -1 -1 -1)))
+    (v128.store align=1 (local.get $pd)
+      (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $pa) (local.get $pb)))
+    (v128.store offset=16 align=1 (local.get $pd)
+      (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $pa) (local.get $pb)))
+    (local.set $pa (i8x16.shuffle 8 24 9 25 10 26 11 27 12 28 13 29 14 30 15 31
+      (local.get $b0) (local.get $b1)))
+    (local.set $pb (i8x16.shuffle 8 24 9 25 10 26 11 27 12 28 13 29 14 30 15 31
+      (local.get $b2) (v128.const i32x4 -1 -1 -1 -1)))
+    (v128.store offset=32 align=1 (local.get $pd)
+      (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $pa) (local.get $pb)))
+    (v128.store offset=48 align=1 (local.get $pd)
+      (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31
+        (local.get $pa) (local.get $pb))))
+
+  ;; Sixteen bytes of one position: (y + c) >> 6 clamped to 0–255, for the Y terms `$lo` and
+  ;; `$hi` of sixteen pixels and the chroma terms `$c` of their eight chroma samples.
+  (func $yuv_bytes (param $lo v128) (param $hi v128) (param $c v128) (result v128)
+    (i8x16.narrow_i16x8_u
+      (i16x8.shr_s (i16x8.add_sat_s (local.get $lo)
+        (i8x16.shuffle 0 1 0 1 2 3 2 3 4 5 4 5 6 7 6 7 (local.get $c) (local.get $c)))
+        (i32.const 6))
+      (i16x8.shr_s (i16x8.add_sat_s (local.get $hi)
+        (i8x16.shuffle 8 9 8 9 10 11 10 11 12 13 12 13 14 15 14 15 (local.get $c) (local.get $c)))
+        (i32.const 6))))
 
   ;; Exchanges bytes 0 and 2 of every pixel (RGBA ↔ BGRA) of `$n` bytes from `$p`, in place,
   ;; sixteen bytes at a time (`$n` rounded up).

@@ -7,7 +7,7 @@
  */
 
 import type { VideoFrame } from "@streamlib/core";
-import { _CONVERT_WASM } from "./_convert_wasm.ts";
+import { _CONVERT_WASM, _CONVERT_WASM_RELAXED } from "./_convert_wasm.ts";
 import { _copyRows, _framePlanes, type _Plane } from "./_frame_planes.ts";
 import { _lazyKernels } from "./_simd.ts";
 import type { _Coefficients } from "./_yuv_coefficients.ts";
@@ -48,25 +48,21 @@ interface _Exports {
     dst: number,
     dstStride: number,
     chunks: number,
-    rows: number,
+    pairs: number,
     ky: number,
-    cu0: number,
-    cv0: number,
-    ck0: number,
-    cu1: number,
-    cv1: number,
-    ck1: number,
-    cu2: number,
-    cv2: number,
-    ck2: number,
-    terms: number,
+    bias: number,
+    rv: number,
+    gu: number,
+    gv: number,
+    bu: number,
+    bgra: number,
   ): void;
   swap_rb(p: number, n: number): void;
   interleave(u: number, v: number, uv: number, n: number): void;
   deinterleave(uv: number, u: number, v: number, n: number): void;
 }
 
-const _kernels = _lazyKernels<_Exports>(_CONVERT_WASM);
+const _kernels = _lazyKernels<_Exports>(_CONVERT_WASM, _CONVERT_WASM_RELAXED);
 
 /** Spare bytes after each region: a chunk may read or write past the end. */
 const _SLACK = 64;
@@ -191,7 +187,13 @@ function _rgbToYuv(
   }
 }
 
-/** I420/NV12 → RGBA/BGRA in chunks of 16 pixels of a row. */
+/** Rows of I420/NV12 → RGBA/BGRA converted at a time: their pixels stay in the cache. */
+const _BAND = 16;
+
+/**
+ * I420/NV12 → RGBA/BGRA in chunks of 16 pixels of two rows, in bands of `_BAND` rows, each copied
+ * in, converted and copied out while it is still in the cache.
+ */
 function _yuvToRgb(
   reserve: _Reserve,
   x: _Exports,
@@ -205,49 +207,67 @@ function _yuvToRgb(
   const chunks = Math.ceil(w / 16);
   const wp = chunks * 16;
   const cw = Math.ceil(w / 2);
-  const ch = Math.ceil(h / 2);
   const nv12 = frame.format === "NV12";
   const cStride = nv12 ? wp : wp / 2;
-  const uBase = _align(h * wp) + _SLACK;
-  const vBase = uBase + _align(ch * cStride) + _SLACK;
-  const dBase = vBase + _align(ch * cStride) + _SLACK;
-  const terms = dBase + _align(h * wp * 4) + _SLACK;
-  const mem = reserve(terms + chunks * 192);
+  const band = Math.min(_BAND, h + (h & 1));
+  // An odd last row has a row after it to read and write.
+  const uBase = _align(band * wp) + _SLACK;
+  const vBase = uBase + _align((band / 2) * cStride) + _SLACK;
+  const dBase = vBase + _align((band / 2) * cStride) + _SLACK;
+  const mem = reserve(dBase + _align(band * wp * 4) + _SLACK);
   const [y, u, v] = src as [_Plane, _Plane, _Plane | undefined];
-  _copyRows(frame.data, y.offset, y.stride, mem, 0, wp, w, h);
-  if (nv12) _copyRows(frame.data, u.offset, u.stride, mem, uBase, cStride, 2 * cw, ch);
-  else {
-    _copyRows(frame.data, u.offset, u.stride, mem, uBase, cStride, cw, ch);
-    _copyRows(frame.data, v!.offset, v!.stride, mem, vBase, cStride, cw, ch);
+  const { ky, yBias16, rv, gu, gv, bu } = k;
+  for (let top = 0; top < h; top += band) {
+    const rows = Math.min(band, h - top);
+    const cTop = top / 2;
+    const cRows = Math.ceil(rows / 2);
+    _copyRows(frame.data, y.offset + top * y.stride, y.stride, mem, 0, wp, w, rows);
+    if (nv12) {
+      _copyRows(
+        frame.data,
+        u.offset + cTop * u.stride,
+        u.stride,
+        mem,
+        uBase,
+        cStride,
+        2 * cw,
+        cRows,
+      );
+    } else {
+      _copyRows(frame.data, u.offset + cTop * u.stride, u.stride, mem, uBase, cStride, cw, cRows);
+      _copyRows(
+        frame.data,
+        v!.offset + cTop * v!.stride,
+        v!.stride,
+        mem,
+        vBase,
+        cStride,
+        cw,
+        cRows,
+      );
+    }
+    x.yuv_to_rgb(
+      0,
+      wp,
+      uBase,
+      cStride,
+      vBase,
+      cStride,
+      nv12 ? 1 : 0,
+      dBase,
+      wp * 4,
+      chunks,
+      cRows,
+      ky,
+      yBias16,
+      rv,
+      gu,
+      gv,
+      bu,
+      out.format === "BGRA" ? 1 : 0,
+    );
+    _copyRows(mem, dBase, wp * 4, out.data, rgb.offset + top * rgb.stride, rgb.stride, w * 4, rows);
   }
-  const { yk, yOffset, rv, gu, gv, bu } = k;
-  const term = (cu: number, cv: number): [number, number, number] => [
-    cu,
-    cv,
-    32768 - yOffset * yk - 128 * (cu + cv),
-  ];
-  const red = term(0, rv);
-  const blue = term(bu, 0);
-  const [first, third] = out.format === "RGBA" ? [red, blue] : [blue, red];
-  x.yuv_to_rgb(
-    0,
-    wp,
-    uBase,
-    cStride,
-    vBase,
-    cStride,
-    nv12 ? 1 : 0,
-    dBase,
-    wp * 4,
-    chunks,
-    h,
-    yk,
-    ...first,
-    ...term(gu, gv),
-    ...third,
-    terms,
-  );
-  _copyRows(mem, dBase, wp * 4, out.data, rgb.offset, rgb.stride, w * 4, h);
 }
 
 /** `n` rounded up to a multiple of 16. */

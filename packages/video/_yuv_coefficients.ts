@@ -22,17 +22,22 @@ export interface _Coefficients {
   readonly vb: number;
   /** 128 × 2^18 plus 0.5 × 2^18 for rounding. */
   readonly cBias: number;
-  /** YUV → RGB, ×65536: each channel is (yk·(Y − yOffset) + 32768 + c·(chroma − 128)) >> 16. */
-  readonly yk: number;
-  readonly yOffset: number;
+  /**
+   * YUV → RGB in 16-bit fixed point (samples ×64), as the SIMD kernel computes it: each channel
+   * is (q(Y·2^7, ky) + yBias16 + q((U − 128)·2^8, cu) + q((V − 128)·2^8, cv)) >> 6, clamped, with
+   * q(a, b) = (a·b + 2^14) >> 15 (a Q15 rounding multiply) and the chroma factors `rv`, `gu`,
+   * `gv`, `bu` (the others 0). Within ±1 of the exact conversion for every Y, U, V.
+   */
+  readonly ky: number;
+  readonly yBias16: number;
   readonly rv: number;
   readonly gu: number;
   readonly gv: number;
   readonly bu: number;
   /**
-   * The same YUV → RGB terms as lookup tables indexed by the 8-bit sample: `yTab[Y]` is
-   * yk·(Y − yOffset) + 32768 (the half that rounds the sum to nearest), `rV[V]` is rv·(V − 128),
-   * and so on.
+   * The same YUV → RGB terms ×1024 as lookup tables indexed by the 8-bit sample, so that
+   * (yTab[Y] + rV[V]) >> 16 is the red byte (unclamped), and so on: `yTab[Y]` is
+   * (q(Y·2^7, ky) + yBias16)·1024, `rV[V]` is q((V − 128)·2^8, rv)·1024, and so on.
    */
   readonly yTab: Int32Array;
   readonly rV: Int32Array;
@@ -64,8 +69,12 @@ export function _coefficients(matrix: "bt601" | "bt709", fullRange: boolean): _C
   const cs = (cSpan / 255) * one;
   const table = (f: (i: number) => number): Int32Array =>
     Int32Array.from({ length: 256 }, (_, i) => f(i));
-  const yk = Math.round((255 / ySpan) * one);
-  const chroma = (k: number): number => Math.round(k * (255 / cSpan) * one);
+  // YUV → RGB: 16-bit factors of the real ones ×64 (Y's ×2^8, chroma's ×2^7, as their
+  // samples are scaled by 2^7 and 2^8 to fill 16 bits).
+  const yk = 255 / ySpan;
+  const chroma = (k: number): number => Math.round(k * (255 / cSpan) * 64 * 128);
+  const ky = Math.round(yk * 64 * 256);
+  const yBias16 = 32 - Math.round(yOffset * yk * 64);
   const rv = chroma(2 * (1 - kr));
   const gu = chroma(-2 * (1 - kb) * kb / kg);
   const gv = chroma(-2 * (1 - kr) * kr / kg);
@@ -82,19 +91,24 @@ export function _coefficients(matrix: "bt601" | "bt709", fullRange: boolean): _C
     vg: Math.round((-kg / (2 * (1 - kr))) * cs),
     vb: Math.round((-kb / (2 * (1 - kr))) * cs),
     cBias: (128 << 18) + (1 << 17),
-    yk,
-    yOffset,
+    ky,
+    yBias16,
     rv,
     gu,
     gv,
     bu,
-    // Y's table carries the +0.5 that rounds the sum to nearest.
-    yTab: table((i) => yk * (i - yOffset) + one / 2),
-    rV: table((i) => rv * (i - 128)),
-    gU: table((i) => gu * (i - 128)),
-    gV: table((i) => gv * (i - 128)),
-    bU: table((i) => bu * (i - 128)),
+    // Y's table carries the +0.5 (32/64) that rounds the sum to nearest.
+    yTab: table((i) => (_q15(i << 7, ky) + yBias16) * 1024),
+    rV: table((i) => _q15((i - 128) << 8, rv) * 1024),
+    gU: table((i) => _q15((i - 128) << 8, gu) * 1024),
+    gV: table((i) => _q15((i - 128) << 8, gv) * 1024),
+    bU: table((i) => _q15((i - 128) << 8, bu) * 1024),
   };
   _cache.set(key, coefficients);
   return coefficients;
+}
+
+/** (a·b + 2^14) >> 15, as WebAssembly's `i16x8.q15mulr_sat_s` (never saturating here). */
+function _q15(a: number, b: number): number {
+  return Math.floor((a * b + 16384) / 32768);
 }

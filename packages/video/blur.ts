@@ -7,6 +7,7 @@ import {
 } from "@streamlib/core";
 import { _derivedFrame, _framePlanes, type _Plane } from "./_frame_planes.ts";
 import { _boxPlaneSimd, _gaussianPlaneSimd } from "./_blur_simd.ts";
+import { _boxesFor, _fastGaussianPlane, _fastGaussianPlaneSimd } from "./_blur_fast.ts";
 
 /**
  * What {@linkcode blurFrame} does:
@@ -29,27 +30,45 @@ export interface BlurOptions {
   radius?: number;
   /** Gaussian standard deviation in pixels, 0 to 100 (default 2; 0 leaves the picture). */
   sigma?: number;
+  /**
+   * How the Gaussian is computed: `exact` (the Gaussian itself, cut off at 3·sigma), `fast`
+   * (three box blurs each way, cost independent of sigma, within a few levels of the exact
+   * one) or `auto` (default: `fast` from sigma 3, `exact` below).
+   */
+  method?: "auto" | "exact" | "fast";
 }
 
 /** Largest box radius. */
 const _MAX_RADIUS = 1024;
 /** Largest Gaussian sigma. */
 const _MAX_SIGMA = 100;
+/** The smallest sigma `method: "auto"` computes with boxes. */
+const _FAST_FROM = 3;
 
 /**
  * Blurs a frame with a box or Gaussian filter, separably (columns, then rows), with edges
  * clamped (pixels beyond the border repeat the border). The box blur keeps running sums, so it
- * costs the same at any radius; the Gaussian is exact (no recursive approximation) and costs
- * about 12·sigma operations a sample. Results are rounded to nearest: the box blur gives
- * exactly the rounded mean of its square, the Gaussian is within ±1 of the exact Gaussian's
- * rounded value.
+ * costs the same at any radius, and gives exactly the rounded mean of its square.
+ *
+ * The Gaussian has two methods. `exact` weighs the neighbourhood by the Gaussian itself (cut
+ * off at 3·sigma), within ±1 of its exact rounded value, at about 12·sigma operations a sample.
+ * `fast` applies three box blurs each way (widths chosen as in Kovesi's "boxes for Gauss", whose
+ * variances add up to about sigma²), which costs the same at any sigma: on 1080p pictures
+ * (ffmpeg's `testsrc2`, `smptehdbars`, `mandelbrot`, and noise) it is within 5 levels of
+ * `exact` (mean error under 0.2 of a level at sigma 3 to 8, under 0.6 up to sigma 32; more
+ * where the blur spans a good part of the picture, 1.4 at sigma 16 on 201 × 157), and
+ * `_blur_fast_test.ts` holds it to that. `auto` (default) takes `fast` from sigma 3, where it
+ * becomes the cheaper (the exact one then has 19 taps each way), and `exact` below; `fast` falls
+ * back to `exact` below sigma 1.5 (boxes narrower than 3) and above 63.5 (sums too wide for its
+ * 16 bits), and so does a chroma plane at half the sigma.
  *
  * Both run in WebAssembly SIMD where the runtime has it (plain TypeScript otherwise, with the
- * same box results and Gaussian results within ±1 of the SIMD ones): the Gaussian in 16-bit
- * fixed point up to a half-width 3·sigma of 31 pixels, in 32-bit floats beyond. A 1080p RGBA
- * frame takes about 18 ms at sigma 4 (ffmpeg's recursive, approximate `gblur` about 21 ms) and
- * 10 ms for a box of radius 6 (ffmpeg's `boxblur` 43 ms) on one core of a 2-core x86 server
- * (`deno task bench:kernels`).
+ * same box and fast-Gaussian results and exact-Gaussian results within ±1 of the SIMD ones):
+ * the exact Gaussian in 16-bit fixed point up to a half-width 3·sigma of 31 pixels, in 32-bit
+ * floats beyond. On one core of a 2-core x86 server shared with other work (load average
+ * 9–16, `deno task bench:kernels`), a 1080p RGBA frame takes 14.5–18 ms fast at sigma 4 (ffmpeg's
+ * recursive, approximate `gblur` 21–23 ms) and 26–30 ms exact (about 18 ms on a quiet machine),
+ * and 10 ms for a box of radius 6 (ffmpeg's `boxblur` 36–42 ms).
  *
  * RGBA and BGRA blur their four channels each on their own (alpha too, not premultiplied).
  * I420 and NV12 blur every plane; the chroma planes, at half resolution, use half the radius
@@ -57,7 +76,8 @@ const _MAX_SIGMA = 100;
  *
  * With a radius or sigma of 0 the frame comes back as it is; otherwise the result is a new,
  * tightly packed frame with the input's format, timing and colour space, and the input is not
- * modified. Throws `SL_PARAM_INVALID` for an unknown mode or a radius or sigma out of range.
+ * modified. Throws `SL_PARAM_INVALID` for an unknown mode or method, or a radius or sigma out
+ * of range.
  *
  * @example
  * ```ts
@@ -75,7 +95,7 @@ const _MAX_SIGMA = 100;
  * @returns The blurred frame (or `frame` itself for a radius or sigma of 0).
  */
 export function blurFrame(frame: VideoFrame, options: BlurOptions = {}): VideoFrame {
-  const { mode = "gaussian", radius = 2, sigma = 2 } = options;
+  const { mode = "gaussian", radius = 2, sigma = 2, method = "auto" } = options;
   if (mode !== "box" && mode !== "gaussian") {
     throw new StreamlibError(
       "SL_PARAM_INVALID",
@@ -94,7 +114,14 @@ export function blurFrame(frame: VideoFrame, options: BlurOptions = {}): VideoFr
       `Blur sigma ${JSON.stringify(sigma)} is invalid: give a number from 0 to ${_MAX_SIGMA}`,
     );
   }
+  if (method !== "auto" && method !== "exact" && method !== "fast") {
+    throw new StreamlibError(
+      "SL_PARAM_INVALID",
+      `Unknown blur method "${method as string}"; use "auto", "exact" or "fast"`,
+    );
+  }
   if ((mode === "box" ? radius : sigma) === 0) return frame;
+  const fast = method === "fast" || (method === "auto" && sigma >= _FAST_FROM);
   const out = _derivedFrame(frame, frame.format, frame.codedWidth, frame.codedHeight);
   const clamped = new Uint8ClampedArray(out.data.buffer, out.data.byteOffset, out.data.length);
   const dst = _framePlanes(out);
@@ -106,6 +133,13 @@ export function blurFrame(frame: VideoFrame, options: BlurOptions = {}): VideoFr
         _boxPlane(frame.data, src, out.data, dst[i]!, r);
       }
     } else {
+      const boxes = fast ? _boxesFor(chroma ? sigma / 2 : sigma) : undefined;
+      if (boxes !== undefined) {
+        if (!_fastGaussianPlaneSimd(frame.data, src, out.data, dst[i]!, boxes)) {
+          _fastGaussianPlane(frame.data, src, out.data, dst[i]!, boxes);
+        }
+        return;
+      }
       const kernel = _gaussianKernel(chroma ? sigma / 2 : sigma);
       if (!_gaussianPlaneSimd(frame.data, src, out.data, dst[i]!, kernel)) {
         _gaussianPlane(frame.data, src, clamped, dst[i]!, kernel);
@@ -273,6 +307,13 @@ export const blurContract = {
       unit: "px",
       description: "Gaussian mode: standard deviation (0 leaves the picture)",
     },
+    method: {
+      type: "string",
+      enum: ["auto", "exact", "fast"],
+      default: "auto",
+      description: "Gaussian mode: exact (cost grows with sigma), fast (three box blurs each " +
+        "way, within 5 levels of exact, same cost at any sigma) or auto (fast from sigma 3)",
+    },
   },
 } as const satisfies Contract;
 
@@ -284,6 +325,7 @@ export const blurContract = {
  *
  * ```text
  * videotestsrc pattern=ball ! blur sigma=4 ! display
+ * videotestsrc pattern=ball ! blur sigma=4 method=exact ! display
  * videotestsrc ! blur mode=box radius=8 ! display
  * ```
  *

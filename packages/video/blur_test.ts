@@ -85,11 +85,11 @@ Deno.test("blurFrame() box gives exactly the rounded mean of the clamped square,
   }
 });
 
-Deno.test("blurFrame() gaussian matches a direct 2-D convolution within 1", () => {
+Deno.test("blurFrame() exact gaussian matches a direct 2-D convolution within 1", () => {
   for (const format of ["RGBA", "I420", "NV12"] as const) {
     for (const sigma of [0.5, 1.3, 3]) {
       const frame = _randomFrame(format, 13, 9, 3);
-      const got = planesOf(blurFrame(frame, { sigma }));
+      const got = planesOf(blurFrame(frame, { sigma, method: "exact" }));
       planesOf(frame).forEach((p, i) => {
         const expected = refFilter(p, gaussian(i === 0 ? sigma : sigma / 2));
         got[i]!.data.forEach((v, k) => {
@@ -128,7 +128,7 @@ Deno.test("blurFrame() returns the frame itself for radius or sigma 0 and reads 
   assert.deepEqual(frame.data, before);
 });
 
-Deno.test("blurFrame() rejects unknown modes and radii or sigmas out of range", () => {
+Deno.test("blurFrame() rejects unknown modes and methods, and radii or sigmas out of range", () => {
   const frame = _randomFrame("RGBA", 2, 2);
   const bad = [
     { mode: "motion" as "box" },
@@ -136,6 +136,7 @@ Deno.test("blurFrame() rejects unknown modes and radii or sigmas out of range", 
     { mode: "box" as const, radius: -1 },
     { sigma: -1 },
     { sigma: 1000 },
+    { method: "iir" as "fast" },
   ];
   for (const o of bad) {
     assert.throws(() => blurFrame(frame, o), (e) => isStreamlibError(e, "SL_PARAM_INVALID"));

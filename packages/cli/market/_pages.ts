@@ -6,6 +6,7 @@
 
 import type { Manifest, ManifestActor } from "@streamlib/core";
 import type { MarketDetails, MarketPlugin, MarketQuery } from "./market_db.ts";
+import { _permissionScope } from "../plugins/_package_check.ts";
 
 /** Text made safe for HTML. */
 export function _escape(text: string): string {
@@ -108,11 +109,7 @@ function _actorSection(actor: ManifestActor): string {
     }</td><td>${_escape(s.description ?? "")}</td></tr>`
   ).join("");
   const permissions = Object.entries(actor.permissions ?? {}).map(([name, r]) => {
-    const scope = r === undefined
-      ? ""
-      : r.values === undefined && r.params === undefined
-      ? "everything"
-      : [...(r.values ?? []), ...(r.params ?? []).map((p) => `the value of "${p}"`)].join(", ");
+    const scope = r === undefined ? "" : _permissionScope(r, actor.params);
     return `<li class="perm"><b>${_escape(name)}</b> (${_escape(scope)}): ${
       _escape(r?.reason ?? "")
     }</li>`;

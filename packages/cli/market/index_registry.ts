@@ -214,7 +214,9 @@ function _refreshLatest(db: MarketDb, packageId: number, name: string, descripti
       packageId,
     );
   }
-  const types = manifest.actors.map((a) => `${a.type} ${a.classification} ${a.description}`);
+  const types = manifest.actors.map((a) =>
+    `${_withWords(a.type)} ${a.classification} ${a.description}`
+  );
   const ports = manifest.actors.flatMap((a) =>
     [...Object.entries(a.inputs ?? {}), ...Object.entries(a.outputs ?? {})].map(([port, spec]) =>
       `${port} ${spec.kind} ${(spec.formats ?? []).join(" ")}`
@@ -222,7 +224,23 @@ function _refreshLatest(db: MarketDb, packageId: number, name: string, descripti
   );
   db.sql.prepare(
     "INSERT INTO search (rowid, name, description, types, ports) VALUES (?, ?, ?, ?, ?)",
-  ).run(packageId, name, manifest.description ?? description, types.join(" "), ports.join(" "));
+  ).run(
+    packageId,
+    _withWords(name),
+    manifest.description ?? description,
+    types.join(" "),
+    ports.join(" "),
+  );
+}
+
+/**
+ * A name and, after it, its words: the search's tokens keep `@/._-` inside them (so
+ * `@acme/blur` is one), and a search for `blur`, `acme` or `motion` (of `motion_detector`)
+ * must find it too.
+ */
+function _withWords(name: string): string {
+  const words = name.split(/[@/._-]+/).filter((w) => w !== "");
+  return words.length > 1 || words[0] !== name ? `${name} ${words.join(" ")}` : name;
 }
 
 /** A text that sorts as the versions do (numbers padded; a release after its prereleases). */

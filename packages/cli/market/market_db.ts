@@ -254,7 +254,9 @@ export class MarketDb implements Disposable {
     const total = Number(
       (this.sql.prepare(`SELECT count(*) AS n ${filter}`).get(...args) as { n: number }).n,
     );
-    const limit = Math.max(1, Math.min(500, query.limit ?? 50));
+    const limit = Math.trunc(Math.max(1, Math.min(500, query.limit ?? 50)));
+    // SQLite takes whole numbers that fit 64 bits only; no index holds 2^31 plugins.
+    const offset = Math.trunc(Math.max(0, Math.min(2 ** 31, query.offset ?? 0)));
     const rows = this.sql.prepare(
       `SELECT p.id, p.name, p.description, v.version, r.url AS registry ${
         filter.replace(
@@ -262,7 +264,7 @@ export class MarketDb implements Disposable {
           "FROM packages p JOIN versions v ON v.id = p.latest_id JOIN registries r ON r.id = p.registry_id",
         )
       } ORDER BY ${order} LIMIT ? OFFSET ?`,
-    ).all(...args, ...(fts !== "" ? [fts] : []), limit, Math.max(0, query.offset ?? 0)) as Array<
+    ).all(...args, ...(fts !== "" ? [fts] : []), limit, offset) as Array<
       { id: number; name: string; description: string; version: string; registry: string }
     >;
     return { total, results: rows.map((row) => this.#summary(row)) };
@@ -361,8 +363,11 @@ export class MarketDb implements Disposable {
   }
 }
 
-/** Words as an FTS5 query: each one a quoted prefix, all required. */
+/** Words as an FTS5 query: each one a quoted prefix, all required (control characters part them). */
 function _ftsQuery(text: string): string {
-  return text.split(/\s+/).filter((w) => w !== "").map((w) => `"${w.replaceAll('"', '""')}"*`)
+  // deno-lint-ignore no-control-regex -- control characters are what it splits on
+  return text.split(/[\s\u0000-\u001f\u007f]+/).filter((w) => w !== "").map((w) =>
+    `"${w.replaceAll('"', '""')}"*`
+  )
     .join(" ");
 }

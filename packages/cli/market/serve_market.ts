@@ -79,7 +79,7 @@ export function marketHandler(db: MarketDb): (request: Request) => Response | Pr
   const app = new Hono();
   app.get("/api/v1/search", (c) => c.json(db.search(_query(new URL(c.req.url)))));
   app.get("/api/v1/plugins/:name{.+}", (c) => {
-    const name = decodeURIComponent(c.req.param("name"));
+    const name = _name(c.req.param("name"));
     const details = db.details(name);
     if (details === undefined) {
       return c.json({
@@ -98,7 +98,7 @@ export function marketHandler(db: MarketDb): (request: Request) => Response | Pr
     return c.html(_searchPage(query, db.search(query)));
   });
   app.get("/plugins/:name{.+}", (c) => {
-    const name = decodeURIComponent(c.req.param("name"));
+    const name = _name(c.req.param("name"));
     const details = db.details(name);
     if (details === undefined) return c.text(`No plugin "${name}" is indexed here`, 404);
     return c.html(_pluginPage(details, details.registry));
@@ -180,6 +180,15 @@ export async function serveMarket(options: MarketOptions): Promise<MarketServer>
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** A plugin's name from its path, decoded; a broken escape stays as it is (no such plugin). */
+function _name(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
 
 function _query(url: URL): MarketQuery {

@@ -63,8 +63,12 @@ export function _checkedManifest(
   }
   const folder = path.includes("/") ? path.slice(0, path.lastIndexOf("/") + 1) : "";
   for (const actor of manifest.actors) {
-    const module = new URL(actor.module, `file:///package/${folder}`).pathname.slice(9);
-    if (!/^\.\.?\//.test(actor.module) || !files.has(module)) {
+    // Resolved against the package's own folder: a module that climbs out of it with `../`
+    // ends up outside `/package/`, whatever file of the package its tail names.
+    const resolved = new URL(actor.module, `file:///package/${folder}`).pathname;
+    const inside = resolved.startsWith("/package/");
+    const module = resolved.slice("/package/".length);
+    if (!/^\.\.?\//.test(actor.module) || !inside || !files.has(module)) {
       throw _invalid(
         where,
         `the module of "${actor.type}" (${actor.module}) is not a file of the package`,
@@ -84,17 +88,35 @@ export function _permissionLines(manifest: Manifest): string[] {
     for (const name of _NAMES) {
       const request = actor.permissions?.[name];
       if (request === undefined) continue;
-      const scope = [
-        ...(request.values ?? []),
-        ...(request.params ?? []).map((p) => `the value of its "${p}" parameter`),
-      ];
-      const what = request.values === undefined && request.params === undefined
-        ? "everything"
-        : scope.join(", ");
-      lines.push(`${name} (${actor.type}): ${what} — ${request.reason}`);
+      lines.push(
+        `${name} (${actor.type}): ${_permissionScope(request, actor.params)} — ${request.reason}`,
+      );
     }
   }
   return lines;
+}
+
+/**
+ * What one permission request covers, in words: `everything`, or its values and
+ * `the value of its "path" parameter`, with the parameter's default when it has one (the actor
+ * gets that when the user gives no value).
+ */
+export function _permissionScope(
+  request: { readonly values?: readonly string[]; readonly params?: readonly string[] },
+  params: { readonly [name: string]: { readonly default?: unknown } } = {},
+): string {
+  if (request.values === undefined && request.params === undefined) return "everything";
+  return [
+    ...(request.values ?? []),
+    ...(request.params ?? []).map((p) => {
+      const fallback = params[p]?.default;
+      const shown = fallback === undefined || fallback === "" ||
+          (Array.isArray(fallback) && fallback.length === 0)
+        ? ""
+        : ` (default ${JSON.stringify(fallback)})`;
+      return `the value of its "${p}" parameter${shown}`;
+    }),
+  ].join(", ");
 }
 
 function _json(files: ReadonlyMap<string, Uint8Array>, path: string, where: string): unknown {

@@ -2,6 +2,9 @@ import { dirname, join, resolve } from "node:path";
 import { StreamlibError } from "@streamlib/core";
 import type { PermissionGrant } from "../plugin_grants.ts";
 
+/** An npm package name, as manifests have them (`@scope/name`, `name`). */
+const _PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/;
+
 /** The lockfile's name: it sits beside the plugins folder (`streamlib_plugins/`). */
 export const LOCKFILE_NAME = "streamlib.lock";
 
@@ -116,6 +119,18 @@ export async function readLockfile(path: string): Promise<Lockfile> {
     throw new StreamlibError(
       "SL_LOCKFILE",
       `${path} is not a streamlib lockfile (version 1): remove it and install again`,
+    );
+  }
+  // Names become folders under the plugins folder: one that is not a package name (`../x`)
+  // would have install write, and remove delete, outside it.
+  const bad = Object.keys(plugins).find((name) => !_PACKAGE_NAME.test(name));
+  if (bad !== undefined) {
+    throw new StreamlibError(
+      "SL_LOCKFILE",
+      `${path} records a plugin named ${
+        JSON.stringify(bad)
+      }, which is not a package name ("name" or "@scope/name": lowercase letters, digits, ., _ and -); fix or remove that entry`,
+      { details: { name: bad } },
     );
   }
   return lock as Lockfile;

@@ -144,7 +144,7 @@ Deno.test(needsChromium({
           assert.ok(permission !== null, "the permission is on the page");
           assert.match(
             await permission.evaluate((e) => (e as unknown as { innerText: string }).innerText),
-            /read \(the value of "path"\): reads the file it is given/,
+            /read \(the value of its "path" parameter\): reads the file it is given/,
           );
           const box = await permission.boundingBox();
           assert.ok(
