@@ -134,8 +134,10 @@ export class _LinkReceiver {
     this.#ended = true;
     this.state = "closed";
     clearInterval(this.#timer);
-    this.#conduit?.close();
+    // What is queued (an end-of-stream's acknowledgement, a few bytes) goes out first.
+    const conduit = this.#conduit;
     this.#conduit = undefined;
+    conduit?.drained().then(() => conduit.close());
   }
 
   #watch(conduit: _Conduit): void {
@@ -217,13 +219,19 @@ export class _LinkReceiver {
         break;
     }
     const seq = message.seq;
-    if (seq < this.#expected) return; // old: a duplicate after a reconnection
+    if (seq < this.#expected) {
+      // Old: a duplicate after a reconnection (an end-of-stream is acknowledged again).
+      if (message.type === "eos") conduit.send({ type: "eos", seq });
+      return;
+    }
     if (seq > this.#expected) {
       this.gaps++;
       this.missing += seq - this.#expected;
     }
     this.#expected = seq + 1;
     if (message.type === "eos" || message.type === "flush") {
+      // End-of-stream goes back: the sender may close the link once it knows it arrived.
+      if (message.type === "eos") conduit.send({ type: "eos", seq });
       this.#options.deliver(message, () => {});
       this.#grant(false);
       return;

@@ -85,6 +85,11 @@ export class _LinkSender {
   #closed = false;
   #started = 0;
   #loop: Promise<void> | undefined;
+  /** End-of-stream's sequence number, once sent; the same on every session it goes on. */
+  #eosSeq: number | undefined;
+  #eosAcked = false;
+  /** Wakes `endStream()`: the receiver acknowledged end-of-stream, or the session closed. */
+  #eosWake: (() => void) | undefined;
 
   constructor(options: _SenderOptions) {
     this.#options = options;
@@ -148,11 +153,36 @@ export class _LinkSender {
     this.#next++;
   }
 
-  /** Sends end-of-stream (no credit needed). */
-  sendEos(): boolean {
-    if (this.#conduit === undefined || this.state !== "up") return false;
-    this.#conduit.send({ type: "eos", seq: this.#next++ });
-    return true;
+  /**
+   * Sends end-of-stream (no credit needed) and waits until the receiver says it has it (it
+   * sends the `eos` back). A session that closes first — a connection reset with the end still
+   * in its buffers, a transport that went away — does not lose it: it goes again, with the same
+   * sequence number, on the next session. Resolves `false` when no acknowledgement came within
+   * `timeoutMs` (the link stayed down, or the receiver is gone).
+   */
+  async endStream(timeoutMs: number): Promise<boolean> {
+    const end = performance.now() + timeoutMs;
+    while (!this.#eosAcked && !this.#closed) {
+      const left = end - performance.now();
+      if (left <= 0 || !(await this.waitUp(left))) break;
+      const conduit = this.#conduit;
+      if (this.#eosAcked) break;
+      if (conduit === undefined || conduit.closed) {
+        // Closing this moment: the next session is a little way off.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        continue;
+      }
+      this.#eosSeq ??= this.#next++;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((resolve) => {
+        this.#eosWake = resolve;
+        timer = setTimeout(resolve, Math.max(0, end - performance.now()));
+        conduit.send({ type: "eos", seq: this.#eosSeq! });
+      });
+      clearTimeout(timer);
+      this.#eosWake = undefined;
+    }
+    return this.#eosAcked;
   }
 
   /** Resolves once the session's queued bytes are below `lowWater`. */
@@ -166,6 +196,7 @@ export class _LinkSender {
     this.state = "closed";
     this.#conduit?.close();
     this.#wake?.();
+    this.#eosWake?.();
     this.#release(false);
     await this.#loop;
   }
@@ -176,7 +207,8 @@ export class _LinkSender {
     let wasUp = false;
     while (!this.#closed) {
       try {
-        const next = this.#next;
+        // While end-of-stream waits for its acknowledgement, a new session starts at it.
+        const next = this.#eosSeq ?? this.#next;
         const { conduit, accept } = await this.#options.dial({
           ...this.#options.hello,
           session: ++this.#sessions,
@@ -202,7 +234,9 @@ export class _LinkSender {
         this.state = "up";
         // Messages dropped while dialling used up numbers the hello did not know: say so at
         // once, so the receiver counts the gap and grants credit past it.
-        if (this.#next > next) conduit.send({ type: "probe", next: this.#next });
+        if (this.#eosSeq === undefined && this.#next > next) {
+          conduit.send({ type: "probe", next: this.#next });
+        }
         this.#release(true);
         await this.#serve(conduit);
       } catch (error) {
@@ -259,6 +293,13 @@ export class _LinkSender {
             conduit.close();
             this.lastError = new StreamlibError(message.code, message.message);
             break;
+          case "eos":
+            // The receiver has end-of-stream: the link may close.
+            if (message.seq === this.#eosSeq) {
+              this.#eosAcked = true;
+              this.#eosWake?.();
+            }
+            break;
           default:
             break; // pongs to our keep-alive pings, and anything else, only show life
         }
@@ -276,6 +317,7 @@ export class _LinkSender {
         if (this.#conduit === conduit) this.#conduit = undefined;
         this.state = this.#closed ? "closed" : "down";
         this.#release(false);
+        this.#eosWake?.();
         resolve();
       };
       let lastPing = 0;

@@ -73,8 +73,10 @@ export const netSinkContract = {
 
 /** Bytes queued on a session beyond which sending waits for the transport. */
 const _HIGH_WATER = 32 * 1024 * 1024;
-/** How long end-of-stream waits for a link that is down. */
-const _EOS_WAIT_MS = 3_000;
+/** How long a lossless link's first messages wait for the first connection. */
+const _CONNECT_GRACE_MS = 3_000;
+/** How long end-of-stream waits for the receiver's acknowledgement (the link may be down). */
+const _EOS_ACK_MS = 5_000;
 
 /**
  * `netsink`: sends its input to another node. `to` says where: `tcp://host:port` (a `netsrc`
@@ -160,7 +162,7 @@ export class NetSink extends Actor<typeof netSinkContract> implements RemoteLink
       },
       clock: () => this.clock.now(),
       log: (text) => this.log(text),
-      ...(latest ? {} : { connectGraceMs: _EOS_WAIT_MS }),
+      ...(latest ? {} : { connectGraceMs: _CONNECT_GRACE_MS }),
     });
     this.#sender.start();
   }
@@ -194,20 +196,18 @@ export class NetSink extends Actor<typeof netSinkContract> implements RemoteLink
     if (sender.canSend || sender.state === "up") await sender.drained(_HIGH_WATER);
   }
 
-  /** Sends what the encoder holds back, then end-of-stream, waiting a little for the link. */
+  /**
+   * Sends what the encoder holds back, then end-of-stream, waiting (a few seconds at most) for
+   * the receiver to acknowledge it.
+   */
   override async flush(): Promise<void> {
     const sender = this.#sender;
     if (sender === undefined) return;
     for (const make of await this.#encoder.finish()) {
       if (await sender.waitCredit()) sender.send(make);
     }
-    if (await sender.waitUp(_EOS_WAIT_MS)) {
-      sender.sendEos();
-      await Promise.race([
-        sender.drained(),
-        new Promise((resolve) => setTimeout(resolve, _EOS_WAIT_MS)),
-      ]);
-    } else {
+    // Until the receiver says it has the end: closing sooner could lose it on the way.
+    if (!(await sender.endStream(_EOS_ACK_MS))) {
       this.log(`end-of-stream could not cross the link: it is ${sender.state}`);
     }
   }

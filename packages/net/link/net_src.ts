@@ -56,6 +56,9 @@ export const netSrcContract = {
   permissions: _LINK_PERMISSIONS,
 } as const satisfies Contract;
 
+/** How long end-of-stream waits for a decoder's last frames. */
+const _FINISH_MS = 5_000;
+
 /**
  * `netsrc`: receives what a `netsink` on another node sends, and writes it as ordinary
  * messages: coded video and audio are decoded here. `listen` says where: `tcp://host:port`
@@ -272,8 +275,8 @@ export class NetSrc extends Actor<typeof netSrcContract> implements RemoteLinkAc
         const { message, taken } = this.#queue.shift()!;
         if (message.type === "eos") {
           taken();
-          // What a decoder still holds goes out before the end.
-          const rest = await this.#decoder.finish?.().catch(() => []) ?? [];
+          // What a decoder still holds goes out before the end (a stuck one does not hold it).
+          const rest = await this.#finishDecoder();
           for (const m of rest) await this.#emit(m);
           this.#ended = true;
           this.#receiver?.close();
@@ -299,6 +302,22 @@ export class NetSrc extends Actor<typeof netSrcContract> implements RemoteLinkAc
     } finally {
       this.#pumping = false;
     }
+  }
+
+  /** What the decoder still holds, waited for at most `_FINISH_MS`. */
+  async #finishDecoder(): Promise<Message[]> {
+    const finishing = this.#decoder.finish?.().catch(() => []);
+    if (finishing === undefined) return [];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), _FINISH_MS);
+    });
+    const rest = await Promise.race([finishing, late]);
+    clearTimeout(timer);
+    if (rest === undefined) {
+      this.log(`the ${this.#decoderCodec} decoder did not finish within ${_FINISH_MS} ms`);
+    }
+    return rest ?? [];
   }
 
   /** The decoder for the session's codec, made when the first coded message needs it. */

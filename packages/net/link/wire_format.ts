@@ -21,6 +21,10 @@
  * Every number is little-endian. Timing is four fields: timestamp, duration and position as
  * float64, then the clock id as a string. The decoder ({@linkcode WireDecoder}) is strict.
  *
+ * End-of-stream goes both ways: the receiver sends the sender's `eos` back (same sequence
+ * number) once it has it, and the sender closes the link only then; a session that ends before
+ * that carries the same `eos` again on the next one.
+ *
  * @module
  */
 
