@@ -9,7 +9,7 @@
  */
 
 import { _MIX_WASM } from "./_mix_wasm.ts";
-import { _lazyKernels } from "./_simd.ts";
+import { lazyWasmKernels } from "@streamlib/core";
 
 /** A part of an input that covers a whole output buffer, waiting to be summed with three more. */
 export interface _Whole {
@@ -62,7 +62,7 @@ interface _Exports {
   peak(p: number, n: number): number;
 }
 
-const _kernels = _lazyKernels<_Exports>(_MIX_WASM);
+const _kernels = lazyWasmKernels<_Exports>(_MIX_WASM);
 
 /**
  * Starts the sums of an output buffer.

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type _Clip, _mixSums, type _Whole } from "./_mix_sums.ts";
-import { _setSimdMode } from "./_simd.ts";
+import { setSimdMode } from "@streamlib/core";
 import { random } from "./_feed_testing.ts";
 
 /** Sums of random parts: `wholes` whole-buffer parts four at a time, then partial ones. */
@@ -31,9 +31,9 @@ Deno.test("The mixer's sums are the same with and without its SIMD kernels, clip
     for (const [channels, frames] of [[1, 1], [1, 7], [2, 1024], [3, 33], [2, 480]]) {
       for (const clip of ["hard", "soft"] as const) {
         for (const seed of [1, 2, 3]) {
-          _setSimdMode("off");
+          setSimdMode("off");
           const expected = mix(channels!, frames!, seed, clip);
-          _setSimdMode("auto");
+          setSimdMode("auto");
           const got = mix(channels!, frames!, seed, clip);
           assert.deepEqual(got, expected, `${channels} × ${frames} ${clip} seed ${seed}`);
           clipped += expected.filter((x) => Math.abs(x) > 0.9).length;
@@ -41,7 +41,7 @@ Deno.test("The mixer's sums are the same with and without its SIMD kernels, clip
       }
     }
   } finally {
-    _setSimdMode("auto");
+    setSimdMode("auto");
   }
   assert.ok(clipped > 100, `${clipped} sums past the knee`);
 });
@@ -49,7 +49,7 @@ Deno.test("The mixer's sums are the same with and without its SIMD kernels, clip
 Deno.test("The mixer's hard clip clamps to ±1 and keeps NaN, with and without SIMD", () => {
   try {
     for (const simd of [false, true]) {
-      _setSimdMode(simd ? "auto" : "off");
+      setSimdMode(simd ? "auto" : "off");
       const sums = _mixSums(1, 6);
       const data = new Float32Array([NaN, 2, -3, 0.5, 1, -1]);
       sums.addScaled(0, data, 6, 0, 6, 1);
@@ -58,7 +58,7 @@ Deno.test("The mixer's hard clip clamps to ±1 and keeps NaN, with and without S
       assert.deepEqual([...out.subarray(1)], [1, -1, 0.5, 1, -1]);
     }
   } finally {
-    _setSimdMode("auto");
+    setSimdMode("auto");
   }
 });
 
@@ -66,7 +66,7 @@ Deno.test("The mixer's soft clip finds a loud sum wherever it lies, with and wit
   try {
     for (const at of [0, 3, 7, 8, 12, 16, 18]) {
       const results = [false, true].map((simd) => {
-        _setSimdMode(simd ? "auto" : "off");
+        setSimdMode(simd ? "auto" : "off");
         const data = new Float32Array(19).fill(0.5);
         data[at] = -1.4;
         const sums = _mixSums(1, 19);
@@ -78,6 +78,6 @@ Deno.test("The mixer's soft clip finds a loud sum wherever it lies, with and wit
       assert.equal(results[1]![(at + 1) % 19], 0.5);
     }
   } finally {
-    _setSimdMode("auto");
+    setSimdMode("auto");
   }
 });

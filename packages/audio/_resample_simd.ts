@@ -7,7 +7,7 @@
 
 import { _RESAMPLE_WASM, _RESAMPLE_WASM_RELAXED } from "./_resample_wasm.ts";
 import type { _SincFilter } from "./_sinc_filter.ts";
-import { _lazyKernels } from "./_simd.ts";
+import { lazyWasmKernels } from "@streamlib/core";
 
 interface _Exports {
   resample(
@@ -28,7 +28,7 @@ interface _Exports {
   ): void;
 }
 
-const _kernels = _lazyKernels<_Exports>(_RESAMPLE_WASM, _RESAMPLE_WASM_RELAXED);
+const _kernels = lazyWasmKernels<_Exports>(_RESAMPLE_WASM, _RESAMPLE_WASM_RELAXED);
 
 /** The filter whose rows are in each instance's memory, from byte 0. */
 const _loaded = new WeakMap<object, _SincFilter>();

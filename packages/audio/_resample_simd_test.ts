@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { resampleAudio } from "./resample.ts";
-import { _setSimdMode } from "./_simd.ts";
+import { setSimdMode } from "@streamlib/core";
 import { random } from "./_feed_testing.ts";
 
 /**
@@ -14,14 +14,14 @@ function all(
   quality: number,
 ): [Float32Array[], Float32Array[], Float32Array[]] {
   try {
-    _setSimdMode("off");
+    setSimdMode("off");
     const expected = resampleAudio(channels, from, to, quality);
-    _setSimdMode("standard");
+    setSimdMode("standard");
     const standard = resampleAudio(channels, from, to, quality);
-    _setSimdMode("auto");
+    setSimdMode("auto");
     return [expected, standard, resampleAudio(channels, from, to, quality)];
   } finally {
-    _setSimdMode("auto");
+    setSimdMode("auto");
   }
 }
 

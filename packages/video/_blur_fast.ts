@@ -9,7 +9,7 @@
 
 import type { _Plane } from "./_frame_planes.ts";
 import { _BLUR_FAST_WASM, _BLUR_FAST_WASM_RELAXED } from "./_blur_fast_wasm.ts";
-import { _lazyKernels } from "./_simd.ts";
+import { lazyWasmKernels } from "@streamlib/core";
 
 /** The three boxes standing in for one Gaussian. */
 export interface _Boxes {
@@ -144,7 +144,7 @@ interface _Exports {
   vlast(sum: number, add: number, sub: number, out: number, n: number, m: number, s: number): void;
 }
 
-const _kernels = _lazyKernels<_Exports>(_BLUR_FAST_WASM, _BLUR_FAST_WASM_RELAXED);
+const _kernels = lazyWasmKernels<_Exports>(_BLUR_FAST_WASM, _BLUR_FAST_WASM_RELAXED);
 
 /** `n` rounded up to a multiple of `to` (a power of two). */
 function _align(n: number, to = 16): number {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createVideoFrame, type VideoFrame } from "@streamlib/core";
 import { blurFrame } from "./blur.ts";
 import { _boxesFor } from "./_blur_fast.ts";
-import { _setSimdMode } from "./_simd.ts";
+import { setSimdMode } from "@streamlib/core";
 import { _randomFrame, _strided } from "./_filters_testing.ts";
 
 /** A smooth picture with hard edges: gradients, a disc, bars and fine stripes. */
@@ -31,16 +31,16 @@ Deno.test("blurFrame() fast gives the same samples with its SIMD kernels as in T
         const packed = _randomFrame(format, w, h, w * 7 + h);
         for (const frame of [packed, _strided(packed, 5)]) {
           try {
-            _setSimdMode("off");
+            setSimdMode("off");
             const expected = blurFrame(frame, { sigma, method: "fast" });
-            _setSimdMode("standard");
+            setSimdMode("standard");
             const standard = blurFrame(frame, { sigma, method: "fast" });
-            _setSimdMode("auto");
+            setSimdMode("auto");
             const got = blurFrame(frame, { sigma, method: "fast" });
             assert.deepEqual(got.data, expected.data, `${format} ${w}×${h} σ ${sigma}`);
             assert.deepEqual(standard.data, expected.data, `${format} ${w}×${h} σ ${sigma}`);
           } finally {
-            _setSimdMode("auto");
+            setSimdMode("auto");
           }
         }
       }

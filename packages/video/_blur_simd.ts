@@ -8,7 +8,7 @@
 
 import { _BLUR_WASM, _BLUR_WASM_RELAXED } from "./_blur_wasm.ts";
 import { _copyRows, type _Plane } from "./_frame_planes.ts";
-import { _lazyKernels } from "./_simd.ts";
+import { lazyWasmKernels } from "@streamlib/core";
 
 interface _Exports {
   box(
@@ -41,7 +41,7 @@ interface _Exports {
   ): void;
 }
 
-const _kernels = _lazyKernels<_Exports>(_BLUR_WASM, _BLUR_WASM_RELAXED);
+const _kernels = lazyWasmKernels<_Exports>(_BLUR_WASM, _BLUR_WASM_RELAXED);
 
 /**
  * Largest Gaussian half-width for the 16-bit kernel: its rounding moves a result by at most

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { VideoFrame } from "@streamlib/core";
 import { blurFrame, type BlurOptions } from "./blur.ts";
-import { _setSimdMode } from "./_simd.ts";
+import { setSimdMode } from "@streamlib/core";
 import { _planeBytes, _randomFrame, _strided } from "./_filters_testing.ts";
 
 const formats = ["RGBA", "BGRA", "I420", "NV12"] as const;
@@ -13,16 +13,16 @@ const sizes: Array<[number, number]> = [[1, 1], [3, 2], [13, 7], [37, 21], [70, 
  */
 function both(frame: VideoFrame, options: BlurOptions): [VideoFrame, VideoFrame] {
   try {
-    _setSimdMode("off");
+    setSimdMode("off");
     const expected = blurFrame(frame, options);
-    _setSimdMode("standard");
+    setSimdMode("standard");
     const standard = blurFrame(frame, options);
-    _setSimdMode("auto");
+    setSimdMode("auto");
     const got = blurFrame(frame, options);
     assert.deepEqual(got.data, standard.data, "relaxed and standard SIMD differ");
     return [expected, got];
   } finally {
-    _setSimdMode("auto");
+    setSimdMode("auto");
   }
 }
 

@@ -9,7 +9,7 @@
 import type { VideoFrame } from "@streamlib/core";
 import { _CONVERT_WASM, _CONVERT_WASM_RELAXED } from "./_convert_wasm.ts";
 import { _copyRows, _framePlanes, type _Plane } from "./_frame_planes.ts";
-import { _lazyKernels } from "./_simd.ts";
+import { lazyWasmKernels } from "@streamlib/core";
 import type { _Coefficients } from "./_yuv_coefficients.ts";
 
 interface _Exports {
@@ -62,7 +62,7 @@ interface _Exports {
   deinterleave(uv: number, u: number, v: number, n: number): void;
 }
 
-const _kernels = _lazyKernels<_Exports>(_CONVERT_WASM, _CONVERT_WASM_RELAXED);
+const _kernels = lazyWasmKernels<_Exports>(_CONVERT_WASM, _CONVERT_WASM_RELAXED);
 
 /** Spare bytes after each region: a chunk may read or write past the end. */
 const _SLACK = 64;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createVideoFrame, type VideoPixelFormat } from "@streamlib/core";
 import { convertFrame } from "./convert.ts";
-import { _instantiate, _setSimdMode } from "./_simd.ts";
+import { instantiateWasmKernels, setSimdMode } from "@streamlib/core";
 import { _BLUR_WASM, _BLUR_WASM_RELAXED } from "./_blur_wasm.ts";
 import { _randomFrame, _strided } from "./_filters_testing.ts";
 
@@ -33,9 +33,9 @@ Deno.test("convertFrame() gives the same samples with and without its SIMD kerne
           for (const options of spaces) {
             const packed = _randomFrame(from, w, h, 7 * i + 1);
             for (const frame of [packed, _strided(packed, 5)]) {
-              _setSimdMode("off");
+              setSimdMode("off");
               const expected = convertFrame(frame, to, options);
-              _setSimdMode("auto");
+              setSimdMode("auto");
               const got = convertFrame(frame, to, options);
               assert.deepEqual(
                 got.data,
@@ -49,18 +49,21 @@ Deno.test("convertFrame() gives the same samples with and without its SIMD kerne
       }
     }
   } finally {
-    _setSimdMode("auto");
+    setSimdMode("auto");
   }
 });
 
-Deno.test("_instantiate() picks relaxed SIMD where it validates, else standard, else null", () => {
+Deno.test("instantiateWasmKernels() picks relaxed SIMD where it validates, else standard, else null", () => {
   // Deno's V8 validates relaxed SIMD, so the relaxed module wins unless told otherwise.
-  assert.equal(_instantiate(_BLUR_WASM, _BLUR_WASM_RELAXED)?.variant, "relaxed");
-  assert.equal(_instantiate(_BLUR_WASM, _BLUR_WASM_RELAXED, "standard")?.variant, "standard");
+  assert.equal(instantiateWasmKernels(_BLUR_WASM, _BLUR_WASM_RELAXED)?.variant, "relaxed");
+  assert.equal(
+    instantiateWasmKernels(_BLUR_WASM, _BLUR_WASM_RELAXED, "standard")?.variant,
+    "standard",
+  );
   // A relaxed module that does not validate falls back to the standard one.
-  assert.equal(_instantiate(_BLUR_WASM, btoa("not wasm"))?.variant, "standard");
-  assert.equal(_instantiate(btoa("not wasm")), null);
-  assert.equal(_instantiate(btoa("not wasm"), btoa("nor this")), null);
+  assert.equal(instantiateWasmKernels(_BLUR_WASM, btoa("not wasm"))?.variant, "standard");
+  assert.equal(instantiateWasmKernels(btoa("not wasm")), null);
+  assert.equal(instantiateWasmKernels(btoa("not wasm"), btoa("nor this")), null);
 });
 
 Deno.test("convertFrame() turns every Y, U, V into RGB within 1 of the exact equations", () => {

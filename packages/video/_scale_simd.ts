@@ -10,7 +10,7 @@
 import { _copyRows, type _Plane } from "./_frame_planes.ts";
 import { _SCALE_WASM } from "./_scale_wasm.ts";
 import type { _Taps } from "./_scale_taps.ts";
-import { _lazyKernels } from "./_simd.ts";
+import { lazyWasmKernels } from "@streamlib/core";
 
 interface _Exports {
   columns(table: number, taps: number, out: number, n: number): void;
@@ -26,7 +26,7 @@ interface _Exports {
   ): void;
 }
 
-const _kernels = _lazyKernels<_Exports>(_SCALE_WASM);
+const _kernels = lazyWasmKernels<_Exports>(_SCALE_WASM);
 
 /** Spare bytes after each region: a chunk may read or write past a row's end. */
 const _SLACK = 128;

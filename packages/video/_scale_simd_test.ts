@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { scaleFrame, type ScaleMethod } from "./scale.ts";
-import { _setSimdMode } from "./_simd.ts";
+import { setSimdMode } from "@streamlib/core";
 import { _randomFrame, _strided } from "./_filters_testing.ts";
 
 const formats = ["RGBA", "BGRA", "I420", "NV12"] as const;
@@ -21,9 +21,9 @@ Deno.test("scaleFrame() gives the same samples with its SIMD kernels, shrinking 
         for (const method of ["bilinear", "area"] as ScaleMethod[]) {
           const packed = _randomFrame(format, w, h, 13 * i + 5);
           for (const frame of [packed, _strided(packed, 9)]) {
-            _setSimdMode("off");
+            setSimdMode("off");
             const expected = scaleFrame(frame, tw, th, method);
-            _setSimdMode("auto");
+            setSimdMode("auto");
             const got = scaleFrame(frame, tw, th, method);
             assert.deepEqual(
               got.data,
@@ -35,6 +35,6 @@ Deno.test("scaleFrame() gives the same samples with its SIMD kernels, shrinking 
       });
     }
   } finally {
-    _setSimdMode("auto");
+    setSimdMode("auto");
   }
 });
