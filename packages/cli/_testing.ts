@@ -45,6 +45,11 @@ export interface CliOptions {
   readonly env?: Record<string, string>;
   /** The working directory (default: the repository root). */
   readonly cwd?: string;
+  /**
+   * Runs the command as the leader of a process group of its own, as a shell runs a foreground
+   * job, so that {@linkcode RunningCli.interruptGroup} can do what a terminal's Ctrl-C does.
+   */
+  readonly group?: boolean;
 }
 
 /**
@@ -58,6 +63,7 @@ export class RunningCli implements AsyncDisposable {
   readonly #ended: Promise<Ended>;
   #waiters: Array<() => void> = [];
   #finished = false;
+  readonly #group: boolean;
 
   constructor(args: readonly string[], options: CliOptions = {}) {
     this.process = new Deno.Command(Deno.execPath(), {
@@ -67,7 +73,9 @@ export class RunningCli implements AsyncDisposable {
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
+      detached: options.group ?? false,
     }).spawn();
+    this.#group = options.group ?? false;
     const read = async (stream: ReadableStream<Uint8Array>, to: "stdout" | "stderr") => {
       for await (const text of stream.pipeThrough(new TextDecoderStream())) {
         this[to] += text;
@@ -121,6 +129,16 @@ export class RunningCli implements AsyncDisposable {
   kill(signal: Deno.Signal): void {
     try {
       this.process.kill(signal);
+    } catch {
+      // Already ended.
+    }
+  }
+
+  /** Sends SIGINT to the command's whole process group, as a terminal's Ctrl-C does. */
+  interruptGroup(): void {
+    if (!this.#group) throw new Error("interruptGroup() needs a command started with group: true");
+    try {
+      Deno.kill(-this.process.pid, "SIGINT");
     } catch {
       // Already ended.
     }

@@ -172,6 +172,27 @@ Deno.test("streamlib run drains a live pipeline on Ctrl-C and exits 0", async ()
   assert.deepEqual(seen, Array.from({ length: seen.length }, (_, i) => i), "nothing lost");
 });
 
+Deno.test("streamlib run drains on a terminal's Ctrl-C, which reaches its ffmpeg too, and keeps the file", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/out.mp4`;
+    await using run = new RunningCli([
+      "run",
+      "--no-control",
+      `videotestsrc width=64 height=48 ! filesink location=${file}`,
+    ], { group: true });
+    await run.waitFor("stderr", /progress: [1-9][0-9]/);
+    // One SIGINT to every process of the group, ffmpeg included, as a terminal sends it.
+    run.interruptGroup();
+    const { code, stderr } = await run.ended();
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /streamlib: drained after Ctrl-C: end-of-stream reached every sink\n$/);
+    assert.ok(Deno.statSync(file).size > 1_000, "the file was finished");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("streamlib run aborts on a second Ctrl-C when draining takes too long", async () => {
   await using run = new RunningCli([
     "run",

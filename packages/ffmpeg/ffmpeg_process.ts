@@ -95,6 +95,10 @@ export class FfmpegProcess {
         stdin: io.stdin ? "piped" : "null",
         stdout: io.stdout ? "piped" : "null",
         stderr: "piped",
+        // Its own process group: a terminal's Ctrl-C reaches the whole foreground group, and
+        // ffmpeg would quit at once (exit 255) while the pipeline drains and still needs it. It
+        // cannot outlive us even so: its ends of our pipes close when we go.
+        detached: true,
       }).spawn();
     } catch (cause) {
       throw new StreamlibError(
