@@ -38,6 +38,7 @@ export * from "./errors.ts";
 export * from "./messages.ts";
 export * from "./create_messages.ts";
 export * from "./wasm_kernels.ts";
+export * from "./packed_frame_data.ts";
 export * from "./clock/clock.ts";
 export * from "./clock/software_clock.ts";
 export * from "./clock/manual_clock.ts";

@@ -1,9 +1,4 @@
-import {
-  type AudioBuffer,
-  StreamlibError,
-  type VideoFrame,
-  videoFrameLayout,
-} from "@streamlib/core";
+import { type AudioBuffer, StreamlibError, type VideoFrame } from "@streamlib/core";
 
 /**
  * A track of a {@linkcode _MatroskaWriter} stream: raw video in one of the four pixel formats
@@ -71,33 +66,6 @@ export class _MatroskaWriter {
     const time = _uint(0xe7, Math.round(timestamp));
     return _concat([_id(0x1f43b675), _size(time.length + group.length + size), time, group]);
   }
-}
-
-/**
- * The bytes of `frame` with its planes packed tightly (the frame's own data when it already is).
- *
- * @internal
- */
-export function _packedFrameData(frame: VideoFrame): Uint8Array {
-  const { codedWidth: width, codedHeight: height } = frame;
-  const packed = videoFrameLayout(frame.format, width, height);
-  const planes = frame.layout;
-  if (
-    packed.layout.every((p, i) => p.offset === planes[i]!.offset && p.stride === planes[i]!.stride)
-  ) {
-    return frame.data.subarray(0, packed.byteLength);
-  }
-  // Row by row: the first plane has every row, the chroma planes one row in two.
-  const out = new Uint8Array(packed.byteLength);
-  packed.layout.forEach((to, i) => {
-    const from = planes[i]!;
-    const rows = i === 0 ? height : Math.ceil(height / 2);
-    for (let y = 0; y < rows; y++) {
-      const start = from.offset + y * from.stride;
-      out.set(frame.data.subarray(start, start + to.stride), to.offset + y * to.stride);
-    }
-  });
-  return out;
 }
 
 /**

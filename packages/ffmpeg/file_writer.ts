@@ -4,6 +4,7 @@ import {
   type Contract,
   type ContractParams,
   type Input,
+  packedFrameData,
   resolveParams,
   StreamlibError,
   type TimedTick,
@@ -11,12 +12,7 @@ import {
 } from "@streamlib/core";
 import { FfmpegProcess } from "./ffmpeg_process.ts";
 import { findFfmpeg } from "./ffmpeg.ts";
-import {
-  _interleavedBytes,
-  type _MatroskaTrack,
-  _MatroskaWriter,
-  _packedFrameData,
-} from "./_matroska.ts";
+import { _interleavedBytes, type _MatroskaTrack, _MatroskaWriter } from "./_matroska.ts";
 import { _encoderArgs } from "./_encoder_args.ts";
 import { _OutputFile } from "./_output_file.ts";
 
@@ -424,7 +420,7 @@ export class FileMuxer {
           "scale or convert before the writer",
       );
     }
-    const data = _packedFrameData(frame);
+    const data = packedFrameData(frame);
     await this.#process!.write(
       this.#mkv!.blockHeader(this.#videoTrack, frame.timestamp, frame.duration, data.length),
     );

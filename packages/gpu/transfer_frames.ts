@@ -1,8 +1,8 @@
 import {
   type GpuVideoFrame,
+  packedFrameData,
   StreamlibError,
   type VideoFrame,
-  videoFrameLayout,
 } from "@streamlib/core";
 import type { Gpu } from "./device.ts";
 import { createGpuFrame, frameBuffer, frameTexture } from "./gpu_frame.ts";
@@ -55,7 +55,7 @@ export function uploadFrame(gpu: Gpu, frame: VideoFrame): GpuVideoFrame {
     );
     return out;
   }
-  const packed = _packed(frame);
+  const packed = packedFrameData(frame);
   const buffer = frameBuffer(out);
   // writeBuffer takes whole 4-byte words: the last 0–3 bytes go in a padded word of their own.
   const whole = packed.length & ~3;
@@ -65,34 +65,6 @@ export function uploadFrame(gpu: Gpu, frame: VideoFrame): GpuVideoFrame {
     tail.set(packed.subarray(whole));
     queue.writeBuffer(buffer, whole, tail);
   }
-  return out;
-}
-
-/** A YUV frame's bytes tightly packed: its own data when already so, else a packed copy. */
-function _packed(frame: VideoFrame): Uint8Array {
-  const { format, codedWidth: width, codedHeight: height } = frame;
-  const packed = videoFrameLayout(format, width, height);
-  const rows = [height, Math.ceil(height / 2), Math.ceil(height / 2)];
-  if (
-    frame.layout.every((p, i) =>
-      p.offset === packed.layout[i]!.offset && p.stride === packed.layout[i]!.stride
-    )
-  ) {
-    return frame.data.subarray(0, packed.byteLength);
-  }
-  const out = new Uint8Array(packed.byteLength);
-  packed.layout.forEach((to, i) => {
-    const from = frame.layout[i]!;
-    for (let y = 0; y < rows[i]!; y++) {
-      out.set(
-        frame.data.subarray(
-          from.offset + y * from.stride,
-          from.offset + y * from.stride + to.stride,
-        ),
-        to.offset + y * to.stride,
-      );
-    }
-  });
   return out;
 }
 

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { type VideoFrame, videoFrameLayout } from "@streamlib/core";
+import { packedFrameData, type VideoFrame } from "@streamlib/core";
 import { FfmpegProcess } from "@streamlib/ffmpeg";
 import type { _EncoderSink, _FrameEncoder } from "./_display_encoder.ts";
 
@@ -62,7 +62,7 @@ export class _H264Encoder implements _FrameEncoder {
     }
     const process = this.#process;
     this.#pending.push({ timestamp: frame.timestamp, created });
-    process.write(_packed(frame)).catch((error) => this.#failed(process, error));
+    process.write(packedFrameData(frame)).catch((error) => this.#failed(process, error));
   }
 
   async close(): Promise<void> {
@@ -156,33 +156,3 @@ export class _H264Encoder implements _FrameEncoder {
 }
 
 const _PIXEL_FORMATS = { RGBA: "rgba", BGRA: "bgra", I420: "yuv420p", NV12: "nv12" } as const;
-
-/** The frame's bytes, tightly packed (a view when they already are). */
-function _packed(frame: VideoFrame): Uint8Array {
-  const { format, codedWidth: width, codedHeight: height } = frame;
-  const packed = videoFrameLayout(format, width, height);
-  if (
-    frame.layout.every((plane, i) =>
-      plane.offset === packed.layout[i]!.offset && plane.stride === packed.layout[i]!.stride
-    )
-  ) {
-    return frame.data.subarray(0, packed.byteLength);
-  }
-  const out = new Uint8Array(packed.byteLength);
-  const cw = Math.ceil(width / 2);
-  const ch = Math.ceil(height / 2);
-  const rows = format === "RGBA" || format === "BGRA"
-    ? [[width * 4, height]]
-    : format === "I420"
-    ? [[width, height], [cw, ch], [cw, ch]]
-    : [[width, height], [cw * 2, ch]];
-  rows.forEach(([bytes, count], i) => {
-    const from = frame.layout[i]!;
-    const to = packed.layout[i]!;
-    for (let y = 0; y < count!; y++) {
-      const start = from.offset + y * from.stride;
-      out.set(frame.data.subarray(start, start + bytes!), to.offset + y * to.stride);
-    }
-  });
-  return out;
-}

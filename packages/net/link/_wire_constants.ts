@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type VideoFrame, videoFrameLayout, type VideoPixelFormat } from "@streamlib/core";
+import type { VideoPixelFormat } from "@streamlib/core";
 
 /** Flag bit: a picture that decodes alone. */
 export const _FLAG_KEY = 1;
@@ -20,32 +20,3 @@ export const _FORMATS: readonly VideoPixelFormat[] = ["RGBA", "BGRA", "I420", "N
 export const _MATRICES = [undefined, "bt709", "bt470bg", "smpte170m"] as const;
 export const _KEY_TYPES = ["keydown", "keyup"] as const;
 export const _MOUSE_TYPES = ["mousedown", "mouseup", "mousemove", "click", "wheel"] as const;
-/** The frame's planes tightly packed: a view when they already are, else one copy. */
-export function _packedPlanes(frame: VideoFrame): Uint8Array {
-  const { format, codedWidth: width, codedHeight: height } = frame;
-  const packed = videoFrameLayout(format, width, height);
-  if (
-    frame.layout.every((plane, i) =>
-      plane.offset === packed.layout[i]!.offset && plane.stride === packed.layout[i]!.stride
-    )
-  ) {
-    return frame.data.subarray(0, packed.byteLength);
-  }
-  const out = new Uint8Array(packed.byteLength);
-  const cw = Math.ceil(width / 2);
-  const ch = Math.ceil(height / 2);
-  const rows = format === "RGBA" || format === "BGRA"
-    ? [[width * 4, height]]
-    : format === "I420"
-    ? [[width, height], [cw, ch], [cw, ch]]
-    : [[width, height], [cw * 2, ch]];
-  rows.forEach(([bytes, count], i) => {
-    const from = frame.layout[i]!;
-    const to = packed.layout[i]!;
-    for (let y = 0; y < count!; y++) {
-      const start = from.offset + y * from.stride;
-      out.set(frame.data.subarray(start, start + bytes!), to.offset + y * to.stride);
-    }
-  });
-  return out;
-}

@@ -33,6 +33,7 @@ import {
   type DataMessage,
   type KeyEvent,
   type MouseEvent,
+  packedFrameData,
   type StreamEvent,
   StreamlibError,
   type Timing,
@@ -50,7 +51,6 @@ import {
   _KEY_TYPES,
   _MATRICES,
   _MOUSE_TYPES,
-  _packedPlanes,
 } from "./_wire_constants.ts";
 
 /**
@@ -274,7 +274,7 @@ export function encodeWire(message: WireMessage): [Uint8Array, Uint8Array] {
       _timing(meta, frame);
       meta.u8(_FORMATS.indexOf(frame.format)).u32(frame.codedWidth).u32(frame.codedHeight);
       _colorSpace(meta, frame.colorSpace);
-      payload = _packedPlanes(frame);
+      payload = packedFrameData(frame);
       break;
     }
     case "video-coded": {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { createVideoFrame, videoFrameLayout, type VideoPixelFormat } from "@streamlib/core";
-import { _packedFrameData } from "./_matroska.ts";
+import { createVideoFrame, videoFrameLayout, type VideoPixelFormat } from "./messages.ts";
+import { packedFrameData } from "./packed_frame_data.ts";
 
 /** Plane i of a w×h frame: its row bytes and rows, as the packed layout has them. */
 function planes(format: VideoPixelFormat, w: number, h: number): [number, number][] {
@@ -8,14 +8,14 @@ function planes(format: VideoPixelFormat, w: number, h: number): [number, number
   return layout.map((p, i) => [p.stride, i === 0 ? h : Math.ceil(h / 2)]);
 }
 
-Deno.test("_packedFrameData hands out a packed frame's own bytes, uncopied", () => {
+Deno.test("packedFrameData hands out a packed frame's own bytes, uncopied", () => {
   const frame = createVideoFrame({ format: "I420", codedWidth: 6, codedHeight: 4 });
-  const data = _packedFrameData(frame);
+  const data = packedFrameData(frame);
   assert.equal(data.buffer, frame.data.buffer);
   assert.equal(data.length, 6 * 4 + 2 * 3 * 2);
 });
 
-Deno.test("_packedFrameData packs the rows of padded planes, in every format", () => {
+Deno.test("packedFrameData packs the rows of padded planes, in every format", () => {
   for (const format of ["RGBA", "BGRA", "I420", "NV12"] as const) {
     const [w, h] = [5, 3]; // odd sizes: chroma planes round up
     const rows = planes(format, w, h);
@@ -38,6 +38,6 @@ Deno.test("_packedFrameData packs the rows of padded planes, in every format", (
       }
     });
     const frame = createVideoFrame({ format, codedWidth: w, codedHeight: h, data, layout });
-    assert.deepEqual([..._packedFrameData(frame)], expected, format);
+    assert.deepEqual([...packedFrameData(frame)], expected, format);
   }
 });
