@@ -5,7 +5,8 @@ const FUZZ = new URL("./fuzz.ts", import.meta.url);
 /** Runs the fuzz script with `args`; its exit code and what it printed. */
 async function fuzz(...args: string[]): Promise<{ code: number; out: string }> {
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-prompt", "-R", "-W", "--allow-run", "-E", FUZZ.href, ...args],
+    // -q: on a fresh machine Deno's download lines would come after the summary line.
+    args: ["run", "-q", "--no-prompt", "-R", "-W", "--allow-run", "-E", FUZZ.href, ...args],
     stdout: "piped",
     stderr: "piped",
   }).output();
