@@ -10,7 +10,9 @@
  *   2 layers          opaque base + an opaque overlay at opacity 0.5 (the GStreamer job), BGRA;
  *   4 layers          opaque base + three opaque overlays at opacity 0.5, RGBA;
  *   4 translucent     four overlays at opacity 0.5 over the black background, RGBA;
- *   4 pip             opaque base + three 640×360 overlays with varying per-pixel alpha, RGBA.
+ *   4 pip             opaque base + three 640×360 overlays with varying per-pixel alpha, RGBA;
+ *   … shared          the same job with its layers in shared memory, as frames from Worker
+ *                     actors are, and `threads=2`: a helper Worker blends the lower rows.
  *
  * GStreamer: each source is one `videotestsrc` picture repeated by `imagefreeze` (the same
  * buffer pushed again), so its sources cost nothing and the run times the compositor (the four
@@ -20,7 +22,10 @@
  * with a note, when gst-launch-1.0 or imagefreeze (gstreamer1.0-plugins-good) is missing.
  *
  * Each measurement runs about `SECONDS` seconds (frame counts sized from a short trial) and the
- * best of `ROUNDS` rounds is kept. Ends with one summary line.
+ * best of `ROUNDS` rounds is kept. Then the 4-translucent job with shared layers runs live at
+ * 30 fps for 3 s, once with `threads=1` and once with `threads=2`, and the compositor's own time
+ * a frame (p50, p99 from the pipeline's stats) is reported: what the split buys in latency where
+ * the machine is not saturated. Ends with one summary line.
  *
  * Run: deno run -A bench/compositor.ts [seconds per round, default 1.5] [rounds, default 3]
  *
@@ -72,8 +77,14 @@ function picture(
   height: number,
   seed: number,
   alpha = false,
+  shared = false,
 ): VideoFrame {
-  const frame = createVideoFrame({ format, codedWidth: width, codedHeight: height });
+  const frame = createVideoFrame({
+    format,
+    codedWidth: width,
+    codedHeight: height,
+    ...(shared ? { data: new Uint8Array(new SharedArrayBuffer(width * height * 4)) } : {}),
+  });
   const words = new Uint32Array(frame.data.buffer);
   let x = seed;
   for (let i = 0; i < words.length; i++) {
@@ -87,18 +98,40 @@ function picture(
 interface Case {
   readonly name: string;
   readonly format: VideoPixelFormat;
+  /** The compositor's `threads` (default 1). */
+  readonly threads?: 1 | 2;
   readonly layers: ReadonlyArray<{ picture: VideoFrame; place: CompositorLayer }>;
 }
 
 /** Composites `count` frames offline; returns frames a second. */
 async function streamlibRun(c: Case, count: number): Promise<number> {
-  const pipeline = new Pipeline({ mode: "offline" });
+  const { fps } = await composite(c, count, "offline");
+  return fps;
+}
+
+/**
+ * The compositor's own time a frame (p50 and p99 of its `process`, from the pipeline's stats)
+ * in a live pipeline at 30 fps, where the event loop turns between frames as it does for a
+ * camera or a display.
+ */
+async function liveRun(c: Case, count: number): Promise<{ p50: number; p99: number }> {
+  const { stats } = await composite(c, count, "live");
+  return { p50: stats.p50 / 1000, p99: stats.p99 / 1000 };
+}
+
+async function composite(
+  c: Case,
+  count: number,
+  mode: "live" | "offline",
+): Promise<{ fps: number; stats: { p50: number; p99: number } }> {
+  const pipeline = new Pipeline({ mode });
   const mix = pipeline.add(
     new Compositor({
       width: W,
       height: H,
       fps: 30,
       format: c.format as "RGBA" | "BGRA",
+      threads: c.threads ?? 1,
       layers: Object.fromEntries(c.layers.map((l, i) => [`layer_${i}`, l.place])),
     }),
     { name: "mix" },
@@ -112,8 +145,11 @@ async function streamlibRun(c: Case, count: number): Promise<number> {
   const t0 = performance.now();
   await pipeline.run();
   const seconds = (performance.now() - t0) / 1000;
-  if (sink.received !== count) throw new Error(`compositor wrote ${sink.received} of ${count}`);
-  return count / seconds;
+  if (mode === "offline" && sink.received !== count) {
+    throw new Error(`compositor wrote ${sink.received} of ${count}`);
+  }
+  const mixStats = pipeline.stats().actors.find((actor) => actor.name === "mix")!;
+  return { fps: count / seconds, stats: mixStats.processingTimeUs };
 }
 
 /** Runs gst-launch-1.0; returns its wall time in seconds. */
@@ -186,15 +222,18 @@ const out = (line: string): Promise<number> =>
 
 const base = { x: 0, y: 0 };
 const half = { opacity: 0.5 };
+const twoLayers = (shared: boolean): Case["layers"] => [
+  { picture: picture("BGRA", W, H, 1, false, shared), place: base },
+  { picture: picture("BGRA", W, H, 2, false, shared), place: half },
+];
+const translucent = (shared: boolean): Case["layers"] =>
+  [1, 2, 3, 4].map((seed) => ({
+    picture: picture("RGBA", W, H, seed, false, shared),
+    place: half,
+  }));
 const cases: Case[] = [
-  {
-    name: "2 layers",
-    format: "BGRA",
-    layers: [
-      { picture: picture("BGRA", W, H, 1), place: base },
-      { picture: picture("BGRA", W, H, 2), place: half },
-    ],
-  },
+  { name: "2 layers", format: "BGRA", layers: twoLayers(false) },
+  { name: "2 layers shared", format: "BGRA", layers: twoLayers(true), threads: 2 },
   {
     name: "4 layers",
     format: "RGBA",
@@ -203,11 +242,8 @@ const cases: Case[] = [
       place: seed === 1 ? base : half,
     })),
   },
-  {
-    name: "4 translucent",
-    format: "RGBA",
-    layers: [1, 2, 3, 4].map((seed) => ({ picture: picture("RGBA", W, H, seed), place: half })),
-  },
+  { name: "4 translucent", format: "RGBA", layers: translucent(false) },
+  { name: "4 transl. shared", format: "RGBA", layers: translucent(true), threads: 2 },
   {
     name: "4 pip",
     format: "RGBA",
@@ -226,9 +262,22 @@ for (const c of cases) {
   const fps = await best((count) => streamlibRun(c, count));
   results.set(c.name, fps);
   await out(
-    `streamlib ${c.name.padEnd(14)} ${fps.toFixed(0).padStart(5)} fps  (${
+    `streamlib ${c.name.padEnd(16)} ${fps.toFixed(0).padStart(5)} fps  (${
       (1000 / fps).toFixed(2)
     } ms a frame)`,
+  );
+}
+
+const LIVE_FRAMES = 90;
+const live = new Map<number, { p50: number; p99: number }>();
+for (const threads of [1, 2] as const) {
+  const c: Case = { name: "live", format: "RGBA", layers: translucent(true), threads };
+  const times = await liveRun(c, LIVE_FRAMES);
+  live.set(threads, times);
+  await out(
+    `streamlib live 4 transl. shared, threads=${threads}: compositor ${
+      times.p50.toFixed(2)
+    } ms a frame p50, ${times.p99.toFixed(2)} ms p99 (${LIVE_FRAMES} frames at 30 fps)`,
   );
 }
 
@@ -259,7 +308,9 @@ if (hasGst()) {
 }
 
 const two = results.get("2 layers")!;
+const twoShared = results.get("2 layers shared")!;
 const four = results.get("4 translucent")!;
+const fourShared = results.get("4 transl. shared")!;
 const vs = (ours: number, name: string): string => {
   const theirs = gst.get(name);
   return theirs === undefined
@@ -268,5 +319,10 @@ const vs = (ours: number, name: string): string => {
 };
 await out(
   `compositor: 1080p 2 layers ${two.toFixed(0)} fps (${vs(two, "2 layers")}), ` +
-    `4 translucent ${four.toFixed(0)} fps (${vs(four, "4 translucent")})`,
+    `4 translucent ${four.toFixed(0)} fps (${vs(four, "4 translucent")}); ` +
+    `layers in shared memory, threads=2: 2 layers ${twoShared.toFixed(0)} fps ` +
+    `(${vs(twoShared, "2 layers")}), 4 translucent ${fourShared.toFixed(0)} fps ` +
+    `(${vs(fourShared, "4 translucent")}); live 4 translucent p50 ${
+      live.get(1)!.p50.toFixed(1)
+    } ms one thread, ${live.get(2)!.p50.toFixed(1)} ms threads=2`,
 );
