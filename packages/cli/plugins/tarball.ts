@@ -50,10 +50,40 @@ export async function writeTarball(files: PackageFiles): Promise<Uint8Array> {
 }
 
 /**
+ * The most a plugin tarball may expand to unless told otherwise: 256 MiB.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_TARBALL_MAX_BYTES } from "@streamlib/cli";
+ * assert.equal(DEFAULT_TARBALL_MAX_BYTES, 256 * 1024 * 1024);
+ * ```
+ */
+export const DEFAULT_TARBALL_MAX_BYTES: number = 256 * 1024 * 1024;
+
+/**
+ * What {@linkcode readTarball} takes besides the bytes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ReadTarballOptions } from "@streamlib/cli";
+ * const options: ReadTarballOptions = { maxBytes: 1 << 20 };
+ * assert.equal(options.maxBytes, 1048576);
+ * ```
+ */
+export interface ReadTarballOptions {
+  /** The most the archive may expand to, in bytes (default {@linkcode DEFAULT_TARBALL_MAX_BYTES}). */
+  readonly maxBytes?: number;
+}
+
+/**
  * Reads an npm tarball into its files, without the top folder (`package/`, or whatever single
  * folder holds everything). Only regular files are kept; a path that is absolute or climbs out
  * with `..`, a link, or something that is not a gzipped tar is refused with
- * `SL_MANIFEST_INVALID`. Pax and GNU long names are read.
+ * `SL_MANIFEST_INVALID`, and so is a tarball that expands to more than `maxBytes` (256 MiB unless
+ * told otherwise: a few kilobytes of gzip can expand to gigabytes), which is read no further.
+ * Pax and GNU long names are read.
  *
  * @example
  * ```ts
@@ -63,18 +93,14 @@ export async function writeTarball(files: PackageFiles): Promise<Uint8Array> {
  * ```
  *
  * @param tgz The `.tgz` bytes.
+ * @param options `maxBytes`: the most the archive may expand to.
  * @returns The files by path.
  */
-export async function readTarball(tgz: Uint8Array): Promise<Map<string, Uint8Array>> {
-  let tar: Uint8Array;
-  try {
-    const stream = new Blob([tgz as BlobPart]).stream().pipeThrough(
-      new DecompressionStream("gzip"),
-    );
-    tar = new Uint8Array(await new Response(stream).arrayBuffer());
-  } catch (error) {
-    throw _bad(`not a gzipped tar (${(error as Error).message})`, error);
-  }
+export async function readTarball(
+  tgz: Uint8Array,
+  options: ReadTarballOptions = {},
+): Promise<Map<string, Uint8Array>> {
+  const tar = await _gunzip(tgz, options.maxBytes ?? DEFAULT_TARBALL_MAX_BYTES);
   const entries = new Map<string, Uint8Array>();
   let longName: string | undefined;
   for (let at = 0; at + _BLOCK <= tar.length;) {
@@ -123,6 +149,45 @@ export async function readTarball(tgz: Uint8Array): Promise<Map<string, Uint8Arr
     files.set(path, data);
   }
   return files;
+}
+
+/** The tar inside `tgz`, refused once it passes `maxBytes`. */
+async function _gunzip(tgz: Uint8Array, maxBytes: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = new Blob([tgz as BlobPart]).stream().pipeThrough(
+    new DecompressionStream("gzip"),
+  ).getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > maxBytes) {
+        throw _bad(
+          `it expands to more than ${_mib(maxBytes)} (a package that large, or a gzip bomb)`,
+        );
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    await reader.cancel().catch(() => {});
+    if (error instanceof StreamlibError) throw error;
+    throw _bad(`not a gzipped tar (${(error as Error).message})`, error);
+  }
+  const tar = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    tar.set(chunk, at);
+    at += chunk.length;
+  }
+  return tar;
+}
+
+/** `bytes` in MiB for a message. */
+function _mib(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB`;
 }
 
 /**

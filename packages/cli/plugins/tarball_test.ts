@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { isStreamlibError } from "@streamlib/core";
-import { readTarball } from "./tarball.ts";
+import { DEFAULT_TARBALL_MAX_BYTES, readTarball, writeTarball } from "./tarball.ts";
 
 /** One tar entry: a ustar header (type `type`, links to `link`) and its data, padded. */
 function _entry(name: string, type: string, data = "", link = ""): Uint8Array[] {
@@ -69,4 +69,21 @@ Deno.test("readTarball() refuses a path that climbs out of the package or is abs
     ),
     _refused(/"package\/\.\.\/\.\.\/\.\.\/evil\.ts", a path outside the package/),
   );
+});
+
+Deno.test("readTarball() refuses a tarball that expands beyond maxBytes, and reads no further", async () => {
+  // 8 MiB of zeros gzip to a few kilobytes: a small bomb.
+  const zeros = new Uint8Array(8 << 20);
+  const bomb = await writeTarball(new Map([["package.json", zeros]]));
+  assert.ok(bomb.length < 64 * 1024, `the bomb is ${bomb.length} bytes`);
+  await assert.rejects(
+    readTarball(bomb, { maxBytes: 1 << 20 }),
+    (e) =>
+      isStreamlibError(e, "SL_MANIFEST_INVALID") &&
+      /expands to more than 1 MiB/.test((e as Error).message),
+  );
+  // Within the limit it reads as ever.
+  const files = await readTarball(bomb, { maxBytes: 16 << 20 });
+  assert.equal(files.get("package.json")?.length, zeros.length);
+  assert.equal(DEFAULT_TARBALL_MAX_BYTES, 256 << 20);
 });
