@@ -33,3 +33,15 @@ Deno.test("formatActorStats() counts from zero without a previous snapshot, and 
     "  b (log)      0.0/s  dropped 0",
   ]);
 });
+
+Deno.test("formatActorStats() shows the ticks a live source skipped or ran late when it fell behind", () => {
+  const now = snapshot(["src", "videotestsrc", 50, 0], ["blur0", "blur", 50, 0]);
+  const behind: PipelineStats = {
+    ...now,
+    actors: [{ ...now.actors[0]!, skippedTicks: 40, lateTicks: 3 }, now.actors[1]!],
+  };
+  assert.deepEqual(formatActorStats(behind, undefined, 0), [
+    "  src (videotestsrc)  0.0/s  dropped 0, skipped 40 ticks (behind), 3 ticks late",
+    "  blur0 (blur)        0.0/s  dropped 0",
+  ]);
+});
