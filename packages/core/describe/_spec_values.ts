@@ -6,6 +6,7 @@
  * @module
  */
 
+import { _gstreamerParamHint } from "../graph/_gstreamer_names.ts";
 import { StreamlibError } from "../errors.ts";
 import { checkParam, describeParam, type ParamSchema } from "../graph/params.ts";
 import { _padEntriesProblem, _padParamList, _padTemplate } from "../graph/_pads.ts";
@@ -25,11 +26,12 @@ export function _specParams(actor: ManifestActor, params: _Values): Record<strin
   for (const [key, given] of Object.entries(params)) {
     const schema = Object.hasOwn(schemas, key) ? schemas[key] : undefined;
     if (schema === undefined) {
+      const hint = _gstreamerParamHint(key, Object.keys(schemas));
       throw new StreamlibError(
         "SL_PARAM_UNKNOWN",
-        `Unknown parameter "${key}" for "${actor.type}"; valid parameters: ${
-          _list(schemas) || "none"
-        }`,
+        `Unknown parameter "${key}" for "${actor.type}"${
+          hint ? ` (${hint})` : ""
+        }; valid parameters: ${_list(schemas) || "none"}`,
         { details: { actor: actor.type, param: key, valid: Object.keys(schemas) } },
       );
     }

@@ -1,3 +1,4 @@
+import { _gstreamerTypes } from "../graph/_gstreamer_names.ts";
 import type { Actor } from "../graph/actor.ts";
 import { Collect } from "../actors/collect.ts";
 import { DataSource } from "../actors/data_source.ts";
@@ -252,13 +253,19 @@ export class Catalogue {
     const entry = this.#entries.get(type);
     if (entry !== undefined) return entry;
     const known = [...this.#entries.keys()].sort();
-    const close = known.filter((k) =>
-      _distance(k, type) <= Math.max(1, Math.floor(type.length / 3))
-    );
+    const gstreamer = _gstreamerTypes(type, (t) => this.#entries.has(t));
+    const close = gstreamer.length > 0
+      ? gstreamer
+      : known.filter((k) => _distance(k, type) <= Math.max(1, Math.floor(type.length / 3)));
+    const names = close.map((c) => `"${c}"`).join(" or ");
     throw new StreamlibError(
       "SL_UNKNOWN_TYPE",
       `Unknown actor type "${type}"${
-        close.length ? `; did you mean ${close.map((c) => `"${c}"`).join(" or ")}?` : ""
+        gstreamer.length > 0
+          ? `; for GStreamer's ${type}, use ${names} here.`
+          : close.length
+          ? `; did you mean ${names}?`
+          : "."
       } ` +
         `Known types: ${known.join(", ") || "none"}`,
       { details: { type, suggestions: close } },

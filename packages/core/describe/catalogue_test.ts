@@ -94,6 +94,16 @@ Deno.test("Catalogue.create() checks parameters and converts quantities to their
     assert.match(e.message, /did you mean "datasrc"\?/);
     return true;
   });
+  await assert.rejects(catalogue.create("appsink"), (e: unknown) => {
+    assert.ok(isStreamlibError(e, "SL_UNKNOWN_TYPE"));
+    assert.deepEqual(e.details.suggestions, ["collect"]);
+    return true;
+  });
+  await assert.rejects(catalogue.create("datasrc", { "num-buffers": 3 }), (e: unknown) => {
+    assert.ok(isStreamlibError(e, "SL_PARAM_UNKNOWN"));
+    assert.match(e.message, /for GStreamer's num-buffers, use "count" here/);
+    return true;
+  });
 });
 
 Deno.test("Catalogue.build() runs pipeline text and its JSON form alike", async () => {
@@ -124,6 +134,15 @@ Deno.test("Catalogue.build() points build errors at the text", async () => {
   const catalogue = Catalogue.withCore();
   const cases: Array<[string, string, RegExp]> = [
     ["datasrc ! lgo", "1:11", /Unknown actor type "lgo"; did you mean "log"\?/],
+    // GStreamer's names get streamlib's, not the closest spelling.
+    ["datasrc ! fakesink", "1:11", /"fakesink"; for GStreamer's fakesink, use "nullsink" here\./],
+    ["datasrc num-buffers=3 ! log", "1:9", /\(for GStreamer's num-buffers, use "count" here\)/],
+    [
+      "datasrc ! log sync=false",
+      "1:15",
+      /\(GStreamer's sync has no counterpart here: leave it out\)/,
+    ],
+    ["datasrc ! nosuch", "1:11", /Unknown actor type "nosuch"\. Known types: /],
     ["datasrc\n  ! log every=0", "2:9", /Parameter "every" of "log" must be ≥ 1/],
     ["datasrc ! log ! nullsink", "1:15", /Cannot link "log0" to "nullsink0"/],
     ["datasrc name=a ! log  a. ! log name=a", "1:32", /Two actors are named "a"/],

@@ -1,3 +1,4 @@
+import { _gstreamerParamHint } from "./_gstreamer_names.ts";
 import { StreamlibError } from "../errors.ts";
 import { _fitsTemplate } from "./_template.ts";
 import { _patternProblem, _patternTest } from "./_pattern.ts";
@@ -517,9 +518,10 @@ export function resolveParams<P extends Readonly<Record<string, ParamSchema>>>(
   for (const key of Object.keys(given)) {
     if (!Object.hasOwn(schemas, key)) {
       const valid = Object.entries(schemas).map(([name, s]) => `${name} (${describeParam(s)})`);
+      const hint = _gstreamerParamHint(key, Object.keys(schemas));
       throw new StreamlibError(
         "SL_PARAM_UNKNOWN",
-        `Unknown parameter "${key}" for "${owner}"; valid parameters: ${
+        `Unknown parameter "${key}" for "${owner}"${hint ? ` (${hint})` : ""}; valid parameters: ${
           valid.length ? valid.join(", ") : "none"
         }`,
         { details: { actor: owner, param: key, valid: Object.keys(schemas) } },
