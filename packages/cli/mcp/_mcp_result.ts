@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult, ContentBlock } from "@modelcontextprotocol/sdk/types";
 import { isStreamlibError } from "@streamlib/core";
 import { _causeCodes } from "../_error_text.ts";
@@ -56,4 +57,26 @@ export function _base64(bytes: Uint8Array): string {
     text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   }
   return btoa(text);
+}
+
+/**
+ * Gives the failures the MCP SDK answers itself an `SL_` code in front, like every failure of
+ * ours: arguments that do not match a tool's input schema (`SL_PARAM_INVALID`), a tool that does
+ * not exist (`SL_USAGE`). The SDK makes those results in `McpServer.createToolError`, which it
+ * does not let subclasses override in its types, so the method is wrapped on the instance; the
+ * SDK is pinned, and a test fails if a new version makes it otherwise.
+ */
+export function _codeSdkFailures(server: McpServer): void {
+  const target = server as unknown as { createToolError?: (message: string) => CallToolResult };
+  const original = target.createToolError;
+  if (typeof original !== "function") return;
+  target.createToolError = (message: string): CallToolResult =>
+    original.call(server, `${_sdkFailureCode(message)}: ${message}`);
+}
+
+/** The code for a failure the SDK words as `message`. */
+function _sdkFailureCode(message: string): string {
+  if (/Input validation error|Invalid arguments for tool/.test(message)) return "SL_PARAM_INVALID";
+  if (/Tool \S+ (?:not found|disabled)/.test(message)) return "SL_USAGE";
+  return "SL_INTERNAL";
 }

@@ -6,6 +6,7 @@ import type { Discovery } from "../discover_plugins.ts";
 import { _allowedFolders } from "./_allowed_files.ts";
 import type { _McpContext } from "./_mcp_context.ts";
 import { _Nodes } from "./_mcp_nodes.ts";
+import { _codeSdkFailures } from "./_mcp_result.ts";
 import { _resources } from "./_resources.ts";
 import { _catalogueTools } from "./_tools_catalogue.ts";
 import { _liveTools } from "./_tools_live.ts";
@@ -148,6 +149,7 @@ export class StreamlibMcp implements AsyncDisposable {
       { name: "streamlib", version: cliConfig.version },
       { capabilities: { resources: { listChanged: true } }, instructions: _INSTRUCTIONS },
     );
+    _codeSdkFailures(server);
     _catalogueTools(server, this.#context);
     _liveTools(server, this.#context);
     _resources(server, this.#context);

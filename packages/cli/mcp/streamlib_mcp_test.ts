@@ -103,6 +103,17 @@ Deno.test("A malformed patch, an unknown actor and a bad parameter value fail wi
     frames = await flowing(client, node, "mix", frames);
   }
 
+  // Arguments the tool's schema refuses, and a tool that does not exist, are answered by the
+  // MCP SDK itself; they lead with a code too.
+  const wrongType = await failure(client, "set_params", { node, actor: "bg", params: "x" });
+  assert.equal(wrongType.code, "SL_PARAM_INVALID", wrongType.text);
+  assert.match(wrongType.text, /Invalid arguments for tool set_params/);
+  const missing = await failure(client, "describe_type", {});
+  assert.equal(missing.code, "SL_PARAM_INVALID", missing.text);
+  const unknown = await failure(client, "no_such_tool", {});
+  assert.equal(unknown.code, "SL_USAGE", unknown.text);
+  assert.match(unknown.text, /Tool no_such_tool not found/);
+
   // A pipeline that does not check never runs.
   const nodes = (await listNodes({ dir: s.dir })).length;
   const bad = await failure(client, "run_pipeline", { pipeline: "videotestsrc ! lgo" });
