@@ -57,7 +57,8 @@ export interface LoadedPipeline {
  * }
  * ```
  *
- * @param target Pipeline text, or a path ending in `.json`.
+ * @param target Pipeline text, or a path ending in `.json` (text with a `!` or a `=` in it, such
+ *   as `datasrc ! filesink location=out.json`, is always pipeline text).
  * @param catalogue The actor types available.
  * @param options `text: true` takes `target` as pipeline text even when it ends in `.json`
  *   (it never reads a file then).
@@ -68,7 +69,7 @@ export async function loadPipeline(
   catalogue: Catalogue,
   options: { readonly text?: boolean } = {},
 ): Promise<LoadedPipeline> {
-  if (!options.text && target.trim().endsWith(".json")) {
+  if (!options.text && _isJsonFileName(target)) {
     const file = target.trim();
     let text: string;
     try {
@@ -128,4 +129,14 @@ export async function loadPipeline(
     }
   });
   return { spec: parsed.spec, parsed, text: target, source: "pipeline text" };
+}
+
+/**
+ * Whether `target` names a `.json` file rather than being pipeline text: it ends in `.json` and
+ * has neither a link (`!`) nor a parameter (`=`), which no file name needs and every pipeline
+ * that ends in a `.json` value has.
+ */
+function _isJsonFileName(target: string): boolean {
+  const trimmed = target.trim();
+  return trimmed.endsWith(".json") && !/[!=]/.test(trimmed);
 }

@@ -89,3 +89,15 @@ Deno.test("loadPipeline() reads a .json file and names the file in its errors", 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("loadPipeline() takes text whose last value ends in .json as text, not as a file", async () => {
+  const text = "datasrc count=2 ! log name=out.json";
+  const loaded = await loadPipeline(text, catalogue);
+  assert.equal(loaded.text, text);
+  assert.deepEqual(loaded.spec.actors.map((a) => a.name), ["datasrc0", "out.json"]);
+  // A link and nothing else: still text, with its caret, not a file that cannot be read.
+  await assert.rejects(
+    loadPipeline("datasrc ! nosuch.json", catalogue),
+    (e) => isStreamlibError(e, "SL_PIPELINE_SYNTAX") && /\^{11}$/.test(e.message),
+  );
+});
