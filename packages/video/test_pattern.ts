@@ -37,6 +37,7 @@ export const testPatternContract = {
       kind: "video",
       formats: ["RGBA", "BGRA", "I420", "NV12"],
       description: "The pattern, one frame a tick, in the chosen format",
+      formatParam: "format",
     },
   },
   params: {
