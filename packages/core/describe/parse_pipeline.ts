@@ -89,6 +89,9 @@ type _Token =
   | { kind: "end"; span: SourceSpan };
 
 const TYPE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** A gst-launch caps filter such as `video/x-raw,width=640` (a media type, then anything). */
+const _CAPS_FILTER = /^(?:video|audio|image|text|application)\/[^\s!]*/;
+
 const KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const PORT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /** A port's parameter: `layer_1::alpha`. */
@@ -445,6 +448,17 @@ class _Parser {
       this.#pos++;
       this.#token = { kind: "bang", span: this.#span(start, 1) };
       return;
+    }
+    // gst-launch's caps filters (video/x-raw,width=640) have no counterpart: say what does.
+    const caps = _CAPS_FILTER.exec(text.slice(start));
+    if (caps !== null) {
+      this.#fail(
+        this.#span(start, caps[0].length),
+        `"${caps[0]}" is a GStreamer caps filter, which streamlib pipelines do not have`,
+        "parameters instead: the source's own (videotestsrc width=640 height=480 format=I420), " +
+          "or an actor that changes the stream (videoscale width=640 height=480, " +
+          "videoconvert format=I420, audioresample rate=48000)",
+      );
     }
     // A word runs to whitespace or "!"; "key=" turns it into a parameter whose value may be
     // quoted or JSON and then contain anything.

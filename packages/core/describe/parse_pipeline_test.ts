@@ -179,6 +179,8 @@ const invalid: Array<[text: string, line: number, column: number, expected: RegE
   ["a ! b\n  ! c ! ghost.in", 2, 9, /a name given with name=/],
   ["a\n\n   ghost. ! b", 3, 4, /a name given with name=/],
   ['a ! b\nc x="one\ntwo"', 2, 5, /on the same line/],
+  ["a ! video/x-raw,width=640 ! b", 1, 5, /a GStreamer caps filter.*videoscale width=640/],
+  ["a ! audio/x-raw ! b", 1, 5, /"audio\/x-raw" is a GStreamer caps filter/],
 ];
 
 for (const [text, line, column, expected] of invalid) {
