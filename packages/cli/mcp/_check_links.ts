@@ -10,6 +10,7 @@
 
 import {
   Actor,
+  type ActorSpec,
   type Catalogue,
   type Connection,
   type Contract,
@@ -21,19 +22,24 @@ import {
 } from "@streamlib/core";
 import type { LoadedPipeline } from "../load_pipeline.ts";
 
-/** An actor with the ports of `type`'s manifest entry, and nothing else. */
-function _standIn(catalogue: Catalogue, type: string): Actor {
-  const { inputs, outputs } = catalogue.describe(type).actor;
+/**
+ * An actor with the ports and parameters of `type`'s manifest entry and the values `spec`
+ * gives them (they pick the format of an output with a `formatParam`), and nothing else.
+ */
+function _standIn(catalogue: Catalogue, spec: ActorSpec): Actor {
+  const { inputs, outputs, params } = catalogue.describe(spec.type).actor;
   const contract: Contract = {
-    type,
+    type: spec.type,
     ...(inputs === undefined ? {} : { inputs }),
     ...(outputs === undefined ? {} : { outputs }),
+    ...(params === undefined ? {} : { params }),
   };
   class StandIn extends Actor {
     static override contract: Contract = contract;
     process(_tick: TimedTick): void {}
   }
-  return new StandIn();
+  const values = catalogue.params(spec.type, spec.params ?? {});
+  return new StandIn(values as ConstructorParameters<typeof StandIn>[0]);
 }
 
 /**
@@ -47,7 +53,7 @@ export function _checkLinks(
 ): Connection[] {
   const pipeline = new Pipeline({ mode });
   for (const actor of loaded.spec.actors) {
-    pipeline.add(_standIn(catalogue, actor.type), { name: actor.name });
+    pipeline.add(_standIn(catalogue, actor), { name: actor.name });
   }
   const links: Connection[] = [];
   for (const [j, link] of loaded.spec.links.entries()) {

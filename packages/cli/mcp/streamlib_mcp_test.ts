@@ -132,6 +132,20 @@ Deno.test("A malformed patch, an unknown actor and a bad parameter value fail wi
     },
   );
   assert.deepEqual([invalid.valid, invalid.error.code], [false, "SL_PIPE_NO_MATCH"]);
+  // A source's format parameter is checked against what it is linked to, before anything runs.
+  const yuv = await ok<{ valid: boolean; error: { code: string; message: string } }>(
+    client,
+    "validate_pipeline",
+    { pipeline: "videotestsrc format=I420 ! compositor ! nullsink" },
+  );
+  assert.deepEqual([yuv.valid, yuv.error.code], [false, "SL_PIPE_NO_MATCH"]);
+  assert.match(yuv.error.message, /out \(video: I420, as format=I420 says\)/);
+  const patchYuv = await failure(client, "patch", {
+    node,
+    add: "videotestsrc name=y format=I420 ! mix.",
+  });
+  assert.equal(patchYuv.code, "SL_PIPE_NO_MATCH", patchYuv.text);
+  assert.equal(await shape(client, node), before);
 });
 
 Deno.test("--allow-files refuses a file outside its folders before anything runs, and lets one inside be written", async () => {

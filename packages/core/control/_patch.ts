@@ -35,19 +35,23 @@ export interface _Plan {
   readonly connections: readonly Connection[];
 }
 
-/** An actor with `actor`'s ports and nothing else, for the stand-in graph. */
+/**
+ * An actor with `actor`'s ports and parameter values and nothing else, for the stand-in graph
+ * (the values pick the format of an output with a `formatParam`).
+ */
 function _standIn(actor: Actor): Actor {
-  const { type, inputs, outputs } = actor.contract;
+  const { type, inputs, outputs, params } = actor.contract;
   const contract: Contract = {
     type,
     ...(inputs === undefined ? {} : { inputs }),
     ...(outputs === undefined ? {} : { outputs }),
+    ...(params === undefined ? {} : { params }),
   };
   class StandIn extends Actor {
     static override contract: Contract = contract;
     process(_tick: TimedTick): void {}
   }
-  const standIn = new StandIn();
+  const standIn = new StandIn(structuredClone(actor.params));
   for (const input of Object.values(actor.inputs) as Input[]) {
     const template = _templateOf(actor, input);
     if (template !== undefined) {
