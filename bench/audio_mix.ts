@@ -33,6 +33,9 @@ import {
 } from "@streamlib/core";
 import { AudioMixer } from "@streamlib/audio";
 import { findFfmpeg } from "@streamlib/ffmpeg";
+import { benchDeadline } from "./_deadline.ts";
+
+benchDeadline("bench:audio-mix");
 
 const SECONDS = Number(Deno.args[0] ?? 1);
 const ROUNDS = Number(Deno.args[1] ?? 3);

@@ -44,6 +44,9 @@ import {
   type VideoPixelFormat,
 } from "@streamlib/core";
 import { Compositor, type CompositorLayer } from "@streamlib/video";
+import { benchDeadline } from "./_deadline.ts";
+
+benchDeadline("bench:compositor");
 
 const SECONDS = Number(Deno.args[0] ?? 1.5);
 const ROUNDS = Number(Deno.args[1] ?? 3);

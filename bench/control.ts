@@ -27,6 +27,9 @@
 import { Actor, Catalogue, type Contract, PipelineControl, type TimedTick } from "@streamlib/core";
 import { ControlClient, serveControl } from "@streamlib/net/control";
 import { hopChain, median, runChain } from "./_hop_chain.ts";
+import { benchDeadline } from "./_deadline.ts";
+
+benchDeadline("bench:control");
 
 const CHANGES = Number(Deno.args[0] ?? 200);
 const HOP_ROUNDS = Number(Deno.args[1] ?? 16);

@@ -16,6 +16,9 @@
 
 import { createDataMessage } from "@streamlib/core";
 import { hopChain, HOPS, median, runChain } from "./_hop_chain.ts";
+import { benchDeadline } from "./_deadline.ts";
+
+benchDeadline("bench");
 
 const N = Number(Deno.args[0] ?? 200_000);
 const ROUNDS = Number(Deno.args[1] ?? 7);

@@ -24,6 +24,9 @@
  */
 
 import { SharedPool, SharedQueue } from "@streamlib/core";
+import { benchDeadline } from "./_deadline.ts";
+
+benchDeadline("bench:cross-thread");
 
 const FRAMES = Number(Deno.args[0] ?? 500);
 const BYTES = 1920 * 1080 * 4;

@@ -23,6 +23,9 @@ import { Pipeline } from "@streamlib/core";
 import { TestPattern } from "@streamlib/video";
 import { Display } from "../packages/net/display.ts";
 import { launchBrowser } from "../packages/net/_browser_testing.ts";
+import { benchDeadline } from "./_deadline.ts";
+
+benchDeadline("bench:display");
 
 const SECONDS = Number(Deno.args[0] ?? 5);
 const ROUNDS = Number(Deno.args[1] ?? 2);

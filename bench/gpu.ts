@@ -38,6 +38,9 @@ import {
 } from "@streamlib/core";
 import { Blur, Compositor, type CompositorLayer } from "@streamlib/video";
 import { type Gpu, GpuBlur, GpuCompositor, requestGpu, uploadFrame } from "@streamlib/gpu";
+import { benchDeadline } from "./_deadline.ts";
+
+benchDeadline("bench:gpu");
 
 const SECONDS = Number(Deno.args[0] ?? 1.5);
 const ROUNDS = Number(Deno.args[1] ?? 2);

@@ -30,6 +30,9 @@ import { Actor, type Contract, Pipeline, type TimedTick, type VideoFrame } from 
 import { TestPattern } from "@streamlib/video";
 import { HlsSink } from "../packages/net/hls_sink.ts";
 import { launchBrowser } from "../packages/net/_browser_testing.ts";
+import { benchDeadline } from "./_deadline.ts";
+
+benchDeadline("bench:hls");
 
 const SECONDS = Number(Deno.args[0] ?? 25);
 const SEGMENT = 1;

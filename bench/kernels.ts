@@ -49,6 +49,9 @@ import {
 import { blurFrame, convertFrame, scaleFrame } from "@streamlib/video";
 import { AudioMixer, resampleAudio } from "@streamlib/audio";
 import { findFfmpeg } from "@streamlib/ffmpeg";
+import { benchDeadline } from "./_deadline.ts";
+
+benchDeadline("bench:kernels");
 
 const ROUNDS = Number(Deno.args[0] ?? 5);
 const FRAMES = Number(Deno.args[1] ?? 40);

@@ -18,6 +18,9 @@ import { writeTarball } from "../packages/cli/plugins/tarball.ts";
 import { installPlugins } from "../packages/cli/plugins/install_plugins.ts";
 import { MarketDb } from "../packages/cli/market/market_db.ts";
 import { indexRegistry } from "../packages/cli/market/index_registry.ts";
+import { benchDeadline } from "./_deadline.ts";
+
+benchDeadline("bench:market");
 
 const PLUGINS = 40;
 const VERSIONS = 5;

@@ -36,6 +36,9 @@ import {
 import { TestPattern } from "@streamlib/video";
 import { NetSink, NetSrc } from "../packages/net/mod.ts";
 import { natsServerPath, TestNats } from "../packages/net/link/_nats_testing.ts";
+import { benchDeadline } from "./_deadline.ts";
+
+benchDeadline("bench:net");
 
 const SECONDS = Number(Deno.args[0] ?? 4);
 

@@ -23,6 +23,9 @@ import {
   SoftwareClock,
   type TimedTick,
 } from "@streamlib/core";
+import { benchDeadline } from "./_deadline.ts";
+
+benchDeadline("bench:pacing");
 
 const SECONDS = Number(Deno.args[0] ?? 60);
 const FPS = Number(Deno.args[1] ?? 60);

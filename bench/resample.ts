@@ -19,6 +19,9 @@ import {
   type TimedTick,
 } from "@streamlib/core";
 import { resampleAudio, Resampler } from "@streamlib/audio";
+import { benchDeadline } from "./_deadline.ts";
+
+benchDeadline("bench:resample");
 
 const ROUNDS = Number(Deno.args[0] ?? 5);
 const SECONDS = 10;

@@ -26,6 +26,9 @@
 
 import { Identity, Pipeline } from "@streamlib/core";
 import { FfmpegProcess, FileReader, FileWriter, findFfmpeg } from "@streamlib/ffmpeg";
+import { benchDeadline } from "./_deadline.ts";
+
+benchDeadline("bench:transcode");
 
 const SECONDS = Number(Deno.args[0] ?? 10);
 const ROUNDS = Number(Deno.args[1] ?? 5);

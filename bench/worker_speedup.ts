@@ -23,6 +23,9 @@ import {
   type VideoFrame,
 } from "@streamlib/core";
 import { Blur } from "@streamlib/video";
+import { benchDeadline } from "./_deadline.ts";
+
+benchDeadline("bench:workers");
 
 const FRAMES = Number(Deno.args[0] ?? 150);
 const ROUNDS = Number(Deno.args[1] ?? 3);

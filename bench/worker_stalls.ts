@@ -14,6 +14,9 @@
 
 import { Actor, type Contract, Pipeline } from "@streamlib/core";
 import { FrameSource, Mark } from "../packages/core/testdata/worker_actors.ts";
+import { benchDeadline } from "./_deadline.ts";
+
+benchDeadline("bench:worker-stalls");
 
 const OBJECTS = Number(Deno.args[0] ?? 1_500_000);
 const FRAMES = 400;

@@ -63,6 +63,10 @@ export function formatInspect(entry: CatalogueEntry): string {
         ["presence", spec.presence ?? "always"],
         ["kind", spec.kind],
         ["formats", spec.formats?.join(", ") ?? "any"],
+        [
+          "format from",
+          spec.formatParam === undefined ? undefined : `the parameter ${spec.formatParam}`,
+        ],
         ["capabilities", (spec.capabilities ?? ["cpu"]).join(", ")],
         ["policy", direction === "input" ? _policy(input) : undefined],
         ["multiple", input.multiple === undefined ? undefined : String(input.multiple)],

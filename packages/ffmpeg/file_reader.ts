@@ -36,6 +36,7 @@ export const fileReaderContract = {
       kind: "video",
       formats: ["RGBA", "BGRA", "I420", "NV12"],
       description: "The decoded frames",
+      formatParam: "format",
     },
     audio: {
       kind: "audio",

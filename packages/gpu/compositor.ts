@@ -100,6 +100,7 @@ export const gpuCompositorContract = {
       formats: ["RGBA", "BGRA"],
       capabilities: ["gpu"],
       description: "The composite, width × height in format, fps frames a second, in GPU memory",
+      formatParam: "format",
     },
   },
   params: {

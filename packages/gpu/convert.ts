@@ -192,6 +192,7 @@ export const gpuConvertContract = {
       formats: ["RGBA", "BGRA", "I420", "NV12"],
       capabilities: ["gpu"],
       description: "The video in the chosen format, in GPU memory",
+      formatParam: "format",
     },
   },
   params: {

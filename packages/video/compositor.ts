@@ -94,6 +94,7 @@ export const compositorContract = {
       kind: "video",
       formats: ["RGBA", "BGRA"],
       description: "The composite, width × height in format, fps frames a second",
+      formatParam: "format",
     },
   },
   params: {

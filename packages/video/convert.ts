@@ -366,6 +366,7 @@ export const videoConvertContract = {
       kind: "video",
       formats: ["RGBA", "BGRA", "I420", "NV12"],
       description: "The video in the chosen format",
+      formatParam: "format",
     },
   },
   params: {

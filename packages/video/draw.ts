@@ -331,8 +331,7 @@ export class Draw extends Actor<typeof drawContract> {
    * @returns A promise when the draw function returned one.
    */
   process(tick: TimedTick): void | Promise<void> {
-    const total = this.#total(tick.fps);
-    if (total !== undefined && tick.frameNumber >= total) return this.end();
+    if (this.#over(tick.frameNumber, tick.fps)) return this.end();
     const { width, height, vars } = this.params;
     const ctx = this.#contextFor(width, height);
     ctx.reset();
@@ -347,19 +346,20 @@ export class Draw extends Actor<typeof drawContract> {
     };
     // Taken now: the tick object may be reused once an async draw function has settled.
     const timing = timingOf(tick);
+    const fps = tick.fps;
     let result: void | Promise<void>;
     try {
       result = this.#draw!(ctx, info);
     } catch (error) {
-      return this.#write(timing, width, height, undefined, error, total);
+      return this.#write(timing, width, height, undefined, error, fps);
     }
     if (result !== undefined && typeof (result as Promise<void>).then === "function") {
       return Promise.resolve(result).then(
-        () => this.#write(timing, width, height, ctx, undefined, total),
-        (error) => this.#write(timing, width, height, undefined, error, total),
+        () => this.#write(timing, width, height, ctx, undefined, fps),
+        (error) => this.#write(timing, width, height, undefined, error, fps),
       );
     }
-    this.#write(timing, width, height, ctx, undefined, total);
+    this.#write(timing, width, height, ctx, undefined, fps);
   }
 
   /** Writes the canvas (or, after an error, a transparent frame and the error). */
@@ -369,7 +369,7 @@ export class Draw extends Actor<typeof drawContract> {
     height: number,
     ctx: SKRSContext2D | undefined,
     error: unknown,
-    total: number | undefined,
+    fps: number,
   ): void {
     let data: Uint8Array | undefined;
     if (ctx !== undefined) {
@@ -391,7 +391,7 @@ export class Draw extends Actor<typeof drawContract> {
       ...timing,
     });
     this.outputs.out.write(frame);
-    if (total !== undefined && timing.position + 1 >= total) this.end();
+    if (this.#over(timing.position + 1, fps)) this.end();
   }
 
   /** The canvas context for this size: the current one, or a new canvas. */
@@ -404,6 +404,17 @@ export class Draw extends Actor<typeof drawContract> {
     this.#canvas = created;
     this.#context = created.getContext("2d");
     return this.#context;
+  }
+
+  /**
+   * Whether the limits are reached before tick `next`: `frames` frames sent (a live source that
+   * fell behind skips ticks, not frames), or the first tick at or after `duration`.
+   */
+  #over(next: number, fps: number): boolean {
+    const { frames, duration } = this.params;
+    if (frames !== 0 && this.outputs.out.written >= frames) return true;
+    const byDuration = duration > 0 ? Math.ceil(Math.round(duration * fps * 1e6) / 1e6) : 0;
+    return byDuration !== 0 && next >= byDuration;
   }
 
   /** Frames to draw: the smaller of `frames` and `duration` × fps; `undefined` when endless. */

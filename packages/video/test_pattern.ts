@@ -37,6 +37,7 @@ export const testPatternContract = {
       kind: "video",
       formats: ["RGBA", "BGRA", "I420", "NV12"],
       description: "The pattern, one frame a tick, in the chosen format",
+      formatParam: "format",
     },
   },
   params: {
@@ -245,15 +246,16 @@ export class TestPattern extends Actor<typeof testPatternContract> {
   process(tick: TimedTick): void {
     const { frames, duration } = this.params;
     const limit = duration * 1e6;
-    if (
-      (frames !== 0 && tick.frameNumber >= frames) || (duration !== 0 && tick.timestamp >= limit)
-    ) {
+    // `frames` counts frames sent (a live source that fell behind skips ticks, not frames);
+    // `duration` is time.
+    const out = this.outputs.out;
+    if ((frames !== 0 && out.written >= frames) || (duration !== 0 && tick.timestamp >= limit)) {
       this.end();
       return;
     }
-    this.outputs.out.write(this.#frame(tick));
+    out.write(this.#frame(tick));
     if (
-      (frames !== 0 && tick.frameNumber + 1 >= frames) ||
+      (frames !== 0 && out.written >= frames) ||
       (duration !== 0 && tick.timestamp + tick.duration >= limit)
     ) {
       this.end();

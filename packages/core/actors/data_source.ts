@@ -85,7 +85,9 @@ export class DataSource extends Actor<typeof dataSourceContract> {
    */
   process(tick: TimedTick): void {
     const { count, pattern, frequency, topic } = this.params;
-    if (count !== 0 && tick.frameNumber >= count) {
+    // `count` counts messages sent: a live source that fell behind skips ticks, not messages.
+    const out = this.outputs.out;
+    if (count !== 0 && out.written >= count) {
       this.end();
       return;
     }
@@ -101,7 +103,7 @@ export class DataSource extends Actor<typeof dataSourceContract> {
       position: tick.frameNumber,
       clockId: tick.clockId,
     }));
-    if (count !== 0 && tick.frameNumber + 1 >= count) this.end();
+    if (count !== 0 && out.written >= count) this.end();
   }
 
   /** mulberry32: small, fast and reproducible. */

@@ -29,7 +29,9 @@ export function _contractDifferences(declared: Contract, contract: Contract): st
       } else if (right === undefined) {
         differences.push(`${side}.${name}: the manifest has it, the class does not`);
       } else {
-        for (const field of ["kind", "formats", "capabilities", "presence"] as const) {
+        for (
+          const field of ["kind", "formats", "capabilities", "presence", "formatParam"] as const
+        ) {
           const norm = (spec: PortSpec): string =>
             JSON.stringify(
               field === "capabilities"

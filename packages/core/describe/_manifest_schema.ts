@@ -225,7 +225,14 @@ export function _manifestSchema(): _Json {
         type: "object",
         additionalProperties: false,
         required: ["kind"],
-        properties: portProperties,
+        properties: {
+          ...portProperties,
+          formatParam: {
+            description: "The string parameter whose value is the one format the output " +
+              "produces; links are checked against it.",
+            type: "string",
+          },
+        },
       },
       inputSpec: {
         description: "An input port: a port plus its default delivery policy and, for a request " +

@@ -6,9 +6,9 @@ import {
   _ACTOR_KEYS,
   _INPUT_KEYS,
   _MANIFEST_KEYS,
+  _OUTPUT_KEYS,
   _PERMISSION_KEYS,
   _PERMISSIONS,
-  _PORT_KEYS,
 } from "./_manifest_rules.ts";
 import {
   base,
@@ -106,7 +106,7 @@ Deno.test("manifest.schema.json allows exactly the keys the validator allows, at
   const defs = schema.$defs;
   assert.deepEqual(keys(schema), [..._MANIFEST_KEYS].sort());
   assert.deepEqual(keys(defs.actor), [..._ACTOR_KEYS].sort());
-  assert.deepEqual(keys(defs.portSpec), [..._PORT_KEYS].sort());
+  assert.deepEqual(keys(defs.portSpec), [..._OUTPUT_KEYS].sort());
   assert.deepEqual(keys(defs.inputSpec), [..._INPUT_KEYS].sort());
   assert.deepEqual(keys(defs.actor.properties.permissions), [..._PERMISSIONS].sort());
   assert.deepEqual(keys(defs.permissionRequest), [..._PERMISSION_KEYS].sort());

@@ -16,11 +16,11 @@ import {
   _MODULE,
   _NAME,
   _NAME_RULE,
+  _OUTPUT_KEYS,
   _PACKAGE,
   _PERMISSION_KEYS,
   _PERMISSIONS,
   _POLICY,
-  _PORT_KEYS,
   _PORT_NAME,
   _PRESENCES,
   _SCHEDULES,
@@ -248,7 +248,7 @@ function _checkPort(check: _Check, path: string, spec: unknown, input: boolean):
   if (!_isObject(spec)) {
     return check.fail(path, `a port object like { kind: "video" }`, spec);
   }
-  let ok = check.keys(path, spec, input ? _INPUT_KEYS : _PORT_KEYS);
+  let ok = check.keys(path, spec, input ? _INPUT_KEYS : _OUTPUT_KEYS);
   ok = check.required(`${path}.kind`, spec.kind, {
     expected: `one of ${_quoteAll(_KINDS)}`,
     test: _oneOf(_KINDS),
@@ -266,6 +266,7 @@ function _checkPort(check: _Check, path: string, spec: unknown, input: boolean):
     test: _oneOf(_PRESENCES),
   }) && ok;
   ok = check.optional(`${path}.description`, spec.description, _STRING) && ok;
+  if (!input) ok = check.optional(`${path}.formatParam`, spec.formatParam, _STRING) && ok;
   if (input) {
     ok = _checkPolicy(check, `${path}.policy`, spec.policy) && ok;
     ok = check.optional(`${path}.multiple`, spec.multiple, _BOOLEAN) && ok;

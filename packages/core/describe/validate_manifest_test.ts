@@ -86,6 +86,13 @@ Deno.test("validateManifest() writes each problem as path, what was expected and
     got: '"smell"',
   }]);
   assert.equal(kind.details.file, undefined);
+  // formatParam belongs to outputs: an input with one has an unknown key.
+  const formatParam = rejection(
+    build({ set: { "actors[0].inputs.in.formatParam": "format" }, path: "" }),
+  );
+  assert.match(formatParam.message, /actors\[0\]\.inputs\.in\.formatParam: unknown key/);
+  const notText = rejection(build({ set: { "actors[0].outputs.out.formatParam": 5 }, path: "" }));
+  assert.match(notText.message, /actors\[0\]\.outputs\.out\.formatParam: expected .*, got 5/);
   const missing = rejection(build({ set: { "actors[0].module": undefined }, path: "" }));
   assert.match(missing.message, /^manifest: actors\[0\]\.module: expected .*, got nothing$/);
   const root = rejection([], "x.json");

@@ -282,6 +282,27 @@ export function validateContract(contract: Contract): void {
           fail(`${where}.policy`, (error as Error).message);
         }
       }
+      if (spec.formatParam !== undefined) {
+        const param = contract.params?.[spec.formatParam];
+        if (side !== "outputs") fail(`${where}.formatParam`, "is only for outputs");
+        if (param === undefined || param.type !== "string") {
+          fail(
+            `${where}.formatParam`,
+            `must name a string parameter of the contract, got ${JSON.stringify(spec.formatParam)}`,
+          );
+        }
+        const values = param!.type === "string" ? param!.enum ?? [] : [];
+        const outside = values.filter((f) =>
+          spec.formats !== undefined && !spec.formats.includes(f)
+        );
+        if (outside.length > 0) {
+          fail(
+            `${where}.formatParam`,
+            `names "${spec.formatParam}", whose values ${JSON.stringify(outside)} are not among ` +
+              `the port's formats`,
+          );
+        }
+      }
       const params = (spec as InputSpec).params;
       if (params !== undefined) {
         if (side !== "inputs" || !request) {

@@ -192,3 +192,29 @@ Deno.test({
     assertInvalid({ type: "x", params: { when: { type: "date" } } }, "params.when");
   },
 });
+
+Deno.test("validateContract() takes formatParam on an output naming a string parameter within its formats", () => {
+  const ok = {
+    type: "src",
+    outputs: { out: { kind: "video", formats: ["RGBA", "I420"], formatParam: "format" } },
+    params: { format: { type: "string", enum: ["RGBA", "I420"], default: "RGBA" } },
+  } as const;
+  validateContract(ok);
+  assertInvalid(
+    { ...ok, inputs: { in: { kind: "video", formatParam: "format" } } },
+    "inputs.in.formatParam",
+  );
+  assertInvalid(
+    { ...ok, outputs: { out: { kind: "video", formatParam: "nope" } } },
+    "outputs.out.formatParam",
+  );
+  assertInvalid(
+    { ...ok, params: { format: { type: "integer", default: 1 } } },
+    "outputs.out.formatParam",
+  );
+  const outside = assertInvalid(
+    { ...ok, params: { format: { type: "string", enum: ["RGBA", "NV12"], default: "RGBA" } } },
+    "outputs.out.formatParam",
+  );
+  assert.match(outside.message, /\["NV12"\] are not among the port's formats/);
+});

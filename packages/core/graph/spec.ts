@@ -23,6 +23,7 @@ export type Capability = "cpu" | "gpu";
  * - `capabilities`: memory the port works with; default `["cpu"]`.
  * - `presence`: `always` (default), or `request` for ports created on demand from a template
  *   whose name contains `%u` (`layer_%u` gives `layer_0`, `layer_1`…), as in GStreamer.
+ * - `formatParam` (outputs): the parameter that picks the one format the output produces.
  *
  * @example
  * ```ts
@@ -43,6 +44,12 @@ export interface PortSpec {
   readonly presence?: "always" | "request";
   /** What the port is for. */
   readonly description?: string;
+  /**
+   * Outputs only: the string parameter whose value is the one format the output produces (a
+   * test source's `format`). A link is then checked against that format, so
+   * `videotestsrc format=I420 ! compositor` fails when it is linked, not at the first frame.
+   */
+  readonly formatParam?: string;
 }
 
 /**

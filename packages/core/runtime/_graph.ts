@@ -8,6 +8,7 @@
 
 import { Actor } from "../graph/actor.ts";
 import { negotiate, transferNeeded } from "../graph/caps.ts";
+import { _producedSpec } from "../graph/_produced_spec.ts";
 import { Input, Output, type PortOwner } from "../graph/ports.ts";
 import type { Capability, PortSpec } from "../graph/spec.ts";
 import type { PortKind } from "../messages.ts";
@@ -168,7 +169,7 @@ export class _Graph {
       const move = transferNeeded(o.spec, spec);
       try {
         const caps = negotiate(
-          o.spec,
+          _producedSpec(o.spec, o.actor.params),
           move ? { ...spec, capabilities: o.spec.capabilities } : spec,
         );
         if (move === undefined) return true;
@@ -225,7 +226,7 @@ export class _Graph {
         // One output and one input that do not fit: negotiation says exactly why (the kinds,
         // formats or memory).
         try {
-          negotiate(outputs[0]!.spec, inputs[0]![1]);
+          negotiate(_producedSpec(outputs[0]!.spec, outputs[0]!.actor.params), inputs[0]![1]);
         } catch (error) {
           const message = (error as Error).message;
           why = message.slice(message.lastIndexOf("): ") + 3);
@@ -240,13 +241,21 @@ export class _Graph {
           why = `no input of "${b}" takes ${unwanted.join(" or ")}`;
         }
       }
-      const list = (ports: Array<[string, PortSpec]>): string =>
-        ports.map(([name, spec]) => `${name} (${spec.kind}: ${spec.formats?.join(", ") ?? "any"})`)
-          .join(", ") || "none";
+      const list = (ports: Array<[string, PortSpec, string?]>): string =>
+        ports.map(([name, spec, note]) =>
+          `${name} (${spec.kind}: ${spec.formats?.join(", ") ?? "any"}${note ?? ""})`
+        ).join(", ") || "none";
+      // An output whose format a parameter picks is listed with that format and the parameter.
+      const produced = outputs.map((o): [string, PortSpec, string?] => {
+        const spec = _producedSpec(o.spec, o.actor.params);
+        return spec === o.spec
+          ? [o.name, spec]
+          : [o.name, spec, `, as ${o.spec.formatParam}=${spec.formats![0]} says`];
+      });
       throw new StreamlibError(
         "SL_PIPE_NO_MATCH",
         `Cannot link "${a}" to "${b}": no compatible free ports. "${a}" outputs: ${
-          list(outputs.map((o) => [o.name, o.spec]))
+          list(produced)
         }; "${b}" ${fixedIn !== undefined ? "input" : "free inputs"}: ${list(candidates)}${
           templates.length ? `, request inputs: ${list(templates)}` : ""
         }${why ? ` — ${why}` : ""}`,

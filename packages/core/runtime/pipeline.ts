@@ -2,6 +2,7 @@
 // live in _graph, _scheduler, _lifecycle, _remote_link and transfers, and what is left is its API.
 import { Actor } from "../graph/actor.ts";
 import { negotiate, transferNeeded } from "../graph/caps.ts";
+import { _producedSpec } from "../graph/_produced_spec.ts";
 import type { Clock } from "../clock/clock.ts";
 import { StreamlibError } from "../errors.ts";
 import type { Input, Output } from "../graph/ports.ts";
@@ -351,7 +352,9 @@ export class Pipeline {
     if (inNode.over) {
       throw new StreamlibError("SL_STATE", `"${toName}" belongs to an actor that has finished`);
     }
-    const caps = negotiate(output.spec, input.spec, fromName, toName);
+    // An output whose format is a parameter is checked with the format that parameter picks.
+    const produced = _producedSpec(output.spec, output.actor.params);
+    const caps = negotiate(produced, input.spec, fromName, toName);
     if (input._links.some((l) => l.output === output)) {
       throw new StreamlibError(
         "SL_ALREADY_CONNECTED",
@@ -644,8 +647,9 @@ export class Pipeline {
   ): Connection {
     const fromName = `${output.actor.name}.${output.name}`;
     const toName = `${input.actor.name}.${input.name}`;
+    const produced = _producedSpec(output.spec, output.actor.params);
     const caps = negotiate(
-      output.spec,
+      produced,
       { ...input.spec, capabilities: output.spec.capabilities ?? ["cpu"] },
       fromName,
       toName,
@@ -653,7 +657,7 @@ export class Pipeline {
     const provider = this.#transfer(move.from, move.to, caps.kind);
     if (provider === undefined) {
       try {
-        negotiate(output.spec, input.spec, fromName, toName);
+        negotiate(produced, input.spec, fromName, toName);
       } catch (error) {
         const e = error as StreamlibError;
         throw new StreamlibError(

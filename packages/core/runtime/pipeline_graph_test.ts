@@ -42,6 +42,43 @@ Deno.test("Pipeline.connect() explains a format mismatch naming both ports and b
   });
 });
 
+Deno.test("An output whose format is a parameter is linked with that format: a mismatch fails when linking", () => {
+  const src = {
+    type: "fsrc",
+    outputs: { out: { kind: "video", formats: ["RGBA", "I420"], formatParam: "format" } },
+    params: { format: { type: "string", enum: ["RGBA", "I420"], default: "RGBA" } },
+  } as const satisfies Contract;
+  const sink = {
+    type: "rgbasink",
+    inputs: { in: { kind: "video", formats: ["RGBA"] } },
+  } as const satisfies Contract;
+  class Src extends Actor<typeof src> {
+    static override contract = src;
+    process(): void {}
+  }
+  class Sink extends Actor<typeof sink> {
+    static override contract = sink;
+    process(): void {}
+  }
+  const pipeline = new Pipeline();
+  pipeline.add(new Src({ format: "I420" }), { name: "yuv" });
+  pipeline.add(new Src(), { name: "rgb" });
+  pipeline.add(new Sink(), { name: "a" });
+  pipeline.add(new Sink(), { name: "b" });
+  assert.throws(() => pipeline.connect("yuv.out", "a.in"), (e: unknown) => {
+    assert.ok(isStreamlibError(e, "SL_CAPS_MISMATCH"));
+    assert.match(e.message, /"yuv.out" \(video: I420; cpu\) to "a.in" \(video: RGBA; cpu\)/);
+    return true;
+  });
+  assert.deepEqual(pipeline.connect("rgb.out", "b.in").formats, ["RGBA"]);
+  // Linking by actor (`!` in pipeline text) says which parameter picked the format.
+  assert.throws(() => pipeline.link("yuv", "a"), (e: unknown) => {
+    assert.ok(isStreamlibError(e, "SL_PIPE_NO_MATCH"));
+    assert.match(e.message, /out \(video: I420, as format=I420 says\)/);
+    return true;
+  });
+});
+
 Deno.test("Pipeline.connect() refuses a kind mismatch, a duplicate link and a second video link", () => {
   const contract = {
     type: "vsink",

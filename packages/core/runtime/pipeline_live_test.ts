@@ -175,3 +175,20 @@ Deno.test("Sources present at start tick from running time 0 even when the clock
   await pipeline.done;
   assert.deepEqual(sink.messages.map((m) => m.timestamp), [0, 100_000, 200_000]);
 });
+
+Deno.test("A live source that falls behind skips ticks, not messages: count=3 still sends 3", async () => {
+  const clock = new JumpClock();
+  const pipeline = new Pipeline({ clock });
+  const sink = new Collect<DataMessage>();
+  const source = new DataSource({ count: 3, fps: 10 });
+  pipeline.pipe(source, sink);
+  const done = pipeline.run();
+  await pipeline.idle();
+  clock.jumpTo(450_000); // tick 1 is 3.5 periods late: ticks 1 to 3 are skipped
+  await pipeline.idle();
+  clock.jumpTo(550_000);
+  await done;
+  const stats = pipeline.stats().actors.find((a) => a.name === "datasrc0")!;
+  assert.equal(stats.skippedTicks, 3);
+  assert.deepEqual(sink.messages.map((m) => m.timestamp), [0, 400_000, 500_000]);
+});
