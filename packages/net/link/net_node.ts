@@ -31,7 +31,11 @@ import { _announcement, _watchAnnouncements, type NodeAnnouncement } from "./_an
  * ```ts
  * import assert from "node:assert/strict";
  * import type { NetNodeOptions } from "@streamlib/net";
- * const options: NetNodeOptions = { name: "edge", nats: "nats://127.0.0.1:4222" };
+ * const options: NetNodeOptions = {
+ *   name: "edge",
+ *   nats: "nats://127.0.0.1:4222",
+ *   token: "s3cret", // links to and from this node carry it
+ * };
  * assert.ok(options.name === "edge");
  * ```
  */
