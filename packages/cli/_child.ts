@@ -55,12 +55,16 @@ export interface ChildOptions {
     readonly tcp?: { readonly host: string; readonly port: number; readonly token?: string };
     readonly summary: string;
   };
-  /** Start a node's link service under this name before building (remote addresses). */
+  /**
+   * Start a node's link service under this name before building (remote addresses), with its
+   * link access token when it has one.
+   */
   readonly net?: {
     readonly name: string;
     readonly nats?: string;
     readonly peers?: Readonly<Record<string, string>>;
     readonly listen?: string;
+    readonly token?: string;
   };
   /** What this process was granted: a patch needing more is refused. */
   readonly granted?: PermissionSet;
@@ -152,12 +156,13 @@ export async function runChild(options: ChildOptions): Promise<never> {
   if (options.net !== undefined) {
     try {
       const { startNetNode } = await import("@streamlib/net");
-      const { name, nats, peers, listen } = options.net;
+      const { name, nats, peers, listen, token } = options.net;
       node = await startNetNode({
         name,
         ...(nats === undefined ? {} : { nats }),
         ...(peers === undefined ? {} : { peers }),
         ...(listen === undefined ? {} : { listen }),
+        ...(token === undefined ? {} : { token }),
       });
     } catch (error) {
       _fail("build", error);

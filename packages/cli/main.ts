@@ -28,6 +28,7 @@ import { type PermissionName, StreamlibError } from "@streamlib/core";
 import { type NodeReservation, reserveNode } from "@streamlib/net/control";
 import { _addControlCommands, _liveDot } from "./_control_commands.ts";
 import { _hostPort } from "./_address.ts";
+import { _linkToken } from "./_link_token.ts";
 import { type _McpOptions, _serveMcp } from "./_mcp_command.ts";
 import { type PipelineProcessOptions, runPermissions } from "./pipeline_process.ts";
 import { _addPluginsCommands } from "./_plugins_command.ts";
@@ -172,7 +173,8 @@ Exit status: 0 success, 1 pipeline or check failed, 2 usage error, 130 aborted b
       )
       .option(
         "--listen <host:port>",
-        "take direct links from other nodes here (default 127.0.0.1 and a free port)",
+        "take direct links from other nodes here (default 127.0.0.1 and a free port); off " +
+          "loopback links need the access token STREAMLIB_TOKEN, made up and printed if unset",
       )
       .option(
         "--allow <permission>",
@@ -390,7 +392,7 @@ async function _run(
     const control = reservation === undefined
       ? undefined
       : { reservation, ...(tcp === undefined ? {} : { tcp }) };
-    const net = _netOptions(options, loaded, reservation?.name);
+    const { net, madeUp } = _netOptions(options, loaded, reservation?.name, token);
     if (options.printPermissions) {
       // The node's name as it would be now: the socket is part of the permissions.
       const { permissions } = await scopePrograms(
@@ -403,6 +405,12 @@ async function _run(
         }
       }
       return 0;
+    }
+    if (madeUp && net !== undefined) {
+      err(
+        `streamlib: node ${net.name} takes links on ${options.listen} only with the access ` +
+          `token ${net.token}: start the nodes that link to it with STREAMLIB_TOKEN=${net.token}\n`,
+      );
     }
     return await runPipeline({
       loaded,
@@ -419,19 +427,24 @@ async function _run(
 }
 
 /**
- * The node's link service for `run`: when `--nats`, `--peer` or `--listen` is given, or the
- * pipeline links to an `actor://` address. Named as the node is (`--name`), else `node-PID`.
+ * The node's link service for `run`: when `--nats`, `--peer` or `--listen` is given, the
+ * pipeline links to an `actor://` address, or `STREAMLIB_TOKEN` is set and the pipeline has a
+ * `netsink` or `netsrc` (which then use the node's token). Named as the node is (`--name`), else
+ * `node-PID`. Its link access token is `STREAMLIB_TOKEN`; without it, one is made up when
+ * `--listen` is off loopback (`madeUp`: print it for the user), and none is needed otherwise.
  */
 function _netOptions(
   options: _RunOptions,
   loaded: LoadedPipeline,
   name: string | undefined,
-): PipelineProcessOptions["net"] {
+  given: string | undefined,
+): { net: PipelineProcessOptions["net"]; madeUp: boolean } {
   const remote = loaded.spec.links.some((link) =>
     link.from.startsWith("actor://") || link.to.startsWith("actor://")
   );
+  const links = loaded.spec.actors.some((a) => a.type === "netsink" || a.type === "netsrc");
   if (options.nats === undefined && !options.peer.length && options.listen === undefined) {
-    if (!remote) return undefined;
+    if (!remote && !(given !== undefined && links)) return { net: undefined, madeUp: false };
   }
   const peers: Record<string, string> = {};
   for (const peer of options.peer) {
@@ -441,11 +454,16 @@ function _netOptions(
     }
     peers[peer.slice(0, at)] = peer.slice(at + 1);
   }
+  const token = _linkToken(options.listen, given);
   return {
-    name: name ?? options.name ?? `node-${Deno.pid}`,
-    ...(options.nats === undefined ? {} : { nats: options.nats }),
-    ...(options.peer.length ? { peers } : {}),
-    ...(options.listen === undefined ? {} : { listen: options.listen }),
+    net: {
+      name: name ?? options.name ?? `node-${Deno.pid}`,
+      ...(options.nats === undefined ? {} : { nats: options.nats }),
+      ...(options.peer.length ? { peers } : {}),
+      ...(options.listen === undefined ? {} : { listen: options.listen }),
+      ...(token === undefined ? {} : { token }),
+    },
+    madeUp: given === undefined && token !== undefined,
   };
 }
 

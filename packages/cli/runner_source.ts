@@ -54,13 +54,15 @@ export interface RunnerOptions {
   /**
    * Start a node's link service (`startNetNode` in `@streamlib/net`) before building, so that
    * `actor://node/…` addresses in the pipeline reach other nodes, and links to this node's
-   * actors land in it: its name, a NATS server, peers by name, where to take direct links.
+   * actors land in it: its name, a NATS server, peers by name, where to take direct links,
+   * and the link access token its links carry and require.
    */
   readonly net?: {
     readonly name: string;
     readonly nats?: string;
     readonly peers?: Readonly<Record<string, string>>;
     readonly listen?: string;
+    readonly token?: string;
   };
   /** What the process is granted: patches that need more are refused. */
   readonly granted?: PermissionSet;

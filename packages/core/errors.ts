@@ -84,7 +84,10 @@ export type CoreErrorCode =
    * enter it), so nothing is served or trusted there; or which folder to use cannot be told.
    */
   | "SL_CONTROL_FOLDER"
-  /** A request to a node's control address lacks its access token, or has a wrong one. */
+  /**
+   * A request to a node's control address lacks its access token, or has a wrong one; or a
+   * link's hello lacks the receiving node's link access token, or has another one.
+   */
   | "SL_UNAUTHORIZED"
   /**
    * A link end names an actor on another node (`actor://edge/…`) but this process has no way

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { _sameText } from "./_same_text.ts";
+
 /** Name of the cookie a page gets once it was opened with the right token. */
 export const ACCESS_TOKEN_COOKIE: string = "streamlib_token";
 
@@ -110,13 +112,4 @@ function _cookie(header: string, name: string): string | undefined {
     if (key === name) return decodeURIComponent(value.join("="));
   }
   return undefined;
-}
-
-/** Compares without stopping at the first difference. */
-function _sameText(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  return diff === 0;
 }

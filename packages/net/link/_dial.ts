@@ -12,6 +12,7 @@ import { StreamlibError } from "@streamlib/core";
 import { type _Conduit, _dialDirect } from "./_conduit.ts";
 import { _NatsConduit, type _NatsHub } from "./_nats.ts";
 import type { _Dial, _Dialled, _Hello } from "./_link_sender.ts";
+import { _admit, type _LinkGate } from "./_link_token.ts";
 import { encodeWire, type WireMessage } from "./wire_format.ts";
 import { decodeWire } from "./wire_decoder.ts";
 
@@ -112,12 +113,14 @@ export function _natsDial(
 
 /**
  * Answers hellos on NATS: each one gets a pair of subjects of its own and a conduit on them,
- * which `accept` takes (returning the accept) or refuses (throwing a coded error).
+ * which `accept` takes (returning the accept) or refuses (throwing a coded error). A hello
+ * that `gate` refuses (no or another access token) gets `SL_UNAUTHORIZED` and no subjects.
  */
 export function _serveNatsHellos(
   hub: _NatsHub,
   helloSubject: string,
   accept: (conduit: _Conduit, hello: _Hello) => Record<string, unknown>,
+  gate?: _LinkGate,
 ): () => void {
   return hub.subscribe(helloSubject, (bytes, reply) => {
     if (reply === undefined) return;
@@ -128,6 +131,7 @@ export function _serveNatsHellos(
       if (hello.type !== "hello") {
         throw new StreamlibError("SL_WIRE_MALFORMED", `Expected a hello, got "${hello.type}"`);
       }
+      _admit(hello.body, gate);
       const session = `streamlib.link.${crypto.randomUUID()}`;
       const data = `${session}.d`;
       const control = `${session}.c`;
@@ -148,11 +152,14 @@ export function _serveNatsHellos(
 
 /**
  * Reads the hello on a new direct connection and answers it with what `accept` says; bad
- * bytes, silence or anything but a hello close the connection.
+ * bytes, silence or anything but a hello close the connection. A hello that `gate` refuses (no
+ * or another access token) is answered `SL_UNAUTHORIZED` and the connection closed: `accept`
+ * never sees it.
  */
 export async function _acceptDirect(
   conduit: _Conduit,
   accept: (conduit: _Conduit, hello: _Hello) => Record<string, unknown>,
+  gate?: _LinkGate,
 ): Promise<void> {
   let first: WireMessage;
   try {
@@ -168,6 +175,7 @@ export async function _acceptDirect(
     return;
   }
   try {
+    _admit(first.body, gate);
     const body = accept(conduit, first.body as unknown as _Hello);
     conduit.send({ type: "accept", body });
   } catch (error) {

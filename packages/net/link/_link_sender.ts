@@ -33,6 +33,8 @@ export interface _Hello {
   readonly next: number;
   /** The sending actor's name, for the receiver's graph. */
   readonly from: string;
+  /** The receiving node's link access token, when it has one (see `_link_token.ts`). */
+  readonly token?: string;
 }
 
 /** A made connection and the receiver's accept. */
@@ -72,6 +74,11 @@ export class _LinkSender {
   sent = 0;
   reconnects = 0;
   lastError: StreamlibError | undefined;
+  /**
+   * Set when the receiver refused this sender's access token (`SL_UNAUTHORIZED`): dialling
+   * again would only be refused again, so the sender has stopped, and the actor fails with it.
+   */
+  failure: StreamlibError | undefined;
   readonly #options: _SenderOptions;
   #conduit: _Conduit | undefined;
   #next = 0;
@@ -249,6 +256,10 @@ export class _LinkSender {
           );
         }
         this.lastError = coded;
+        if (coded.code === "SL_UNAUTHORIZED") {
+          this.failure = coded;
+          this.#closed = true;
+        }
       }
       if (this.#closed) break;
       this.state = wasUp ? "down" : "connecting";
@@ -266,6 +277,7 @@ export class _LinkSender {
       this.#wake = undefined;
     }
     this.state = "closed";
+    this.#release(false);
   }
 
   /** Runs one session until its conduit closes. */

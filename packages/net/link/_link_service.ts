@@ -1,6 +1,6 @@
 /**
  * Where `netsink` finds the way to `actor://node/…`: the process's link service (a
- * `NetNode`), which knows the NATS server, the peers and the node's own name. A separate file
+ * `NetNode`), which knows the NATS server, the peers, the node's own name and its token. A separate file
  * so that the actors need not import the node, which makes them. Internal to the link code.
  *
  * @module
@@ -14,6 +14,11 @@ export interface _LinkService {
   readonly name: string;
   /** A dial to `target` (`type/name.port`) on `node` (a name or host:port). */
   dialActor(node: string, target: string): _Dial;
+  /**
+   * The node's link access token, when it has one: what its links' hellos carry, and what a
+   * `netsink` or `netsrc` in its process without a `token` of its own uses.
+   */
+  readonly _linkToken: string | undefined;
 }
 
 let _current: _LinkService | undefined;

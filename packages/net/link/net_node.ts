@@ -14,6 +14,7 @@ import { _acquireHub, _natsUrl, _releaseHub } from "./_hubs.ts";
 import type { _NatsHub } from "./_nats.ts";
 import type { _Dial, _Hello } from "./_link_sender.ts";
 import { _setLinkService } from "./_link_service.ts";
+import { type _LinkGate, _withToken } from "./_link_token.ts";
 import { NetSink } from "./net_sink.ts";
 import { _checkCodec } from "./_codecs.ts";
 import { _probeCodecs } from "./_codec_factory.ts";
@@ -30,7 +31,11 @@ import { _announcement, _watchAnnouncements, type NodeAnnouncement } from "./_an
  * ```ts
  * import assert from "node:assert/strict";
  * import type { NetNodeOptions } from "@streamlib/net";
- * const options: NetNodeOptions = { name: "edge", nats: "nats://127.0.0.1:4222" };
+ * const options: NetNodeOptions = {
+ *   name: "edge",
+ *   nats: "nats://127.0.0.1:4222",
+ *   token: "s3cret", // links to and from this node carry it
+ * };
  * assert.ok(options.name === "edge");
  * ```
  */
@@ -51,6 +56,14 @@ export interface NetNodeOptions {
   readonly install?: boolean;
   /** How often the node announces itself on NATS, in ms (default 2,000). */
   readonly announceMs?: number;
+  /**
+   * The link access token (`""` or absent: none). Every hello this node sends carries it, and
+   * every hello it receives, directly or over NATS, must carry the same one: any other link is
+   * refused with `SL_UNAUTHORIZED`. Nodes that link to each other share one; `streamlib run`
+   * takes it from `STREAMLIB_TOKEN`. It travels in the clear: it keeps out those who can reach
+   * the port or the NATS subject, not those who can read the traffic.
+   */
+  readonly token?: string;
 }
 
 const _NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -82,11 +95,32 @@ const _NAME = /^[A-Za-z0-9_-]{1,64}$/;
  * await edge.done;
  * assert.deepEqual(sink.messages.map((m) => m.value), [0, 1, 2]);
  * ```
+ *
+ * @example A node with an access token takes links only from nodes with the same one
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Collect, DataSource, isStreamlibError, Pipeline } from "@streamlib/core";
+ * import { startNetNode } from "@streamlib/net";
+ *
+ * const edge = new Pipeline();
+ * const sink = edge.add(new Collect(), { name: "sink" });
+ * const edgeNode = await startNetNode({ name: "edge", pipeline: edge, install: false, token: "s3cret" });
+ * await edge.start();
+ * const intruderNode = await startNetNode({ name: "intruder", install: false, peers: { edge: edgeNode.address! } });
+ * const intruder = new Pipeline({ remote: intruderNode });
+ * intruder.add(new DataSource({ count: 3, fps: 100 }), { name: "src" });
+ * intruder.connect("src.out", "actor://edge/collect/sink.in");
+ * await assert.rejects(intruder.run(), (e: Error) => isStreamlibError(e.cause, "SL_UNAUTHORIZED"));
+ * assert.equal(sink.messages.length, 0);
+ * await edge.stop();
+ * await Promise.all([edgeNode.close(), intruderNode.close()]);
+ * ```
  */
 export class NetNode implements RemoteLinkResolver {
   /** The node's name. */
   readonly name: string;
   readonly #options: NetNodeOptions;
+  readonly #token: string | undefined;
   #pipeline: Pipeline | undefined;
   #hub: _NatsHub | undefined;
   #listener: _DirectListener | undefined;
@@ -100,6 +134,7 @@ export class NetNode implements RemoteLinkResolver {
   private constructor(options: NetNodeOptions) {
     this.name = options.name;
     this.#options = options;
+    this.#token = options.token || undefined;
     this.#pipeline = options.pipeline;
   }
 
@@ -148,6 +183,11 @@ export class NetNode implements RemoteLinkResolver {
     return this.#hub?.url;
   }
 
+  /** @internal The link access token, for the `netsink`s and `netsrc`s of this process. */
+  get _linkToken(): string | undefined {
+    return this.#token;
+  }
+
   /**
    * Where links to this node's actors land from now on.
    *
@@ -192,7 +232,8 @@ export class NetNode implements RemoteLinkResolver {
    * directly; what a `netsink` to `actor://node/target` uses.
    */
   dialActor(node: string, target: string): _Dial {
-    return async (hello: _Hello) => {
+    return async (said: _Hello) => {
+      const hello = _withToken(said, this.#token);
       const hub = this.#hub;
       let natsError: StreamlibError | undefined;
       if (hub !== undefined && hub.connected && _NAME.test(node)) {
@@ -268,15 +309,16 @@ export class NetNode implements RemoteLinkResolver {
     await _probeCodecs();
     const accept = (conduit: _Conduit, hello: _Hello): Record<string, unknown> =>
       this.#accept(conduit, hello);
+    const gate: _LinkGate = { token: this.#token, who: `Node ${JSON.stringify(this.name)}` };
     const listen = this.#options.listen ?? "127.0.0.1:0";
     if (listen !== "") {
       const { host, port } = _hostPort(listen);
-      this.#listener = _listenDirect(host, port, (conduit) => _acceptDirect(conduit, accept));
+      this.#listener = _listenDirect(host, port, (c) => _acceptDirect(c, accept, gate));
     }
     if (this.#options.nats !== undefined) {
       const hub = await _acquireHub(_natsUrl(this.#options.nats), `streamlib node ${this.name}`);
       this.#hub = hub;
-      this.#stops.push(_serveNatsHellos(hub, `streamlib.node.${this.name}.link`, accept));
+      this.#stops.push(_serveNatsHellos(hub, `streamlib.node.${this.name}.link`, accept, gate));
       this.#stops.push(_serveClock(hub, `streamlib.node.${this.name}.time`, () => this.#now()));
       this.#stops.push(
         _watchAnnouncements(

@@ -67,6 +67,13 @@ export const netSinkContract = {
         "queue:N: up to N wait at the receiver and a slow receiver slows this side; " +
         "empty: latest for video, queue:8 for the rest",
     },
+    token: {
+      type: "string",
+      default: "",
+      description: "The receiver's link access token, sent in the hello; empty: the node's " +
+        "(STREAMLIB_TOKEN under streamlib run), else none. A wrong or missing one fails this " +
+        "actor with SL_UNAUTHORIZED",
+    },
   },
   permissions: _LINK_PERMISSIONS,
 } as const satisfies Contract;
@@ -92,6 +99,9 @@ const _EOS_ACK_MS = 5_000;
  * actor's input blocks when the receiver's N slots are full, so a slow receiver slows the
  * sender and nothing grows. Video may go as JPEG or H.264 and audio as Opus (`codec`); the
  * receiver decodes, so the actor there sees ordinary frames. End-of-stream crosses the link.
+ * A receiver with a link access token takes only hellos that carry it: `token`, or the
+ * node's ({@linkcode NetNodeOptions.token}). Refused, this actor fails with `SL_UNAUTHORIZED`
+ * and dials no more: another try would be refused again.
  *
  * @example Send data to a netsrc listening on a port
  * ```ts
@@ -147,6 +157,7 @@ export class NetSink extends Actor<typeof netSinkContract> implements RemoteLink
     const latest = policy.startsWith("latest");
     const window = latest ? 2 : Math.max(1, Number(policy.split(":")[1]) || 8);
     const target = isRemoteAddress(to) ? _target(to) : "";
+    const token = this.params.token || (this._service ?? _linkService())?._linkToken;
     this.#sender = new _LinkSender({
       dial,
       hello: {
@@ -159,6 +170,7 @@ export class NetSink extends Actor<typeof netSinkContract> implements RemoteLink
         policy: latest ? "latest" : "queue",
         window,
         from: this.name,
+        ...(token ? { token } : {}),
       },
       clock: () => this.clock.now(),
       log: (text) => this.log(text),
@@ -178,6 +190,7 @@ export class NetSink extends Actor<typeof netSinkContract> implements RemoteLink
     const sender = this.#sender;
     if (message === undefined || sender === undefined) return;
     const ok = await sender.waitCredit();
+    if (sender.failure !== undefined) throw sender.failure;
     if (!ok) {
       this.#dropped++;
       sender.skip();
@@ -207,7 +220,9 @@ export class NetSink extends Actor<typeof netSinkContract> implements RemoteLink
       if (await sender.waitCredit()) sender.send(make);
     }
     // Until the receiver says it has the end: closing sooner could lose it on the way.
-    if (!(await sender.endStream(_EOS_ACK_MS))) {
+    const acknowledged = await sender.endStream(_EOS_ACK_MS);
+    if (sender.failure !== undefined) throw sender.failure;
+    if (!acknowledged) {
       this.log(`end-of-stream could not cross the link: it is ${sender.state}`);
     }
   }

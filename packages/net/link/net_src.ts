@@ -10,6 +10,8 @@ import {
 import type { _Conduit } from "./_conduit.ts";
 import { _listenDirect } from "./_conduit.ts";
 import { _acceptDirect, _hostPort, _natsAddress, _serveNatsHellos } from "./_dial.ts";
+import { _linkService } from "./_link_service.ts";
+import type { _LinkGate } from "./_link_token.ts";
 import { _acquireHub, _releaseHub } from "./_hubs.ts";
 import type { _Hello } from "./_link_sender.ts";
 import { type _Delivery, _LinkReceiver } from "./_link_receiver.ts";
@@ -52,6 +54,13 @@ export const netSrcContract = {
       description: "local: map the sender's timestamps to this pipeline's running time with " +
         "the measured clock offset (so remote and local streams line up); remote: keep them",
     },
+    token: {
+      type: "string",
+      default: "",
+      description: "Link access token every sender's hello must carry (others are refused " +
+        "with SL_UNAUTHORIZED); empty: the node's (STREAMLIB_TOKEN under streamlib run), " +
+        "else none",
+    },
   },
   permissions: _LINK_PERMISSIONS,
 } as const satisfies Contract;
@@ -72,6 +81,8 @@ const _FINISH_MS = 5_000;
  * pipeline's running time (`timestamps=local`), and `remoteLink()` reports the latency from a
  * frame's timestamp to its arrival, and the offset with its error bound. The link's
  * end-of-stream ends it; a sender that goes away does not: it waits for it to come back.
+ * With a link access token (`token`, or the node's), a sender whose hello lacks it is refused
+ * with `SL_UNAUTHORIZED` and its connection closed: nothing it sends is delivered.
  *
  * @example A receiver on a free port
  * ```ts
@@ -122,9 +133,14 @@ export class NetSrc extends Actor<typeof netSrcContract> implements RemoteLinkAc
     const listen = this.params.listen;
     const accept = (conduit: _Conduit, hello: _Hello): Record<string, unknown> =>
       this._attach(conduit, hello);
+    const gate: _LinkGate = {
+      token: this.params.token || _linkService()?._linkToken,
+      who: `netsrc ${JSON.stringify(this.name)}`,
+      refused: (error) => this.log(`${error.code} ${error.message}`),
+    };
     if (listen.startsWith("tcp://")) {
       const { host, port } = _hostPort(listen.slice(6).replace(/\/$/, ""));
-      const listener = _listenDirect(host, port, (conduit) => _acceptDirect(conduit, accept));
+      const listener = _listenDirect(host, port, (c) => _acceptDirect(c, accept, gate));
       const shown = listener.host.includes(":") ? `[${listener.host}]` : listener.host;
       this.#url = `tcp://${shown}:${listener.port}`;
       this.#remote = this.#url;
@@ -135,7 +151,7 @@ export class NetSrc extends Actor<typeof netSrcContract> implements RemoteLinkAc
       this.#hub = server;
       this.#url = listen;
       this.#remote = listen;
-      this.#closeListener = _serveNatsHellos(hub, `${subject}.hello`, accept);
+      this.#closeListener = _serveNatsHellos(hub, `${subject}.hello`, accept, gate);
     } else if (listen !== "") {
       throw new StreamlibError(
         "SL_PARAM_INVALID",

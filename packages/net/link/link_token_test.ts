@@ -1,0 +1,253 @@
+import assert from "node:assert/strict";
+import {
+  Collect,
+  type DataMessage,
+  DataSource,
+  isStreamlibError,
+  Pipeline,
+  type StreamlibError,
+} from "@streamlib/core";
+import {
+  encodeWire,
+  type NetNode,
+  NetSink,
+  NetSrc,
+  startNetNode,
+  WireDecoder,
+  type WireMessage,
+} from "./mod.ts";
+import { needsNats, TestNats } from "./_nats_testing.ts";
+
+const TOKEN = "s3cret-link-token";
+
+/** A hello as a sender says it, with `fields` over the usual ones, as one wire frame. */
+function hello(fields: Record<string, unknown>): Uint8Array {
+  const [head, payload] = encodeWire({
+    type: "hello",
+    body: {
+      wire: 1,
+      node: "poke",
+      link: crypto.randomUUID(),
+      session: 1,
+      target: "collect/sink.in",
+      kind: "data",
+      codec: "raw",
+      policy: "queue",
+      window: 8,
+      next: 0,
+      from: "poke",
+      ...fields,
+    },
+  });
+  return new Uint8Array([...head, ...payload]);
+}
+
+/** Sends a hello to `address`, then reads what comes back until the other side closes. */
+async function poke(address: string, fields: Record<string, unknown>): Promise<WireMessage[]> {
+  const port = Number(address.split(":").at(-1));
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  await conn.write(hello(fields));
+  const decoder = new WireDecoder();
+  const got: WireMessage[] = [];
+  const buffer = new Uint8Array(65_536);
+  for (;;) {
+    const n = await conn.read(buffer).catch(() => null);
+    if (n === null) break;
+    got.push(...decoder.push(buffer.slice(0, n)));
+  }
+  conn.close();
+  return got;
+}
+
+/** A receiving node and its pipeline. */
+interface Edge extends AsyncDisposable {
+  readonly pipeline: Pipeline;
+  readonly sink: Collect<DataMessage>;
+  readonly node: NetNode;
+  /** The netsrcs that links made in its pipeline. */
+  links(): NetSrc[];
+}
+
+/** A receiving node "edge" with a collect named "sink", started. */
+async function edge(
+  options: { token?: string; nats?: string; listen?: string } = {},
+): Promise<Edge> {
+  const pipeline = new Pipeline();
+  const sink = pipeline.add(new Collect<DataMessage>(), { name: "sink" });
+  const node = await startNetNode({ name: "edge", pipeline, install: false, ...options });
+  await pipeline.start();
+  return {
+    pipeline,
+    sink,
+    node,
+    links: (): NetSrc[] => pipeline.actors.filter((a): a is NetSrc => a instanceof NetSrc),
+    async [Symbol.asyncDispose](): Promise<void> {
+      await pipeline.stop({ mode: "abort" });
+      await node.close();
+    },
+  };
+}
+
+/** A node "studio" sending three values to edge's sink; resolves how its run ended. */
+async function send(
+  options: { token?: string; nats?: string; peers?: Record<string, string>; listen?: string },
+): Promise<unknown> {
+  const node: NetNode = await startNetNode({ name: "studio", install: false, ...options });
+  try {
+    const studio = new Pipeline({ remote: node });
+    studio.add(new DataSource({ count: 3, fps: 100 }), { name: "src" });
+    studio.connect("src.out", "actor://edge/collect/sink.in");
+    return await studio.run().then(() => undefined, (error: unknown) => error);
+  } finally {
+    await node.close();
+  }
+}
+
+/** Whether `error` is a failed run whose cause is `SL_UNAUTHORIZED`, the token not in it. */
+function unauthorized(error: unknown, token?: string): void {
+  assert.ok(isStreamlibError(error, "SL_ACTOR_FAILED"), String(error));
+  const cause = (error as StreamlibError).cause;
+  assert.ok(isStreamlibError(cause, "SL_UNAUTHORIZED"), String(cause));
+  assert.match((cause as StreamlibError).message, /Node "edge" refused a link from node "studio"/);
+  if (token !== undefined) assert.ok(!(error as Error).message.includes(token));
+}
+
+Deno.test("nodes that share a link token link directly, and the frames arrive", async () => {
+  await using receiver = await edge({ token: TOKEN });
+  const ended = await send({ token: TOKEN, peers: { edge: receiver.node.address! } });
+  assert.equal(ended, undefined);
+  await receiver.pipeline.done;
+  assert.deepEqual(receiver.sink.messages.map((m) => m.value), [0, 1, 2]);
+});
+
+Deno.test("a node with a link token refuses a direct link without it or with another: SL_UNAUTHORIZED, nothing delivered", async () => {
+  await using receiver = await edge({ token: TOKEN });
+  const peers = { edge: receiver.node.address! };
+  unauthorized(await send({ peers }));
+  unauthorized(await send({ peers, token: "not-the-token" }), "not-the-token");
+  assert.equal(receiver.sink.messages.length, 0);
+  // No link was made into the pipeline: the refusal comes before any netsrc.
+  assert.equal(receiver.links().length, 0);
+  assert.equal(receiver.pipeline.state, "running");
+});
+
+Deno.test("a hello without the token is answered SL_UNAUTHORIZED, naming the node and never the token, and the connection closes", async () => {
+  await using receiver = await edge({ token: TOKEN });
+  for (const fields of [{}, { token: "guess" }, { token: TOKEN.slice(0, -1) }, { token: 42 }]) {
+    const got = await poke(receiver.node.address!, fields);
+    assert.equal(got.length, 1, JSON.stringify(got));
+    const refusal = got[0] as { type: string; code: string; message: string };
+    assert.equal(refusal.type, "refuse");
+    assert.equal(refusal.code, "SL_UNAUTHORIZED");
+    assert.match(refusal.message, /Node "edge" refused a link from node "poke"/);
+    assert.ok(!refusal.message.includes(TOKEN.slice(0, 6)), refusal.message);
+  }
+  assert.equal(receiver.links().length, 0);
+  // The right token gets an accept.
+  const accepted = await (async () => {
+    const port = Number(receiver.node.address!.split(":").at(-1));
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    await conn.write(hello({ token: TOKEN }));
+    const decoder = new WireDecoder();
+    const buffer = new Uint8Array(65_536);
+    for (;;) {
+      const n = await conn.read(buffer);
+      assert.ok(n !== null);
+      const messages = decoder.push(buffer.slice(0, n));
+      if (messages.length !== 0) {
+        conn.close();
+        return messages[0]!.type;
+      }
+    }
+  })();
+  assert.equal(accepted, "accept");
+});
+
+Deno.test("nodes without tokens link as before, and a token sent to a node without one is not needed", async () => {
+  {
+    await using receiver = await edge();
+    assert.equal(await send({ peers: { edge: receiver.node.address! } }), undefined);
+    await receiver.pipeline.done;
+    assert.deepEqual(receiver.sink.messages.map((m) => m.value), [0, 1, 2]);
+  }
+  {
+    await using receiver = await edge();
+    assert.equal(await send({ token: TOKEN, peers: { edge: receiver.node.address! } }), undefined);
+    await receiver.pipeline.done;
+    assert.deepEqual(receiver.sink.messages.map((m) => m.value), [0, 1, 2]);
+  }
+});
+
+Deno.test("a lone netsrc with token= takes a netsink with the same token= and refuses one without it", async () => {
+  const receiver = new Pipeline();
+  const src = receiver.add(new NetSrc({ listen: "tcp://127.0.0.1:0", token: TOKEN }));
+  const got = receiver.add(new Collect<DataMessage>());
+  receiver.link(src, got);
+  const logs: string[] = [];
+  receiver.bus.on("log", (event) => logs.push(event.text));
+  await receiver.start();
+
+  const intruder = new Pipeline({ mode: "offline" });
+  const bad = new NetSink({ to: src.url!, token: "wrong" });
+  intruder.pipe(new DataSource({ count: 3 }), bad);
+  const error = await intruder.run().then(() => undefined, (e: unknown) => e);
+  assert.ok(isStreamlibError((error as Error)?.cause, "SL_UNAUTHORIZED"), String(error));
+  assert.match(bad.remoteLink().error ?? "", /^SL_UNAUTHORIZED: .*netsrc "netsrc[^"]*" refused/);
+  assert.equal(got.messages.length, 0);
+  assert.ok(logs.some((line) => line.startsWith("SL_UNAUTHORIZED")), logs.join("\n"));
+  assert.ok(!logs.join("\n").includes(TOKEN));
+
+  const sender = new Pipeline({ mode: "offline" });
+  sender.pipe(new DataSource({ count: 3 }), new NetSink({ to: src.url!, token: TOKEN }));
+  await sender.run();
+  await receiver.done;
+  assert.deepEqual(got.messages.map((m) => m.value), [0, 1, 2]);
+});
+
+Deno.test(needsNats({
+  name:
+    "over NATS a node with a link token takes the same token and refuses none or another: SL_UNAUTHORIZED, nothing delivered",
+  fn: async () => {
+    await using nats = await TestNats.start();
+    await using receiver = await edge({ token: TOKEN, nats: nats.url, listen: "" });
+    // Without a direct port, a refusal over NATS is the end: no fallback to try.
+    unauthorized(await send({ nats: nats.url, listen: "" }));
+    unauthorized(
+      await send({ nats: nats.url, listen: "", token: "wrong-nats-token" }),
+      "wrong-nats-token",
+    );
+    assert.equal(receiver.sink.messages.length, 0);
+    assert.equal(receiver.links().length, 0);
+    assert.equal(await send({ nats: nats.url, listen: "", token: TOKEN }), undefined);
+    await receiver.pipeline.done;
+    assert.deepEqual(receiver.sink.messages.map((m) => m.value), [0, 1, 2]);
+    assert.equal(receiver.links()[0]!.remoteLink().transport, "nats");
+    // What the node announces on NATS (what `streamlib nodes` lists) carries no token.
+    assert.ok(!JSON.stringify(receiver.node.nodes()).includes(TOKEN));
+  },
+}));
+
+Deno.test(needsNats({
+  name: "a lone netsrc on a NATS subject with token= refuses a netsink without it",
+  fn: async () => {
+    await using nats = await TestNats.start();
+    const receiver = new Pipeline();
+    const src = receiver.add(new NetSrc({ listen: `${nats.url}/cams.a`, token: TOKEN }));
+    const got = receiver.add(new Collect<DataMessage>());
+    receiver.link(src, got);
+    await receiver.start();
+    const intruder = new Pipeline({ mode: "offline" });
+    intruder.pipe(new DataSource({ count: 3 }), new NetSink({ to: `${nats.url}/cams.a` }));
+    const error = await intruder.run().then(() => undefined, (e: unknown) => e);
+    assert.ok(isStreamlibError((error as Error)?.cause, "SL_UNAUTHORIZED"), String(error));
+    assert.equal(got.messages.length, 0);
+    const sender = new Pipeline({ mode: "offline" });
+    sender.pipe(
+      new DataSource({ count: 3 }),
+      new NetSink({ to: `${nats.url}/cams.a`, token: TOKEN }),
+    );
+    await sender.run();
+    await receiver.done;
+    assert.deepEqual(got.messages.map((m) => m.value), [0, 1, 2]);
+  },
+}));
