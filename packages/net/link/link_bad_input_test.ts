@@ -1,48 +1,7 @@
 import assert from "node:assert/strict";
 import { Collect, type DataMessage, DataSource, Pipeline } from "@streamlib/core";
-import { encodeWire, NetSink, NetSrc, WireDecoder, type WireMessage } from "./mod.ts";
-
-/** Sends `bytes` to `port`, then reads what comes back until the node closes; decoded. */
-async function poke(port: number, bytes: Uint8Array, half = false): Promise<WireMessage[]> {
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-  await conn.write(bytes);
-  if (half) await conn.closeWrite(); // a truncated frame: the rest never comes
-  const decoder = new WireDecoder();
-  const got: WireMessage[] = [];
-  const buffer = new Uint8Array(65_536);
-  for (;;) {
-    const n = await conn.read(buffer).catch(() => null);
-    if (n === null) break;
-    got.push(...decoder.push(buffer.slice(0, n)));
-  }
-  conn.close();
-  return got;
-}
-
-function frame(message: WireMessage): Uint8Array {
-  const [head, payload] = encodeWire(message);
-  return new Uint8Array([...head, ...payload]);
-}
-
-function hello(fields: Record<string, unknown>): Uint8Array {
-  return frame({
-    type: "hello",
-    body: {
-      wire: 1,
-      node: "test",
-      link: crypto.randomUUID(),
-      session: 1,
-      target: "",
-      kind: "data",
-      codec: "raw",
-      policy: "queue",
-      window: 8,
-      next: 0,
-      from: "poke",
-      ...fields,
-    },
-  });
-}
+import { NetSink, NetSrc, WireDecoder } from "./mod.ts";
+import { helloFrame as hello, poke, wireFrame as frame } from "./_hello_testing.ts";
 
 Deno.test("garbage, a truncated frame, an old wire version and a codec it lacks: each link is refused or closed with a code, and the node goes on", async () => {
   const receiver = new Pipeline();

@@ -8,7 +8,6 @@ import {
   type StreamlibError,
 } from "@streamlib/core";
 import {
-  encodeWire,
   type NetNode,
   NetSink,
   NetSrc,
@@ -17,46 +16,14 @@ import {
   type WireMessage,
 } from "./mod.ts";
 import { needsNats, TestNats } from "./_nats_testing.ts";
+import { helloFrame, poke } from "./_hello_testing.ts";
 
 const TOKEN = "s3cret-link-token";
 
-/** A hello as a sender says it, with `fields` over the usual ones, as one wire frame. */
-function hello(fields: Record<string, unknown>): Uint8Array {
-  const [head, payload] = encodeWire({
-    type: "hello",
-    body: {
-      wire: 1,
-      node: "poke",
-      link: crypto.randomUUID(),
-      session: 1,
-      target: "collect/sink.in",
-      kind: "data",
-      codec: "raw",
-      policy: "queue",
-      window: 8,
-      next: 0,
-      from: "poke",
-      ...fields,
-    },
-  });
-  return new Uint8Array([...head, ...payload]);
-}
-
-/** Sends a hello to `address`, then reads what comes back until the other side closes. */
-async function poke(address: string, fields: Record<string, unknown>): Promise<WireMessage[]> {
+/** Sends a hello with `fields` to the node at `address` and reads the answer. */
+function pokeHello(address: string, fields: Record<string, unknown>): Promise<WireMessage[]> {
   const port = Number(address.split(":").at(-1));
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-  await conn.write(hello(fields));
-  const decoder = new WireDecoder();
-  const got: WireMessage[] = [];
-  const buffer = new Uint8Array(65_536);
-  for (;;) {
-    const n = await conn.read(buffer).catch(() => null);
-    if (n === null) break;
-    got.push(...decoder.push(buffer.slice(0, n)));
-  }
-  conn.close();
-  return got;
+  return poke(port, helloFrame({ target: "collect/sink.in", ...fields }));
 }
 
 /** A receiving node and its pipeline. */
@@ -134,7 +101,7 @@ Deno.test("a node with a link token refuses a direct link without it or with ano
 Deno.test("a hello without the token is answered SL_UNAUTHORIZED, naming the node and never the token, and the connection closes", async () => {
   await using receiver = await edge({ token: TOKEN });
   for (const fields of [{}, { token: "guess" }, { token: TOKEN.slice(0, -1) }, { token: 42 }]) {
-    const got = await poke(receiver.node.address!, fields);
+    const got = await pokeHello(receiver.node.address!, fields);
     assert.equal(got.length, 1, JSON.stringify(got));
     const refusal = got[0] as { type: string; code: string; message: string };
     assert.equal(refusal.type, "refuse");
@@ -147,7 +114,7 @@ Deno.test("a hello without the token is answered SL_UNAUTHORIZED, naming the nod
   const accepted = await (async () => {
     const port = Number(receiver.node.address!.split(":").at(-1));
     const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-    await conn.write(hello({ token: TOKEN }));
+    await conn.write(helloFrame({ target: "collect/sink.in", token: TOKEN }));
     const decoder = new WireDecoder();
     const buffer = new Uint8Array(65_536);
     for (;;) {
