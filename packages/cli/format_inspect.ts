@@ -65,7 +65,11 @@ export function formatInspect(entry: CatalogueEntry): string {
         ["formats", spec.formats?.join(", ") ?? "any"],
         [
           "format from",
-          spec.formatParam === undefined ? undefined : `the parameter ${spec.formatParam}`,
+          spec.formatParam !== undefined
+            ? `the parameter ${spec.formatParam}`
+            : spec.formatFrom !== undefined
+            ? `the input ${spec.formatFrom} (passed on)`
+            : undefined,
         ],
         ["capabilities", (spec.capabilities ?? ["cpu"]).join(", ")],
         ["policy", direction === "input" ? _policy(input) : undefined],

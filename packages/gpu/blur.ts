@@ -159,6 +159,7 @@ export const gpuBlurContract = {
   outputs: {
     out: {
       kind: "video",
+      formatFrom: "in",
       formats: ["RGBA", "BGRA"],
       capabilities: ["gpu"],
       description: "The blurred video, in the input's format, in GPU memory",

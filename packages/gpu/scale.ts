@@ -131,6 +131,7 @@ export const gpuScaleContract = {
   outputs: {
     out: {
       kind: "video",
+      formatFrom: "in",
       formats: ["RGBA", "BGRA"],
       capabilities: ["gpu"],
       description: "The video at the new size, in the input's format, in GPU memory",

@@ -41,6 +41,7 @@ export const shaderContract = {
   outputs: {
     out: {
       kind: "video",
+      formatFrom: "in",
       formats: ["RGBA", "BGRA"],
       capabilities: ["gpu"],
       description: "What effect() returns for each pixel, in the input's format, in GPU memory",

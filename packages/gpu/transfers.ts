@@ -41,6 +41,7 @@ export const gpuUploadContract = {
   outputs: {
     out: {
       kind: "video",
+      formatFrom: "in",
       formats: _FORMATS,
       capabilities: ["gpu"],
       description: "The same frames in GPU memory: a texture (RGBA, BGRA) or buffer (I420, NV12)",
@@ -107,6 +108,7 @@ export const gpuDownloadContract = {
   outputs: {
     out: {
       kind: "video",
+      formatFrom: "in",
       formats: _FORMATS,
       description: "The same frames in CPU memory, tightly packed",
     },

@@ -232,6 +232,7 @@ export const videoBalanceContract = {
   outputs: {
     out: {
       kind: "video",
+      formatFrom: "in",
       formats: ["RGBA", "BGRA", "I420", "NV12"],
       description: "The adjusted video, in the input's format",
     },

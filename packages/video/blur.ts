@@ -279,6 +279,7 @@ export const blurContract = {
   outputs: {
     out: {
       kind: "video",
+      formatFrom: "in",
       formats: ["RGBA", "BGRA", "I420", "NV12"],
       description: "The blurred video, in the input's format",
     },

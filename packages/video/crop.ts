@@ -110,6 +110,7 @@ export const videoCropContract = {
   outputs: {
     out: {
       kind: "video",
+      formatFrom: "in",
       formats: ["RGBA", "BGRA", "I420", "NV12"],
       description: "The cropped video, in the input's format",
     },

@@ -160,6 +160,7 @@ export const videoFlipContract = {
   outputs: {
     out: {
       kind: "video",
+      formatFrom: "in",
       formats: ["RGBA", "BGRA", "I420", "NV12"],
       description: "The turned video, in the input's format",
     },

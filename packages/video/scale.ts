@@ -157,6 +157,7 @@ export const videoScaleContract = {
   outputs: {
     out: {
       kind: "video",
+      formatFrom: "in",
       formats: ["RGBA", "BGRA", "I420", "NV12"],
       description: "The video at the new size, in the input's format",
     },

@@ -17,7 +17,7 @@ export const identityContract = {
   description: "Passes every message through unchanged (GStreamer's identity)",
   classification: "Filter/Any",
   inputs: { in: { kind: "any" } },
-  outputs: { out: { kind: "any" } },
+  outputs: { out: { kind: "any", formatFrom: "in" } },
 } as const satisfies Contract;
 
 /**

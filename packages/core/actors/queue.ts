@@ -18,7 +18,7 @@ export const queueContract = {
   description: "Buffers messages between two actors; leaky like GStreamer's queue when asked",
   classification: "Filter/Any",
   inputs: { in: { kind: "any" } },
-  outputs: { out: { kind: "any" } },
+  outputs: { out: { kind: "any", formatFrom: "in" } },
   params: {
     capacity: { type: "integer", default: 8, minimum: 1, description: "Messages it holds" },
     leaky: {

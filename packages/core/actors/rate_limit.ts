@@ -17,7 +17,7 @@ export const rateLimitContract = {
   description: "Passes at most `rate` messages a second, judged by their timestamps",
   classification: "Filter/Any",
   inputs: { in: { kind: "any" } },
-  outputs: { out: { kind: "any" } },
+  outputs: { out: { kind: "any", formatFrom: "in" } },
   params: {
     rate: {
       type: "number",

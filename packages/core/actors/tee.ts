@@ -17,7 +17,9 @@ export const teeContract = {
   description: "Sends every message to every actor linked to its output (GStreamer's tee)",
   classification: "Filter/Any",
   inputs: { in: { kind: "any" } },
-  outputs: { out: { kind: "any", description: "Link it to as many actors as you like" } },
+  outputs: {
+    out: { kind: "any", formatFrom: "in", description: "Link it to as many actors as you like" },
+  },
 } as const satisfies Contract;
 
 /**

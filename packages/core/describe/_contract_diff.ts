@@ -30,7 +30,14 @@ export function _contractDifferences(declared: Contract, contract: Contract): st
         differences.push(`${side}.${name}: the manifest has it, the class does not`);
       } else {
         for (
-          const field of ["kind", "formats", "capabilities", "presence", "formatParam"] as const
+          const field of [
+            "kind",
+            "formats",
+            "capabilities",
+            "presence",
+            "formatParam",
+            "formatFrom",
+          ] as const
         ) {
           const norm = (spec: PortSpec): string =>
             JSON.stringify(
@@ -40,7 +47,7 @@ export function _contractDifferences(declared: Contract, contract: Contract): st
                 ? spec.presence ?? "always"
                 : field === "formats"
                 ? spec.formats ? [...spec.formats].sort() : null
-                : spec[field],
+                : spec[field] ?? null,
             );
           if (norm(left) !== norm(right)) {
             differences.push(

@@ -53,7 +53,7 @@ export const _ACTOR_KEYS = [
 ];
 export const _PORT_KEYS = ["kind", "formats", "capabilities", "presence", "description"];
 export const _INPUT_KEYS = [..._PORT_KEYS, "policy", "multiple", "params"];
-export const _OUTPUT_KEYS = [..._PORT_KEYS, "formatParam"];
+export const _OUTPUT_KEYS = [..._PORT_KEYS, "formatParam", "formatFrom"];
 export const _KINDS = ["video", "audio", "event", "data", "any"];
 export const _SCHEDULES = ["tick", "input", "external"];
 export const _CLOCKS = ["graph", "upstream"];

@@ -232,6 +232,11 @@ export function _manifestSchema(): _Json {
               "produces; links are checked against it.",
             type: "string",
           },
+          formatFrom: {
+            description: "The input whose format the output passes on unchanged; links are " +
+              "checked against the formats that input's links produce.",
+            type: "string",
+          },
         },
       },
       inputSpec: {

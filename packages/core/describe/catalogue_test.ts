@@ -64,6 +64,7 @@ Deno.test("Catalogue.verify() lists every way a manifest differs from its implem
     assert.deepEqual(e.details.differences, [
       'type: the manifest says "wrongports", the class "identity"',
       'inputs.in.kind: the manifest says "video", the class "any"',
+      'outputs.out.formatFrom: the manifest says null, the class "in"',
       "outputs.extra: the manifest has it, the class does not",
       "params.gain: the manifest has it, the class does not",
       'classification: the manifest says "Filter/Video", the class "Filter/Any"',

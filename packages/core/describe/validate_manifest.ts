@@ -266,7 +266,10 @@ function _checkPort(check: _Check, path: string, spec: unknown, input: boolean):
     test: _oneOf(_PRESENCES),
   }) && ok;
   ok = check.optional(`${path}.description`, spec.description, _STRING) && ok;
-  if (!input) ok = check.optional(`${path}.formatParam`, spec.formatParam, _STRING) && ok;
+  if (!input) {
+    ok = check.optional(`${path}.formatParam`, spec.formatParam, _STRING) && ok;
+    ok = check.optional(`${path}.formatFrom`, spec.formatFrom, _STRING) && ok;
+  }
   if (input) {
     ok = _checkPolicy(check, `${path}.policy`, spec.policy) && ok;
     ok = check.optional(`${path}.multiple`, spec.multiple, _BOOLEAN) && ok;

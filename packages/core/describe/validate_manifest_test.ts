@@ -93,6 +93,8 @@ Deno.test("validateManifest() writes each problem as path, what was expected and
   assert.match(formatParam.message, /actors\[0\]\.inputs\.in\.formatParam: unknown key/);
   const notText = rejection(build({ set: { "actors[0].outputs.out.formatParam": 5 }, path: "" }));
   assert.match(notText.message, /actors\[0\]\.outputs\.out\.formatParam: expected .*, got 5/);
+  const from = rejection(build({ set: { "actors[0].outputs.out.formatFrom": 5 }, path: "" }));
+  assert.match(from.message, /actors\[0\]\.outputs\.out\.formatFrom: expected .*, got 5/);
   const missing = rejection(build({ set: { "actors[0].module": undefined }, path: "" }));
   assert.match(missing.message, /^manifest: actors\[0\]\.module: expected .*, got nothing$/);
   const root = rejection([], "x.json");

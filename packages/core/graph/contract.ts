@@ -303,6 +303,18 @@ export function validateContract(contract: Contract): void {
           );
         }
       }
+      if (spec.formatFrom !== undefined) {
+        const from = contract.inputs?.[spec.formatFrom];
+        if (side !== "outputs") fail(`${where}.formatFrom`, "is only for outputs");
+        if (from === undefined || from.presence === "request") {
+          fail(
+            `${where}.formatFrom`,
+            `must name an input of the contract (not a request template), got ${
+              JSON.stringify(spec.formatFrom)
+            }`,
+          );
+        }
+      }
       const params = (spec as InputSpec).params;
       if (params !== undefined) {
         if (side !== "inputs" || !request) {

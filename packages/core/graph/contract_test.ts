@@ -218,3 +218,24 @@ Deno.test("validateContract() takes formatParam on an output naming a string par
   );
   assert.match(outside.message, /\["NV12"\] are not among the port's formats/);
 });
+
+Deno.test("validateContract() takes formatFrom on an output naming one of the contract's inputs", () => {
+  const ok = {
+    type: "flip",
+    inputs: { in: { kind: "video" }, "side_%u": { kind: "video", presence: "request" } },
+    outputs: { out: { kind: "video", formatFrom: "in" } },
+  } as const;
+  validateContract(ok);
+  assertInvalid(
+    { ...ok, outputs: { out: { kind: "video", formatFrom: "nope" } } },
+    "outputs.out.formatFrom",
+  );
+  assertInvalid(
+    { ...ok, outputs: { out: { kind: "video", formatFrom: "side_%u" } } },
+    "outputs.out.formatFrom",
+  );
+  assertInvalid(
+    { ...ok, inputs: { ...ok.inputs, more: { kind: "video", formatFrom: "in" } } },
+    "inputs.more.formatFrom",
+  );
+});

@@ -23,7 +23,8 @@ export type Capability = "cpu" | "gpu";
  * - `capabilities`: memory the port works with; default `["cpu"]`.
  * - `presence`: `always` (default), or `request` for ports created on demand from a template
  *   whose name contains `%u` (`layer_%u` gives `layer_0`, `layer_1`…), as in GStreamer.
- * - `formatParam` (outputs): the parameter that picks the one format the output produces.
+ * - `formatParam` (outputs): the parameter that picks the one format the output produces;
+ *   `formatFrom` (outputs): the input whose format it passes on.
  *
  * @example
  * ```ts
@@ -50,6 +51,12 @@ export interface PortSpec {
    * `videotestsrc format=I420 ! compositor` fails when it is linked, not at the first frame.
    */
   readonly formatParam?: string;
+  /**
+   * Outputs only: the input whose format the output passes on unchanged (a flip, a crop, a
+   * queue). A link is then checked against the formats that input's links produce, so
+   * `videotestsrc format=I420 ! videoflip ! compositor` fails when it is linked.
+   */
+  readonly formatFrom?: string;
 }
 
 /**

@@ -8,7 +8,7 @@
 
 import { Actor } from "../graph/actor.ts";
 import { negotiate, transferNeeded } from "../graph/caps.ts";
-import { _producedSpec } from "../graph/_produced_spec.ts";
+import { _formatOrigin, _produced } from "./_produced.ts";
 import { Input, Output, type PortOwner } from "../graph/ports.ts";
 import type { Capability, PortSpec } from "../graph/spec.ts";
 import type { PortKind } from "../messages.ts";
@@ -169,7 +169,7 @@ export class _Graph {
       const move = transferNeeded(o.spec, spec);
       try {
         const caps = negotiate(
-          _producedSpec(o.spec, o.actor.params),
+          _produced(o),
           move ? { ...spec, capabilities: o.spec.capabilities } : spec,
         );
         if (move === undefined) return true;
@@ -226,7 +226,7 @@ export class _Graph {
         // One output and one input that do not fit: negotiation says exactly why (the kinds,
         // formats or memory).
         try {
-          negotiate(_producedSpec(outputs[0]!.spec, outputs[0]!.actor.params), inputs[0]![1]);
+          negotiate(_produced(outputs[0]!), inputs[0]![1]);
         } catch (error) {
           const message = (error as Error).message;
           why = message.slice(message.lastIndexOf("): ") + 3);
@@ -247,10 +247,9 @@ export class _Graph {
         ).join(", ") || "none";
       // An output whose format a parameter picks is listed with that format and the parameter.
       const produced = outputs.map((o): [string, PortSpec, string?] => {
-        const spec = _producedSpec(o.spec, o.actor.params);
-        return spec === o.spec
-          ? [o.name, spec]
-          : [o.name, spec, `, as ${o.spec.formatParam}=${spec.formats![0]} says`];
+        const spec = _produced(o);
+        const origin = spec === o.spec ? undefined : _formatOrigin(o);
+        return origin === undefined ? [o.name, spec] : [o.name, spec, `, as ${origin} says`];
       });
       throw new StreamlibError(
         "SL_PIPE_NO_MATCH",

@@ -2,7 +2,7 @@
 // live in _graph, _scheduler, _lifecycle, _remote_link and transfers, and what is left is its API.
 import { Actor } from "../graph/actor.ts";
 import { negotiate, transferNeeded } from "../graph/caps.ts";
-import { _producedSpec } from "../graph/_produced_spec.ts";
+import { _produced } from "./_produced.ts";
 import type { Clock } from "../clock/clock.ts";
 import { StreamlibError } from "../errors.ts";
 import type { Input, Output } from "../graph/ports.ts";
@@ -353,7 +353,7 @@ export class Pipeline {
       throw new StreamlibError("SL_STATE", `"${toName}" belongs to an actor that has finished`);
     }
     // An output whose format is a parameter is checked with the format that parameter picks.
-    const produced = _producedSpec(output.spec, output.actor.params);
+    const produced = _produced(output);
     const caps = negotiate(produced, input.spec, fromName, toName);
     if (input._links.some((l) => l.output === output)) {
       throw new StreamlibError(
@@ -647,7 +647,7 @@ export class Pipeline {
   ): Connection {
     const fromName = `${output.actor.name}.${output.name}`;
     const toName = `${input.actor.name}.${input.name}`;
-    const produced = _producedSpec(output.spec, output.actor.params);
+    const produced = _produced(output);
     const caps = negotiate(
       produced,
       { ...input.spec, capabilities: output.spec.capabilities ?? ["cpu"] },

@@ -77,6 +77,30 @@ Deno.test("An output whose format is a parameter is linked with that format: a m
     assert.match(e.message, /out \(video: I420, as format=I420 says\)/);
     return true;
   });
+  // An output that passes its input's format on (formatFrom) is checked with what comes in,
+  // down a chain; one not linked yet, or fed anything, is checked with all its formats.
+  const pass = {
+    type: "pass",
+    inputs: { in: { kind: "video", formats: ["RGBA", "I420"] } },
+    outputs: { out: { kind: "video", formats: ["RGBA", "I420"], formatFrom: "in" } },
+  } as const satisfies Contract;
+  class Pass extends Actor<typeof pass> {
+    static override contract = pass;
+    process(): void {}
+  }
+  pipeline.add(new Pass(), { name: "p1" });
+  pipeline.add(new Pass(), { name: "p2" });
+  pipeline.add(new Pass(), { name: "loose" });
+  pipeline.add(new Sink(), { name: "c" });
+  pipeline.add(new Sink(), { name: "d" });
+  pipeline.link("yuv", "p1");
+  pipeline.link("p1", "p2");
+  assert.throws(() => pipeline.link("p2", "c"), (e: unknown) => {
+    assert.ok(isStreamlibError(e, "SL_PIPE_NO_MATCH"));
+    assert.match(e.message, /out \(video: I420, as yuv's format=I420 says\)/);
+    return true;
+  });
+  assert.equal(pipeline.link("loose", "d").to, "d.in");
 });
 
 Deno.test("Pipeline.connect() refuses a kind mismatch, a duplicate link and a second video link", () => {
