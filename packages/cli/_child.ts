@@ -65,6 +65,7 @@ export interface ChildOptions {
     readonly peers?: Readonly<Record<string, string>>;
     readonly listen?: string;
     readonly token?: string;
+    readonly codecs?: { readonly video?: string; readonly audio?: string };
   };
   /** What this process was granted: a patch needing more is refused. */
   readonly granted?: PermissionSet;
@@ -156,13 +157,14 @@ export async function runChild(options: ChildOptions): Promise<never> {
   if (options.net !== undefined) {
     try {
       const { startNetNode } = await import("@streamlib/net");
-      const { name, nats, peers, listen, token } = options.net;
+      const { name, nats, peers, listen, token, codecs } = options.net;
       node = await startNetNode({
         name,
         ...(nats === undefined ? {} : { nats }),
         ...(peers === undefined ? {} : { peers }),
         ...(listen === undefined ? {} : { listen }),
         ...(token === undefined ? {} : { token }),
+        ...(codecs === undefined ? {} : { codecs }),
       });
     } catch (error) {
       _fail("build", error);

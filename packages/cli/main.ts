@@ -172,6 +172,13 @@ Exit status: 0 success, 1 pipeline or check failed, 2 usage error, 130 aborted b
         [],
       )
       .option(
+        "--link-codec <kind=codec>",
+        "what actor:// links of a kind carry: video=raw|jpeg|h264, audio=raw|opus (repeatable; " +
+          "default raw)",
+        collect,
+        [],
+      )
+      .option(
         "--listen <host:port>",
         "take direct links from other nodes here (default 127.0.0.1 and a free port); off " +
           "loopback links need the access token STREAMLIB_TOKEN, made up and printed if unset",
@@ -310,6 +317,7 @@ interface _RunOptions extends _PluginOptions {
   controlTcp?: string;
   nats?: string;
   peer: string[];
+  linkCodec: string[];
   listen?: string;
 }
 
@@ -330,8 +338,12 @@ async function _run(
       "controlTcp",
       "nats",
       "listen",
+      "linkCodec",
     ] as const;
-    const given = pipelineOnly.find((o) => options[o]);
+    const given = pipelineOnly.find((o) => {
+      const value = options[o];
+      return Array.isArray(value) ? value.length !== 0 : value;
+    });
     if (given === "printPermissions") {
       throw new StreamlibError(
         "SL_USAGE",
@@ -462,9 +474,30 @@ function _netOptions(
       ...(options.peer.length ? { peers } : {}),
       ...(options.listen === undefined ? {} : { listen: options.listen }),
       ...(token === undefined ? {} : { token }),
+      ...(options.linkCodec.length ? { codecs: _linkCodecs(options.linkCodec) } : {}),
     },
     madeUp: given === undefined && token !== undefined,
   };
+}
+
+/**
+ * `--link-codec video=h264 --link-codec audio=opus` as the node's codecs by kind. Which codecs
+ * exist is the link service's to say (`SL_LINK_CODEC` when the pipeline is built).
+ */
+function _linkCodecs(values: readonly string[]): { video?: string; audio?: string } {
+  const codecs: { video?: string; audio?: string } = {};
+  for (const value of values) {
+    const match = /^(video|audio)=([a-z0-9]+)$/.exec(value.trim());
+    if (match === null) {
+      throw new StreamlibError(
+        "SL_USAGE",
+        `--link-codec takes video=CODEC or audio=CODEC (video=raw|jpeg|h264, audio=raw|opus), ` +
+          `got "${value}"`,
+      );
+    }
+    codecs[match[1] as "video" | "audio"] = match[2]!;
+  }
+  return codecs;
 }
 
 /** `--grant name=run,ffi` values by plugin name. */

@@ -78,3 +78,23 @@ Deno.test(needsNats({
     assert.match(ended.stdout, /#0 data 0\n.*#1 data 1/);
   },
 }));
+
+Deno.test("streamlib run --link-codec takes video=CODEC and audio=CODEC, and refuses anything else", async () => {
+  const run = (codec: string) =>
+    cli([
+      "run",
+      "--no-control",
+      "--print-permissions",
+      "--link-codec",
+      codec,
+      "--peer",
+      "edge=127.0.0.1:9",
+      "videotestsrc ! actor://edge/show.in",
+    ]);
+  assert.equal((await run("video=h264")).code, 0);
+  for (const bad of ["video", "h264", "data=raw", "video=H 264"]) {
+    const refused = await run(bad);
+    assert.notEqual(refused.code, 0, bad);
+    assert.match(refused.stderr, /SL_USAGE: --link-codec takes video=CODEC or audio=CODEC/, bad);
+  }
+});

@@ -63,6 +63,8 @@ export interface RunnerOptions {
     readonly peers?: Readonly<Record<string, string>>;
     readonly listen?: string;
     readonly token?: string;
+    /** What remote links of each kind carry (`--link-codec`). */
+    readonly codecs?: { readonly video?: string; readonly audio?: string };
   };
   /** What the process is granted: patches that need more are refused. */
   readonly granted?: PermissionSet;

@@ -8,7 +8,8 @@ const _MAX_DEPTH = 64;
 /**
  * What `output` produces as far as its links show: its spec narrowed to the format its
  * `formatParam` picks, and for an output that passes on the format of an input (`formatFrom`),
- * to the formats that input's links produce (followed up the chain, as far as it is linked).
+ * to the formats that input's links produce (followed up the chain, as far as it is linked) and,
+ * for a port of any kind, to their kind when they all have one.
  * Negotiating a link with this finds a mismatch when linking: `videotestsrc format=I420 !
  * videoflip ! compositor` fails at the second `!`.
  *
@@ -24,11 +25,20 @@ export function _produced(output: Output, depth = 0): PortSpec {
   const input = inputs[spec.formatFrom];
   if (input === undefined || input._links.length === 0) return spec;
   const upstream = new Set<string>();
+  const kinds = new Set<string>();
+  let anyFormat = false;
   for (const link of input._links) {
-    const formats = _produced(link.output, depth + 1).formats;
-    if (formats === undefined) return spec; // anything may come
-    for (const format of formats) upstream.add(format);
+    const produced = _produced(link.output, depth + 1);
+    kinds.add(produced.kind);
+    if (produced.formats === undefined) anyFormat = true; // anything may come
+    else for (const format of produced.formats) upstream.add(format);
   }
+  // A port of any kind carries what reaches it, when that is one kind.
+  const [kind] = kinds;
+  if (spec.kind === "any" && kinds.size === 1 && kind !== "any") {
+    spec = { ...spec, kind: kind as PortSpec["kind"] };
+  }
+  if (anyFormat) return spec;
   const formats = (spec.formats ?? [...upstream]).filter((f) => upstream.has(f));
   if (formats.length !== 0) spec = { ...spec, formats };
   return spec;

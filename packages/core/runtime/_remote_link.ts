@@ -6,6 +6,7 @@
  * @module
  */
 
+import { _produced } from "./_produced.ts";
 import type { Actor } from "../graph/actor.ts";
 import type { Input, Output } from "../graph/ports.ts";
 import type { DeliveryPolicy } from "../delivery/policy.ts";
@@ -64,7 +65,8 @@ export function _remoteLink(
   let output: Output | undefined;
   if (direction === "out") {
     output = _localOutput(graph, from);
-    kind = output.spec.kind;
+    // What the output carries: a queue's or a tee's, that of what reaches it.
+    kind = _produced(output).kind;
     local = `${output.actor.name}.${output.name}`;
   } else {
     const [node, port] = graph.end<Input>(to, "input");

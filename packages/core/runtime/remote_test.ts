@@ -4,6 +4,7 @@ import {
   Collect,
   DataSource,
   defineContract,
+  Identity,
   isStreamlibError,
   parsePipeline,
   parseRemoteEndpoint,
@@ -76,6 +77,20 @@ Deno.test("parseRemoteEndpoint() reads the node, the optional type, the actor an
   for (const bad of ["actor://local/x.in", "actor:///x.in", "actor://e/a/b/c.in", "x.in"]) {
     assert.throws(() => parseRemoteEndpoint(bad), (e) => isStreamlibError(e, "SL_ADDRESS_INVALID"));
   }
+});
+
+Deno.test("A remote link from an output of any kind (identity) asks for the kind that reaches it", () => {
+  const requests: RemoteLinkRequest[] = [];
+  const pipeline = new Pipeline({ remote: resolver(requests) });
+  pipeline.add(new DataSource({ count: 1 }), { name: "cam" });
+  pipeline.add(new Identity(), { name: "pass" });
+  pipeline.link("cam", "pass");
+  pipeline.connect("pass.out", "actor://edge/compositor/mix.layer_2");
+  assert.equal(requests[0]!.kind, "data");
+  // Unlinked, it says any: nothing tells yet.
+  pipeline.add(new Identity(), { name: "loose" });
+  pipeline.connect("loose.out", "actor://edge/compositor/mix.layer_3");
+  assert.equal(requests[1]!.kind, "any");
 });
 
 Deno.test("Pipeline.connect() to a remote input adds the resolver's stand-in and links it", () => {

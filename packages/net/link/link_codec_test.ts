@@ -4,13 +4,14 @@ import {
   Collect,
   isStreamlibError,
   type Message,
+  parseRemoteEndpoint,
   Pipeline,
   Tee,
   type VideoFrame,
 } from "@streamlib/core";
 import { TestPattern } from "@streamlib/video";
 import { AudioTestSource } from "@streamlib/audio";
-import { NetSink, NetSrc } from "./mod.ts";
+import { NetSink, NetSrc, startNetNode } from "./mod.ts";
 import { _makeDecoder, _makeEncoder } from "./_codec_factory.ts";
 import type { _Delivery } from "./_link_receiver.ts";
 
@@ -149,4 +150,41 @@ Deno.test("an unknown codec is a coded parameter error", () => {
     () => new NetSink({ to: "tcp://127.0.0.1:9", codec: "vp9" as "raw" }),
     (e) => isStreamlibError(e) && e.code === "SL_PARAM_INVALID",
   );
+});
+
+Deno.test("a node's codecs pick what its remote links carry, by the kind that reaches them", async () => {
+  const node = await startNetNode({
+    name: "codecs-test",
+    codecs: { video: "jpeg", audio: "opus" },
+    install: false,
+  });
+  try {
+    const remote = parseRemoteEndpoint("actor://edge/compositor/mix.layer_1");
+    const codec = (kind: "video" | "audio" | "data"): unknown =>
+      (node.resolve({ direction: "out", remote, kind, local: "src.out" }) as NetSink).params.codec;
+    assert.equal(codec("video"), "jpeg");
+    assert.equal(codec("audio"), "opus");
+    assert.equal(codec("data"), "raw");
+  } finally {
+    await node.close();
+  }
+  const wrong = await startNetNode({
+    name: "codecs-wrong",
+    codecs: { video: "av1" },
+    install: false,
+  });
+  try {
+    assert.throws(
+      () =>
+        wrong.resolve({
+          direction: "out",
+          remote: parseRemoteEndpoint("actor://edge/mix.layer_1"),
+          kind: "video",
+          local: "src.out",
+        }),
+      (e) => isStreamlibError(e, "SL_PARAM_INVALID") && /Unknown link codec "av1"/.test(e.message),
+    );
+  } finally {
+    await wrong.close();
+  }
 });
