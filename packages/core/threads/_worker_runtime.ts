@@ -160,6 +160,8 @@ function wire(id: number, actor: Actor): void {
           `Output "${actor.name}.${output.name}" has ended; it cannot write any more`,
         );
       }
+      // Counted here as on the main thread: `written` drives sources' limits and progress.
+      output._written++;
       const refs: _PoolRef[] = [];
       const m = _encodeMessage(message, peer, refs);
       const sent = send({ op: "write", id, port: output.name, m }, refs);

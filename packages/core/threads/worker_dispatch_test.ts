@@ -394,3 +394,23 @@ Deno.test("Frame memory stays within its limit on both threads, and each policy 
     (e: Error & { code?: string }) => e.code === "SL_PARAM_INVALID",
   );
 });
+
+Deno.test("A source in a Worker counts what it wrote: count= ends it and progress says how far", async () => {
+  const pipeline = new Pipeline({ mode: "offline" });
+  const sink = new Collect<DataMessage<number>>();
+  const core = new URL("../mod.ts", import.meta.url).href;
+  pipeline.pipe(
+    pipeline.add(new DataSource({ count: 4 }), { name: "src", dispatch: "worker", module: core }),
+    pipeline.add(sink),
+  );
+  // Were it never to end, it is stopped and fails the test instead of hanging it.
+  const deadline = setTimeout(() => pipeline.stop({ mode: "abort" }), 30_000);
+  const result = await pipeline.run().finally(() => clearTimeout(deadline));
+  assert.equal(result.status, "eos");
+  assert.deepEqual(sink.messages.map((m) => m.value), [0, 1, 2, 3]);
+  assert.deepEqual(pipeline.stats().actors.find((a) => a.name === "src")!.progress, {
+    done: 4,
+    total: 4,
+  });
+  assert.equal(_liveWorkers(), 0);
+});
