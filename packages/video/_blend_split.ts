@@ -49,6 +49,22 @@ const _MAX_SHARE = 0.8;
 /** How long this thread waits for the helper's rows before blending them itself. */
 const _HELPER_DEADLINE_MS = 2_000;
 
+/**
+ * The file `url` names when this process may not read it (as under `streamlib run`, which grants
+ * only what a pipeline's manifests ask for); `undefined` when it may, or when this is not Deno.
+ */
+function _missingRead(url: URL): string | undefined {
+  if (url.protocol !== "file:" || typeof Deno === "undefined") return undefined;
+  const path = decodeURIComponent(url.pathname);
+  try {
+    return Deno.permissions.querySync({ name: "read", path }).state === "granted"
+      ? undefined
+      : path;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether `bytes` lives in memory that another thread can see. */
 function _isShared(bytes: Uint8Array): boolean {
   return typeof SharedArrayBuffer === "function" && bytes.buffer instanceof SharedArrayBuffer;
@@ -100,7 +116,7 @@ export class _SplitBlender {
   wants(byteLength: number): boolean {
     if (this.#broken || byteLength < _SPLIT_MIN_BYTES) return false;
     if (this.#helper === undefined) this.#start();
-    return true;
+    return !this.#broken;
   }
 
   /**
@@ -221,9 +237,24 @@ export class _SplitBlender {
     }
   }
 
+  /** Why there is no helper, when it could not start (then every frame is blended here). */
+  get unavailable(): string | undefined {
+    return this.#unavailable;
+  }
+
+  #unavailable: string | undefined;
+
   #start(): void {
+    const url = new URL("./_blend_split_worker.ts", import.meta.url);
+    const missing = _missingRead(url);
+    if (missing !== undefined) {
+      // A Worker that may not read its own code dies at once, with an error on stderr.
+      this.#broken = true;
+      this.#unavailable = `the helper Worker needs read access to ${missing}`;
+      return;
+    }
     try {
-      const helper = new Worker(new URL("./_blend_split_worker.ts", import.meta.url).href, {
+      const helper = new Worker(url.href, {
         type: "module",
         name: "streamlib-compositor-helper",
       });
@@ -234,8 +265,9 @@ export class _SplitBlender {
       const setup: _SplitSetup = { control: this.#control, job: this.#job };
       helper.postMessage(setup);
       this.#helper = helper;
-    } catch {
+    } catch (error) {
       this.#broken = true;
+      this.#unavailable = `the helper Worker did not start: ${(error as Error).message}`;
     }
   }
 

@@ -180,3 +180,28 @@ Deno.test("Compositor threads=2 draws the same with layers in shared memory (z-o
   assert.equal(helpers.length, 1, "a helper thread was started for shared layers and threads=2");
   assert.ok(made.every(({ worker }) => terminated.has(worker)), "every thread it started ended");
 });
+
+Deno.test("Without read access to its code (as under streamlib run), the helper is not started and says why", async () => {
+  const module = JSON.stringify(import.meta.resolve("./_blend_split.ts"));
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-q", "--no-prompt", "-"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(
+    `import { _SplitBlender } from ${module};
+const split = new _SplitBlender();
+console.log(split.wants(1 << 21), split.ready, split.unavailable);`,
+  ));
+  await writer.close();
+  const { code, stdout, stderr } = await child.output();
+  const err = new TextDecoder().decode(stderr);
+  assert.equal(code, 0, err);
+  assert.match(
+    new TextDecoder().decode(stdout),
+    /^false false the helper Worker needs read access to .*_blend_split_worker\.ts\n$/,
+  );
+  assert.doesNotMatch(err, /Uncaught/);
+});

@@ -263,6 +263,8 @@ export class Compositor extends Actor<typeof compositorContract> {
   #background: Rgba;
   #blender: _SplitBlender | undefined;
   #buffers: _PrefaultedBuffers | undefined;
+  /** Whether the log says why `threads=2` blends on one thread. */
+  #toldUnavailable = false;
 
   /**
    * Creates a compositor; `SL_PARAM_INVALID` for a bad background colour or layer entry.
@@ -395,13 +397,18 @@ export class Compositor extends Actor<typeof compositorContract> {
       ...timingOf(tick),
     });
     const [r, g, b, a] = this.#background;
-    (this.params.threads === 2 ? this.#blender! : _Blender.shared()).blend(
+    const split = this.params.threads === 2 ? this.#blender! : undefined;
+    (split ?? _Blender.shared()).blend(
       out.data,
       width,
       height,
       format === "RGBA" ? [r, g, b, a] : [b, g, r, a],
       drawn.map((d) => d.layer),
     );
+    if (split?.unavailable !== undefined && !this.#toldUnavailable) {
+      this.#toldUnavailable = true;
+      this.log(`threads=2: ${split.unavailable}; blending on one thread`);
+    }
     this.outputs.out.write(out);
   }
 
