@@ -139,13 +139,13 @@ function _value(
   }
   const problem = checkParam(schema, value);
   if (problem) {
-    throw new StreamlibError(
-      "SL_PARAM_INVALID",
-      `${what} ${problem}; expected ${describeParam(schema)}${
+    // A problem that lists the allowed values already says what was expected.
+    const expected = /must be one of /.test(problem)
+      ? ""
+      : `; expected ${describeParam(schema)}${
         "unit" in schema && schema.unit ? ` in ${schema.unit}` : ""
-      }`,
-      { details },
-    );
+      }`;
+    throw new StreamlibError("SL_PARAM_INVALID", `${what} ${problem}${expected}`, { details });
   }
   return value;
 }

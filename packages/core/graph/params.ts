@@ -406,9 +406,14 @@ export function checkParam(schema: ParamSchema, value: unknown): string | undefi
         return `must be a string, got ${_show(value)} (${_typeName(value)})`;
       }
       if (schema.enum && !schema.enum.includes(value)) {
+        // "horizontal" for "horizontal-flip": the one value that holds what was given.
+        const lower = value.toLowerCase();
+        const holding = lower.length >= 3
+          ? schema.enum.filter((e) => e.toLowerCase().includes(lower))
+          : [];
         return `must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}, got ${
           JSON.stringify(value)
-        }`;
+        }${holding.length === 1 ? `; did you mean ${JSON.stringify(holding[0])}?` : ""}`;
       }
       if (schema.minLength !== undefined && value.length < schema.minLength) {
         return `must have at least ${schema.minLength} characters, got ${value.length}`;

@@ -60,6 +60,17 @@ Deno.test("checkParam() checks string type, enum, length and pattern", () => {
   const mode: ParamSchema = { type: "string", enum: ["smpte", "checkers"] };
   assert.equal(checkParam(mode, "smpte"), undefined);
   assert.equal(checkParam(mode, "bars"), 'must be one of "smpte", "checkers", got "bars"');
+  // The one value that holds what was given is offered; none when several do or it is short.
+  assert.equal(
+    checkParam(mode, "SMP"),
+    'must be one of "smpte", "checkers", got "SMP"; did you mean "smpte"?',
+  );
+  assert.equal(checkParam(mode, "e"), 'must be one of "smpte", "checkers", got "e"');
+  const flips: ParamSchema = { type: "string", enum: ["horizontal-flip", "vertical-flip"] };
+  assert.equal(
+    checkParam(flips, "flip"),
+    'must be one of "horizontal-flip", "vertical-flip", got "flip"',
+  );
   const sized: ParamSchema = { type: "string", minLength: 2, maxLength: 3 };
   assert.equal(checkParam(sized, "ab"), undefined);
   assert.equal(checkParam(sized, "abc"), undefined);
