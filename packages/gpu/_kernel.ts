@@ -8,6 +8,7 @@
  * @module
  */
 
+import { _report } from "./_gpu_state.ts";
 import type { Gpu } from "./device.ts";
 
 /** Bytes between uniform blocks (WebGPU's minimum uniform buffer offset alignment). */
@@ -115,7 +116,7 @@ export function _submit(
     _state(gpu).slot = 0;
     for (let i = 0; i < 2; i++) {
       device.popErrorScope().then(
-        (error) => error && gpu._report(who, error.message),
+        (error) => error && _report(gpu, who, error.message),
         () => {},
       );
     }

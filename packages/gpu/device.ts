@@ -1,3 +1,4 @@
+import { _attachState, _takeError } from "./_gpu_state.ts";
 import { StreamlibError } from "@streamlib/core";
 import { _Pools } from "./_pool.ts";
 
@@ -51,11 +52,7 @@ export class Gpu {
   readonly software: boolean;
   /** Resolves when the device is lost, with WebGPU's reason and message. */
   readonly whenLost: Promise<GPUDeviceLostInfo>;
-  /** @internal Texture and buffer pools of this device's frames. */
-  readonly _pools: _Pools;
   readonly #pipelines = new Map<string, GPUComputePipeline>();
-  /** Errors the device reported for work submitted on someone's behalf, by who. */
-  readonly #errors = new Map<string, string>();
   #lost: GPUDeviceLostInfo | undefined;
 
   /**
@@ -71,11 +68,12 @@ export class Gpu {
       .filter(Boolean).join(" ") ||
       "unknown adapter";
     this.adapter = this.software ? `${name} (software)` : name;
-    this._pools = new _Pools(device);
+    const pools = new _Pools(device);
+    _attachState(this, pools);
     this.whenLost = device.lost.then((info) => {
       this.#lost = info;
       this.#pipelines.clear();
-      this._pools.close();
+      pools.close();
       return info;
     });
   }
@@ -92,9 +90,8 @@ export class Gpu {
    * @param who Who wanted the device, for the message (`"blur0"`).
    */
   check(who: string): void {
-    const error = this.#errors.get(who);
-    if (error !== undefined && this.#lost === undefined) {
-      this.#errors.delete(who);
+    const error = this.#lost === undefined ? _takeError(this, who) : undefined;
+    if (error !== undefined) {
       throw new StreamlibError(
         "SL_GPU_ERROR",
         `The GPU refused work of "${who}": ${error.trim()}`,
@@ -109,14 +106,6 @@ export class Gpu {
       }); restart the actor (supervision "restart") to get a new one`,
       { details: { reason: this.#lost.reason, adapter: this.adapter } },
     );
-  }
-
-  /**
-   * @internal Notes an error the device reported for work submitted for `who`; the next
-   * {@linkcode Gpu.check} for `who` throws it.
-   */
-  _report(who: string, message: string): void {
-    if (!this.#errors.has(who)) this.#errors.set(who, message);
   }
 
   /**

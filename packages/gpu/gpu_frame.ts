@@ -1,3 +1,4 @@
+import { _poolsOf } from "./_gpu_state.ts";
 import {
   type GpuVideoFrame,
   isGpuFrame,
@@ -49,8 +50,8 @@ export class GpuMemory {
    */
   constructor(gpu: Gpu, rgba: boolean, width: number, height: number, bytes: number) {
     this.gpu = gpu;
-    this.texture = rgba ? gpu._pools.texture(width, height, this) : undefined;
-    this.buffer = rgba ? undefined : gpu._pools.buffer(bytes, this);
+    this.texture = rgba ? _poolsOf(gpu).texture(width, height, this) : undefined;
+    this.buffer = rgba ? undefined : _poolsOf(gpu).buffer(bytes, this);
   }
 }
 
