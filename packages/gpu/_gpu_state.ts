@@ -1,13 +1,15 @@
 /**
- * What the package keeps per {@linkcode Gpu} beyond its public face: its frames' texture and
+ * What the package keeps per `Gpu` beyond its public face: its frames' texture and
  * buffer pools, and the errors the device reported for work submitted on someone's behalf.
  * Kept here, by device, so that the public class carries no internal members.
  *
  * @module
  */
 
-import type { Gpu } from "./device.ts";
 import type { _Pools } from "./_pool.ts";
+
+/** A device as this module knows it: any object (the `Gpu`; not imported, which would be a circle). */
+type Gpu = object;
 
 interface _State {
   readonly pools: _Pools;
@@ -29,7 +31,7 @@ export function _poolsOf(gpu: Gpu): _Pools {
 
 /**
  * Notes an error the device reported for work submitted for `who`; the next
- * {@linkcode Gpu.check} for `who` throws it.
+ * `Gpu.check` for `who` throws it.
  */
 export function _report(gpu: Gpu, who: string, message: string): void {
   const errors = _states.get(gpu)!.errors;
