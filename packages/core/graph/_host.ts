@@ -46,6 +46,7 @@ export interface _Host {
   readonly remote: {
     paramsChanged(changes: Record<string, unknown>): void;
     padParamsChanged(pad: string, changes: Record<string, unknown>): void;
+    inputReleased(input: string): void;
   } | undefined;
   /** Called by outputs when their pending count reaches 0. */
   outputUnblocked(): void;

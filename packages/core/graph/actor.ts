@@ -287,10 +287,15 @@ export abstract class Actor<C extends Contract = Contract> {
    */
   inputReleased(_input: string): void {}
 
-  /** @internal Takes a released request input out of {@linkcode Actor.inputs}. */
+  /**
+   * @internal Takes a released request input out of {@linkcode Actor.inputs}; the actor hears
+   * of it in {@linkcode Actor.inputReleased}, in its Worker when it runs in one.
+   */
   _releaseInput(name: string): void {
     delete (this.inputs as Record<string, Input>)[name];
-    this.inputReleased(name);
+    const remote = this._node?.remote;
+    if (remote !== undefined) remote.inputReleased(name);
+    else this.inputReleased(name);
   }
 
   /**

@@ -697,13 +697,13 @@ export class Pipeline {
 
   /**
    * Releases a request input that has no link (GStreamer's `release_request_pad`): the
-   * compositor no longer lists `layer_1` once what fed it is removed. An actor in a Worker keeps
-   * its ports (they end instead), since both threads number them alike.
+   * compositor no longer lists `layer_1` once what fed it is removed. An actor in a Worker lets
+   * go of it there too (the Worker's side finds inputs by name).
    */
   #release(input: Input): void {
     const node = input._node as _Node | undefined;
     if (node === undefined || input._links.length !== 0 || node.over) return;
-    if (node.remote !== undefined || this.#graph.nodes.get(node.actor) !== node) return;
+    if (this.#graph.nodes.get(node.actor) !== node) return;
     node.release(input);
     node.actor._releaseInput(input.name);
     this.#sched._inputEnded(node);

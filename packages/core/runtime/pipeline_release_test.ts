@@ -7,6 +7,8 @@ import { Collect } from "../actors/collect.ts";
 import { DataSource } from "../actors/data_source.ts";
 import { ManualClock } from "../clock/manual_clock.ts";
 import { Pipeline } from "./pipeline.ts";
+import { Weigh } from "../testdata/worker_actors.ts";
+import { _liveWorkers } from "../threads/_worker_thread.ts";
 
 const contract = {
   type: "merge",
@@ -81,4 +83,35 @@ Deno.test("An always-present input stays when it is disconnected and connected a
   const result = await pipeline.run();
   assert.equal(result.status, "eos");
   assert.deepEqual(sink.messages.map((m) => m.value), [0, 1, 2]);
+});
+
+Deno.test("A request input of an actor in a Worker is released there too: the actor hears of it", async () => {
+  const clock = new ManualClock();
+  const pipeline = new Pipeline({ clock });
+  const module = new URL("../testdata/worker_actors.ts", import.meta.url).href;
+  const weigh = pipeline.add(new Weigh(), { name: "w", dispatch: "worker", module });
+  pipeline.add(new DataSource({ fps: 100 }), { name: "a" });
+  pipeline.add(new DataSource({ fps: 100 }), { name: "b" });
+  const sink = pipeline.add(new Collect<DataMessage<number>>(), { name: "sink" });
+  pipeline.link("a", "w.in_0");
+  pipeline.link("b", "w.in_1");
+  pipeline.link("w", "sink");
+  await pipeline.start();
+  const until = async (what: string, ok: () => boolean): Promise<void> => {
+    for (let i = 0; !ok(); i++) {
+      if (i === 2_000) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
+  await until("the first messages", () => sink.messages.length >= 2);
+  await pipeline.remove("b");
+  await pipeline.idle();
+  assert.deepEqual(Object.keys(weigh.inputs), ["in_0"]);
+  await until("the release", () => sink.messages.some((m) => m.topic === "released|in_1"));
+  // The rest runs on through the Worker.
+  const before = sink.messages.length;
+  await clock.advance(10_000);
+  await until("more messages", () => sink.messages.length > before);
+  await pipeline.stop({ mode: "abort" });
+  assert.equal(_liveWorkers(), 0);
 });

@@ -3,6 +3,7 @@ import { Actor } from "../graph/actor.ts";
 import type { TimedTick } from "../clock/clock.ts";
 import type { Contract } from "../graph/spec.ts";
 import { createVideoFrame, type DataMessage, type VideoFrame } from "../messages.ts";
+import { createDataMessage } from "../create_messages.ts";
 import { _memory } from "../threads/_frame_memory.ts";
 import type { Input } from "../graph/ports.ts";
 
@@ -151,13 +152,18 @@ const weighContract = {
 
 /**
  * Multiplies each message by its input's `weight` (nothing when `mute`); the topic says which
- * input, and how many port-parameter changes this actor has been told of.
+ * input, and how many port-parameter changes this actor has been told of. A released input is
+ * announced on `out` (topic `released|<input>`).
  */
 export class Weigh extends Actor<typeof weighContract> {
   static override contract: typeof weighContract = weighContract;
   #told = 0;
   override padParamsChanged(_pad: string, changed: readonly string[]): void {
     this.#told += changed.length;
+  }
+  /** Says which input it let go of, as a message topic `released|in_1`. */
+  override inputReleased(input: string): void {
+    void this.outputs.out.write(createDataMessage(0, { topic: `released|${input}` }));
   }
   process(_tick: TimedTick): void | Promise<void> {
     for (const input of Object.values(this.inputs) as Input[]) {

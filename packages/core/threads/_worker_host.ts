@@ -48,6 +48,8 @@ export interface _Remote {
   progress(): { done: number; total: number | undefined } | undefined;
   paramsChanged(changes: Record<string, unknown>): void;
   padParamsChanged(pad: string, changes: Record<string, unknown>): void;
+  /** A request input was released: the actor in the Worker lets go of it too. */
+  inputReleased(input: string): void;
   /** Gives up a `start()` still under way (it may never return): its Worker is left. */
   abandon(): void;
   /** The rate the actor gave after `start()`, for a tick actor. */
@@ -243,6 +245,10 @@ export class _WorkerHost implements _Remote, _ThreadClient {
 
   padParamsChanged(pad: string, changes: Record<string, unknown>): void {
     this.#change({ op: "pads", id: this.#id, seq: 0, now: 0, pad, changes }, "setPadParams");
+  }
+
+  inputReleased(input: string): void {
+    this.#change({ op: "release", id: this.#id, seq: 0, now: 0, input }, "inputReleased");
   }
 
   /** Sends a change of parameters to the Worker; one it refuses fails the actor. */

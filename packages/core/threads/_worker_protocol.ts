@@ -67,6 +67,14 @@ export type _Call =
     readonly now: number;
     readonly pad: string;
     readonly changes: Record<string, unknown>;
+  }
+  | {
+    /** A request input was released on the main thread: the actor lets go of it too. */
+    readonly op: "release";
+    readonly id: number;
+    readonly seq: number;
+    readonly now: number;
+    readonly input: string;
   };
 
 /** Progress as `Actor.progress()` gives it. */

@@ -348,6 +348,10 @@ async function run(call: _Call): Promise<void> {
       actor.setParams(call.changes as Parameters<Actor["setParams"]>[0]);
     } else if (call.op === "pads") {
       actor.setPadParams(call.pad, call.changes);
+    } else if (call.op === "release") {
+      if ((actor.inputs as Record<string, Input>)[call.input] !== undefined) {
+        actor._releaseInput(call.input);
+      }
     }
     await send({ op: "done", id: call.id, seq: call.seq, progress: progress(actor) });
   } catch (error) {
