@@ -1,6 +1,13 @@
 import type { Input, Output } from "../graph/ports.ts";
 import type { PortSpec } from "../graph/spec.ts";
+import { negotiate } from "../graph/caps.ts";
 import { _producedSpec } from "../graph/_produced_spec.ts";
+
+/** A link about to be made, counted as made. */
+export interface _NewLink {
+  readonly output: Output;
+  readonly input: Input;
+}
 
 /** How far up a chain of pass-through outputs a format is followed. */
 const _MAX_DEPTH = 64;
@@ -15,20 +22,24 @@ const _MAX_DEPTH = 64;
  *
  * @param output The output.
  * @param depth How many pass-through outputs down the chain this one is.
+ * @param adding A link about to be made, counted as one of its input's links.
  * @returns The spec to negotiate with.
  */
-export function _produced(output: Output, depth = 0): PortSpec {
+export function _produced(output: Output, depth = 0, adding?: _NewLink): PortSpec {
   let spec = _producedSpec(output.spec, output.actor.params);
   if (spec.formatFrom === undefined || depth >= _MAX_DEPTH) return spec;
   // Ports belong to actors, which list their inputs.
   const inputs = (output.actor as unknown as { inputs: Readonly<Record<string, Input>> }).inputs;
   const input = inputs[spec.formatFrom];
-  if (input === undefined || input._links.length === 0) return spec;
+  if (input === undefined) return spec;
+  const feeding = input._links.map((link) => link.output);
+  if (adding !== undefined && adding.input === input) feeding.push(adding.output);
+  if (feeding.length === 0) return spec;
   const upstream = new Set<string>();
   const kinds = new Set<string>();
   let anyFormat = false;
-  for (const link of input._links) {
-    const produced = _produced(link.output, depth + 1);
+  for (const feeder of feeding) {
+    const produced = _produced(feeder, depth + 1, adding);
     kinds.add(produced.kind);
     if (produced.formats === undefined) anyFormat = true; // anything may come
     else for (const format of produced.formats) upstream.add(format);
@@ -67,4 +78,34 @@ export function _formatOrigin(output: Output): string | undefined {
     at = links[0]!.output;
   }
   return undefined;
+}
+
+/**
+ * Checks that what `adding` brings to its input can go on through the pass-through outputs
+ * (`formatFrom`) already linked downstream of it: linking a source to a filter that was linked
+ * first is checked as the other order is. Throws what {@linkcode negotiate} throws, for the
+ * first downstream link that would no longer fit.
+ *
+ * @param adding The link about to be made.
+ */
+export function _checkDownstream(adding: _NewLink): void {
+  const visit = (input: Input, depth: number): void => {
+    if (depth >= _MAX_DEPTH) return;
+    const outputs = (input.actor as unknown as { outputs: Readonly<Record<string, Output>> })
+      .outputs;
+    for (const output of Object.values(outputs)) {
+      if (output.spec.formatFrom !== input.name || output._links.length === 0) continue;
+      const produced = _produced(output, 0, adding);
+      for (const link of output._links) {
+        negotiate(
+          produced,
+          link.input.spec,
+          `${output.actor.name}.${output.name}`,
+          `${link.input.actor.name}.${link.input.name}`,
+        );
+        visit(link.input, depth + 1);
+      }
+    }
+  };
+  visit(adding.input, 0);
 }

@@ -2,7 +2,7 @@
 // live in _graph, _scheduler, _lifecycle, _remote_link and transfers, and what is left is its API.
 import { Actor } from "../graph/actor.ts";
 import { negotiate, transferNeeded } from "../graph/caps.ts";
-import { _produced } from "./_produced.ts";
+import { _checkDownstream, _produced } from "./_produced.ts";
 import type { Clock } from "../clock/clock.ts";
 import { StreamlibError } from "../errors.ts";
 import type { Input, Output } from "../graph/ports.ts";
@@ -355,6 +355,17 @@ export class Pipeline {
     // An output whose format is a parameter is checked with the format that parameter picks.
     const produced = _produced(output);
     const caps = negotiate(produced, input.spec, fromName, toName);
+    try {
+      _checkDownstream({ output, input });
+    } catch (error) {
+      const e = error as StreamlibError;
+      throw new StreamlibError(
+        e.code,
+        `Cannot connect "${fromName}" to "${toName}": what it carries goes on to a link made ` +
+          `before, which does not take it. ${e.message}`,
+        { details: { ...e.details, from: fromName, to: toName } },
+      );
+    }
     if (input._links.some((l) => l.output === output)) {
       throw new StreamlibError(
         "SL_ALREADY_CONNECTED",

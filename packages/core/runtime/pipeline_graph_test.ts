@@ -101,6 +101,22 @@ Deno.test("An output whose format is a parameter is linked with that format: a m
     return true;
   });
   assert.equal(pipeline.link("loose", "d").to, "d.in");
+  // Linked the other way round (the filter to the sink first, then the source to the filter),
+  // the mismatch is found as well, and the last link is not made.
+  pipeline.add(new Pass(), { name: "p3" });
+  pipeline.add(new Pass(), { name: "p4" });
+  pipeline.add(new Sink(), { name: "e" });
+  pipeline.link("p4", "e");
+  pipeline.link("p3", "p4");
+  assert.throws(() => pipeline.link("yuv", "p3"), (e: unknown) => {
+    assert.ok(isStreamlibError(e, "SL_CAPS_MISMATCH"));
+    assert.match(e.message, /^Cannot connect "yuv.out" to "p3.in": what it carries goes on/);
+    assert.match(e.message, /"p4.out" \(video: I420; cpu\) to "e.in" \(video: RGBA; cpu\)/);
+    return true;
+  });
+  assert.equal(pipeline.toJSON().links.some((l) => l.to === "p3.in"), false);
+  assert.ok(pipeline.toJSON().links.some((l) => l.to === "p4.in"));
+  pipeline.link("rgb", "p3");
 });
 
 Deno.test("Pipeline.connect() refuses a kind mismatch, a duplicate link and a second video link", () => {
