@@ -183,8 +183,12 @@ export class _SplitBlender {
       ? Math.max(_MIN_SHARE, this.#share - _SHARE_STEP)
       : Math.min(_MAX_SHARE, this.#share + _SHARE_STEP);
     if (!this.#await(seq) || Atomics.load(this.#control, _CONTROL.failed) !== 0) {
-      // The helper failed or is stuck: its rows are blended here (a stuck one is ended first).
-      if (Atomics.load(this.#control, _CONTROL.done) !== seq) this.#fail();
+      // The helper failed or is stuck: its rows are blended here, and from now on every frame
+      // is blended here (the helper is ended), rather than paying for each frame twice.
+      this.#unavailable = Atomics.load(this.#control, _CONTROL.done) === seq
+        ? "the helper Worker failed a blend"
+        : `the helper Worker did not answer within ${_HELPER_DEADLINE_MS} ms`;
+      this.#fail();
       const shifted = layers.map((layer) => ({ ...layer, y: layer.y - mid }));
       this.#here.blend(bottom, width, rows, background, shifted);
       return;
