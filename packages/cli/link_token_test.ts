@@ -15,6 +15,11 @@ Deno.test("a node's link token is STREAMLIB_TOKEN, else made up off loopback, el
   assert.match(made!, /^[0-9a-f]{32}$/);
   assert.notEqual(_linkToken("10.0.0.5:7400", ""), made);
   assert.match(_linkToken("[::]:7400", undefined)!, /^[0-9a-f]{32}$/);
+  // A NATS server off loopback lets other machines send hellos: a token is made up then too.
+  assert.equal(_linkToken(undefined, undefined, "nats://127.0.0.1:4222"), undefined);
+  assert.equal(_linkToken(undefined, undefined, "localhost:4222"), undefined);
+  assert.match(_linkToken(undefined, undefined, "nats://10.0.0.5:4222")!, /^[0-9a-f]{32}$/);
+  assert.equal(_linkToken(undefined, "s3cret", "nats://10.0.0.5:4222"), "s3cret");
 });
 
 Deno.test("streamlib run --listen 0.0.0.0 without STREAMLIB_TOKEN prints a made-up link token: a node without it is refused, one with it links", async () => {

@@ -420,7 +420,9 @@ async function _run(
     }
     if (madeUp && net !== undefined) {
       err(
-        `streamlib: node ${net.name} takes links on ${options.listen} only with the access ` +
+        `streamlib: node ${net.name} takes links${
+          options.listen === undefined ? "" : ` on ${options.listen}`
+        }${options.nats === undefined ? "" : ` over ${options.nats}`} only with the access ` +
           `token ${net.token}: start the nodes that link to it with STREAMLIB_TOKEN=${net.token}\n`,
       );
     }
@@ -466,7 +468,7 @@ function _netOptions(
     }
     peers[peer.slice(0, at)] = peer.slice(at + 1);
   }
-  const token = _linkToken(options.listen, given);
+  const token = _linkToken(options.listen, given, options.nats);
   return {
     net: {
       name: name ?? options.name ?? `node-${Deno.pid}`,
@@ -480,14 +482,11 @@ function _netOptions(
   };
 }
 
-/**
- * `--link-codec video=h264 --link-codec audio=opus` as the node's codecs by kind. Which codecs
- * exist is the link service's to say (`SL_LINK_CODEC` when the pipeline is built).
- */
+/** `--link-codec video=h264 --link-codec audio=opus` as the node's codecs by kind. */
 function _linkCodecs(values: readonly string[]): { video?: string; audio?: string } {
   const codecs: { video?: string; audio?: string } = {};
   for (const value of values) {
-    const match = /^(video|audio)=([a-z0-9]+)$/.exec(value.trim());
+    const match = /^(?:(video)=(raw|jpeg|h264)|(audio)=(raw|opus))$/.exec(value.trim());
     if (match === null) {
       throw new StreamlibError(
         "SL_USAGE",
@@ -495,7 +494,8 @@ function _linkCodecs(values: readonly string[]): { video?: string; audio?: strin
           `got "${value}"`,
       );
     }
-    codecs[match[1] as "video" | "audio"] = match[2]!;
+    if (match[1] !== undefined) codecs.video = match[2]!;
+    else codecs.audio = match[4]!;
   }
   return codecs;
 }

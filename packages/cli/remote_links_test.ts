@@ -92,7 +92,7 @@ Deno.test("streamlib run --link-codec takes video=CODEC and audio=CODEC, and ref
       "videotestsrc ! actor://edge/show.in",
     ]);
   assert.equal((await run("video=h264")).code, 0);
-  for (const bad of ["video", "h264", "data=raw", "video=H 264"]) {
+  for (const bad of ["video", "h264", "data=raw", "video=H 264", "video=av1", "audio=h264"]) {
     const refused = await run(bad);
     assert.notEqual(refused.code, 0, bad);
     assert.match(refused.stderr, /SL_USAGE: --link-codec takes video=CODEC or audio=CODEC/, bad);

@@ -1,3 +1,4 @@
+import { DEFAULT_TARBALL_MAX_BYTES } from "./tarball.ts";
 import { StreamlibError } from "@streamlib/core";
 import { integrityOf } from "./tarball.ts";
 
@@ -159,12 +160,14 @@ export class RegistryClient {
   }
 
   /**
-   * Downloads a tarball.
+   * Downloads a tarball; `SL_REGISTRY` for one larger than `maxBytes` (256 MiB unless told
+   * otherwise), refused by its `Content-Length` or as soon as that much has come.
    *
    * @param url The tarball's URL.
+   * @param maxBytes The most to download.
    * @returns Its bytes.
    */
-  async tarball(url: string): Promise<Uint8Array> {
+  async tarball(url: string, maxBytes = DEFAULT_TARBALL_MAX_BYTES): Promise<Uint8Array> {
     const response = await this.#fetch(url);
     if (!response.ok) {
       await response.body?.cancel();
@@ -174,7 +177,32 @@ export class RegistryClient {
         { details: { url, status: response.status } },
       );
     }
-    return new Uint8Array(await response.arrayBuffer());
+    const tooLarge = (): StreamlibError =>
+      new StreamlibError(
+        "SL_REGISTRY",
+        `Refused to download ${url}: it is larger than ${maxBytes} bytes, more than any plugin ` +
+          `needs`,
+        { details: { url, maxBytes } },
+      );
+    if (Number(response.headers.get("content-length") ?? 0) > maxBytes) {
+      await response.body?.cancel();
+      throw tooLarge();
+    }
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for await (const chunk of response.body ?? []) {
+      total += chunk.length;
+      // Leaving the loop cancels the download.
+      if (total > maxBytes) throw tooLarge();
+      chunks.push(chunk);
+    }
+    const bytes = new Uint8Array(total);
+    let at = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, at);
+      at += chunk.length;
+    }
+    return bytes;
   }
 
   /**

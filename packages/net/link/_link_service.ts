@@ -14,11 +14,23 @@ export interface _LinkService {
   readonly name: string;
   /** A dial to `target` (`type/name.port`) on `node` (a name or host:port). */
   dialActor(node: string, target: string): _Dial;
-  /**
-   * The node's link access token, when it has one: what its links' hellos carry, and what a
-   * `netsink` or `netsrc` in its process without a `token` of its own uses.
-   */
-  readonly _linkToken: string | undefined;
+}
+
+/** Each link service's access token, kept here so that the node's public class shows none. */
+const _tokens = new WeakMap<object, string>();
+
+/** Records `service`'s link access token (none: `undefined`). */
+export function _setLinkToken(service: object, token: string | undefined): void {
+  if (token === undefined) _tokens.delete(service);
+  else _tokens.set(service, token);
+}
+
+/**
+ * A link service's access token, when it has one: what its links' hellos carry, and what a
+ * `netsink` or `netsrc` in its process without a `token` of its own uses.
+ */
+export function _linkTokenOf(service: object | undefined): string | undefined {
+  return service === undefined ? undefined : _tokens.get(service);
 }
 
 let _current: _LinkService | undefined;

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { createHmac } from "node:crypto";
 import { StreamlibError } from "@streamlib/core";
 import { _sameText } from "../_same_text.ts";
 import type { _Hello } from "./_link_sender.ts";
@@ -32,7 +33,7 @@ export function _admit(
   const token = gate?.token;
   if (token === undefined) return;
   const given = hello.token;
-  if (typeof given === "string" && _sameText(given, token)) return;
+  if (typeof given === "string" && _sameText(given, _wireToken(token))) return;
   const from = typeof hello.node === "string" && hello.node !== ""
     ? `node ${JSON.stringify(hello.node)}`
     : "a node";
@@ -47,9 +48,27 @@ export function _admit(
   throw error;
 }
 
-/** The hello with `token` in it, when there is one. */
+/** The hello with the wire form of `token` in it, when there is one. */
 export function _withToken(hello: _Hello, token: string | undefined): _Hello {
   return token === undefined || token === "" || hello.token !== undefined
     ? hello
-    : { ...hello, token };
+    : { ...hello, token: _wireToken(token) };
+}
+
+/** Wire forms by token: each is worked out once. */
+const _wire = new Map<string, string>();
+
+/**
+ * What a hello carries for `token`: HMAC-SHA256 of a fixed label, keyed with the token. The
+ * token itself never travels, so whoever reads a hello (on NATS, any client that subscribes)
+ * learns nothing that reaches the control API, which `STREAMLIB_TOKEN` also guards.
+ */
+export function _wireToken(token: string): string {
+  let wire = _wire.get(token);
+  if (wire === undefined) {
+    wire = createHmac("sha256", token).update("streamlib link token v1").digest("base64url");
+    if (_wire.size > 64) _wire.clear();
+    _wire.set(token, wire);
+  }
+  return wire;
 }

@@ -168,23 +168,18 @@ Deno.test("a node's codecs pick what its remote links carry, by the kind that re
   } finally {
     await node.close();
   }
-  const wrong = await startNetNode({
-    name: "codecs-wrong",
-    codecs: { video: "av1" },
-    install: false,
-  });
-  try {
-    assert.throws(
-      () =>
-        wrong.resolve({
-          direction: "out",
-          remote: parseRemoteEndpoint("actor://edge/mix.layer_1"),
-          kind: "video",
-          local: "src.out",
-        }),
-      (e) => isStreamlibError(e, "SL_PARAM_INVALID") && /Unknown link codec "av1"/.test(e.message),
+  // An unknown codec, or one of the other kind (it would go raw without a word), is refused
+  // when the node starts.
+  for (
+    const [codecs, message] of [
+      [{ video: "av1" }, /Unknown link codec "av1"/],
+      [{ video: "opus" }, /opus is not a codec for video links/],
+      [{ audio: "h264" }, /h264 is not a codec for audio links/],
+    ] as const
+  ) {
+    await assert.rejects(
+      startNetNode({ name: "codecs-wrong", codecs, install: false }),
+      (e) => isStreamlibError(e, "SL_PARAM_INVALID") && message.test((e as Error).message),
     );
-  } finally {
-    await wrong.close();
   }
 });

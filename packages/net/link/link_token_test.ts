@@ -17,6 +17,7 @@ import {
 } from "./mod.ts";
 import { needsNats, TestNats } from "./_nats_testing.ts";
 import { helloFrame, poke } from "./_hello_testing.ts";
+import { _wireToken } from "./_link_token.ts";
 
 const TOKEN = "s3cret-link-token";
 
@@ -100,7 +101,14 @@ Deno.test("a node with a link token refuses a direct link without it or with ano
 
 Deno.test("a hello without the token is answered SL_UNAUTHORIZED, naming the node and never the token, and the connection closes", async () => {
   await using receiver = await edge({ token: TOKEN });
-  for (const fields of [{}, { token: "guess" }, { token: TOKEN.slice(0, -1) }, { token: 42 }]) {
+  // The token itself is refused too: hellos carry only its HMAC, so the secret, which also
+  // guards the control API, never travels.
+  const wire = _wireToken(TOKEN);
+  assert.ok(!wire.includes(TOKEN) && wire !== TOKEN);
+  const tries = [{}, { token: "guess" }, { token: wire.slice(0, -1) }, { token: 42 }, {
+    token: TOKEN,
+  }];
+  for (const fields of tries) {
     const got = await pokeHello(receiver.node.address!, fields);
     assert.equal(got.length, 1, JSON.stringify(got));
     const refusal = got[0] as { type: string; code: string; message: string };
@@ -108,13 +116,14 @@ Deno.test("a hello without the token is answered SL_UNAUTHORIZED, naming the nod
     assert.equal(refusal.code, "SL_UNAUTHORIZED");
     assert.match(refusal.message, /Node "edge" refused a link from node "poke"/);
     assert.ok(!refusal.message.includes(TOKEN.slice(0, 6)), refusal.message);
+    assert.ok(!refusal.message.includes(wire.slice(0, 6)), refusal.message);
   }
   assert.equal(receiver.links().length, 0);
   // The right token gets an accept.
   const accepted = await (async () => {
     const port = Number(receiver.node.address!.split(":").at(-1));
     const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-    await conn.write(helloFrame({ target: "collect/sink.in", token: TOKEN }));
+    await conn.write(helloFrame({ target: "collect/sink.in", token: wire }));
     const decoder = new WireDecoder();
     const buffer = new Uint8Array(65_536);
     for (;;) {
@@ -166,6 +175,33 @@ Deno.test("a lone netsrc with token= takes a netsink with the same token= and re
 
   const sender = new Pipeline({ mode: "offline" });
   sender.pipe(new DataSource({ count: 3 }), new NetSink({ to: src.url!, token: TOKEN }));
+  await sender.run();
+  await receiver.done;
+  assert.deepEqual(got.messages.map((m) => m.value), [0, 1, 2]);
+});
+
+Deno.test("a lone netsrc listening off loopback without token= makes one up, says it, and refuses senders without it", async () => {
+  const receiver = new Pipeline();
+  const src = receiver.add(new NetSrc({ listen: "tcp://0.0.0.0:0" }));
+  const got = receiver.add(new Collect<DataMessage>());
+  receiver.link(src, got);
+  const logs: string[] = [];
+  receiver.bus.on("log", (event) => logs.push(event.text));
+  await receiver.start();
+  const said = logs.map((line) => /takes links only with the access token (\S+):/.exec(line))
+    .find((match) => match !== null);
+  assert.ok(said, logs.join("\n"));
+  const made = said[1]!;
+  const local = `tcp://127.0.0.1:${src.url!.split(":").at(-1)}`;
+
+  const intruder = new Pipeline({ mode: "offline" });
+  intruder.pipe(new DataSource({ count: 3 }), new NetSink({ to: local }));
+  const error = await intruder.run().then(() => undefined, (e: unknown) => e);
+  assert.ok(isStreamlibError((error as Error)?.cause, "SL_UNAUTHORIZED"), String(error));
+  assert.equal(got.messages.length, 0);
+
+  const sender = new Pipeline({ mode: "offline" });
+  sender.pipe(new DataSource({ count: 3 }), new NetSink({ to: local, token: made }));
   await sender.run();
   await receiver.done;
   assert.deepEqual(got.messages.map((m) => m.value), [0, 1, 2]);

@@ -13,10 +13,10 @@ import { _acceptDirect, _directDial, _hostPort, _natsDial, _serveNatsHellos } fr
 import { _acquireHub, _natsUrl, _releaseHub } from "./_hubs.ts";
 import type { _NatsHub } from "./_nats.ts";
 import type { _Dial, _Hello } from "./_link_sender.ts";
-import { _setLinkService } from "./_link_service.ts";
+import { _setLinkService, _setLinkToken } from "./_link_service.ts";
 import { type _LinkGate, _withToken } from "./_link_token.ts";
 import { NetSink } from "./net_sink.ts";
-import { _checkCodec } from "./_codecs.ts";
+import { _checkCodec, _codecKind } from "./_codecs.ts";
 import { _probeCodecs } from "./_codec_factory.ts";
 import { NetSrc } from "./net_src.ts";
 import { ClockSync } from "./clock_sync.ts";
@@ -132,9 +132,24 @@ export class NetNode implements RemoteLinkResolver {
   #closed = false;
 
   private constructor(options: NetNodeOptions) {
+    // A codec for the wrong kind (video=opus) would go raw without a word: refused here.
+    for (const kind of ["video", "audio"] as const) {
+      const codec = options.codecs?.[kind];
+      if (codec === undefined || codec === "raw") continue;
+      if (_codecKind(_checkCodec(codec)) !== kind) {
+        throw new StreamlibError(
+          "SL_PARAM_INVALID",
+          `${codec} is not a codec for ${kind} links; ${kind} takes ${
+            kind === "video" ? "raw, jpeg or h264" : "raw or opus"
+          }`,
+          { details: { kind, codec } },
+        );
+      }
+    }
     this.name = options.name;
     this.#options = options;
     this.#token = options.token || undefined;
+    _setLinkToken(this, this.#token);
     this.#pipeline = options.pipeline;
   }
 
@@ -181,11 +196,6 @@ export class NetNode implements RemoteLinkResolver {
    */
   get nats(): string | undefined {
     return this.#hub?.url;
-  }
-
-  /** @internal The link access token, for the `netsink`s and `netsrc`s of this process. */
-  get _linkToken(): string | undefined {
-    return this.#token;
   }
 
   /**

@@ -1,3 +1,4 @@
+import { _wireToken } from "./_link_token.ts";
 import {
   Actor,
   type Contract,
@@ -13,7 +14,7 @@ import {
 import { type _Dial, _LinkSender } from "./_link_sender.ts";
 import { _directDial, _hostPort, _natsAddress, _natsDial } from "./_dial.ts";
 import { _acquireHub, _releaseHub } from "./_hubs.ts";
-import { type _LinkService, _linkService } from "./_link_service.ts";
+import { type _LinkService, _linkService, _linkTokenOf } from "./_link_service.ts";
 import { _checkCodec, type _Codec, _codecKind, type _Encoder, _rawEncoder } from "./_codecs.ts";
 import { _makeEncoder } from "./_codec_factory.ts";
 import { _LINK_PERMISSIONS } from "./_permissions.ts";
@@ -157,7 +158,7 @@ export class NetSink extends Actor<typeof netSinkContract> implements RemoteLink
     const latest = policy.startsWith("latest");
     const window = latest ? 2 : Math.max(1, Number(policy.split(":")[1]) || 8);
     const target = isRemoteAddress(to) ? _target(to) : "";
-    const token = this.params.token || (this._service ?? _linkService())?._linkToken;
+    const token = this.params.token || _linkTokenOf(this._service ?? _linkService());
     this.#sender = new _LinkSender({
       dial,
       hello: {
@@ -170,7 +171,7 @@ export class NetSink extends Actor<typeof netSinkContract> implements RemoteLink
         policy: latest ? "latest" : "queue",
         window,
         from: this.name,
-        ...(token ? { token } : {}),
+        ...(token ? { token: _wireToken(token) } : {}),
       },
       clock: () => this.clock.now(),
       log: (text) => this.log(text),

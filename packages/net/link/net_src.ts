@@ -1,3 +1,4 @@
+import { accessToken, isLoopback } from "../access_token.ts";
 import {
   Actor,
   type Contract,
@@ -10,7 +11,7 @@ import {
 import type { _Conduit } from "./_conduit.ts";
 import { _listenDirect } from "./_conduit.ts";
 import { _acceptDirect, _hostPort, _natsAddress, _serveNatsHellos } from "./_dial.ts";
-import { _linkService } from "./_link_service.ts";
+import { _linkService, _linkTokenOf } from "./_link_service.ts";
 import type { _LinkGate } from "./_link_token.ts";
 import { _acquireHub, _releaseHub } from "./_hubs.ts";
 import type { _Hello } from "./_link_sender.ts";
@@ -133,10 +134,34 @@ export class NetSrc extends Actor<typeof netSrcContract> implements RemoteLinkAc
     const listen = this.params.listen;
     const accept = (conduit: _Conduit, hello: _Hello): Record<string, unknown> =>
       this._attach(conduit, hello);
+    let token = this.params.token || _linkTokenOf(_linkService());
+    const host = listen.startsWith("tcp://")
+      ? _hostPort(listen.slice(6).replace(/\/$/, "")).host
+      : listen.startsWith("nats://")
+      ? _natsAddress(listen).server.replace(/^nats:\/\//, "").replace(/:\d+$/, "")
+      : "127.0.0.1";
+    if (token === undefined && !isLoopback(host.replace(/^\[|\]$/g, ""))) {
+      // Other machines reach it: as the control server does, it makes a token up and says so.
+      token = accessToken(host, "");
+      this.log(
+        `takes links only with the access token ${token}: give the sending netsink ` +
+          `token=${token} (or start its node with STREAMLIB_TOKEN=${token})`,
+      );
+    }
+    const refusals = new Map<string, number>();
     const gate: _LinkGate = {
-      token: this.params.token || _linkService()?._linkToken,
+      token,
       who: `netsrc ${JSON.stringify(this.name)}`,
-      refused: (error) => this.log(`${error.code} ${error.message}`),
+      // The first refusal of each sender is logged, then one in a hundred: a stranger who
+      // keeps knocking cannot flood the log.
+      refused: (error) => {
+        const from = String(error.details.node ?? "");
+        const count = (refusals.get(from) ?? 0) + 1;
+        if (refusals.size < 256 || refusals.has(from)) refusals.set(from, count);
+        if (count === 1 || count % 100 === 0) {
+          this.log(`${error.code} ${error.message}${count === 1 ? "" : ` (${count} times)`}`);
+        }
+      },
     };
     if (listen.startsWith("tcp://")) {
       const { host, port } = _hostPort(listen.slice(6).replace(/\/$/, ""));
