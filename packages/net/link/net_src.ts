@@ -148,18 +148,18 @@ export class NetSrc extends Actor<typeof netSrcContract> implements RemoteLinkAc
           `token=${token} (or start its node with STREAMLIB_TOKEN=${token})`,
       );
     }
-    const refusals = new Map<string, number>();
+    let refusals = 0;
     const gate: _LinkGate = {
       token,
       who: `netsrc ${JSON.stringify(this.name)}`,
-      // The first refusal of each sender is logged, then one in a hundred: a stranger who
-      // keeps knocking cannot flood the log.
+      // The first ten refusals are logged, then one in a hundred with the count: a stranger who
+      // keeps knocking (under any node name a hello claims) cannot flood the log.
       refused: (error) => {
-        const from = String(error.details.node ?? "");
-        const count = (refusals.get(from) ?? 0) + 1;
-        if (refusals.size < 256 || refusals.has(from)) refusals.set(from, count);
-        if (count === 1 || count % 100 === 0) {
-          this.log(`${error.code} ${error.message}${count === 1 ? "" : ` (${count} times)`}`);
+        refusals++;
+        if (refusals <= 10 || refusals % 100 === 0) {
+          this.log(
+            `${error.code} ${error.message}${refusals <= 10 ? "" : ` (${refusals} refused)`}`,
+          );
         }
       },
     };
