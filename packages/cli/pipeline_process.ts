@@ -179,9 +179,6 @@ export async function startPipelineProcess(
       "run",
       "--no-prompt",
       ...(config === undefined ? ["--no-config"] : ["--config", config]),
-      // request.signal aborts only when a client goes away (a tap, a stream), and Deno's
-      // warning about the old behaviour stays off the user's terminal.
-      "--unstable-no-legacy-abort",
       // Sandboxed plugins' Workers get permissions of their own.
       ...(discovery.plugins.some((p) => p.sandbox !== undefined)
         ? ["--unstable-worker-options"]
