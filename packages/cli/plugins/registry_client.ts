@@ -1,4 +1,5 @@
 import { DEFAULT_TARBALL_MAX_BYTES } from "./tarball.ts";
+import { _readLimited } from "./_read_limited.ts";
 import { StreamlibError } from "@streamlib/core";
 import { integrityOf } from "./tarball.ts";
 
@@ -188,21 +189,9 @@ export class RegistryClient {
       await response.body?.cancel();
       throw tooLarge();
     }
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for await (const chunk of response.body ?? []) {
-      total += chunk.length;
-      // Leaving the loop cancels the download.
-      if (total > maxBytes) throw tooLarge();
-      chunks.push(chunk);
-    }
-    const bytes = new Uint8Array(total);
-    let at = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, at);
-      at += chunk.length;
-    }
-    return bytes;
+    return response.body === null
+      ? new Uint8Array()
+      : await _readLimited(response.body, maxBytes, tooLarge);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { _readLimited } from "./_read_limited.ts";
 import { StreamlibError } from "@streamlib/core";
 
 /**
@@ -153,35 +154,20 @@ export async function readTarball(
 
 /** The tar inside `tgz`, refused once it passes `maxBytes`. */
 async function _gunzip(tgz: Uint8Array, maxBytes: number): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = new Blob([tgz as BlobPart]).stream().pipeThrough(
+  const stream = new Blob([tgz as BlobPart]).stream().pipeThrough(
     new DecompressionStream("gzip"),
-  ).getReader();
+  );
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > maxBytes) {
-        throw _bad(
-          `it expands to more than ${_mib(maxBytes)} (a package that large, or a gzip bomb)`,
-        );
-      }
-      chunks.push(value);
-    }
+    return await _readLimited(
+      stream,
+      maxBytes,
+      () =>
+        _bad(`it expands to more than ${_mib(maxBytes)} (a package that large, or a gzip bomb)`),
+    );
   } catch (error) {
-    await reader.cancel().catch(() => {});
     if (error instanceof StreamlibError) throw error;
     throw _bad(`not a gzipped tar (${(error as Error).message})`, error);
   }
-  const tar = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    tar.set(chunk, at);
-    at += chunk.length;
-  }
-  return tar;
 }
 
 /** `bytes` in MiB for a message. */
