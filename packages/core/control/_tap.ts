@@ -151,6 +151,7 @@ export async function _tap(
       throw error;
     }
     if (options.signal?.aborted || context.closing.aborted) settle("aborted");
+    options.onStart?.();
     context.timer.sleepUntil(context.timer.now() + timeoutMs * 1_000, stopTimer.signal).then(
       () => settle("timeout"),
       () => {},

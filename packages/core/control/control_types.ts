@@ -301,6 +301,11 @@ export interface TapOptions {
   readonly timeoutMs?: number;
   /** Ends the tap early, with what it has. */
   readonly signal?: AbortSignal;
+  /**
+   * Told once, when the tap's sink is linked and collecting. From then on the tap cannot fail:
+   * a transport that must answer before it ends (an HTTP status) may commit to success.
+   */
+  readonly onStart?: () => void;
 }
 
 /**

@@ -175,6 +175,32 @@ function _follow(control: PipelineControl, query: EventQuery, signal: AbortSigna
 }
 
 /**
+ * A 200 answer whose JSON body is `value` once it settles (an error settles as the node's error
+ * body). The body streams, so a client that goes away cancels it, and `gone` aborts at once:
+ * this is how a tap learns of it (Deno's `request.signal` would also abort on every successful
+ * answer, and warns about that on the terminal).
+ */
+function _waitedJson(value: Promise<unknown>, gone: AbortController): Response {
+  value.catch(() => {}); // a client gone before the body was read never hears of it
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller): Promise<void> {
+      let text: string;
+      try {
+        text = JSON.stringify(await value);
+      } catch (error) {
+        text = JSON.stringify(_errorBody(error));
+      }
+      controller.enqueue(new TextEncoder().encode(text));
+      controller.close();
+    },
+    cancel(): void {
+      gone.abort();
+    },
+  });
+  return new Response(body, { headers: { "content-type": "application/json" } });
+}
+
+/**
  * The control API's routes over `control`. `info` says what the node is; `streams` ends every
  * event stream when the server closes.
  */
@@ -226,13 +252,18 @@ export function _controlApp(
       height: _field<number>(body, "height", "number"),
     };
     _scaledSize(1, 1, request); // a bad size is refused before the tap
-    const result = await control.tap(port, {
+    const gone = new AbortController();
+    let started!: () => void;
+    const start = new Promise<"started">((resolve) => started = () => resolve("started"));
+    const tap = control.tap(port, {
       ...(request.count === undefined ? {} : { count: request.count }),
       ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
-      // A client that goes away ends its tap at once, as the server's close does.
-      signal: AbortSignal.any([streams, c.req.raw.signal]),
+      signal: AbortSignal.any([streams, gone.signal]),
+      onStart: started,
     });
-    return c.json(_encodeTap(result, request));
+    const first = await Promise.race([tap, start]);
+    if (first !== "started") return c.json(_encodeTap(first, request));
+    return _waitedJson(tap.then((result) => _encodeTap(result, request)), gone);
   });
   app.post("/v1/set", async (c) => {
     const body = await _body(c);

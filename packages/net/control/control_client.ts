@@ -229,6 +229,9 @@ export class ControlClient implements AsyncDisposable {
       "json",
       (request.timeoutMs ?? 2_000) + this.#timeoutMs,
     );
+    // A tap under way is answered 200 at once; a failure after that comes as the body.
+    const failed = (wire as { error?: { code?: unknown } }).error;
+    if (typeof failed?.code === "string") throw _failed(failed as _ErrorBody["error"]);
     return _decodeTap(wire);
   }
 
@@ -385,16 +388,22 @@ function _search(query: EventQuery, follow: boolean): string {
   return text === "" ? "" : `?${text}`;
 }
 
+/** The error body the node answers a failure with. */
+interface _ErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+/** The node's error body as a `StreamlibError`. */
+function _failed(error: _ErrorBody["error"]): StreamlibError {
+  return new StreamlibError(error.code, String(error.message), { details: error.details ?? {} });
+}
+
 /** The node's error in a failed response, as a `StreamlibError`. */
 async function _failure(response: Response): Promise<StreamlibError> {
   const text = await response.text().catch(() => "");
   try {
-    const { error } = JSON.parse(text) as {
-      error: { code: string; message: string; details?: Record<string, unknown> };
-    };
-    if (typeof error?.code === "string") {
-      return new StreamlibError(error.code, error.message, { details: error.details ?? {} });
-    }
+    const { error } = JSON.parse(text) as _ErrorBody;
+    if (typeof error?.code === "string") return _failed(error);
   } catch {
     // Not the node's JSON: the token guard's or a proxy's answer.
   }
