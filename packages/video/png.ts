@@ -1,5 +1,5 @@
 import { createVideoFrame, StreamlibError, type VideoFrame } from "@streamlib/core";
-import { deflateSync, inflateSync } from "node:zlib";
+import { deflate, deflateSync, inflateSync } from "node:zlib";
 
 /**
  * How {@linkcode encodePng} filters rows before compressing them (PNG filter types): `none`,
@@ -87,6 +87,47 @@ function _crc32(bytes: Uint8Array, start: number, end: number): number {
  * @returns The PNG file's bytes.
  */
 export function encodePng(frame: VideoFrame, options: PngEncodeOptions = {}): Uint8Array {
+  const { filtered, level, width, height } = _filtered(frame, options);
+  return _assemble(width, height, deflateSync(filtered, { level }));
+}
+
+/**
+ * {@linkcode encodePng} with its compression on a thread of Deno's pool, so that the calling
+ * thread is free meanwhile: for a live pipeline's snapshots and taps. Of a 1080p frame's 12–32
+ * ms here, the calling thread keeps about 8–10 ms (filtering the rows). The same bytes as
+ * `encodePng`. The frame must stay unchanged until the promise settles, as frames do.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createVideoFrame } from "@streamlib/core";
+ * import { encodePng, encodePngAsync } from "@streamlib/video";
+ * const frame = createVideoFrame({ format: "RGBA", codedWidth: 2, codedHeight: 1 });
+ * frame.data.set([255, 0, 0, 255, 0, 0, 255, 128]);
+ * const png = await encodePngAsync(frame);
+ * assert.ok(png.join() === encodePng(frame).join());
+ * ```
+ *
+ * @param frame The picture.
+ * @param options Row filter and compression level.
+ * @returns The PNG file's bytes.
+ */
+export async function encodePngAsync(
+  frame: VideoFrame,
+  options: PngEncodeOptions = {},
+): Promise<Uint8Array> {
+  const { filtered, level, width, height } = _filtered(frame, options);
+  const idat = await new Promise<Uint8Array>((resolve, reject) =>
+    deflate(filtered, { level }, (error, result) => error ? reject(error) : resolve(result))
+  );
+  return _assemble(width, height, idat);
+}
+
+/** `options` checked, and the frame's rows filtered for compression. */
+function _filtered(
+  frame: VideoFrame,
+  options: PngEncodeOptions,
+): { filtered: Uint8Array; level: number; width: number; height: number } {
   const { filter, level } = { ..._DEFAULTS, ...options } satisfies PngEncodeOptions;
   if (frame.format !== "RGBA" && frame.format !== "BGRA") {
     throw new StreamlibError(
@@ -110,6 +151,8 @@ export function encodePng(frame: VideoFrame, options: PngEncodeOptions = {}): Ui
     );
   }
   const { codedWidth: width, codedHeight: height } = frame;
+  const up = filter === "up" ? _upRows(frame) : undefined;
+  if (up !== undefined) return { filtered: up, level, width, height };
   const rowBytes = width * 4;
   const raw = new Uint8Array((rowBytes + 1) * height);
   // Unfiltered rows, RGBA, each preceded by a filter byte to be filled in below.
@@ -130,7 +173,47 @@ export function encodePng(frame: VideoFrame, options: PngEncodeOptions = {}): Ui
     }
   }
   const filtered = filter === "none" ? raw : _filterRows(raw, rowBytes, height, filter);
-  const idat = deflateSync(filtered, { level });
+  return { filtered, level, width, height };
+}
+
+/**
+ * The rows of an RGBA frame whose pixels lie on 4-byte boundaries, Up-filtered straight from the
+ * frame four bytes at a time (a bytewise subtraction in one 32-bit word), with no unfiltered
+ * copy first: about a third of the byte loop's time. `undefined` for any other frame.
+ */
+function _upRows(frame: VideoFrame): Uint8Array | undefined {
+  const { data } = frame;
+  const { offset, stride } = frame.layout[0]!;
+  const start = data.byteOffset + offset;
+  if (frame.format !== "RGBA" || start % 4 !== 0 || stride % 4 !== 0) return undefined;
+  const { codedWidth: width, codedHeight: height } = frame;
+  const rowBytes = width * 4;
+  const line = rowBytes + 1;
+  const out = new Uint8Array(line * height);
+  if (height === 0 || width === 0) return out;
+  const words = new Uint32Array(data.buffer, start, ((height - 1) * stride + rowBytes) / 4);
+  const row = new Uint32Array(width);
+  const rowView = new Uint8Array(row.buffer);
+  const strideWords = stride / 4;
+  out[0] = _FILTERS.up;
+  out.set(data.subarray(offset, offset + rowBytes), 1);
+  for (let y = 1; y < height; y++) {
+    const here = y * strideWords;
+    const above = here - strideWords;
+    for (let x = 0; x < width; x++) {
+      const a = words[here + x]!;
+      const b = words[above + x]!;
+      // Each byte of a minus the same byte of b, modulo 256, without borrowing across bytes.
+      row[x] = ((a | 0x80808080) - (b & 0x7f7f7f7f)) ^ ((a ^ ~b) & 0x80808080);
+    }
+    out[y * line] = _FILTERS.up;
+    out.set(rowView, y * line + 1);
+  }
+  return out;
+}
+
+/** The PNG file of a `width`×`height` picture whose compressed rows are `idat`. */
+function _assemble(width: number, height: number, idat: Uint8Array): Uint8Array {
   const ihdr = new Uint8Array(13);
   const view = new DataView(ihdr.buffer);
   view.setUint32(0, width);

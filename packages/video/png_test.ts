@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { deflateSync, inflateSync } from "node:zlib";
 import { createVideoFrame, isStreamlibError, type VideoFrame } from "@streamlib/core";
 import { needs } from "../../tests/_needs.ts";
-import { decodePng, encodePng, type PngFilter } from "./png.ts";
+import { decodePng, encodePng, encodePngAsync, type PngFilter } from "./png.ts";
 
 /** Reproducible bytes (mulberry32). */
 function random(length: number, seed: number): Uint8Array {
@@ -120,6 +120,59 @@ Deno.test("encodePng() and decodePng() round-trip random pictures of odd sizes w
         assert.deepEqual(decoded.data, frame.data, `${width}×${height} ${filter} ${level}`);
       }
     }
+  }
+});
+
+Deno.test("encodePngAsync() gives encodePng()'s bytes, odd sizes, strides and BGRA included", async () => {
+  const sizes = [[1, 1], [17, 9], [64, 31]] as const;
+  let seed = 40;
+  for (const [width, height] of sizes) {
+    const frame = picture(width, height, seed++);
+    for (const filter of ["up", "adaptive"] as const) {
+      for (const level of [0, 6]) {
+        assert.deepEqual(
+          await encodePngAsync(frame, { filter, level }),
+          encodePng(frame, { filter, level }),
+          `${width}×${height} ${filter} ${level}`,
+        );
+      }
+    }
+  }
+  const bgra = createVideoFrame({
+    format: "BGRA",
+    codedWidth: 5,
+    codedHeight: 3,
+    data: random(32 * 3 + 8, 9),
+    layout: [{ offset: 8, stride: 32 }],
+  });
+  assert.deepEqual(await encodePngAsync(bgra), encodePng(bgra));
+  const yuv = createVideoFrame({ format: "I420", codedWidth: 4, codedHeight: 4 });
+  await assert.rejects(encodePngAsync(yuv), code("SL_PARAM_INVALID"));
+  await assert.rejects(encodePngAsync(bgra, { level: 10 }), code("SL_PARAM_INVALID"));
+});
+
+Deno.test("encodePng()'s word-at-a-time Up filter gives the byte loop's bytes, strides included", () => {
+  for (const [width, height] of [[1, 1], [5, 3], [33, 7], [2, 40]] as const) {
+    const pixels = random(width * 4 * height, width * 31 + height);
+    // The same pixels at a word boundary with a wider stride (the word path) and off one (the
+    // byte loop); the byte loop's Up is the one "adaptive" also tries.
+    const place = (offset: number, stride: number) => {
+      const data = new Uint8Array(offset + stride * height);
+      for (let y = 0; y < height; y++) {
+        data.set(pixels.subarray(y * width * 4, (y + 1) * width * 4), offset + y * stride);
+      }
+      return createVideoFrame({
+        format: "RGBA",
+        codedWidth: width,
+        codedHeight: height,
+        data,
+        layout: [{ offset, stride }],
+      });
+    };
+    const words = encodePng(place(8, width * 4 + 12));
+    const bytes = encodePng(place(2, width * 4 + 2));
+    assert.deepEqual(words, bytes, `${width}×${height}`);
+    assert.deepEqual(decodePng(words).data, pixels);
   }
 });
 

@@ -8,7 +8,7 @@ import {
   type VideoFrame,
 } from "@streamlib/core";
 import { convertFrame } from "./convert.ts";
-import { encodePng } from "./png.ts";
+import { encodePngAsync } from "./png.ts";
 import { _folderOf, _makeFolder } from "./_make_folder.ts";
 
 /**
@@ -108,11 +108,11 @@ const _HISTORY = 3;
 
 /**
  * Saves frames of the video it passes through as PNG files (8-bit RGBA, as
- * {@linkcode encodePng} writes them; I420 and NV12 frames are converted to RGBA first):
- * the first frame (or frame number `frame`) with `mode=first`, every `every`-th frame with
- * `mode=every`, and in every mode the next frame after each message on the optional `trigger`
- * input (several triggers answered by one frame save it once). With `mode=trigger` only
- * triggers save. "Next" goes by time when the trigger and the frames share a clock: the first
+ * {@linkcode encodePngAsync} writes them, compressed off this thread; I420 and NV12 frames are
+ * converted to RGBA first): the first frame (or frame number `frame`) with `mode=first`, every
+ * `every`-th frame with `mode=every`, and in every mode the next frame after each message on the
+ * optional `trigger` input (several triggers answered by one frame save it once). With
+ * `mode=trigger` only triggers save. "Next" goes by time when the trigger and the frames share a clock: the first
  * frame whose timestamp is at or after the trigger's, even when the trigger arrives after that
  * frame went through (the last 3 frames are kept for that while `trigger` is connected); a
  * trigger stamped by another clock saves the next frame to arrive.
@@ -243,7 +243,9 @@ export class Snapshot extends Actor<typeof snapshotContract> {
     const rgba = frame.format === "RGBA" || frame.format === "BGRA"
       ? frame
       : convertFrame(frame, "RGBA");
-    const png = encodePng(rgba);
+    // Compressed on a pool thread: frames keep flowing through this one meanwhile.
+    const png = encodePngAsync(rgba);
+    png.catch(() => {}); // seen by #writeFile, unless an earlier failure stopped the writing
     const path = this.#format(this.#saved++);
     const value: SnapshotEvent = { path, frame: frame.position, timestamp: frame.timestamp };
     const { timestamp, duration, position, clockId } = frame;
@@ -266,7 +268,7 @@ export class Snapshot extends Actor<typeof snapshotContract> {
    * Writes one file, creating its folder; `false` (and the actor's failure set) when that
    * fails. Never rejects.
    */
-  async #writeFile(path: string, png: Uint8Array): Promise<boolean> {
+  async #writeFile(path: string, png: Promise<Uint8Array>): Promise<boolean> {
     let creates = true;
     try {
       if (this.#failure !== undefined) return false;
@@ -275,7 +277,7 @@ export class Snapshot extends Actor<typeof snapshotContract> {
         creates = await _makeFolder(path);
         if (creates) this.#folders.add(folder);
       }
-      await Deno.writeFile(path, png);
+      await Deno.writeFile(path, await png);
       return true;
     } catch (error) {
       const folder = JSON.stringify(_folderOf(path));

@@ -262,7 +262,7 @@ export function _controlApp(
       onStart: started,
     });
     const first = await Promise.race([tap, start]);
-    if (first !== "started") return c.json(_encodeTap(first, request));
+    if (first !== "started") return c.json(await _encodeTap(first, request));
     return _waitedJson(tap.then((result) => _encodeTap(result, request)), gone);
   });
   app.post("/v1/set", async (c) => {

@@ -8,7 +8,7 @@
 
 import type { AudioBuffer, Message, TapResult, VideoFrame } from "@streamlib/core";
 import { StreamlibError } from "@streamlib/core";
-import { convertFrame, encodePng, scaleFrame } from "@streamlib/video";
+import { convertFrame, encodePngAsync, scaleFrame } from "@streamlib/video";
 import type { TappedMessage, TapReply, TapRequest } from "./control_wire.ts";
 
 /** A {@linkcode TapReply} as JSON carries it: PNGs and the WAV in base64. */
@@ -56,7 +56,10 @@ export function _scaledSize(
   return { width: Math.max(1, Math.round((w * height!) / h)), height: height! };
 }
 
-function _video(frame: VideoFrame, request: TapRequest): Record<string, unknown> {
+async function _video(
+  frame: VideoFrame,
+  request: TapRequest,
+): Promise<Record<string, unknown>> {
   const rgba = frame.format === "RGBA" || frame.format === "BGRA"
     ? frame
     : convertFrame(frame, "RGBA");
@@ -71,7 +74,8 @@ function _video(frame: VideoFrame, request: TapRequest): Record<string, unknown>
     ...(scaled === rgba
       ? {}
       : { scaledFrom: { width: frame.codedWidth, height: frame.codedHeight } }),
-    png: _toBase64(encodePng(scaled)),
+    // Compressed off this thread: a live pipeline's frames keep coming meanwhile.
+    png: _toBase64(await encodePngAsync(scaled)),
   };
 }
 
@@ -148,11 +152,11 @@ function _json(value: unknown): unknown {
   }
 }
 
-function _message(m: Message, request: TapRequest): Record<string, unknown> {
+async function _message(m: Message, request: TapRequest): Promise<Record<string, unknown>> {
   const timing = { timestamp: m.timestamp, duration: m.duration, position: m.position };
   switch (m.kind) {
     case "video":
-      return { kind: "video", ...timing, ..._video(m, request) };
+      return { kind: "video", ...timing, ...await _video(m, request) };
     case "audio":
       return { kind: "audio", ...timing, ..._audio(m) };
     case "data":
@@ -164,14 +168,16 @@ function _message(m: Message, request: TapRequest): Record<string, unknown> {
   }
 }
 
-/** What a tap sampled, encoded for the wire. */
-export function _encodeTap(result: TapResult, request: TapRequest): _WireReply {
+/** What a tap sampled, encoded for the wire; one frame at a time, to bound the memory. */
+export async function _encodeTap(result: TapResult, request: TapRequest): Promise<_WireReply> {
   const audio = result.messages.filter((m): m is AudioBuffer => m.kind === "audio");
+  const messages: Record<string, unknown>[] = [];
+  for (const m of result.messages) messages.push(await _message(m, request));
   return {
     port: result.port,
     kind: result.kind,
     reason: result.reason,
-    messages: result.messages.map((m) => _message(m, request)),
+    messages,
     ...(audio.length === 0 ? {} : { wav: _toBase64(_wav(audio)) }),
   };
 }

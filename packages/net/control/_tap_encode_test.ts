@@ -8,10 +8,10 @@ import {
 import { decodePng } from "@streamlib/video";
 import { _decodeTap, _encodeTap, _scaledSize, _wav } from "./_tap_encode.ts";
 
-Deno.test("A tapped audio buffer becomes levels per channel, and the tap one 16-bit WAV", () => {
+Deno.test("A tapped audio buffer becomes levels per channel, and the tap one 16-bit WAV", async () => {
   const buffer = createAudioBuffer({ sampleRate: 8_000, numberOfChannels: 2, numberOfFrames: 4 });
   buffer.data.set([0.5, -0.5, 0.5, -0.5, 0, 0, 0, 0]); // left ±0.5, right silent
-  const wire = _encodeTap(
+  const wire = await _encodeTap(
     { port: "a.out", kind: "audio", messages: [buffer], reason: "count" },
     {},
   );
@@ -33,12 +33,12 @@ Deno.test("A tapped audio buffer becomes levels per channel, and the tap one 16-
   assert.equal(_wav([buffer, buffer]).length, 44 + 32);
 });
 
-Deno.test("Tapped data and events become JSON; what JSON cannot carry becomes text", () => {
+Deno.test("Tapped data and events become JSON; what JSON cannot carry becomes text", async () => {
   const messages = [
     createDataMessage({ n: 1, big: 2n }, { topic: "t", timestamp: 5 }),
     createKeyEvent({ type: "keydown", key: "a", code: "KeyA" }),
   ];
-  const wire = _encodeTap({ port: "x.out", kind: "any", messages, reason: "timeout" }, {});
+  const wire = await _encodeTap({ port: "x.out", kind: "any", messages, reason: "timeout" }, {});
   const reply = _decodeTap(JSON.parse(JSON.stringify(wire)));
   assert.deepEqual(reply.messages[0], {
     kind: "data",
@@ -53,11 +53,11 @@ Deno.test("Tapped data and events become JSON; what JSON cannot carry becomes te
   assert.equal(reply.wav, undefined);
 });
 
-Deno.test("A tapped YUV frame becomes an RGBA PNG; a size with one side keeps the aspect ratio", () => {
+Deno.test("A tapped YUV frame becomes an RGBA PNG; a size with one side keeps the aspect ratio", async () => {
   const frame = createVideoFrame({ format: "I420", codedWidth: 8, codedHeight: 4 });
   frame.data.fill(128);
   const reply = _decodeTap(
-    _encodeTap({ port: "v.out", kind: "video", messages: [frame], reason: "count" }, {}),
+    await _encodeTap({ port: "v.out", kind: "video", messages: [frame], reason: "count" }, {}),
   );
   const m = reply.messages[0]!;
   assert.ok(m.kind === "video" && m.format === "I420");
