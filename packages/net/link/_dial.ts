@@ -12,7 +12,7 @@ import { StreamlibError } from "@streamlib/core";
 import { type _Conduit, _dialDirect } from "./_conduit.ts";
 import { _NatsConduit, type _NatsHub } from "./_nats.ts";
 import type { _Dial, _Dialled, _Hello } from "./_link_sender.ts";
-import { _admit, type _LinkGate } from "./_link_token.ts";
+import { _admit, type _LinkGate, _sealed } from "./_link_token.ts";
 import { encodeWire, type WireMessage } from "./wire_format.ts";
 import { decodeWire } from "./wire_decoder.ts";
 
@@ -83,7 +83,7 @@ export function _directDial(host: string, port: number): _Dial {
   return async (hello: _Hello) => {
     const conduit = await _dialDirect(host, port, _HELLO_TIMEOUT_MS);
     const answer = _firstMessage(conduit, _HELLO_TIMEOUT_MS);
-    conduit.send({ type: "hello", body: { ...hello } });
+    conduit.send({ type: "hello", body: _sealed(hello) });
     return _answered(conduit, await answer);
   };
 }
@@ -98,7 +98,7 @@ export function _natsDial(
     if (!hub.connected) {
       throw new StreamlibError("SL_NATS", `The NATS server at ${hub.url} is not reachable now`);
     }
-    const [head, payload] = encodeWire({ type: "hello", body: { ...hello } });
+    const [head, payload] = encodeWire({ type: "hello", body: _sealed(hello) });
     const reply = await hub.request(helloSubject, _joined(head, payload), timeoutMs);
     const answer = decodeWire(reply);
     if (answer.type !== "accept") return _answered(_closedConduit(), answer);

@@ -6,6 +6,7 @@
  */
 
 import { encodeWire, WireDecoder, type WireMessage } from "./mod.ts";
+import type { _Hello } from "./_link_sender.ts";
 
 /** One message as one wire frame. */
 export function wireFrame(message: WireMessage): Uint8Array {
@@ -14,24 +15,26 @@ export function wireFrame(message: WireMessage): Uint8Array {
 }
 
 /** A hello from node "poke" as a sender says it, with `fields` over the usual ones. */
+export function helloBody(fields: Record<string, unknown>): _Hello {
+  return {
+    wire: 1,
+    node: "poke",
+    link: crypto.randomUUID(),
+    session: 1,
+    target: "",
+    kind: "data",
+    codec: "raw",
+    policy: "queue",
+    window: 8,
+    next: 0,
+    from: "poke",
+    ...fields,
+  } as _Hello;
+}
+
+/** {@linkcode helloBody} as one wire frame. */
 export function helloFrame(fields: Record<string, unknown>): Uint8Array {
-  return wireFrame({
-    type: "hello",
-    body: {
-      wire: 1,
-      node: "poke",
-      link: crypto.randomUUID(),
-      session: 1,
-      target: "",
-      kind: "data",
-      codec: "raw",
-      policy: "queue",
-      window: 8,
-      next: 0,
-      from: "poke",
-      ...fields,
-    },
-  });
+  return wireFrame({ type: "hello", body: { ...helloBody(fields) } });
 }
 
 /**

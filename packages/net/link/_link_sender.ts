@@ -33,8 +33,11 @@ export interface _Hello {
   readonly next: number;
   /** The sending actor's name, for the receiver's graph. */
   readonly from: string;
-  /** The receiving node's link access token, when it has one (see `_link_token.ts`). */
-  readonly token?: string;
+  /**
+   * The receiving node's link access token, when it has one. It never travels: each dial sends
+   * a proof made for that hello alone instead (`_sealed` in `_link_token.ts`).
+   */
+  readonly key?: string;
 }
 
 /** A made connection and the receiver's accept. */

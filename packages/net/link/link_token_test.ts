@@ -16,16 +16,28 @@ import {
   type WireMessage,
 } from "./mod.ts";
 import { needsNats, TestNats } from "./_nats_testing.ts";
-import { helloFrame, poke } from "./_hello_testing.ts";
-import { _wireToken } from "./_link_token.ts";
+import { helloBody, helloFrame, poke, wireFrame } from "./_hello_testing.ts";
+import { _admit, _linkGate, _PROOF_WINDOW_MS, _sealed } from "./_link_token.ts";
+
+/** The first message a receiver answers `frame` with, on a connection left open meanwhile. */
+async function firstAnswer(port: number, frame: Uint8Array): Promise<WireMessage> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    await conn.write(frame);
+    const decoder = new WireDecoder();
+    const buffer = new Uint8Array(65_536);
+    for (;;) {
+      const n = await conn.read(buffer);
+      assert.ok(n !== null, "the receiver closed without an answer");
+      const messages = decoder.push(buffer.slice(0, n));
+      if (messages.length !== 0) return messages[0]!;
+    }
+  } finally {
+    conn.close();
+  }
+}
 
 const TOKEN = "s3cret-link-token";
-
-/** Sends a hello with `fields` to the node at `address` and reads the answer. */
-function pokeHello(address: string, fields: Record<string, unknown>): Promise<WireMessage[]> {
-  const port = Number(address.split(":").at(-1));
-  return poke(port, helloFrame({ target: "collect/sink.in", ...fields }));
-}
 
 /** A receiving node and its pipeline. */
 interface Edge extends AsyncDisposable {
@@ -99,44 +111,74 @@ Deno.test("a node with a link token refuses a direct link without it or with ano
   assert.equal(receiver.pipeline.state, "running");
 });
 
-Deno.test("a hello without the token is answered SL_UNAUTHORIZED, naming the node and never the token, and the connection closes", async () => {
+Deno.test("a hello without a proof of the token is answered SL_UNAUTHORIZED, naming the node and never the token, and the connection closes", async () => {
   await using receiver = await edge({ token: TOKEN });
-  // The token itself is refused too: hellos carry only its HMAC, so the secret, which also
-  // guards the control API, never travels.
-  const wire = _wireToken(TOKEN);
-  assert.ok(!wire.includes(TOKEN) && wire !== TOKEN);
-  const tries = [{}, { token: "guess" }, { token: wire.slice(0, -1) }, { token: 42 }, {
-    token: TOKEN,
-  }];
-  for (const fields of tries) {
-    const got = await pokeHello(receiver.node.address!, fields);
+  const port = Number(receiver.node.address!.split(":").at(-1));
+  const sealed = (fields: Record<string, unknown>, key: string, now?: number) =>
+    wireFrame({
+      type: "hello",
+      body: _sealed({ ...helloBody({ target: "collect/sink.in", ...fields }), key }, now),
+    });
+  // The token itself is refused too: the secret, which also guards the control API, never
+  // travels; hellos carry a proof made for each.
+  const good = _sealed({ ...helloBody({ target: "collect/sink.in" }), key: TOKEN });
+  assert.ok(!JSON.stringify(good).includes(TOKEN), JSON.stringify(good));
+  const tries: Array<[Uint8Array, RegExp]> = [
+    [helloFrame({ target: "collect/sink.in" }), /carries no access token proof/],
+    [helloFrame({ target: "collect/sink.in", token: TOKEN }), /no valid access token proof/],
+    [helloFrame({ target: "collect/sink.in", proof: 42 }), /no valid access token proof/],
+    [helloFrame({ target: "collect/sink.in", proof: "v2.1.2" }), /no valid access token proof/],
+    [sealed({}, "guess"), /made with another access token/],
+    // A proof moved to another hello (another target) does not hold.
+    [wireFrame({ type: "hello", body: { ...good, target: "collect/other.in" } }), /another/],
+    [sealed({}, TOKEN, Date.now() - 6 * 60_000), /dated 360 s before this machine's clock/],
+    [sealed({}, TOKEN, Date.now() + 6 * 60_000), /dated 360 s after this machine's clock/],
+  ];
+  for (const [frame, why] of tries) {
+    const got = await poke(port, frame);
     assert.equal(got.length, 1, JSON.stringify(got));
     const refusal = got[0] as { type: string; code: string; message: string };
     assert.equal(refusal.type, "refuse");
     assert.equal(refusal.code, "SL_UNAUTHORIZED");
     assert.match(refusal.message, /Node "edge" refused a link from node "poke"/);
+    assert.match(refusal.message, why);
     assert.ok(!refusal.message.includes(TOKEN.slice(0, 6)), refusal.message);
-    assert.ok(!refusal.message.includes(wire.slice(0, 6)), refusal.message);
   }
   assert.equal(receiver.links().length, 0);
-  // The right token gets an accept.
-  const accepted = await (async () => {
-    const port = Number(receiver.node.address!.split(":").at(-1));
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-    await conn.write(helloFrame({ target: "collect/sink.in", token: wire }));
-    const decoder = new WireDecoder();
-    const buffer = new Uint8Array(65_536);
-    for (;;) {
-      const n = await conn.read(buffer);
-      assert.ok(n !== null);
-      const messages = decoder.push(buffer.slice(0, n));
-      if (messages.length !== 0) {
-        conn.close();
-        return messages[0]!.type;
-      }
-    }
-  })();
-  assert.equal(accepted, "accept");
+  // A proof of the token gets an accept, once: the same hello again is a replay.
+  const frame = wireFrame({ type: "hello", body: good });
+  assert.equal((await firstAnswer(port, frame)).type, "accept");
+  const replayed = await poke(port, frame);
+  assert.equal(replayed[0]?.type, "refuse");
+  assert.match((replayed[0] as { message: string }).message, /used before \(a replay\)/);
+});
+
+Deno.test("a receiver's gate takes a proof once within the window, forgets it after, and refuses one dated out of the window", () => {
+  let now = 1_000_000_000_000;
+  const refused: string[] = [];
+  const gate = _linkGate({
+    token: TOKEN,
+    who: 'netsrc "t"',
+    now: () => now,
+    refused: (e) => refused.push(e.message),
+  });
+  const hello = helloBody({ target: "a.in" });
+  const first = _sealed({ ...hello, key: TOKEN }, now);
+  _admit(first, gate);
+  assert.throws(() => _admit(first, gate), /used before/);
+  // Another proof of the same hello (a redial) is taken.
+  _admit(_sealed({ ...hello, key: TOKEN }, now + 1), gate);
+  assert.equal(gate.seen.size, 2);
+  // Ten minutes on, both are out of the window and forgotten at the next hello.
+  now += 2 * _PROOF_WINDOW_MS + 1;
+  assert.throws(() => _admit(first, gate), /dated 600 s before/);
+  _admit(_sealed({ ...hello, key: TOKEN }, now), gate);
+  assert.equal(gate.seen.size, 1);
+  assert.equal(refused.length, 2);
+  // Without a token, every hello is taken, proof or none.
+  const open = _linkGate({ token: undefined, who: "x" });
+  _admit({ ...helloBody({}) }, open);
+  _admit(first, open);
 });
 
 Deno.test("nodes without tokens link as before, and a token sent to a node without one is not needed", async () => {

@@ -14,7 +14,7 @@ import { _acquireHub, _natsUrl, _releaseHub } from "./_hubs.ts";
 import type { _NatsHub } from "./_nats.ts";
 import type { _Dial, _Hello } from "./_link_sender.ts";
 import { _setLinkService, _setLinkToken } from "./_link_service.ts";
-import { type _LinkGate, _withToken } from "./_link_token.ts";
+import { _linkGate, _withToken } from "./_link_token.ts";
 import { NetSink } from "./net_sink.ts";
 import { _checkCodec, _codecKind } from "./_codecs.ts";
 import { _probeCodecs } from "./_codec_factory.ts";
@@ -319,7 +319,7 @@ export class NetNode implements RemoteLinkResolver {
     await _probeCodecs();
     const accept = (conduit: _Conduit, hello: _Hello): Record<string, unknown> =>
       this.#accept(conduit, hello);
-    const gate: _LinkGate = { token: this.#token, who: `Node ${JSON.stringify(this.name)}` };
+    const gate = _linkGate({ token: this.#token, who: `Node ${JSON.stringify(this.name)}` });
     const listen = this.#options.listen ?? "127.0.0.1:0";
     if (listen !== "") {
       const { host, port } = _hostPort(listen);

@@ -1,4 +1,3 @@
-import { _wireToken } from "./_link_token.ts";
 import {
   Actor,
   type Contract,
@@ -71,9 +70,9 @@ export const netSinkContract = {
     token: {
       type: "string",
       default: "",
-      description: "The receiver's link access token, sent in the hello; empty: the node's " +
-        "(STREAMLIB_TOKEN under streamlib run), else none. A wrong or missing one fails this " +
-        "actor with SL_UNAUTHORIZED",
+      description: "The receiver's link access token, proved in each hello (never sent); " +
+        "empty: the node's (STREAMLIB_TOKEN under streamlib run), else none. A wrong or missing " +
+        "one fails this actor with SL_UNAUTHORIZED",
     },
   },
   permissions: _LINK_PERMISSIONS,
@@ -171,7 +170,7 @@ export class NetSink extends Actor<typeof netSinkContract> implements RemoteLink
         policy: latest ? "latest" : "queue",
         window,
         from: this.name,
-        ...(token ? { token: _wireToken(token) } : {}),
+        ...(token ? { key: token } : {}),
       },
       clock: () => this.clock.now(),
       log: (text) => this.log(text),

@@ -12,7 +12,7 @@ import type { _Conduit } from "./_conduit.ts";
 import { _listenDirect } from "./_conduit.ts";
 import { _acceptDirect, _hostPort, _natsAddress, _serveNatsHellos } from "./_dial.ts";
 import { _linkService, _linkTokenOf } from "./_link_service.ts";
-import type { _LinkGate } from "./_link_token.ts";
+import { _linkGate } from "./_link_token.ts";
 import { _acquireHub, _releaseHub } from "./_hubs.ts";
 import type { _Hello } from "./_link_sender.ts";
 import { type _Delivery, _LinkReceiver } from "./_link_receiver.ts";
@@ -149,7 +149,7 @@ export class NetSrc extends Actor<typeof netSrcContract> implements RemoteLinkAc
       );
     }
     let refusals = 0;
-    const gate: _LinkGate = {
+    const gate = _linkGate({
       token,
       who: `netsrc ${JSON.stringify(this.name)}`,
       // The first ten refusals are logged, then one in a hundred with the count: a stranger who
@@ -162,7 +162,7 @@ export class NetSrc extends Actor<typeof netSrcContract> implements RemoteLinkAc
           );
         }
       },
-    };
+    });
     if (listen.startsWith("tcp://")) {
       const { host, port } = _hostPort(listen.slice(6).replace(/\/$/, ""));
       const listener = _listenDirect(host, port, (c) => _acceptDirect(c, accept, gate));
