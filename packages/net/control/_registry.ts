@@ -77,26 +77,34 @@ export function _pidAlive(pid: number): boolean | undefined {
   }
 }
 
-/** Whether the Unix socket at `path` takes connections. */
-async function _answers(path: string): Promise<boolean> {
+/**
+ * Whether the Unix socket at `path` takes connections: `undefined` when this process may not
+ * try. A node's socket takes them while its process lives, even when its thread is busy (the
+ * system queues them).
+ */
+async function _answers(path: string): Promise<boolean | undefined> {
   try {
     const connection = await Deno.connect({ transport: "unix", path });
     connection.close();
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    return error instanceof Deno.errors.PermissionDenied ? undefined : false;
   }
 }
 
 /**
- * Whether a registered node lives: by its process when that may be asked, else by its socket
- * (`unknown` when neither says).
+ * Whether a registered node lives: by its process when that may be asked, and by its socket. A
+ * live process whose registered socket takes no connections is not the node: its pid was
+ * given to another process after the node died. `unknown` when neither says.
  */
 export async function _alive(entry: NodeEntry): Promise<"alive" | "dead" | "unknown"> {
   const pid = _pidAlive(entry.pid);
-  if (pid !== undefined) return pid ? "alive" : "dead";
-  if (entry.socket !== undefined && await _answers(entry.socket)) return "alive";
-  return "unknown";
+  if (pid === false) return "dead";
+  const socket = entry.socket === undefined || entry.reserved === true
+    ? undefined
+    : await _answers(entry.socket);
+  if (socket !== undefined) return socket ? "alive" : "dead";
+  return pid === true ? "alive" : "unknown";
 }
 
 /** Removes a node's registry file (if it is still `pid`'s) and its socket. */

@@ -67,8 +67,9 @@ export function controlDir(): string {
 /**
  * The nodes running now, by name, from the registry files in the control folder. A file whose
  * process has gone is left out, and removed with its socket (unless `clean` is `false`); so is
- * one a launcher reserved for a node that never came up. Telling whether a process lives needs
- * `--allow-run`; without it a node counts as running while its socket answers.
+ * one a launcher reserved for a node that never came up, and one whose process lives but whose
+ * socket answers nothing (its pid now belongs to another process). Telling whether a process
+ * lives needs `--allow-run`; without it a node counts as running while its socket answers.
  *
  * @example
  * ```ts

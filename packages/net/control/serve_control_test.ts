@@ -53,6 +53,31 @@ Deno.test("serveControl() serves on a socket of mode 0600 in a folder of mode 07
   assert.deepEqual(await listNodes({ dir }), [entry]);
 });
 
+Deno.test("listNodes() takes an entry whose pid lives but whose socket answers nothing for a dead node's (a reused pid), and keeps a reservation", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // This process lives; the node that wrote the entries did not get to remove them.
+    const stale = (name: string, extra: Record<string, unknown>) =>
+      Deno.writeTextFileSync(
+        `${dir}/${name}.json`,
+        JSON.stringify({ name, pid: Deno.pid, startedAt: 0, ...extra }),
+      );
+    stale("gone", { socket: `${dir}/gone.sock` });
+    // A socket file left behind by a listener that closed.
+    const listener = Deno.listen({ transport: "unix", path: `${dir}/left.sock` });
+    listener.close();
+    stale("left", { socket: `${dir}/left.sock` });
+    stale("starting", { reserved: true });
+    assert.deepEqual(await listNodes({ dir }), []);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["starting.json"]);
+    // A live node with a socket is listed as before.
+    await using node = await testNode("videotestsrc width=64 height=36 ! nullsink", { dir });
+    assert.deepEqual((await listNodes({ dir })).map((e) => e.name), [node.server.name]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("ControlClient round-trips graph, dot, stats, info and events over the socket", async () => {
   await using node = await testNode("videotestsrc name=src width=64 height=36 ! nullsink name=out");
   await using client = await ControlClient.connect("videotestsrc-1", { dir: node.dir });
