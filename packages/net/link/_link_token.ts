@@ -138,6 +138,21 @@ export function _withToken(hello: _Hello, token: string | undefined): _Hello {
     : { ...hello, key: token };
 }
 
+/**
+ * A gate's `refused` that logs refusals with `log`: the first ten, then one in a hundred with
+ * the count, so a stranger who keeps knocking (under any node name a hello claims) cannot flood
+ * the log.
+ */
+export function _logRefusals(log: (text: string) => void): (error: StreamlibError) => void {
+  let refusals = 0;
+  return (error) => {
+    refusals++;
+    if (refusals <= 10 || refusals % 100 === 0) {
+      log(`${error.code} ${error.message}${refusals <= 10 ? "" : ` (${refusals} refused)`}`);
+    }
+  };
+}
+
 /** HMAC-SHA256, keyed with `token`, of what a proof binds. */
 function _mac(
   token: string,

@@ -102,10 +102,17 @@ Deno.test("nodes that share a link token link directly, and the frames arrive", 
 
 Deno.test("a node with a link token refuses a direct link without it or with another: SL_UNAUTHORIZED, nothing delivered", async () => {
   await using receiver = await edge({ token: TOKEN });
+  const logs: string[] = [];
+  receiver.pipeline.bus.on("log", (event) => logs.push(`${event.actor}: ${event.text}`));
   const peers = { edge: receiver.node.address! };
   unauthorized(await send({ peers }));
   unauthorized(await send({ peers, token: "not-the-token" }), "not-the-token");
   assert.equal(receiver.sink.messages.length, 0);
+  // The receiving node logs them in its pipeline, never the token.
+  assert.equal(logs.length, 2, logs.join("\n"));
+  assert.match(logs[0]!, /^actor:\/\/edge\/node: SL_UNAUTHORIZED Node "edge" refused .*"studio"/);
+  assert.match(logs[1]!, /made with another access token/);
+  assert.ok(!logs.join("\n").includes(TOKEN));
   // No link was made into the pipeline: the refusal comes before any netsrc.
   assert.equal(receiver.links().length, 0);
   assert.equal(receiver.pipeline.state, "running");

@@ -14,7 +14,7 @@ import { _acquireHub, _natsUrl, _releaseHub } from "./_hubs.ts";
 import type { _NatsHub } from "./_nats.ts";
 import type { _Dial, _Hello } from "./_link_sender.ts";
 import { _setLinkService, _setLinkToken } from "./_link_service.ts";
-import { _linkGate, _withToken } from "./_link_token.ts";
+import { _linkGate, _logRefusals, _withToken } from "./_link_token.ts";
 import { NetSink } from "./net_sink.ts";
 import { _checkCodec, _codecKind } from "./_codecs.ts";
 import { _probeCodecs } from "./_codec_factory.ts";
@@ -57,11 +57,11 @@ export interface NetNodeOptions {
   /** How often the node announces itself on NATS, in ms (default 2,000). */
   readonly announceMs?: number;
   /**
-   * The link access token (`""` or absent: none). Every hello this node sends carries it, and
-   * every hello it receives, directly or over NATS, must carry the same one: any other link is
+   * The link access token (`""` or absent: none). Every hello this node sends proves it, and
+   * every hello it receives, directly or over NATS, must prove the same one: any other link is
    * refused with `SL_UNAUTHORIZED`. Nodes that link to each other share one; `streamlib run`
-   * takes it from `STREAMLIB_TOKEN`. It travels in the clear: it keeps out those who can reach
-   * the port or the NATS subject, not those who can read the traffic.
+   * takes it from `STREAMLIB_TOKEN`. It never travels: each hello carries a proof made for it
+   * alone, taken once. Refusals are logged in the attached pipeline (ten, then one in a hundred).
    */
   readonly token?: string;
 }
@@ -319,7 +319,14 @@ export class NetNode implements RemoteLinkResolver {
     await _probeCodecs();
     const accept = (conduit: _Conduit, hello: _Hello): Record<string, unknown> =>
       this.#accept(conduit, hello);
-    const gate = _linkGate({ token: this.#token, who: `Node ${JSON.stringify(this.name)}` });
+    const gate = _linkGate({
+      token: this.#token,
+      who: `Node ${JSON.stringify(this.name)}`,
+      // In the attached pipeline's log, as a lone netsrc logs its own.
+      refused: _logRefusals((text) =>
+        this.#pipeline?.bus.emit({ type: "log", actor: `actor://${this.name}/node`, text })
+      ),
+    });
     const listen = this.#options.listen ?? "127.0.0.1:0";
     if (listen !== "") {
       const { host, port } = _hostPort(listen);

@@ -12,7 +12,7 @@ import type { _Conduit } from "./_conduit.ts";
 import { _listenDirect } from "./_conduit.ts";
 import { _acceptDirect, _hostPort, _natsAddress, _serveNatsHellos } from "./_dial.ts";
 import { _linkService, _linkTokenOf } from "./_link_service.ts";
-import { _linkGate } from "./_link_token.ts";
+import { _linkGate, _logRefusals } from "./_link_token.ts";
 import { _acquireHub, _releaseHub } from "./_hubs.ts";
 import type { _Hello } from "./_link_sender.ts";
 import { type _Delivery, _LinkReceiver } from "./_link_receiver.ts";
@@ -148,20 +148,10 @@ export class NetSrc extends Actor<typeof netSrcContract> implements RemoteLinkAc
           `token=${token} (or start its node with STREAMLIB_TOKEN=${token})`,
       );
     }
-    let refusals = 0;
     const gate = _linkGate({
       token,
       who: `netsrc ${JSON.stringify(this.name)}`,
-      // The first ten refusals are logged, then one in a hundred with the count: a stranger who
-      // keeps knocking (under any node name a hello claims) cannot flood the log.
-      refused: (error) => {
-        refusals++;
-        if (refusals <= 10 || refusals % 100 === 0) {
-          this.log(
-            `${error.code} ${error.message}${refusals <= 10 ? "" : ` (${refusals} refused)`}`,
-          );
-        }
-      },
+      refused: _logRefusals((text) => this.log(text)),
     });
     if (listen.startsWith("tcp://")) {
       const { host, port } = _hostPort(listen.slice(6).replace(/\/$/, ""));
