@@ -259,7 +259,11 @@ export class _LinkSender {
           );
         }
         this.lastError = coded;
-        if (coded.code === "SL_UNAUTHORIZED") {
+        // The receiver answered, and not "not now" (SL_LINK_REFUSED): no token, no such actor
+        // or port, a port linked already, a codec it lacks. Or no way to the node exists at
+        // all (no NATS, no address). Dialling again cannot help.
+        const refused = coded.details.refused !== undefined && coded.code !== "SL_LINK_REFUSED";
+        if (refused || coded.details.permanent === true) {
           this.failure = coded;
           this.#closed = true;
         }

@@ -157,6 +157,7 @@ Deno.test("a node's codecs pick what its remote links carry, by the kind that re
     name: "codecs-test",
     codecs: { video: "jpeg", audio: "opus" },
     install: false,
+    peers: { edge: "127.0.0.1:9" }, // a way to the node (links to nowhere are refused)
   });
   try {
     const remote = parseRemoteEndpoint("actor://edge/compositor/mix.layer_1");

@@ -223,6 +223,7 @@ export class NetNode implements RemoteLinkResolver {
         { details: { address: request.remote.address } },
       );
     }
+    this.#checkReachable(request.remote.host);
     const kind = request.kind;
     const codec = kind === "video"
       ? this.#options.codecs?.video
@@ -235,6 +236,21 @@ export class NetNode implements RemoteLinkResolver {
     });
     sink._service = this;
     return sink;
+  }
+
+  /**
+   * Throws `SL_NODE_NOT_FOUND` (with `details.permanent`) when nothing could ever reach `node`:
+   * no NATS server to find it on, no peer address for it, and no `host:port` in its name.
+   */
+  #checkReachable(node: string): void {
+    if (this.#options.nats !== undefined || this.#options.peers?.[node] !== undefined) return;
+    if (/:\d+$/.test(node)) return;
+    throw new StreamlibError(
+      "SL_NODE_NOT_FOUND",
+      `No way to node "${node}" from node "${this.name}": it has no NATS server to find it on ` +
+        `(--nats) and no address for it (--peer ${node}=HOST:PORT, or actor://HOST:PORT/…)`,
+      { details: { node, permanent: true } },
+    );
   }
 
   /**
@@ -254,6 +270,7 @@ export class NetNode implements RemoteLinkResolver {
           natsError = error as StreamlibError;
         }
       }
+      this.#checkReachable(node);
       const address = this.#options.peers?.[node] ?? this.#announced.get(node)?.direct ??
         (/:\d+$/.test(node) ? node : undefined);
       if (address === undefined) {
@@ -380,9 +397,11 @@ export class NetNode implements RemoteLinkResolver {
     const match = /^(?:([A-Za-z_][A-Za-z0-9_-]*)\/)?([^/]+?)(?:\.([A-Za-z_][A-Za-z0-9_-]*))?$/
       .exec(target);
     const actor = match ? pipeline.actor(match[2]!) : undefined;
+    // A target that is not there fails the sender at once (any code but SL_LINK_REFUSED does):
+    // redialling would not make it appear.
     if (match === null || actor === undefined) {
       throw new StreamlibError(
-        "SL_LINK_REFUSED",
+        "SL_ACTOR_NOT_FOUND",
         `Node "${this.name}" has no actor for ${JSON.stringify(target)}; its actors: ${
           pipeline.actors.map((a) => a.name).join(", ") || "none"
         }`,
@@ -391,7 +410,7 @@ export class NetNode implements RemoteLinkResolver {
     }
     if (match[1] !== undefined && actor.contract.type !== match[1]) {
       throw new StreamlibError(
-        "SL_LINK_REFUSED",
+        "SL_ACTOR_NOT_FOUND",
         `"${actor.name}" on node "${this.name}" is a ${actor.contract.type}, not a ${match[1]}`,
         { details: { target } },
       );
@@ -407,7 +426,7 @@ export class NetNode implements RemoteLinkResolver {
       } catch (error) {
         pipeline.remove(src).catch(() => {});
         throw new StreamlibError(
-          "SL_LINK_REFUSED",
+          error instanceof StreamlibError ? error.code : "SL_LINK_REFUSED",
           `Cannot link into ${JSON.stringify(target)} on node "${this.name}": ${
             (error as Error).message
           }`,
