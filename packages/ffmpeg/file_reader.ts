@@ -51,7 +51,12 @@ export const fileReaderContract = {
     },
   },
   params: {
-    location: { type: "string", default: "", description: "File path or URL to read" },
+    location: {
+      type: "string",
+      default: "",
+      description: "File path or URL to read (read when it starts)",
+      fixed: true,
+    },
     format: {
       type: "string",
       enum: ["RGBA", "BGRA", "I420", "NV12"],

@@ -49,7 +49,9 @@ export const fileWriterContract = {
     location: {
       type: "string",
       default: "",
-      description: "Output file; a pattern such as frame-%05d.png writes an image sequence",
+      description: "Output file; a pattern such as frame-%05d.png writes an image sequence " +
+        "(read when it starts)",
+      fixed: true,
     },
     codec: {
       type: "string",
