@@ -91,7 +91,11 @@ Deno.test("streamlib run --link-codec takes video=CODEC and audio=CODEC, and ref
       "edge=127.0.0.1:9",
       "videotestsrc ! actor://edge/show.in",
     ]);
-  assert.equal((await run("video=h264")).code, 0);
+  const h264 = await run("video=h264");
+  assert.equal(h264.code, 0, h264.stderr);
+  // A link may run ffmpeg and nothing else, as filesrc and filesink may.
+  assert.match(h264.stdout, /--allow-run=\S*ffmpeg\b/);
+  assert.doesNotMatch(h264.stdout, /--allow-run(?!=)/);
   for (const bad of ["video", "h264", "data=raw", "video=H 264", "video=av1", "audio=h264"]) {
     const refused = await run(bad);
     assert.notEqual(refused.code, 0, bad);
