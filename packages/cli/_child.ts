@@ -207,6 +207,12 @@ export async function runChild(options: ChildOptions): Promise<never> {
   if (requested === "abort") _finish({ status: "aborted", stats: running.stats() }, t0);
 
   running.bus.on("eos", (event) => _emit({ type: "eos", actor: event.actor }));
+  // What actors log (the log actor's lines are on stdout already).
+  running.bus.on("log", (event) => {
+    if (!/^actor:\/\/[^/]+\/log\//.test(event.actor)) {
+      _emit({ type: "log", actor: event.actor, text: event.text });
+    }
+  });
   running.bus.on("state", (event) => {
     if (event.state !== "running") return;
     for (const actor of running.actors) {

@@ -102,3 +102,18 @@ Deno.test("streamlib run --link-codec takes video=CODEC and audio=CODEC, and ref
     assert.match(refused.stderr, /SL_USAGE: --link-codec takes video=CODEC or audio=CODEC/, bad);
   }
 });
+
+Deno.test("streamlib run prints what actors log (a link that cannot reach its node), but not the log actor's lines twice", async () => {
+  const port = await freePort(); // nothing listens there
+  const { code, stdout, stderr } = await cli([
+    "run",
+    "--no-control",
+    "--peer",
+    `ghost=127.0.0.1:${port}`,
+    "datasrc count=1 ! actor://ghost/q.in  datasrc name=d count=1 ! log name=shown",
+  ]);
+  assert.equal(code, 0, stderr);
+  assert.match(stderr, /^streamlib: netsink0: link q\.in: SL_LINK_UNREACHABLE /m);
+  assert.match(stdout, /^shown: t=0\.000000s #0 data 0$/m);
+  assert.doesNotMatch(stderr, /shown:/);
+});
