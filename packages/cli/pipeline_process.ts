@@ -86,6 +86,8 @@ export interface PipelineProcess {
   readonly flags: readonly string[];
   /** Asks it to `drain` (sources end, end-of-stream flows) or to `abort`. */
   send(command: "drain" | "abort"): void;
+  /** Variables set for it on top of this process's environment (`STREAMLIB_FFMPEG`). */
+  readonly env: Readonly<Record<string, string>>;
   /** Kills it at once (SIGKILL), with the processes of its group (its `ffmpeg -version` probe). */
   kill(): void;
   /**
@@ -233,6 +235,7 @@ export async function startPipelineProcess(
     send(command: "drain" | "abort"): void {
       commands.write(_encoder.encode(`${command}\n`)).catch(() => {});
     },
+    env,
     kill(): void {
       try {
         Deno.kill(-child.pid, "SIGKILL"); // it leads its process group

@@ -218,7 +218,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<number> 
   }
   display.clear();
   if (ending?.type === "error") {
-    const text = describeChildError(ending, loaded, catalogue, flags);
+    const text = _truthAboutFfmpeg(describeChildError(ending, loaded, catalogue, flags), child);
     stderr(`streamlib: ${_errorText(ending.code, ending.causes ?? [], text)}`);
     return ending.phase === "build" ? exitCodeOf(ending.code) : 1;
   }
@@ -236,6 +236,29 @@ function _probeStoppedBy(error: unknown): _StopSignal | undefined {
   if (!isStreamlibError(error, "SL_FFMPEG_EXITED")) return undefined;
   const signal = error.details.signal;
   return _STOP_SIGNALS.find((s) => s === signal);
+}
+
+/**
+ * An error text that says `STREAMLIB_FFMPEG is "…"` when the user never set it (this command
+ * set it for the pipeline process, to the ffmpeg it found on `PATH` or in the npm package),
+ * told as it is.
+ */
+function _truthAboutFfmpeg(text: string, child: PipelineProcess): string {
+  const named = child.env.STREAMLIB_FFMPEG;
+  let ours: boolean;
+  try {
+    ours = named !== undefined && Deno.env.get("STREAMLIB_FFMPEG") === undefined;
+  } catch {
+    ours = false; // this command may not read it: it cannot tell, so it says nothing more
+  }
+  if (!ours) return text;
+  return text.replace(
+    `STREAMLIB_FFMPEG is ${JSON.stringify(named)}, which does not run as ffmpeg; ` +
+      "point it at an ffmpeg executable or unset it",
+    `the ffmpeg streamlib found, ${JSON.stringify(named)}, did not run as ffmpeg in the ` +
+      `pipeline process; check that "${named} -version" works, or set STREAMLIB_FFMPEG to an ` +
+      "ffmpeg that does",
+  );
 }
 
 /** One line per permission granted: the flag's name and why each actor needs it. */

@@ -132,3 +132,29 @@ Deno.test("streamlib run stopped by SIGTERM while its actors start ends the pipe
   const left = [...Deno.readDirSync(CONTROL_DIR)].map((e) => e.name);
   assert.ok(!left.some((name) => name.startsWith("starting.")), left.join());
 });
+
+Deno.test("streamlib run does not say STREAMLIB_FFMPEG is set when it found ffmpeg on PATH itself", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // An ffmpeg on PATH that answers this command's check, then no more.
+    const ffmpeg = `${dir}/ffmpeg`;
+    await Deno.writeTextFile(
+      ffmpeg,
+      `#!/bin/sh\n[ -e ${dir}/asked ] && exit 1\n: > ${dir}/asked\necho "ffmpeg version 9.9"\n`,
+    );
+    await Deno.chmod(ffmpeg, 0o755);
+    const env = { PATH: `${dir}:${Deno.env.get("PATH")}` };
+    await using run = new RunningCli(["run", "--no-control", recording(`${dir}/out.mp4`)], { env });
+    const { code, stderr } = await run.ended();
+    assert.equal(code, 1, stderr);
+    assert.match(
+      stderr,
+      new RegExp(
+        `the ffmpeg streamlib found, "${dir}/ffmpeg", did not run as ffmpeg in the pipeline process`,
+      ),
+    );
+    assert.doesNotMatch(stderr, /STREAMLIB_FFMPEG is/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
