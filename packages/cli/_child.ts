@@ -216,6 +216,12 @@ export async function runChild(options: ChildOptions): Promise<never> {
   const t0 = performance.now();
 
   running.bus.on("eos", (event) => _emit({ type: "eos", actor: event.actor }));
+  // What actors log (the log actor's lines are on stdout already).
+  running.bus.on("log", (event) => {
+    if (!/^actor:\/\/[^/]+\/log\//.test(event.actor)) {
+      _emit({ type: "log", actor: event.actor, text: event.text });
+    }
+  });
   running.bus.on("state", (event) => {
     if (event.state !== "running") return;
     _emit({ type: "running" });

@@ -1,4 +1,5 @@
 import { _errorText } from "./_error_text.ts";
+import { _printable } from "./_printable.ts";
 import type { NodeReservation } from "@streamlib/net/control";
 import { isStreamlibError, type PermissionSet } from "@streamlib/core";
 import type { Discovery } from "./discover_plugins.ts";
@@ -110,6 +111,9 @@ export async function runPipeline(options: RunPipelineOptions): Promise<number> 
         break;
       case "eos":
         if (options.verbose) note(`end-of-stream: ${message.actor}`);
+        break;
+      case "log":
+        note(`${String(message.actor).split("/").pop()}: ${_printable(String(message.text))}`);
         break;
       case "serving":
         note(`${message.actor.split("/").pop()} serves ${message.url}`);
