@@ -109,29 +109,41 @@ Deno.test("streamlib run stopped by a terminal's Ctrl-C while it checks ffmpeg s
   }
 });
 
-Deno.test("streamlib run stopped by SIGTERM while its actors start ends the pipeline process there: exit 143", async () => {
-  await using run = new RunningCli([
-    "run",
-    "--verbose",
-    "--plugins",
-    `${TESTDATA}startup`,
-    "--name",
-    "starting",
-    "datasrc fps=50 ! slowstart",
-  ]);
-  const [, pid] = await run.waitFor("stderr", /pipeline process (\d+):/);
-  // Its module takes a minute to load in the actor's Worker: the pipeline cannot run yet.
-  await run.waitFor("stdout", /^slowstart: loading$/m);
-  assert.ok(Deno.statSync(`${CONTROL_DIR}/starting.json`).isFile, "the node is listed");
-  run.kill("SIGTERM");
-  const { code, stderr } = await run.ended();
-  assert.equal(code, 143, stderr);
-  assert.match(stderr, /\nstreamlib: stopped before the pipeline started \(SIGTERM\)\n$/);
-  assert.doesNotMatch(stderr, /draining|error/);
-  assert.ok(!(await isAlive(Number(pid))));
-  const left = [...Deno.readDirSync(CONTROL_DIR)].map((e) => e.name);
-  assert.ok(!left.some((name) => name.startsWith("starting.")), left.join());
-});
+for (
+  const [how, signal, status] of [
+    ["SIGTERM sent to it", "SIGTERM", 143],
+    ["a terminal's Ctrl-C, which its pipeline process does not get,", "SIGINT", 130],
+  ] as const
+) {
+  Deno.test(`streamlib run stopped by ${how} while its actors start ends the pipeline process there: exit ${status}`, async () => {
+    await using run = new RunningCli([
+      "run",
+      "--verbose",
+      "--plugins",
+      `${TESTDATA}startup`,
+      "--name",
+      `starting-${signal}`,
+      "datasrc fps=50 ! slowstart",
+    ], { group: true });
+    const [, pid] = await run.waitFor("stderr", /pipeline process (\d+):/);
+    // Its module takes a minute to load in the actor's Worker: the pipeline cannot run yet.
+    await run.waitFor("stdout", /^slowstart: loading$/m);
+    assert.ok(Deno.statSync(`${CONTROL_DIR}/starting-${signal}.json`).isFile, "the node is listed");
+    if (signal === "SIGINT") run.interruptGroup();
+    else run.kill(signal);
+    const { code, stderr } = await run.ended();
+    assert.equal(code, status, stderr);
+    const name = signal === "SIGINT" ? "Ctrl-C" : signal;
+    assert.match(
+      stderr,
+      new RegExp(`\nstreamlib: stopped before the pipeline started \\(${name}\\)\n$`),
+    );
+    assert.doesNotMatch(stderr, /draining|error|without a result/);
+    assert.ok(!(await isAlive(Number(pid))));
+    const left = [...Deno.readDirSync(CONTROL_DIR)].map((e) => e.name);
+    assert.ok(!left.some((name) => name.startsWith(`starting-${signal}.`)), left.join());
+  });
+}
 
 Deno.test("streamlib run does not say STREAMLIB_FFMPEG is set when it found ffmpeg on PATH itself", async () => {
   const dir = await Deno.makeTempDir();
