@@ -17,6 +17,7 @@ export const PROTOCOL_MARKER: string = "\u001eSTREAMLIB ";
 /**
  * A message from the pipeline process to the `streamlib` command:
  * - `hello`: the process has started and loaded its modules;
+ * - `running`: every actor has started and the pipeline runs;
  * - `stats`: a snapshot of the pipeline's stats, `t` ms after it started (about every 500 ms);
  * - `eos`: an actor finished;
  * - `log`: an actor logged a line (`Actor.log`: a link that cannot reach its node, a refusal),
@@ -38,6 +39,7 @@ export const PROTOCOL_MARKER: string = "\u001eSTREAMLIB ";
  */
 export type ChildMessage =
   | { readonly type: "hello"; readonly pid: number }
+  | { readonly type: "running" }
   | { readonly type: "stats"; readonly t: number; readonly stats: PipelineStats }
   | { readonly type: "eos"; readonly actor: string }
   | { readonly type: "log"; readonly actor: string; readonly text: string }
