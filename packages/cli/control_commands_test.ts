@@ -149,6 +149,8 @@ Deno.test("streamlib run serves a node that nodes, tap, set, patch, logs, graph 
     const followed = await follow.ended();
     assert.equal(followed.code, 0, followed.stderr);
     assert.match(followed.stdout, /control: stop drain\n.*pipeline stopping\n/);
+    // The follower sees how the pipeline ended before its stream ends with the node.
+    assert.match(followed.stdout, /pipeline (done|stopped)\n$/);
     assert.deepEqual(
       [...Deno.readDirSync(CONTROL_DIR)].filter((e) => e.name.startsWith("studio")),
       [],

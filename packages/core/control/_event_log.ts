@@ -110,8 +110,10 @@ export class _EventLog {
 
   /**
    * The events `query` asks for (only new ones when it gives no `since`), then each new one as
-   * it comes, until `signal` aborts or the log closes. A follower more than the ring's capacity
-   * behind loses the oldest: the sequence numbers show the gap.
+   * it comes, until `signal` aborts (at once) or the log closes (after what came before the
+   * close, so that a follower sees how the pipeline ended: its last end-of-stream, `done`). A
+   * follower more than the ring's capacity behind loses the oldest: the sequence numbers show
+   * the gap.
    */
   async *follow(query: EventQuery = {}, signal?: AbortSignal): AsyncGenerator<ControlEvent> {
     _checkQuery(query);
@@ -124,17 +126,21 @@ export class _EventLog {
       }
     }
     const live = { ...query, limit: undefined };
-    while (!this.#closed && !signal?.aborted) {
-      if (cursor === this.#next - 1) {
-        await this.#changed(signal);
-        continue;
+    for (;;) {
+      if (signal?.aborted) return;
+      const closed = this.#closed;
+      if (cursor !== this.#next - 1) {
+        const events = this.query({ ...live, since: cursor });
+        cursor = this.#next - 1;
+        for (const event of events) {
+          if (signal?.aborted) return;
+          yield event;
+        }
       }
-      const events = this.query({ ...live, since: cursor });
-      cursor = this.#next - 1;
-      for (const event of events) {
-        if (signal?.aborted) return;
-        yield event;
-      }
+      if (closed || signal?.aborted) return;
+      // Closed while this follower was yielding: one more pass sends what came before.
+      if (this.#closed) continue;
+      if (cursor === this.#next - 1) await this.#changed(signal);
     }
   }
 

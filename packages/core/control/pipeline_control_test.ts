@@ -185,6 +185,24 @@ Deno.test("PipelineControl.follow() gives new events as they come and ends with 
   await end(pipeline, control);
 });
 
+Deno.test("A follower still gets what came before the control closed, then ends", async () => {
+  const { pipeline, control } = await live();
+  const iterator = control.follow({ types: ["control"] });
+  const first = iterator.next();
+  control.set("src", { pattern: "sine" });
+  control.set("w", {}, { in_0: { weight: 3 } });
+  const text = (r: IteratorResult<ControlEvent>): string =>
+    r.done || r.value.type !== "control" ? "end" : r.value.text;
+  assert.equal(text(await first), "set src pattern=sine");
+  // Closed while the follower waits at its second event, with a third after it.
+  control.set("src", { pattern: "random" });
+  control.close();
+  assert.equal(text(await iterator.next()), "set w in_0::weight=3");
+  assert.equal(text(await iterator.next()), "set src pattern=random");
+  assert.deepEqual(await iterator.next(), { value: undefined, done: true });
+  await pipeline.stop({ mode: "abort" });
+});
+
 Deno.test("PipelineControl.close() ends every follower", async () => {
   const { pipeline, control } = await live();
   const iterator = control.follow();

@@ -201,13 +201,15 @@ function _waitedJson(value: Promise<unknown>, gone: AbortController): Response {
 }
 
 /**
- * The control API's routes over `control`. `info` says what the node is; `streams` ends every
- * event stream when the server closes.
+ * The control API's routes over `control`. `info` says what the node is; `streams` ends taps
+ * when the server closes, and `follows` ends event streams (they also end, after the events
+ * before, when the control closes).
  */
 export function _controlApp(
   control: PipelineControl,
   info: () => NodeInfo,
   streams: AbortSignal,
+  follows: AbortSignal = streams,
 ): Hono {
   const app = new Hono();
   app.onError((error, c) => {
@@ -240,7 +242,7 @@ export function _controlApp(
       return c.json(control.events(query));
     }
     // A client that goes away cancels the stream; the server's close ends them all.
-    return _follow(control, query, streams);
+    return _follow(control, query, follows);
   });
   app.post("/v1/tap", async (c) => {
     const body = await _body(c);

@@ -165,7 +165,10 @@ export async function serveControl(
     ...(socket === undefined ? {} : { socket }),
     ...(tcp === undefined ? {} : { tcp: tcp.origin }),
   });
-  const app = _controlApp(control, info, streams.signal);
+  // Event streams end with the control when this server owns it, after what came before (the
+  // pipeline's last end-of-stream, `done`); a control it was given ends them with the server.
+  const follows = own ? new AbortController().signal : streams.signal;
+  const app = _controlApp(control, info, streams.signal, follows);
   const fail = async (error: unknown): Promise<never> => {
     streams.abort();
     for (const server of servers) await server.close().catch(() => {});
@@ -248,8 +251,8 @@ export async function serveControl(
     closing ??= (async () => {
       for (const [signal, listener] of signals) Deno.removeSignalListener(signal, listener);
       globalThis.removeEventListener("unload", onUnload);
-      streams.abort();
       if (own) control.close();
+      streams.abort();
       for (const server of servers) await server.close().catch(() => {});
       forget();
       resolveClosed();
