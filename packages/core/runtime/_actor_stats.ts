@@ -6,6 +6,7 @@
 
 import type { ActorStats } from "./stats.ts";
 import type { _Node } from "./_node.ts";
+import { isRemoteLinkActor } from "./remote.ts";
 
 /** The state `stats()` reports for a node. */
 function _reportedState(node: _Node): ActorStats["state"] {
@@ -35,6 +36,17 @@ export function _actorStats(node: _Node): ActorStats {
       dropped: input.dropped,
       links: input._links.length,
     };
+  }
+  if (isRemoteLinkActor(a)) {
+    // A link's sender drops what it cannot send (the other node away, stale under `latest`):
+    // its own drops count with its inputs'.
+    let inputDrops = 0;
+    for (const input of node.inputs) inputDrops += input.dropped;
+    try {
+      dropped += Math.max(0, a.remoteLink().dropped - inputDrops);
+    } catch {
+      // A faulty remoteLink() must not break stats.
+    }
   }
   const outputs: Record<string, ActorStats["outputs"][string]> = {};
   for (const output of node.outputs) {

@@ -114,6 +114,9 @@ Deno.test("Pipeline.connect() to a remote input adds the resolver's stand-in and
     pipeline.toDot(),
     /"standin0" -> "~remote0" \[style=dashed, label="nats · raw · up · 1\.5 ms · 3 lost"\]/,
   );
+  // What the link's sender dropped counts in its stats, as an input's drops do.
+  const stats = pipeline.stats().actors.find((a) => a.name === "standin0")!;
+  assert.equal(stats.dropped, 2);
 });
 
 Deno.test("Pipeline.link() from a remote output feeds a local input through a stand-in", () => {
