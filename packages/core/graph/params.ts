@@ -417,6 +417,10 @@ export function checkParam(schema: ParamSchema, value: unknown): string | undefi
       if (schema.type === "integer" && !Number.isInteger(value)) {
         return `must be an integer, got ${value}`;
       }
+      if (schema.type === "integer" && !Number.isSafeInteger(value)) {
+        // 1e20 is "an integer" to JavaScript, but counts and sizes lose their units there.
+        return `must be an integer from ${Number.MIN_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}, got ${value}`;
+      }
       if (schema.minimum !== undefined && value < schema.minimum) {
         return `must be ≥ ${schema.minimum}, got ${value}`;
       }

@@ -50,6 +50,10 @@ Deno.test("checkParam() requires whole numbers for integer parameters", () => {
   const schema: ParamSchema = { type: "integer", minimum: 1 };
   assert.equal(checkParam(schema, 30), undefined);
   assert.equal(checkParam(schema, 1.5), "must be an integer, got 1.5");
+  assert.match(
+    checkParam(schema, 1e20)!,
+    /^must be an integer from -9007199254740991 to 9007199254740991, got 100000000000000000000$/,
+  );
   assert.equal(checkParam(schema, "30"), 'must be an integer, got "30" (string)');
   assert.match(checkParam(schema, NaN) ?? "", /^must be an integer/);
   assert.equal(checkParam(schema, 0), "must be ≥ 1, got 0");
