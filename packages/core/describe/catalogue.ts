@@ -254,13 +254,17 @@ export class Catalogue {
     if (entry !== undefined) return entry;
     const known = [...this.#entries.keys()].sort();
     const gstreamer = _gstreamerTypes(type, (t) => this.#entries.has(t));
-    const close = gstreamer.length > 0
-      ? gstreamer
-      : known.filter((k) => _distance(k, type) <= Math.max(1, Math.floor(type.length / 3)));
+    const close = gstreamer.length > 0 ? gstreamer : known.filter((k) => {
+      const most = Math.max(1, Math.floor(type.length / 3));
+      // The distance is at least the lengths' difference: a long word is not measured at all.
+      return Math.abs(k.length - type.length) <= most && _distance(k, type) <= most;
+    });
     const names = close.map((c) => `"${c}"`).join(" or ");
     throw new StreamlibError(
       "SL_UNKNOWN_TYPE",
-      `Unknown actor type "${type}"${
+      `Unknown actor type "${
+        type.length > 80 ? `${type.slice(0, 60)}…" (${type.length} characters` : type
+      }"${
         gstreamer.length > 0
           ? `; for GStreamer's ${type}, use ${names} here.`
           : close.length

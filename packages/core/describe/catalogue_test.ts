@@ -95,6 +95,14 @@ Deno.test("Catalogue.create() checks parameters and converts quantities to their
     assert.match(e.message, /did you mean "datasrc"\?/);
     return true;
   });
+  // A huge word (an agent's runaway text) is not compared letter by letter with every type:
+  // no suggestion, and no seconds spent finding none.
+  assert.throws(() => catalogue.describe("x".repeat(1_000_000)), (e: unknown) => {
+    assert.ok(isStreamlibError(e, "SL_UNKNOWN_TYPE"));
+    assert.doesNotMatch(e.message, /did you mean/);
+    assert.match(e.message, /^Unknown actor type "x{60}…" \(1000000 characters"\. Known/);
+    return true;
+  });
   await assert.rejects(catalogue.create("appsink"), (e: unknown) => {
     assert.ok(isStreamlibError(e, "SL_UNKNOWN_TYPE"));
     assert.deepEqual(e.details.suggestions, ["collect"]);
