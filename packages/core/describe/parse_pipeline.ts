@@ -92,6 +92,45 @@ const TYPE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /** A gst-launch caps filter such as `video/x-raw,width=640` (a media type, then anything). */
 const _CAPS_FILTER = /^(?:video|audio|image|text|application)\/[^\s!]*/;
 
+/** Extensions of media files, which `filesrc location=…` reads. */
+const _MEDIA_EXTENSIONS: ReadonlySet<string> = new Set([
+  "mp4",
+  "m4v",
+  "mov",
+  "mkv",
+  "webm",
+  "avi",
+  "ts",
+  "mts",
+  "flv",
+  "ogv",
+  "mpg",
+  "mpeg",
+  "h264",
+  "h265",
+  "hevc",
+  "ivf",
+  "y4m",
+  "gif",
+  "png",
+  "jpg",
+  "jpeg",
+  "bmp",
+  "webp",
+  "wav",
+  "mp3",
+  "m4a",
+  "aac",
+  "flac",
+  "ogg",
+  "opus",
+  "oga",
+  "aiff",
+  "m3u8",
+]);
+/** Extensions of text files, where a pipeline's text may be kept. */
+const _TEXT_EXTENSIONS: ReadonlySet<string> = new Set(["txt", "pipeline", "gst", "sl", "text"]);
+
 const KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const PORT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /** A port's parameter: `layer_1::alpha`. */
@@ -139,6 +178,9 @@ export interface ParseOptions {
  * - `!` links the actor on its left to the one on its right; with no ports given, the single
  *   compatible pair is used when the pipeline is built. `name.port` refers to a port of a named
  *   actor, `name.` to the actor (any port); references may come before the actor is defined.
+ * - A reference alone, linking nothing, must still name an actor (`datasrc ! log  nosuch.port` is
+ *   refused; a lone word that reads as a file name, `in.mp4`, is refused with what to write
+ *   instead), and text with no actor nor link at all is refused: there is nothing to run.
  * - A reference in the middle of a chain (`a ! c.layer_1 ! b`) takes the incoming link on that
  *   input and sends the outgoing one from any output of `c`.
  * - `actor://node/name.port` (or `actor://node/type/name.port`) is a port of an actor on
@@ -198,6 +240,8 @@ class _Parser {
   readonly #actors: _ParsedActor[] = [];
   readonly #links: Array<{ from: _Node; to: _Node; incoming: boolean; bang: SourceSpan }> = [];
   readonly #spans = new Map<string, SourceSpan>();
+  /** References that stand alone, linking nothing: checked like any other. */
+  readonly #lone: _Node[] = [];
   /** Actors outside the text that references may name. */
   readonly #existing: ReadonlySet<string>;
 
@@ -208,6 +252,14 @@ class _Parser {
 
   parse(): ParsedPipeline {
     this.#next();
+    const first: _Token = this.#token; // a copy: the loop below must not see it narrowed
+    if (first.kind === "end") {
+      this.#fail(
+        first.span,
+        "The pipeline text is empty (empty pipelines are not allowed)",
+        'an actor type, as in "videotestsrc ! display"',
+      );
+    }
     while (this.#token.kind !== "end") this.#chain();
     return { spec: this.#finish(), spans: this.#spans, text: this.#text };
   }
@@ -217,6 +269,7 @@ class _Parser {
   #chain(): void {
     let left = this.#node("an actor type (like testsrc) or a reference (like name.port)");
     let leftIsTarget = false;
+    if (left.ref !== undefined && this.#token.kind !== "bang") this.#lone.push(left);
     while (this.#token.kind === "bang") {
       const bang = this.#token.span;
       this.#next();
@@ -415,6 +468,7 @@ class _Parser {
         ? `${name}.`
         : name;
     };
+    for (const node of this.#lone) this.#loneReference(node, known);
     const links: LinkSpec[] = this.#links.map((link, j) => {
       this.#spans.set(`links[${j}]`, link.bang);
       this.#spans.set(`links[${j}].from`, link.from.span);
@@ -432,6 +486,46 @@ class _Parser {
       ...(a.dispatch === undefined ? {} : { dispatch: a.dispatch }),
     }));
     return { actors, links };
+  }
+
+  /**
+   * A reference with no "!" on either side links nothing: one to a known actor is harmless, but
+   * any other is refused, with a hint where it reads as a file name (`streamlib run in.mp4`).
+   */
+  #loneReference(node: _Node, known: ReadonlySet<string>): void {
+    const text = node.ref!;
+    if (node.remote) {
+      this.#fail(
+        node.span,
+        `The port on another node "${text}" is linked to nothing`,
+        `"${text} ! actor" or "actor ! ${text}"`,
+      );
+    }
+    const [name] = resolveEndpoint(text, (n) => known.has(n));
+    if (known.has(name)) return;
+    const extension = /\.([A-Za-z0-9]+)$/.exec(text)?.[1]?.toLowerCase();
+    if (extension !== undefined && _MEDIA_EXTENSIONS.has(extension)) {
+      this.#fail(
+        node.span,
+        `"${text}" reads as a file name, and a file name alone is not a pipeline`,
+        `pipeline text that reads the file: "filesrc location=${text} ! …"`,
+      );
+    }
+    if (extension !== undefined && _TEXT_EXTENSIONS.has(extension)) {
+      this.#fail(
+        node.span,
+        `"${text}" reads as a file name, and a file name alone is not a pipeline`,
+        "the pipeline's text itself, not the name of a file that holds it",
+      );
+    }
+    const names = known.size === 0 ? "" : ` or an automatic one (${[...known].join(", ")})`;
+    this.#fail(
+      node.span,
+      `No actor is named "${name}", and this reference links nothing`,
+      `a reference in a link ("${text} ! log") to a name given with name=${
+        this.#existing.size ? ", a running actor's" : ""
+      }${names}`,
+    );
   }
 
   // ---- Tokens -----------------------------------------------------------------------------
