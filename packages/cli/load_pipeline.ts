@@ -115,7 +115,7 @@ export async function loadPipeline(
   }
   let parsed: ParsedPipeline;
   try {
-    parsed = parsePipeline(target);
+    parsed = catalogue.parse(target);
   } catch (error) {
     throw await _pipelineFileHint(target, error);
   }

@@ -160,6 +160,48 @@ Deno.test("Catalogue.build() points build errors at the text", async () => {
   }
 });
 
+Deno.test("Catalogue.parse() gives a bare null, true or number to a string parameter as its text", async () => {
+  const catalogue = Catalogue.withCore();
+  const text =
+    "datasrc count=2 fps=10 topic=null ! log prefix=1e3  datasrc name=b topic=true ! nullsink";
+  const { spec } = catalogue.parse(text);
+  assert.deepEqual(spec.actors.map((a) => a.params), [
+    { count: 2, fps: 10, topic: "null" },
+    { prefix: "1e3" },
+    { topic: "true" },
+    undefined,
+  ]);
+  // Quoted values, typed parameters and the JSON form keep their values.
+  assert.deepEqual(catalogue.parse('log prefix="null" every=2').spec.actors[0]!.params, {
+    prefix: "null",
+    every: 2,
+  });
+  await assert.rejects(
+    catalogue.build({ actors: [{ name: "l", type: "log", params: { prefix: null } }], links: [] }),
+    code("SL_PARAM_INVALID"),
+  );
+  // An enum takes the word only where it is one of its values.
+  const leaky = new Catalogue().add({
+    name: "q",
+    version: "0.1.0",
+    streamlib: "^0.1.0",
+    actors: [{
+      type: "q",
+      description: "Takes a mode",
+      classification: "Filter/Data",
+      module: "./q.ts",
+      export: "Q",
+      params: { mode: { type: "string", enum: ["null", "auto"], default: "auto" } },
+    }],
+  }, "file:///plugins/q/manifest.json");
+  assert.equal(leaky.parse("q mode=null").spec.actors[0]!.params!.mode, "null");
+  assert.equal(leaky.parse("q mode=1").spec.actors[0]!.params!.mode, 1);
+  await assert.rejects(catalogue.build("datasrc pattern=1 ! log"), code("SL_PARAM_INVALID"));
+  // Building from text does the same.
+  const pipeline = await catalogue.build("datasrc count=1 ! log prefix=null", { mode: "offline" });
+  assert.deepEqual(pipeline.actor("log0")!.params.prefix, "null");
+});
+
 Deno.test("Catalogue.build() checks a JSON description and names the bad field", async () => {
   await assert.rejects(
     Catalogue.withCore().build({

@@ -189,6 +189,8 @@ export interface ParseOptions {
  * - Values: `"quoted"` or `'quoted'` strings (with `\` escapes), numbers, `true`/`false`,
  *   `null`, quantities with a unit (`10s`, `500ms`, `48kHz`, kept as text for the catalogue to
  *   convert), JSON arrays and objects (`rect=[0,0,640,480]`), anything else a bare string.
+ *   `Catalogue.parse` then gives a bare `null`, `true`, `false` or number to a parameter of
+ *   type string as the word written (`audiosink device=null`).
  *
  * Errors are `SL_PIPELINE_SYNTAX`, pointing at the line and column with a caret and saying
  * what was expected there.
