@@ -8,7 +8,7 @@
  */
 
 import { _describeCaught } from "./_error_text.ts";
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import cliConfig from "./deno.json" with { type: "json" };
 import { allowFlags } from "./allow_flags.ts";
 import { type DiscoverOptions, discoverPlugins, type Discovery } from "./discover_plugins.ts";
@@ -146,6 +146,8 @@ Exit status: 0 success, 1 pipeline or check failed, 2 usage error, 130 aborted b
         "run a pipeline in a process with only the permissions its actors' manifests declare, " +
           "or a script with the permissions given by --allow",
       )
+      // gst-launch's -e, which a user may type from habit: answered in _run, not in --help.
+      .addOption(new Option("-e, --eos-on-shutdown").hideHelp())
       .option("--offline", "run offline: as fast as possible, nothing dropped")
       .option("--print-permissions", "print the Deno flags the pipeline needs and exit")
       .option("--stats", "show each actor's rate and drops")
@@ -307,6 +309,7 @@ streamlib://nodes/{node}/graph. A pipeline run_pipeline starts runs as "streamli
 }
 
 interface _RunOptions extends _PluginOptions {
+  eosOnShutdown?: boolean;
   offline?: boolean;
   printPermissions?: boolean;
   stats?: boolean;
@@ -329,6 +332,14 @@ async function _run(
   out: (text: string) => void,
   err: (text: string) => void,
 ): Promise<number> {
+  if (options.eosOnShutdown) {
+    throw new StreamlibError(
+      "SL_USAGE",
+      `streamlib run has no -e: what gst-launch -e does (end-of-stream on shutdown) it always ` +
+        `does. Ctrl-C drains (sources end, end-of-stream flows through, files are finalised); ` +
+        `a second Ctrl-C aborts. Leave -e out`,
+    );
+  }
   if (_SCRIPT.test(target.trim())) {
     const pipelineOnly = [
       "offline",

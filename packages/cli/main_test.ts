@@ -135,6 +135,11 @@ Deno.test("streamlib run refuses options that do not fit what it runs", async ()
   const permissions = await cli(["run", "--print-permissions", script]);
   assert.equal(permissions.code, 2);
   assert.match(permissions.stderr, /permissions of a script cannot be computed/);
+  // gst-launch's -e: what it asks for is what Ctrl-C does already.
+  const eos = await cli(["run", "-e", "datasrc count=3 ! log"]);
+  assert.equal(eos.code, 2);
+  assert.match(eos.stderr, /^streamlib: error SL_USAGE: streamlib run has no -e: .*Ctrl-C drains/);
+  assert.equal(eos.stdout, "");
 });
 
 Deno.test("streamlib graph prints the built pipeline as Graphviz DOT", async () => {

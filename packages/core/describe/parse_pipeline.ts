@@ -269,7 +269,9 @@ class _Parser {
   // ---- Grammar ----------------------------------------------------------------------------
 
   #chain(): void {
-    let left = this.#node("an actor type (like testsrc) or a reference (like name.port)");
+    let left = this.#node(
+      "an actor type (like videotestsrc or datasrc) or a reference (like name.port)",
+    );
     let leftIsTarget = false;
     if (left.ref !== undefined && this.#token.kind !== "bang") this.#lone.push(left);
     while (this.#token.kind === "bang") {
