@@ -100,7 +100,13 @@ export async function main(args: readonly string[]): Promise<number> {
     .description("Run, inspect and draw streamlib pipelines")
     .version(cliConfig.version)
     .exitOverride()
-    .configureOutput({ writeOut: out, writeErr: err })
+    .configureOutput({
+      writeOut: out,
+      writeErr: err,
+      // Usage errors found by the option parser (a missing argument, an unknown option or
+      // command) read as the command's own: with their code.
+      outputError: (text, write) => write(text.replace(/^error: /, "streamlib: error SL_USAGE: ")),
+    })
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText(
       "after",
