@@ -1,31 +1,11 @@
 import { StreamlibError } from "../errors.ts";
+import { pointAt, type SourceSpan } from "./point_at.ts";
+import { _fileNameHint } from "./_file_name_hint.ts";
 import type { ActorSpec, LinkSpec, PipelineSpec, SpecValue } from "./pipeline_spec.ts";
 import { _NUMBER } from "./_number.ts";
 import { _MAX_DEPTH } from "./_json_value.ts";
 import { ACTOR_NAME, ACTOR_NAME_RULE, resolveEndpoint } from "../graph/names.ts";
 import { isRemoteAddress, parseRemoteEndpoint } from "../runtime/remote.ts";
-
-/**
- * Where something stands in pipeline text: 1-based line and column, 0-based offset, length.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { SourceSpan } from "@streamlib/core";
- * const span: SourceSpan = { offset: 10, line: 1, column: 11, length: 4 };
- * assert.ok(span.column === span.offset + 1);
- * ```
- */
-export interface SourceSpan {
-  /** Offset of the first character, from 0. */
-  readonly offset: number;
-  /** Line, from 1. */
-  readonly line: number;
-  /** Column, from 1. */
-  readonly column: number;
-  /** Characters covered. */
-  readonly length: number;
-}
 
 /**
  * What {@linkcode parsePipeline} returns: the JSON form, and where each part came from, so
@@ -52,36 +32,6 @@ export interface ParsedPipeline {
   readonly text: string;
 }
 
-/**
- * Formats a message that points at a place in pipeline text, with the line and a caret under
- * the span:
- *
- * ```console
- * line 1, column 18: unknown actor type "blr"; expected one of blur, testsrc
- *   testsrc fps=30 ! blr radius=4
- *                    ^^^
- * ```
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { pointAt } from "@streamlib/core";
- * const text = pointAt("a ! b", { offset: 4, line: 1, column: 5, length: 1 }, "unknown type");
- * assert.ok(text === "line 1, column 5: unknown type\n  a ! b\n      ^");
- * ```
- *
- * @param text The pipeline text.
- * @param span The place.
- * @param message What is wrong there.
- * @returns The message, the location, the line and the caret.
- */
-export function pointAt(text: string, span: SourceSpan, message: string): string {
-  const line = (text.split("\n")[span.line - 1] ?? "").replaceAll("\t", " ");
-  const caret = " ".repeat(span.column - 1) +
-    "^".repeat(Math.max(1, Math.min(span.length, line.length - span.column + 1)));
-  return `line ${span.line}, column ${span.column}: ${message}\n  ${line}\n  ${caret}`;
-}
-
 type _Token =
   | { kind: "word"; text: string; span: SourceSpan }
   | { kind: "prop"; key: string; value: SpecValue; span: SourceSpan; keySpan: SourceSpan }
@@ -91,45 +41,6 @@ type _Token =
 const TYPE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /** A gst-launch caps filter such as `video/x-raw,width=640` (a media type, then anything). */
 const _CAPS_FILTER = /^(?:video|audio|image|text|application)\/[^\s!]*/;
-
-/** Extensions of media files, which `filesrc location=…` reads. */
-const _MEDIA_EXTENSIONS: ReadonlySet<string> = new Set([
-  "mp4",
-  "m4v",
-  "mov",
-  "mkv",
-  "webm",
-  "avi",
-  "ts",
-  "mts",
-  "flv",
-  "ogv",
-  "mpg",
-  "mpeg",
-  "h264",
-  "h265",
-  "hevc",
-  "ivf",
-  "y4m",
-  "gif",
-  "png",
-  "jpg",
-  "jpeg",
-  "bmp",
-  "webp",
-  "wav",
-  "mp3",
-  "m4a",
-  "aac",
-  "flac",
-  "ogg",
-  "opus",
-  "oga",
-  "aiff",
-  "m3u8",
-]);
-/** Extensions of text files, where a pipeline's text may be kept. */
-const _TEXT_EXTENSIONS: ReadonlySet<string> = new Set(["txt", "pipeline", "gst", "sl", "text"]);
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const PORT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -507,21 +418,8 @@ class _Parser {
     }
     const [name] = resolveEndpoint(text, (n) => known.has(n));
     if (known.has(name)) return;
-    const extension = /\.([A-Za-z0-9]+)$/.exec(text)?.[1]?.toLowerCase();
-    if (extension !== undefined && _MEDIA_EXTENSIONS.has(extension)) {
-      this.#fail(
-        node.span,
-        `"${text}" reads as a file name, and a file name alone is not a pipeline`,
-        `pipeline text that reads the file: "filesrc location=${text} ! …"`,
-      );
-    }
-    if (extension !== undefined && _TEXT_EXTENSIONS.has(extension)) {
-      this.#fail(
-        node.span,
-        `"${text}" reads as a file name, and a file name alone is not a pipeline`,
-        "the pipeline's text itself, not the name of a file that holds it",
-      );
-    }
+    const file = _fileNameHint(text);
+    if (file !== undefined) this.#fail(node.span, file.what, file.expected);
     const names = known.size === 0 ? "" : ` or an automatic one (${[...known].join(", ")})`;
     this.#fail(
       node.span,
