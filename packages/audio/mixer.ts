@@ -62,6 +62,7 @@ export const audioMixerContract = {
       maximum: 768_000,
       unit: "Hz",
       description: "Output sample rate; every input must have it (fixed once running)",
+      fixed: true,
     },
     channels: {
       type: "integer",
@@ -69,6 +70,7 @@ export const audioMixerContract = {
       minimum: 1,
       maximum: 64,
       description: "Output channels; every input must have as many (fixed once running)",
+      fixed: true,
     },
     samplesPerBuffer: {
       type: "integer",

@@ -171,6 +171,9 @@ function _paramFields(schema: ParamSchema): Array<[string, string | undefined]> 
       break;
   }
   fields.push(["description", schema.description]);
+  if (schema.fixed === true) {
+    fields.push(["fixed", "read when the actor starts: set refuses it while it runs"]);
+  }
   return fields;
 }
 

@@ -32,6 +32,8 @@ export type CoreErrorCode =
   | "SL_PARAM_UNKNOWN"
   /** A parameter value has the wrong type or lies outside its range. */
   | "SL_PARAM_INVALID"
+  /** A parameter read when the actor starts (`fixed`) was changed while it is in a pipeline. */
+  | "SL_PARAM_FIXED"
   /** A contract (ports, parameters) is malformed. */
   | "SL_CONTRACT_INVALID"
   /** A delivery policy is malformed. */

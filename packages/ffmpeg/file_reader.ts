@@ -16,6 +16,7 @@ import type { MediaInfo } from "./media_info.ts";
 import { _checkExists, _parseProbe, _PROBE_MS, _tickRate, _unreadable } from "./_probe.ts";
 import { type _NutFrame, _NutReader } from "./_nut.ts";
 import { _atLeast } from "./_ffmpeg_version.ts";
+import { _startReading } from "./_files_in_use.ts";
 
 /**
  * The contract of {@linkcode FileReader}.
@@ -50,7 +51,12 @@ export const fileReaderContract = {
     },
   },
   params: {
-    location: { type: "string", default: "", description: "File path or URL to read" },
+    location: {
+      type: "string",
+      default: "",
+      description: "File path or URL to read (read when it starts)",
+      fixed: true,
+    },
     format: {
       type: "string",
       enum: ["RGBA", "BGRA", "I420", "NV12"],
@@ -217,6 +223,8 @@ export class FileReader extends Actor<typeof fileReaderContract> {
   #samples = 0;
   /** Counts stops, so that a start that a stop overtook spawns nothing more. */
   #stops = 0;
+  /** Forgets that this actor reads its file (see `_files_in_use.ts`). */
+  #unread: () => void = () => {};
 
   /** What the file holds, once `start()` has read it. */
   get info(): MediaInfo | undefined {
@@ -268,9 +276,21 @@ export class FileReader extends Actor<typeof fileReaderContract> {
   /**
    * Starts ffmpeg, which describes the file before it decodes it (the description gives
    * {@linkcode FileReader.info}); its arguments depend on the parameters alone, so one run does
-   * both. A second ffmpeg decodes the audio when wanted.
+   * both. A second ffmpeg decodes the audio when wanted. `SL_FILE_INVALID` when a `filesink` of
+   * this process is writing the file.
    */
   override async start(): Promise<void> {
+    this.#unread();
+    this.#unread = _startReading(this.params.location, this.name);
+    try {
+      await this.#begin();
+    } catch (error) {
+      this.#unread();
+      throw error;
+    }
+  }
+
+  async #begin(): Promise<void> {
     const { location, format, width, height, start, loop, fps, autorotate } = this.params;
     if (location === "") {
       throw new StreamlibError("SL_PARAM_INVALID", `"${this.name}" needs a location to read`);
@@ -539,6 +559,7 @@ export class FileReader extends Actor<typeof fileReaderContract> {
 
   /** Ends ffmpeg and closes its pipes. */
   override async stop(): Promise<void> {
+    this.#unread();
     this.#stops++;
     const processes = [this.#process, this.#audio];
     this.#process = this.#audio = undefined;

@@ -15,6 +15,7 @@ import { findFfmpeg } from "./ffmpeg.ts";
 import { _interleavedBytes, type _MatroskaTrack, _MatroskaWriter } from "./_matroska.ts";
 import { _encoderArgs } from "./_encoder_args.ts";
 import { _OutputFile } from "./_output_file.ts";
+import { _startWriting } from "./_files_in_use.ts";
 
 /**
  * The contract of {@linkcode FileWriter}.
@@ -48,7 +49,9 @@ export const fileWriterContract = {
     location: {
       type: "string",
       default: "",
-      description: "Output file; a pattern such as frame-%05d.png writes an image sequence",
+      description: "Output file; a pattern such as frame-%05d.png writes an image sequence " +
+        "(read when it starts)",
+      fixed: true,
     },
     codec: {
       type: "string",
@@ -269,6 +272,8 @@ export class FileMuxer {
   readonly #outputArgs: readonly string[];
   #process: FfmpegProcess | undefined;
   #output: _OutputFile | undefined;
+  /** Forgets that this muxer writes its location (see `_files_in_use.ts`). */
+  #unwrite: () => void = () => {};
   #mkv: _MatroskaWriter | undefined;
   #caps = "";
   #finished: Promise<void> | undefined;
@@ -452,14 +457,18 @@ export class FileMuxer {
     this.#finished ??= (async () => {
       const process = this.#process;
       if (process === undefined) return;
-      await process.closeInput();
-      const status = await process.waitOrKill(60_000);
-      if (!status.success) {
-        const error = await process.failure("could not finish the file");
-        await this.#output!.discard();
-        throw error;
+      try {
+        await process.closeInput();
+        const status = await process.waitOrKill(60_000);
+        if (!status.success) {
+          const error = await process.failure("could not finish the file");
+          await this.#output!.discard();
+          throw error;
+        }
+        await this.#output!.finish();
+      } finally {
+        this.#unwrite();
       }
-      await this.#output!.finish();
     })();
     return this.#finished;
   }
@@ -491,13 +500,18 @@ export class FileMuxer {
     }
     this.#mkv = new _MatroskaWriter(tracks);
     const params = this.params;
-    // Outputs that pick their own muxer (HLS) own their location: written in place.
-    const output = await _OutputFile.open(
-      params.location,
-      this.#outputArgs.includes("-f"),
-      this.#name,
-    );
+    // Before anything touches the file: a filesrc of this process may be reading it.
+    this.#unwrite = _startWriting(params.location, this.#name);
+    let output: _OutputFile;
+    try {
+      // Outputs that pick their own muxer (HLS) own their location: written in place.
+      output = await _OutputFile.open(params.location, this.#outputArgs.includes("-f"), this.#name);
+    } catch (error) {
+      this.#unwrite();
+      throw error;
+    }
     if (this.#stopped) {
+      this.#unwrite();
       await output.discard();
       return false;
     }
@@ -512,6 +526,7 @@ export class FileMuxer {
     try {
       this.#process = new FfmpegProcess(ffmpeg.path, args, { stdin: true });
     } catch (error) {
+      this.#unwrite();
       await output.discard();
       throw error;
     }

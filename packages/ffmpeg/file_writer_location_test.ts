@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { isStreamlibError, Pipeline } from "@streamlib/core";
 import { FileWriter } from "./file_writer.ts";
+import { FileReader } from "./file_reader.ts";
+import { _startReading, _startWriting } from "./_files_in_use.ts";
 import { Frames } from "../video/_testing.ts";
 import { ffmpegChildren, ffprobe, hasFfprobe } from "./_testing.ts";
 
@@ -116,3 +118,59 @@ Deno.test("FileWriter allowed to write its location alone names the missing fold
     assert.match(out, /^SL_FILE_WRITE /);
     assert.ok(out.includes(`the folder "${dir}/missing" does not exist`), out);
   }));
+
+Deno.test("FileWriter refuses the file a filesrc of this process reads, and leaves it whole", () =>
+  withDir(async (dir) => {
+    const path = `${dir}/clip.mp4`;
+    await write(path, {}, { count: 6, width: 64, height: 48 });
+    const before = await Deno.readFile(path);
+    // The same file by another name of its path.
+    for (const written of [path, `${dir}/./sub/../clip.mp4`]) {
+      const pipeline = new Pipeline({ mode: "offline" });
+      pipeline.pipe(
+        new FileReader({ location: path }),
+        new FileWriter({ location: written, preset: "ultrafast" }),
+      );
+      const error = await pipeline.run().then(() => undefined, (e: unknown) => e);
+      const cause = (error as Error | undefined)?.cause;
+      assert.ok(isStreamlibError(cause, "SL_FILE_WRITE"), String(error));
+      assert.match((cause as Error).message, /filesrc\d*" in this process is reading it/);
+      assert.match((cause as Error).message, /Output same as Input/);
+    }
+    assert.deepEqual(await Deno.readFile(path), before, "the file is untouched");
+    assert.deepEqual(names(dir), ["clip.mp4"]);
+    assert.deepEqual(ffmpegChildren(), []);
+    // Once those runs are over, the file may be written again, and read.
+    await write(path, {}, { count: 3, width: 32, height: 32 });
+    const copy = new Pipeline({ mode: "offline" });
+    copy.pipe(
+      new FileReader({ location: path }),
+      new FileWriter({ location: `${dir}/copy.mp4`, preset: "ultrafast" }),
+    );
+    await copy.run();
+    assert.deepEqual(names(dir), ["clip.mp4", "copy.mp4"]);
+  }));
+
+Deno.test("a file written by this process is refused to readers and other writers until its writer is done", () => {
+  const unwrite = _startWriting("out.mp4", "sink");
+  assert.throws(
+    () => _startReading("./out.mp4", "src"),
+    (e) =>
+      isStreamlibError(e, "SL_FILE_INVALID") && /"sink" in this process is writing/.test(e.message),
+  );
+  assert.throws(() => _startWriting(`${Deno.cwd()}/out.mp4`, "other"), /"sink" .* is writing it/);
+  unwrite();
+  unwrite(); // twice is once
+  const unread = _startReading("out.mp4", "src");
+  const unread2 = _startReading("out.mp4", "src2");
+  unread();
+  assert.throws(() => _startWriting("out.mp4", "sink"), /"src2" in this process is reading it/);
+  unread2();
+  _startWriting("out.mp4", "sink")();
+  // URLs, pipes and image sequences are not files this check can see.
+  for (const location of ["rtmp://h/x", "pipe:1", "-", "frame-%05d.png"]) {
+    const stop = _startReading(location, "a");
+    _startWriting(location, "b")();
+    stop();
+  }
+});

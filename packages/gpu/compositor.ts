@@ -126,6 +126,7 @@ export const gpuCompositorContract = {
       exclusiveMinimum: 0,
       unit: "Hz",
       description: "Output frame rate (fixed once the compositor is in a pipeline)",
+      fixed: true,
     },
     format: {
       type: "string",

@@ -120,6 +120,7 @@ export const compositorContract = {
       exclusiveMinimum: 0,
       unit: "Hz",
       description: "Output frame rate (fixed once the compositor is in a pipeline)",
+      fixed: true,
     },
     format: {
       type: "string",

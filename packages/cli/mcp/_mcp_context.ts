@@ -6,7 +6,12 @@
  * @module
  */
 
-import { formatPipeline, StreamlibError, validatePipelineSpec } from "@streamlib/core";
+import {
+  formatPipeline,
+  isStreamlibError,
+  StreamlibError,
+  validatePipelineSpec,
+} from "@streamlib/core";
 import { ControlClient } from "@streamlib/net/control";
 import type { Discovery } from "../discover_plugins.ts";
 import { type LoadedPipeline, loadPipeline } from "../load_pipeline.ts";
@@ -25,8 +30,25 @@ export interface _McpContext {
 }
 
 /** A client of `node`; `await using` closes it. */
-export function _connect(context: _McpContext, node: string): Promise<ControlClient> {
-  return ControlClient.connect(node, context.dir === undefined ? {} : { dir: context.dir });
+export async function _connect(context: _McpContext, node: string): Promise<ControlClient> {
+  try {
+    return await ControlClient.connect(node, context.dir === undefined ? {} : { dir: context.dir });
+  } catch (error) {
+    const ended = context.nodes.endedNode(node);
+    if (ended === undefined || !isStreamlibError(error, "SL_NODE_NOT_FOUND")) throw error;
+    // A node this server started has ended: say how, which nothing else would tell the agent.
+    throw new StreamlibError(
+      "SL_NODE_NOT_FOUND",
+      `Node "${node}" is not running: it ended ${_ago(ended.endedAt)} (${ended.how})`,
+      { cause: error, details: { node, ended } },
+    );
+  }
+}
+
+/** `3 s ago`, `2 min ago`. */
+export function _ago(at: number, now: number = Date.now()): string {
+  const s = Math.max(0, Math.round((now - at) / 1000));
+  return s < 120 ? `${s} s ago` : `${Math.round(s / 60)} min ago`;
 }
 
 /**

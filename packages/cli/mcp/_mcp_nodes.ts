@@ -12,6 +12,7 @@ import { StreamlibError } from "@streamlib/core";
 import { reserveNode } from "@streamlib/net/control";
 import type { Discovery } from "../discover_plugins.ts";
 import type { LoadedPipeline } from "../load_pipeline.ts";
+import { _errorText } from "../_error_text.ts";
 import {
   describeChildError,
   type PipelineProcess,
@@ -34,6 +35,21 @@ export interface _StartedNode {
   readonly gone: Promise<void>;
 }
 
+/** How a node this server started ended: what `list_nodes` and a later call about it say. */
+export interface _EndedNode {
+  readonly name: string;
+  readonly pid: number;
+  /** When its process ended, ms since 1970. */
+  readonly endedAt: number;
+  /** `end-of-stream`, `aborted`, or `failed: SL_ACTOR_FAILED ← SL_FILE_INVALID: …`. */
+  readonly how: string;
+  /** Whether it failed. */
+  readonly failed: boolean;
+}
+
+/** Ended nodes remembered, the most recent. */
+const _ENDED_KEPT = 16;
+
 /** Waits for `promise` at most `ms`; tells whether it settled. */
 async function _within(promise: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -48,6 +64,8 @@ async function _within(promise: Promise<unknown>, ms: number): Promise<boolean> 
 /** The nodes one MCP server started, by name. */
 export class _Nodes {
   readonly #started = new Map<string, _StartedNode>();
+  /** The nodes that ended after they served, oldest first. */
+  readonly #ended = new Map<string, _EndedNode>();
   readonly #discovery: Discovery;
   readonly #dir: string | undefined;
   readonly #changed: () => void;
@@ -67,6 +85,16 @@ export class _Nodes {
   /** The nodes still running. */
   list(): _StartedNode[] {
     return [...this.#started.values()];
+  }
+
+  /** The nodes this server started that have ended since, how each ended; newest first. */
+  endedNodes(): _EndedNode[] {
+    return [...this.#ended.values()].reverse();
+  }
+
+  /** How the node `name` this server started ended, if it has. */
+  endedNode(name: string): _EndedNode | undefined {
+    return this.#ended.get(name);
   }
 
   /**
@@ -105,12 +133,13 @@ export class _Nodes {
     }
     const ended = child.ended;
     const gone = ended.then(
-      () => {},
-      () => {},
-    ).finally(() => {
+      (end) => end,
+      () => undefined,
+    ).then((end) => {
       reservation.release(child.pid);
       if (this.#started.get(reservation.name)?.process === child) {
         this.#started.delete(reservation.name);
+        this.#remember(reservation.name, child, loaded, end);
         this.#changed();
       }
     });
@@ -157,8 +186,41 @@ export class _Nodes {
       gone,
     };
     this.#started.set(node.name, node);
+    this.#ended.delete(node.name);
     this.#changed();
     return node;
+  }
+
+  /** Keeps how a node that had served ended, for the agent that asks about it later. */
+  #remember(
+    name: string,
+    child: PipelineProcess,
+    loaded: LoadedPipeline,
+    end: Awaited<PipelineProcess["ended"]> | undefined,
+  ): void {
+    const ending = end?.ending;
+    let how: string;
+    if (ending?.type === "result") how = ending.status === "eos" ? "end-of-stream" : "aborted";
+    else if (ending?.type === "error") {
+      const text = describeChildError(ending, loaded, this.#discovery.catalogue, child.flags);
+      how = `failed: ${
+        _errorText(ending.code, ending.causes ?? [], text).replace(/^error:? ?/, "")
+      }`;
+    } else {
+      const status = end?.status;
+      how = `failed: its process ended (${
+        status?.signal ? `signal ${status.signal}` : `exit code ${status?.code ?? "unknown"}`
+      }) without a result`;
+    }
+    this.#ended.delete(name);
+    this.#ended.set(name, {
+      name,
+      pid: child.pid,
+      endedAt: Date.now(),
+      how,
+      failed: how.startsWith("failed"),
+    });
+    if (this.#ended.size > _ENDED_KEPT) this.#ended.delete(this.#ended.keys().next().value!);
   }
 
   /** Waits for a node this server started to end, at most `ms`; tells whether it did. */

@@ -150,3 +150,12 @@ export const _NODE_ROW = z.object({
   tcp: z.string().optional(),
   startedHere: z.boolean().describe("started by this MCP server (stopped when it exits)"),
 });
+
+/** A node this server started that has ended, as `list_nodes` gives it. */
+export const _ENDED_ROW = z.object({
+  name: z.string(),
+  pid: z.number(),
+  endedAt: z.number().describe("ms since 1970"),
+  how: z.string().describe("end-of-stream, aborted, or failed: with its error codes and message"),
+  failed: z.boolean(),
+});

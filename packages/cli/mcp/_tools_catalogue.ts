@@ -17,9 +17,17 @@ import type { LoadedPipeline } from "../load_pipeline.ts";
 import { permissionFlags } from "../permission_flags.ts";
 import { _checkFiles } from "./_allowed_files.ts";
 import { _checkLinks } from "./_check_links.ts";
-import { _load, type _McpContext } from "./_mcp_context.ts";
+import { _ago, _load, type _McpContext } from "./_mcp_context.ts";
 import { _answer, _ok } from "./_mcp_result.ts";
-import { _ACTOR_REF, _CONNECTION, _ERROR, _LISTED_TYPE, _NODE_ROW, _TYPE } from "./_mcp_schemas.ts";
+import {
+  _ACTOR_REF,
+  _CONNECTION,
+  _ENDED_ROW,
+  _ERROR,
+  _LISTED_TYPE,
+  _NODE_ROW,
+  _TYPE,
+} from "./_mcp_schemas.ts";
 
 const _PIPELINE = z.string().min(1).describe(
   'pipeline text, gst-launch style: "videotestsrc name=bg ! compositor name=mix ! nullsink" ' +
@@ -181,9 +189,11 @@ export function _catalogueTools(server: McpServer, context: _McpContext): void {
   server.registerTool("list_nodes", {
     title: "List running nodes",
     description: "The pipelines running now as nodes, this user's: those this server started " +
-      "and those started elsewhere (streamlib run, scripts), with their state and actors.",
+      "and those started elsewhere (streamlib run, scripts), with their state and actors; " +
+      "then the nodes this server started that have ended lately, and how each ended " +
+      "(end-of-stream, aborted, or failed with its error).",
     inputSchema: {},
-    outputSchema: { nodes: z.array(_NODE_ROW) },
+    outputSchema: { nodes: z.array(_NODE_ROW), ended: z.array(_ENDED_ROW) },
     annotations: { readOnlyHint: true, openWorldHint: false },
   }, (): Promise<CallToolResult> =>
     _answer(async () => {
@@ -212,11 +222,16 @@ export function _catalogueTools(server: McpServer, context: _McpContext): void {
           startedHere: context.nodes.has(entry.name),
         };
       }));
-      const text = nodes.map((n) =>
-        `${n.name}: ${n.state}, ${n.actors} actors, pid ${n.pid}${
-          n.startedHere ? ", started here" : ""
-        }: ${n.summary}`
-      ).join("\n");
-      return _ok({ nodes }, text || "no nodes are running");
+      const running = new Set(nodes.map((n) => n.name));
+      const ended = context.nodes.endedNodes().filter((n) => !running.has(n.name));
+      const text = [
+        ...nodes.map((n) =>
+          `${n.name}: ${n.state}, ${n.actors} actors, pid ${n.pid}${
+            n.startedHere ? ", started here" : ""
+          }: ${n.summary}`
+        ),
+        ...ended.map((n) => `${n.name}: ended ${_ago(n.endedAt)}, started here: ${n.how}`),
+      ].join("\n");
+      return _ok({ nodes, ended: [...ended] }, text || "no nodes are running");
     }));
 }

@@ -275,6 +275,53 @@ Deno.test("The resources list the actor types and each running node's live graph
   assert.match(textOf(await call(client, "graph", { node })), /src\.out → nullsink0\.in/);
 });
 
+Deno.test("A node this server started that ends is listed as ended, with how, and calls about it say so", async () => {
+  await using s = await session();
+  const { client } = s;
+  interface Ended {
+    name: string;
+    how: string;
+    failed: boolean;
+  }
+  const endedOf = async (name: string): Promise<Ended> => {
+    const deadline = Date.now() + DEADLINE_MS;
+    for (;;) {
+      const listed = await ok<{ ended: Ended[] }>(client, "list_nodes");
+      const found = listed.ended.find((n) => n.name === name);
+      if (found !== undefined) return found;
+      assert.ok(Date.now() < deadline, `${name} never listed as ended`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  // One that reaches its end.
+  await ok(client, "run_pipeline", {
+    pipeline: "datasrc count=3 fps=50 ! nullsink",
+    name: "brief",
+  });
+  const brief = await endedOf("brief");
+  assert.equal(brief.how, "end-of-stream");
+  assert.equal(brief.failed, false);
+  // One whose process dies.
+  const { pid } = await ok<{ pid: number }>(client, "run_pipeline", {
+    pipeline: "datasrc fps=5 ! nullsink",
+    name: "doomed",
+  });
+  Deno.kill(pid, "SIGKILL");
+  const doomed = await endedOf("doomed");
+  assert.equal(doomed.failed, true);
+  assert.match(doomed.how, /^failed: its process ended \(signal SIGKILL\) without a result$/);
+  assert.match(
+    textOf(await call(client, "list_nodes")),
+    /^doomed: ended \d+ s ago, started here: failed: /m,
+  );
+  const asked = await failure(client, "stats", { node: "doomed" });
+  assert.equal(asked.code, "SL_NODE_NOT_FOUND");
+  assert.match(
+    asked.text,
+    /Node "doomed" is not running: it ended \d+ s ago \(failed: its process/,
+  );
+});
+
 Deno.test("Closing the MCP server stops every node it started, with its process and entry", async () => {
   await using s = await session();
   const a = await ok<{ node: string; pid: number }>(s.client, "run_pipeline", {

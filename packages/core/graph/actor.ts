@@ -357,7 +357,8 @@ export abstract class Actor<C extends Contract = Contract> {
 
   /**
    * Changes parameters while the actor exists, checked against the contract, then calls
-   * {@linkcode Actor.paramsChanged}.
+   * {@linkcode Actor.paramsChanged}. A `fixed` parameter may not change once the actor is in a
+   * pipeline (`SL_PARAM_FIXED`).
    *
    * @param changes The parameters to change.
    */
@@ -375,6 +376,19 @@ export abstract class Actor<C extends Contract = Contract> {
             "SL_PARAM_INVALID",
             `Parameter "${key}" of "${this.name}" ${problem}; expected ${describeParam(schema)}`,
             { details: { actor: this.name, param: key, value } },
+          );
+        }
+        const now = (this.params as Record<string, unknown>)[key];
+        if (
+          schema.fixed === true && this._node !== undefined &&
+          JSON.stringify(value) !== JSON.stringify(now)
+        ) {
+          throw new StreamlibError(
+            "SL_PARAM_FIXED",
+            `Parameter "${key}" of "${this.name}" (${this.contract.type}) is read when it starts ` +
+              `and cannot change while it is in a pipeline (it is ${JSON.stringify(now)}); ` +
+              `replace the actor (patch) or restart the pipeline with the new value`,
+            { details: { actor: this.name, param: key, value, now } },
           );
         }
       }

@@ -29,6 +29,11 @@ export interface NumberParam {
   readonly exclusiveMaximum?: number;
   /** What the parameter does. */
   readonly description?: string;
+  /**
+   * Read when the actor starts and kept: once the actor is in a pipeline, a change
+   * (`Actor.setParams`, a control `set`) is refused with `SL_PARAM_FIXED`.
+   */
+  readonly fixed?: boolean;
   /** Unit shown to people, e.g. `"px"`, `"Hz"`. */
   readonly unit?: string;
 }
@@ -59,6 +64,11 @@ export interface StringParam {
   readonly maxLength?: number;
   /** What the parameter does. */
   readonly description?: string;
+  /**
+   * Read when the actor starts and kept: once the actor is in a pipeline, a change
+   * (`Actor.setParams`, a control `set`) is refused with `SL_PARAM_FIXED`.
+   */
+  readonly fixed?: boolean;
 }
 
 /**
@@ -79,6 +89,11 @@ export interface BooleanParam {
   readonly default?: boolean;
   /** What the parameter does. */
   readonly description?: string;
+  /**
+   * Read when the actor starts and kept: once the actor is in a pipeline, a change
+   * (`Actor.setParams`, a control `set`) is refused with `SL_PARAM_FIXED`.
+   */
+  readonly fixed?: boolean;
 }
 
 /**
@@ -105,6 +120,11 @@ export interface ArrayParam {
   readonly maxItems?: number;
   /** What the parameter does. */
   readonly description?: string;
+  /**
+   * Read when the actor starts and kept: once the actor is in a pipeline, a change
+   * (`Actor.setParams`, a control `set`) is refused with `SL_PARAM_FIXED`.
+   */
+  readonly fixed?: boolean;
 }
 
 /**
@@ -138,6 +158,11 @@ export interface ObjectParam {
   readonly pads?: string;
   /** What the parameter does. */
   readonly description?: string;
+  /**
+   * Read when the actor starts and kept: once the actor is in a pipeline, a change
+   * (`Actor.setParams`, a control `set`) is refused with `SL_PARAM_FIXED`.
+   */
+  readonly fixed?: boolean;
 }
 
 /**
@@ -213,6 +238,7 @@ export const PARAM_KEYWORDS: Readonly<
     exclusiveMaximum: "number",
     unit: "string",
     description: "string",
+    fixed: "boolean",
   },
   integer: {
     default: "integer",
@@ -222,6 +248,7 @@ export const PARAM_KEYWORDS: Readonly<
     exclusiveMaximum: "number",
     unit: "string",
     description: "string",
+    fixed: "boolean",
   },
   string: {
     default: "string",
@@ -230,14 +257,16 @@ export const PARAM_KEYWORDS: Readonly<
     minLength: "count",
     maxLength: "count",
     description: "string",
+    fixed: "boolean",
   },
-  boolean: { default: "boolean", description: "string" },
+  boolean: { default: "boolean", description: "string", fixed: "boolean" },
   array: {
     default: "array",
     items: "schema",
     minItems: "count",
     maxItems: "count",
     description: "string",
+    fixed: "boolean",
   },
   object: {
     default: "object",
@@ -246,6 +275,7 @@ export const PARAM_KEYWORDS: Readonly<
     additionalProperties: "boolean",
     pads: "template",
     description: "string",
+    fixed: "boolean",
   },
 };
 

@@ -275,6 +275,7 @@ const EVERY_FIELD: { readonly [T in ParamSchema["type"]]: Required<SchemaOf<T>> 
     exclusiveMaximum: 3,
     unit: "px",
     description: "A number",
+    fixed: false,
   },
   integer: {
     type: "integer",
@@ -285,6 +286,7 @@ const EVERY_FIELD: { readonly [T in ParamSchema["type"]]: Required<SchemaOf<T>> 
     exclusiveMaximum: 3,
     unit: "px",
     description: "An integer",
+    fixed: false,
   },
   string: {
     type: "string",
@@ -294,8 +296,9 @@ const EVERY_FIELD: { readonly [T in ParamSchema["type"]]: Required<SchemaOf<T>> 
     minLength: 1,
     maxLength: 2,
     description: "A string",
+    fixed: false,
   },
-  boolean: { type: "boolean", default: true, description: "A boolean" },
+  boolean: { type: "boolean", default: true, description: "A boolean", fixed: true },
   array: {
     type: "array",
     default: [1],
@@ -303,6 +306,7 @@ const EVERY_FIELD: { readonly [T in ParamSchema["type"]]: Required<SchemaOf<T>> 
     minItems: 0,
     maxItems: 2,
     description: "An array",
+    fixed: false,
   },
   object: {
     type: "object",
@@ -312,6 +316,7 @@ const EVERY_FIELD: { readonly [T in ParamSchema["type"]]: Required<SchemaOf<T>> 
     additionalProperties: false,
     pads: "layer_%u",
     description: "An object",
+    fixed: false,
   },
 };
 
@@ -327,8 +332,11 @@ Deno.test("PARAM_KEYWORDS lists exactly the fields of each parameter schema type
   }
 });
 
-/** Keywords that describe a parameter without restricting its values. */
-const ANNOTATIONS = new Set(["default", "description", "unit"]);
+/**
+ * Keywords that describe a parameter without restricting its values (`fixed` restricts changes
+ * once in a pipeline: actor_fixed_params_test.ts).
+ */
+const ANNOTATIONS = new Set(["default", "description", "unit", "fixed"]);
 
 /** For each restricting keyword: a schema using it, and a value that only it rejects. */
 const RESTRICTIONS: Readonly<Record<string, { schema: ParamSchema; bad: unknown }>> = {
