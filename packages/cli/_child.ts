@@ -78,6 +78,12 @@ export interface ChildOptions {
 }
 
 const _STATS_EVERY_MS = 500;
+
+/** The stats of a pipeline aborted before it ran. */
+function _notStarted(mode: "live" | "offline"): RunResult["stats"] {
+  return { state: "stopped", mode, runningTime: 0, actors: [] };
+}
+
 /** After stdin ends, exit at the latest this long after asking the pipeline to abort. */
 const _ORPHAN_EXIT_MS = 2_000;
 
@@ -99,7 +105,11 @@ export async function runChild(options: ChildOptions): Promise<never> {
   const obey = (command: "drain" | "abort"): void => {
     if (requested === "abort" || requested === command) return;
     requested = command;
-    pipeline?.stop({ mode: command }).catch(() => {});
+    if (pipeline !== undefined) pipeline.stop({ mode: command }).catch(() => {});
+    // Nothing runs yet (plugins load, actors are built): there is nothing to stop but this.
+    else if (command === "abort") {
+      _finish({ status: "aborted", stats: _notStarted(options.mode) }, performance.now());
+    }
   };
   void _readCommands(obey, () => {
     obey("abort");
@@ -204,11 +214,17 @@ export async function runChild(options: ChildOptions): Promise<never> {
     }
   }
   const t0 = performance.now();
-  if (requested === "abort") _finish({ status: "aborted", stats: running.stats() }, t0);
 
   running.bus.on("eos", (event) => _emit({ type: "eos", actor: event.actor }));
+  // What actors log (the log actor's lines are on stdout already).
+  running.bus.on("log", (event) => {
+    if (!/^actor:\/\/[^/]+\/log\//.test(event.actor)) {
+      _emit({ type: "log", actor: event.actor, text: event.text });
+    }
+  });
   running.bus.on("state", (event) => {
     if (event.state !== "running") return;
+    _emit({ type: "running" });
     for (const actor of running.actors) {
       const url = _servedUrl(actor);
       if (url !== undefined) _emit({ type: "serving", actor: actor.address, url });

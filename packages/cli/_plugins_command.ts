@@ -80,8 +80,17 @@ export function _addPluginsCommands(
     .description("check a plugin against its code and make its npm package (.tgz)")
     .option("-o, --out <dir>", "where to write the .tgz", ".")
     .action(async (dir: string, options: { out: string }) => {
+      const out = options.out.replace(/\/$/, "") || "/";
+      if (/\.(tgz|tar\.gz)$/.test(out) || (await _isFile(out))) {
+        throw new StreamlibError(
+          "SL_USAGE",
+          `-o takes the folder to write the .tgz in (its name is the package's), not a file: ` +
+            `${JSON.stringify(options.out)}`,
+        );
+      }
       const packed = await packPlugin(dir);
-      const file = `${options.out.replace(/\/$/, "")}/${packed.filename}`;
+      await Deno.mkdir(out, { recursive: true });
+      const file = `${out}/${packed.filename}`;
       await Deno.writeFile(file, packed.tarball);
       io.out(
         `${file}: ${packed.name} ${packed.version}, ${packed.files.length} files, ` +
@@ -182,9 +191,18 @@ export function _addPluginsCommands(
       specs: string[],
       options: _Where & { yes?: boolean; grant?: boolean; frozen?: boolean },
     ) => {
-      for (const r of await installPlugins(specs, install(options))) {
-        io.out(`${r.name} ${r.version} (${r.from})\n`);
+      const lock = lockfilePath(options.dir);
+      if (specs.length === 0 && !(await _isFile(lock))) {
+        // As npm ci without a package-lock.json: nothing says what to install.
+        throw new StreamlibError(
+          "SL_LOCKFILE",
+          `No ${lock} here: name the plugins to install (streamlib plugins install <name>)` +
+            (options.frozen ? "; --frozen installs what a lockfile records" : ""),
+        );
       }
+      const installed = await installPlugins(specs, install(options));
+      for (const r of installed) io.out(`${r.name} ${r.version} (${r.from})\n`);
+      if (installed.length === 0) io.out(`nothing to install: ${lock} lists no plugins\n`);
     },
   );
 
@@ -193,7 +211,9 @@ export function _addPluginsCommands(
       .description("update installed plugins within their ranges; more permissions need --grant")
       .option("--grant", "agree to permissions a new version asks for beyond what was granted"),
   ).action(async (names: string[], options: _Where & { grant?: boolean }) => {
-    for (const r of await updatePlugins(names, install(options))) {
+    const updated = await updatePlugins(names, install(options));
+    if (updated.length === 0) io.out(`no plugins installed in ${options.dir}: nothing to update\n`);
+    for (const r of updated) {
       io.out(
         r.from === "unchanged"
           ? `${r.name} ${r.version} is up to date\n`
@@ -215,6 +235,9 @@ export function _addPluginsCommands(
     .option("--dir <dir>", "the plugins folder", PLUGINS_FOLDER)
     .action(async (options: { dir: string }) => {
       const lock = await readLockfile(lockfilePath(options.dir));
+      if (Object.keys(lock.plugins).length === 0) {
+        io.out(`no plugins installed in ${options.dir}\n`);
+      }
       for (const [name, p] of Object.entries(lock.plugins)) {
         const grants = Object.entries(p.permissions).map(([n, g]) => `${n} (${describeGrant(g!)})`);
         io.out(
@@ -403,4 +426,13 @@ function _number(text: string, flag: string): number {
     );
   }
   return value;
+}
+
+/** Whether `path` is a file (not a folder, not absent). */
+async function _isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch {
+    return false;
+  }
 }

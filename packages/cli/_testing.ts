@@ -136,9 +136,17 @@ export class RunningCli implements AsyncDisposable {
 
   /** Sends SIGINT to the command's whole process group, as a terminal's Ctrl-C does. */
   interruptGroup(): void {
-    if (!this.#group) throw new Error("interruptGroup() needs a command started with group: true");
+    this.killGroup("SIGINT");
+  }
+
+  /**
+   * Sends a signal to the command's whole process group, as a terminal (Ctrl-C, hang-up) or
+   * `timeout` does.
+   */
+  killGroup(signal: Deno.Signal): void {
+    if (!this.#group) throw new Error("killGroup() needs a command started with group: true");
     try {
-      Deno.kill(-this.process.pid, "SIGINT");
+      Deno.kill(-this.process.pid, signal);
     } catch {
       // Already ended.
     }
@@ -190,4 +198,42 @@ export async function isAlive(pid: number): Promise<boolean> {
   const stat = new TextDecoder().decode(stdout);
   // The state follows the command name in parentheses: "1234 (deno) S …".
   return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+}
+
+/**
+ * The processes whose command line contains `text` (a test's unique temporary path), by id:
+ * none once a command has left nothing running behind. Reads `/proc` through `pgrep`.
+ */
+export async function processesWith(text: string): Promise<number[]> {
+  const { stdout } = await new Deno.Command("pgrep", {
+    args: ["-f", text],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  return new TextDecoder().decode(stdout).split("\n").filter((l) => l !== "").map(Number);
+}
+
+/**
+ * Whether an MP4 file is complete, as a muxer leaves it once it has finished: its top-level
+ * boxes fill the file exactly and include the index (`moov`) and the media data (`mdat`).
+ * While ffmpeg still writes, the file is a header and media data with no index.
+ */
+export function isCompleteMp4(bytes: Uint8Array): boolean {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const seen = new Set<string>();
+  let at = 0;
+  while (at + 8 <= bytes.length) {
+    let size = view.getUint32(at);
+    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+    if (size === 1) {
+      if (at + 16 > bytes.length) return false;
+      size = Number(view.getBigUint64(at + 8));
+    } else if (size === 0) {
+      size = bytes.length - at; // to the end: a muxer that never came back to say how long
+    }
+    if (size < 8) return false;
+    seen.add(type);
+    at += size;
+  }
+  return at === bytes.length && seen.has("moov") && seen.has("mdat");
 }

@@ -21,6 +21,7 @@ import { type LoadedPipeline, loadPipeline } from "./load_pipeline.ts";
 import { permissionFlags } from "./permission_flags.ts";
 import { renderGraph } from "./render_graph.ts";
 import { runPipeline } from "./run_pipeline.ts";
+import { _stoppedBeforeStart, _StopSignals } from "./_stop_signals.ts";
 import { runScript } from "./run_script.ts";
 import { shellQuote } from "./shell_quote.ts";
 import { validatePlugin } from "./validate_plugin.ts";
@@ -407,6 +408,9 @@ async function _run(
   const tcp = options.controlTcp === undefined
     ? undefined
     : { ..._hostPort(options.controlTcp, "--control-tcp"), ...(token ? { token } : {}) };
+  // A signal from here on stops the run instead of ending the command half-way (a node entry
+  // reserved and left behind); the run's own handling takes over once it starts.
+  using signals = new _StopSignals();
   const discovery = await discover(options);
   const loaded = await loadPipeline([target, ...rest].join(" "), discovery.catalogue);
   let reservation: NodeReservation | undefined;
@@ -442,6 +446,9 @@ async function _run(
         }${options.nats === undefined ? "" : ` over ${options.nats}`} only with the access ` +
           `token ${net.token}: start the nodes that link to it with STREAMLIB_TOKEN=${net.token}\n`,
       );
+    }
+    if (signals.first !== undefined) {
+      return _stoppedBeforeStart(signals.first, (line) => err(`${line}\n`));
     }
     return await runPipeline({
       loaded,

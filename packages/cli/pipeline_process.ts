@@ -86,7 +86,9 @@ export interface PipelineProcess {
   readonly flags: readonly string[];
   /** Asks it to `drain` (sources end, end-of-stream flows) or to `abort`. */
   send(command: "drain" | "abort"): void;
-  /** Kills it at once (SIGKILL). */
+  /** Variables set for it on top of this process's environment (`STREAMLIB_FFMPEG`). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Kills it at once (SIGKILL), with the processes of its group (its `ffmpeg -version` probe). */
   kill(): void;
   /**
    * Settles once it has exited and its output has been read: its exit status and its last
@@ -104,7 +106,8 @@ export interface PipelineProcess {
  * writes a runner module that imports exactly the plugin modules it uses, and runs that in
  * `deno run --no-prompt` with only those flags. The process reports on its stdout in the
  * {@linkcode PROTOCOL_MARKER} protocol and takes `drain`/`abort` on its stdin; when this
- * process dies, it sees its stdin end and aborts, so it never outlives this one.
+ * process dies, it sees its stdin end and aborts, so it never outlives this one. It runs in a
+ * session of its own, so signals sent to this process's group (a terminal's Ctrl-C) miss it.
  * `streamlib run` and `streamlib mcp` both start pipelines with it.
  *
  * @example
@@ -192,6 +195,10 @@ export async function startPipelineProcess(
       stdin: "piped",
       stdout: "piped",
       stderr: "inherit",
+      // A session of its own: what a terminal (Ctrl-C, hang-up) or `timeout` sends to the
+      // command's process group must not reach it, or it would die before its files are final
+      // (and its `ffmpeg -version` probe with it); only this process's word on stdin counts.
+      detached: true,
     }).spawn();
   } catch (error) {
     await removeRunner();
@@ -228,11 +235,16 @@ export async function startPipelineProcess(
     send(command: "drain" | "abort"): void {
       commands.write(_encoder.encode(`${command}\n`)).catch(() => {});
     },
+    env,
     kill(): void {
       try {
-        child.kill("SIGKILL");
+        Deno.kill(-child.pid, "SIGKILL"); // it leads its process group
       } catch {
-        // Already gone.
+        try {
+          child.kill("SIGKILL");
+        } catch {
+          // Already gone.
+        }
       }
     },
     ended,

@@ -17,8 +17,11 @@ export const PROTOCOL_MARKER: string = "\u001eSTREAMLIB ";
 /**
  * A message from the pipeline process to the `streamlib` command:
  * - `hello`: the process has started and loaded its modules;
+ * - `running`: every actor has started and the pipeline runs;
  * - `stats`: a snapshot of the pipeline's stats, `t` ms after it started (about every 500 ms);
  * - `eos`: an actor finished;
+ * - `log`: an actor logged a line (`Actor.log`: a link that cannot reach its node, a refusal),
+ *   except the `log` actor, whose lines are already on stdout;
  * - `serving`: an actor serves a page (a `display`, an `hlssink`) at `url`, once running;
  * - `control`: the pipeline is a node named `name`, serving its control API on `socket` (and
  *   `url`, with the `token` requests need there, when it serves on TCP too);
@@ -36,8 +39,10 @@ export const PROTOCOL_MARKER: string = "\u001eSTREAMLIB ";
  */
 export type ChildMessage =
   | { readonly type: "hello"; readonly pid: number }
+  | { readonly type: "running" }
   | { readonly type: "stats"; readonly t: number; readonly stats: PipelineStats }
   | { readonly type: "eos"; readonly actor: string }
+  | { readonly type: "log"; readonly actor: string; readonly text: string }
   | { readonly type: "serving"; readonly actor: string; readonly url: string }
   | {
     readonly type: "control";

@@ -91,10 +91,29 @@ Deno.test("streamlib run --link-codec takes video=CODEC and audio=CODEC, and ref
       "edge=127.0.0.1:9",
       "videotestsrc ! actor://edge/show.in",
     ]);
-  assert.equal((await run("video=h264")).code, 0);
+  const h264 = await run("video=h264");
+  assert.equal(h264.code, 0, h264.stderr);
+  // A link may run ffmpeg and nothing else, as filesrc and filesink may.
+  assert.match(h264.stdout, /--allow-run=\S*ffmpeg\b/);
+  assert.doesNotMatch(h264.stdout, /--allow-run(?!=)/);
   for (const bad of ["video", "h264", "data=raw", "video=H 264", "video=av1", "audio=h264"]) {
     const refused = await run(bad);
     assert.notEqual(refused.code, 0, bad);
     assert.match(refused.stderr, /SL_USAGE: --link-codec takes video=CODEC or audio=CODEC/, bad);
   }
+});
+
+Deno.test("streamlib run prints what actors log (a link that cannot reach its node), but not the log actor's lines twice", async () => {
+  const port = await freePort(); // nothing listens there
+  const { code, stdout, stderr } = await cli([
+    "run",
+    "--no-control",
+    "--peer",
+    `ghost=127.0.0.1:${port}`,
+    "datasrc count=1 ! actor://ghost/q.in  datasrc name=d count=1 ! log name=shown",
+  ]);
+  assert.equal(code, 0, stderr);
+  assert.match(stderr, /^streamlib: netsink0: link q\.in: SL_LINK_UNREACHABLE /m);
+  assert.match(stdout, /^shown: t=0\.000000s #0 data 0$/m);
+  assert.doesNotMatch(stderr, /shown:/);
 });

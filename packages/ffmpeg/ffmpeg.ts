@@ -66,7 +66,8 @@ let _found: Promise<FfmpegLocation> | undefined;
  * without options).
  *
  * Throws `SL_FFMPEG_NOT_FOUND` when `STREAMLIB_FFMPEG` names something that does not run (it is
- * not silently ignored), or when nothing is found.
+ * not silently ignored), or when nothing is found; `SL_FFMPEG_EXITED` when a signal (a
+ * terminal's Ctrl-C, say) ended the `ffmpeg -version` it runs to check before it answered.
  *
  * Needs `--allow-env=STREAMLIB_FFMPEG` (without it the variable is treated as unset) and
  * `--allow-run`.
@@ -140,23 +141,35 @@ function _env(name: string): string | undefined {
   }
 }
 
-/** The version of the ffmpeg at `path`, or `undefined` when it does not run. */
+/**
+ * The version of the ffmpeg at `path`, or `undefined` when it does not run as ffmpeg. Throws
+ * `SL_FFMPEG_EXITED` when a signal ended it before it answered (a terminal's Ctrl-C reaches the
+ * whole foreground process group): that says nothing about whether it is ffmpeg.
+ */
 async function _version(path: string): Promise<string | undefined> {
+  let output: Deno.CommandOutput;
   try {
-    const { success, stdout } = await new Deno.Command(path, {
+    output = await new Deno.Command(path, {
       args: ["-hide_banner", "-version"],
       stdin: "null",
       stdout: "piped",
       stderr: "null",
     }).output();
-    if (!success) return undefined;
-    const first = new TextDecoder().decode(stdout).split("\n")[0] ?? "";
-    const match = /^ffmpeg version (\S+)/.exec(first);
-    return match?.[1];
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable) throw error;
     return undefined;
   }
+  if (output.signal !== null) {
+    throw new StreamlibError(
+      "SL_FFMPEG_EXITED",
+      `"${path} -version" was ended by ${output.signal} before it answered, so it is not known ` +
+        "whether it is ffmpeg; run the command again",
+      { details: { path, signal: output.signal } },
+    );
+  }
+  if (!output.success) return undefined;
+  const first = new TextDecoder().decode(output.stdout).split("\n")[0] ?? "";
+  return /^ffmpeg version (\S+)/.exec(first)?.[1];
 }
 
 /** Imports the npm package (downloading it into Deno's cache) and returns its binary's path. */

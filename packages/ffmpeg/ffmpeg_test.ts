@@ -58,3 +58,19 @@ Deno.test("STREAMLIB_FFMPEG naming something that is not ffmpeg fails with SL_FF
   assert.notEqual(code, 0);
   assert.match(out, /SL_FFMPEG_NOT_FOUND.*STREAMLIB_FFMPEG is "\/nonexistent\/ffmpeg"/);
 });
+
+Deno.test("STREAMLIB_FFMPEG whose -version a signal ends fails with SL_FFMPEG_EXITED, not NOT_FOUND", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // An "ffmpeg" that a signal ends before it answers, as a terminal's Ctrl-C ends the probe.
+    const killed = `${dir}/ffmpeg`;
+    await Deno.writeTextFile(killed, "#!/bin/sh\nkill -KILL $$\n");
+    await Deno.chmod(killed, 0o755);
+    const { code, out } = await roundTrip({ STREAMLIB_FFMPEG: killed });
+    assert.notEqual(code, 0);
+    assert.match(out, /SL_FFMPEG_EXITED.*-version" was ended by SIGKILL before it answered/);
+    assert.doesNotMatch(out, /SL_FFMPEG_NOT_FOUND|does not run as ffmpeg/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -131,9 +131,12 @@ export function _liveTools(server: McpServer, context: _McpContext): void {
     withClient(node, async (client) => {
       const graph = await client.graph();
       const name = client.name ?? node;
+      const text = dot ? await client.dot() : undefined;
+      // The DOT in the text the model reads too: many clients pass it nothing else.
       return _ok(
-        { node: name, graph, ...(dot ? { dot: await client.dot() } : {}) },
+        { node: name, graph, ...(text === undefined ? {} : { dot: text }) },
         _graphText(name, graph),
+        text === undefined ? [] : [{ type: "text", text }],
       );
     }));
 
@@ -389,6 +392,7 @@ export function _liveTools(server: McpServer, context: _McpContext): void {
                 planned.links,
                 remove ?? [],
                 unlink,
+                true,
               )
             }`,
           );
@@ -451,13 +455,23 @@ function _patchText(
   links: ReadonlyArray<{ from: string; to: string }>,
   removed: readonly string[],
   unlinked: ReadonlyArray<{ from: string; to: string }>,
+  would = false,
 ): string {
+  const verb = (done: string, to: string): string => would ? to : done;
   return [
     ...(unlinked.length
-      ? [`disconnected ${unlinked.map((l) => `${l.from} → ${l.to}`).join(", ")}`]
+      ? [
+        `${verb("disconnected", "disconnect")} ${
+          unlinked.map((l) => `${l.from} → ${l.to}`).join(", ")
+        }`,
+      ]
       : []),
-    ...(removed.length ? [`removed ${removed.join(", ")}`] : []),
-    ...(actors.length ? [`added ${actors.map((a) => `${a.name} (${a.type})`).join(", ")}`] : []),
-    ...(links.length ? [`linked ${links.map((l) => `${l.from} → ${l.to}`).join(", ")}`] : []),
-  ].join("; ") || "nothing";
+    ...(removed.length ? [`${verb("removed", "remove")} ${removed.join(", ")}`] : []),
+    ...(actors.length
+      ? [`${verb("added", "add")} ${actors.map((a) => `${a.name} (${a.type})`).join(", ")}`]
+      : []),
+    ...(links.length
+      ? [`${verb("linked", "link")} ${links.map((l) => `${l.from} → ${l.to}`).join(", ")}`]
+      : []),
+  ].join("; ") || (would ? "change nothing" : "nothing");
 }

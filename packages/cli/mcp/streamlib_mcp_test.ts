@@ -273,6 +273,17 @@ Deno.test("The resources list the actor types and each running node's live graph
     "running",
   ]]);
   assert.match(textOf(await call(client, "graph", { node })), /src\.out → nullsink0\.in/);
+  // dot: true puts the DOT in the text the model reads, not only in the structured content.
+  const dotted = await call(client, "graph", { node, dot: true });
+  assert.match(dotted.content.map((c) => c.type === "text" ? c.text : "").join("\n"), /^digraph/m);
+  // A dry-run patch says what it would do in words that read.
+  const dry = textOf(
+    await call(client, "patch", { node, add: "datasrc name=more ! nullsink", dryRun: true }),
+  );
+  assert.equal(
+    dry,
+    "valid: would add more (datasrc), nullsink1 (nullsink); link more.out → nullsink1.in",
+  );
 });
 
 Deno.test("A node this server started that ends is listed as ended, with how, and calls about it say so", async () => {

@@ -179,3 +179,34 @@ Deno.test("an installed plugin whose package.json names its manifest elsewhere (
     await Deno.remove(project, { recursive: true });
   }
 });
+
+Deno.test("plugins commands with nothing to do say so, install without names or lockfile fails as npm ci does, and pack -o refuses a file name", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const installed = await cli(["plugins", "installed"], { cwd: dir });
+    assert.equal(installed.code, 0, installed.stderr);
+    assert.equal(installed.stdout, "no plugins installed in streamlib_plugins\n");
+    const updated = await cli(["plugins", "update"], { cwd: dir });
+    assert.equal(updated.code, 0, updated.stderr);
+    assert.match(
+      updated.stdout,
+      /^no plugins installed in streamlib_plugins: nothing to update\n$/,
+    );
+    const frozen = await cli(["plugins", "install", "--frozen"], { cwd: dir });
+    assert.equal(frozen.code, 1);
+    assert.match(frozen.stderr, /^streamlib: error SL_LOCKFILE: No \S+streamlib\.lock here: name/m);
+    const motion = join(Deno.cwd(), "plugins/motion");
+    const file = await cli(["plugins", "pack", motion, "-o", "out.tgz"], { cwd: dir });
+    assert.equal(file.code, 2);
+    assert.match(file.stderr, /SL_USAGE: -o takes the folder to write the \.tgz in/);
+    const folder = await cli(["plugins", "pack", motion, "-o", "made/here"], { cwd: dir });
+    assert.equal(folder.code, 0, folder.stderr);
+    assert.ok(
+      Deno.statSync(
+        join(dir, "made/here", /^(\S+\.tgz):/.exec(folder.stdout)![1]!.split("/").pop()!),
+      ).isFile,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -233,7 +233,21 @@ export function _listenDirect(
   port: number,
   onConduit: (conduit: _DirectConduit) => void,
 ): _DirectListener {
-  const listener = Deno.listen({ hostname: host, port, transport: "tcp" });
+  let listener: Deno.TcpListener;
+  try {
+    listener = Deno.listen({ hostname: host, port, transport: "tcp" });
+  } catch (error) {
+    const taken = error instanceof Deno.errors.AddrInUse;
+    throw new StreamlibError(
+      taken ? "SL_NET_ADDRESS_IN_USE" : "SL_NET_LISTEN",
+      `Cannot take links on ${host.includes(":") ? `[${host}]` : host}:${port}: ${
+        taken ? "another program listens there already; pick another port" : String(
+          (error as Error)?.message ?? error,
+        )
+      }`,
+      { cause: error, details: { host, port } },
+    );
+  }
   const addr = listener.addr as Deno.NetAddr;
   let closed = false;
   (async () => {

@@ -14,7 +14,8 @@ export const _LINK_PERMISSIONS: Readonly<Partial<Record<PermissionName, Permissi
   },
   run: {
     reason: "Runs ffmpeg to encode and decode H.264 and Opus (STREAMLIB_FFMPEG, ffmpeg on " +
-      "PATH, or the npm @ffmpeg-installer binary)",
+      "PATH, or the npm @ffmpeg-installer binary), and nothing else",
+    values: ["ffmpeg"],
   },
   env: {
     reason: "Reads STREAMLIB_FFMPEG to find ffmpeg; @napi-rs/canvas (JPEG) reads the others to " +

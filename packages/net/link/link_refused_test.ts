@@ -117,3 +117,26 @@ Deno.test("a node with no pipeline yet says 'not now' (SL_LINK_REFUSED): the sen
     await node.close();
   }
 });
+
+Deno.test("a netsink to= or netsrc listen= of another scheme is refused when made, and a taken port says so with its code", async () => {
+  for (
+    const make of [
+      () => new NetSink({ to: "http://127.0.0.1:1" }),
+      () => new NetSrc({ listen: "127.0.0.1:1" }),
+    ]
+  ) {
+    assert.throws(make, (e) => isStreamlibError(e, "SL_PARAM_INVALID"));
+  }
+  const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const pipeline = new Pipeline();
+    const src = pipeline.add(
+      new NetSrc({ listen: `tcp://127.0.0.1:${(taken.addr as Deno.NetAddr).port}` }),
+    );
+    pipeline.pipe(src, new Collect());
+    const error = await pipeline.run().then(() => undefined, (e: unknown) => e);
+    assert.ok(isStreamlibError((error as Error)?.cause, "SL_NET_ADDRESS_IN_USE"), String(error));
+  } finally {
+    taken.close();
+  }
+});

@@ -42,6 +42,7 @@ export const netSinkContract = {
     to: {
       type: "string",
       default: "",
+      pattern: "^((tcp|nats|actor)://.+)?$",
       description: "tcp://host:port (a netsrc or a node's link port), " +
         "nats://host:port/subject (a netsrc on NATS), or actor://node/[type/]name.port",
     },

@@ -45,6 +45,7 @@ export const netSrcContract = {
     listen: {
       type: "string",
       default: "",
+      pattern: "^((tcp|nats)://.+)?$",
       description: "tcp://host:port (0: a free port) or nats://host:port/subject to receive " +
         "on; empty when a node's link service hands it its links",
     },
