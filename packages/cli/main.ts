@@ -343,7 +343,8 @@ async function _run(
     throw new StreamlibError(
       "SL_USAGE",
       `streamlib run has no -e: what gst-launch -e does (end-of-stream on shutdown) it always ` +
-        `does. Ctrl-C drains (sources end, end-of-stream flows through, files are finalised); ` +
+        `does. Ctrl-C drains, and so do SIGTERM and SIGHUP (sources end, end-of-stream flows ` +
+        `through, files are finalised); ` +
         `a second Ctrl-C aborts. Leave -e out`,
     );
   }
