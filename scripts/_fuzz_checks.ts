@@ -79,9 +79,17 @@ function _checkSpec(value: unknown): void {
   _roundTrip(spec);
 }
 
-/** The spec, written as text and read back, is the same graph; and writing it again is stable. */
+/**
+ * The spec, written as text and read back, is the same graph; and writing it again is stable.
+ */
 function _roundTrip(spec: PipelineSpec): void {
   const text = formatPipeline(spec);
+  // The empty pipeline is written as empty text, which the parser refuses (there is nothing to
+  // run); the JSON form may still hold it.
+  if (spec.actors.length === 0 && spec.links.length === 0) {
+    if (text !== "") throw new _Broken(`formatPipeline() of the empty pipeline wrote:\n${text}`);
+    return;
+  }
   let back: PipelineSpec;
   try {
     back = parsePipeline(text).spec;

@@ -50,3 +50,23 @@ Deno.test("Audio actors refuse over 64 channels, rates over 768 kHz and buffers 
     }
   }
 });
+
+Deno.test("Pipeline text takes audiosink device=null as the README says, and answers GStreamer's names", async () => {
+  const catalogue = await new Catalogue().load(url);
+  const { spec } = catalogue.parse("audiotestsrc buffers=3 ! audiosink device=null");
+  assert.deepEqual(spec.actors[1]!.params, { device: "null" });
+  assert.deepEqual(catalogue.params("audiosink", spec.actors[1]!.params), { device: "null" });
+  for (
+    const [text, hint] of [
+      ["audiotestsrc num-buffers=3", /for GStreamer's num-buffers, use "buffers" here/],
+      ["audiotestsrc freq=440", /for GStreamer's freq, use "frequency" here/],
+    ] as const
+  ) {
+    const actor = catalogue.parse(text).spec.actors[0]!;
+    assert.throws(
+      () => catalogue.params(actor.type, actor.params),
+      (e: unknown) => isStreamlibError(e, "SL_PARAM_UNKNOWN") && hint.test(e.message),
+      text,
+    );
+  }
+});

@@ -155,6 +155,38 @@ function _replyJson(reply: TapReply): string {
   );
 }
 
+/**
+ * The error for a tap that got nothing, with a code by why it ended: `SL_DEADLINE` when the
+ * time ran out, `SL_STATE` when the output ended first, `SL_ABORTED` when the tap was cut short.
+ */
+export function _nothingTapped(
+  port: string,
+  timeoutMs: number,
+  reason: TapReply["reason"],
+): StreamlibError {
+  const details = { port, timeoutMs, reason };
+  if (reason === "eos") {
+    return new StreamlibError(
+      "SL_STATE",
+      `Nothing came out of ${port}: it ended (end-of-stream) before a message came`,
+      { details },
+    );
+  }
+  if (reason === "aborted") {
+    return new StreamlibError(
+      "SL_ABORTED",
+      `Nothing came out of ${port}: the tap was cut short (the node is closing)`,
+      { details },
+    );
+  }
+  return new StreamlibError(
+    "SL_DEADLINE",
+    `Nothing came out of ${port} within ${timeoutMs} ms; wait longer with --timeout <ms>, or ` +
+      `see with streamlib logs whether the actor runs`,
+    { details },
+  );
+}
+
 async function _tap(
   target: string,
   options: {
@@ -185,13 +217,7 @@ async function _tap(
     io.out(`${_replyJson(reply)}\n`);
     return;
   }
-  if (reply.messages.length === 0) {
-    io.err(
-      `streamlib: nothing came out of ${port} within ${options.timeout} ms (${reply.reason})\n`,
-    );
-    io.status(1);
-    return;
-  }
+  if (reply.messages.length === 0) throw _nothingTapped(port, options.timeout, reply.reason);
   if (options.output === undefined) {
     for (const m of reply.messages) io.out(`${_describeTapped(m)}\n`);
     return;

@@ -92,6 +92,13 @@ export async function loadPipeline(
       );
     }
     const spec = validatePipelineSpec(value, file);
+    if (spec.actors.length === 0) {
+      throw new StreamlibError(
+        "SL_PIPELINE_INVALID",
+        `${file}: the pipeline has no actors (empty pipelines are not allowed); ` +
+          `give at least one in "actors"`,
+      );
+    }
     spec.actors.forEach((actor, i) => {
       try {
         catalogue.params(actor.type, actor.params ?? {});
@@ -106,7 +113,12 @@ export async function loadPipeline(
     });
     return { spec, source: file };
   }
-  const parsed = parsePipeline(target);
+  let parsed: ParsedPipeline;
+  try {
+    parsed = catalogue.parse(target);
+  } catch (error) {
+    throw await _pipelineFileHint(target, error);
+  }
   parsed.spec.actors.forEach((actor, i) => {
     try {
       catalogue.params(actor.type, actor.params ?? {});
@@ -129,6 +141,40 @@ export async function loadPipeline(
     }
   });
   return { spec: parsed.spec, parsed, text: target, source: "pipeline text" };
+}
+
+/**
+ * The error for pipeline text that is one word naming a file holding pipeline text
+ * (`streamlib run p.txt`): say how to run that text, which the command takes only as an
+ * argument. Any other error is returned as it is.
+ */
+async function _pipelineFileHint(target: string, error: unknown): Promise<unknown> {
+  const file = target.trim();
+  if (!isStreamlibError(error, "SL_PIPELINE_SYNTAX") || file === "" || /[\s!=]/.test(file)) {
+    return error;
+  }
+  let text: string;
+  try {
+    const info = await Deno.stat(file);
+    if (!info.isFile || info.size > 1_000_000) return error;
+    text = await Deno.readTextFile(file);
+  } catch {
+    return error; // No such file (or none this process may read): the parser's message stands.
+  }
+  try {
+    parsePipeline(text);
+  } catch {
+    return error; // Not pipeline text either.
+  }
+  const offset = target.indexOf(file);
+  const span = { offset, line: 1, column: offset + 1, length: file.length };
+  const expected = `its text: streamlib run "$(cat ${file})" (pipeline text is given as an ` +
+    "argument; a file is read only when it is the JSON form, named *.json)";
+  return new StreamlibError(
+    "SL_PIPELINE_SYNTAX",
+    pointAt(target, span, `"${file}" is a file that holds pipeline text; expected ${expected}`),
+    { cause: error, details: { line: 1, column: span.column, expected } },
+  );
 }
 
 /**

@@ -101,3 +101,39 @@ Deno.test("loadPipeline() takes text whose last value ends in .json as text, not
     (e) => isStreamlibError(e, "SL_PIPELINE_SYNTAX") && /\^{11}$/.test(e.message),
   );
 });
+
+Deno.test("loadPipeline() refuses a file name alone, saying how to run what the file holds", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/p.txt`;
+    await Deno.writeTextFile(file, "datasrc count=2 ! log  # kept in a file\n");
+    await assert.rejects(loadPipeline(file, catalogue), (e) => {
+      assert.ok(isStreamlibError(e, "SL_PIPELINE_SYNTAX"), String(e));
+      assert.match(e.message, /^line 1, column 1: ".*p\.txt" is a file that holds pipeline text/);
+      assert.match(e.message, /streamlib run "\$\(cat .*p\.txt\)"/);
+      return true;
+    });
+    // A file whose text is no pipeline, or none at all: the parser's own message.
+    await Deno.writeTextFile(file, "shopping list: ! milk");
+    await assert.rejects(
+      loadPipeline(file, catalogue),
+      (e) =>
+        isStreamlibError(e, "SL_PIPELINE_SYNTAX") && /the pipeline's text itself/.test(e.message),
+    );
+    await assert.rejects(
+      loadPipeline("in.mp4", catalogue),
+      (e) =>
+        isStreamlibError(e, "SL_PIPELINE_SYNTAX") &&
+        /expected pipeline text that reads the file: "filesrc location=in\.mp4 ! …"/.test(
+          e.message,
+        ),
+    );
+    await Deno.writeTextFile(`${dir}/empty.json`, JSON.stringify({ actors: [], links: [] }));
+    await assert.rejects(
+      loadPipeline(`${dir}/empty.json`, catalogue),
+      (e) => isStreamlibError(e, "SL_PIPELINE_INVALID") && /has no actors/.test(e.message),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

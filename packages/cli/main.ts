@@ -8,7 +8,7 @@
  */
 
 import { _describeCaught } from "./_error_text.ts";
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import cliConfig from "./deno.json" with { type: "json" };
 import { allowFlags } from "./allow_flags.ts";
 import { type DiscoverOptions, discoverPlugins, type Discovery } from "./discover_plugins.ts";
@@ -101,7 +101,13 @@ export async function main(args: readonly string[]): Promise<number> {
     .description("Run, inspect and draw streamlib pipelines")
     .version(cliConfig.version)
     .exitOverride()
-    .configureOutput({ writeOut: out, writeErr: err })
+    .configureOutput({
+      writeOut: out,
+      writeErr: err,
+      // Usage errors found by the option parser (a missing argument, an unknown option or
+      // command) read as the command's own: with their code.
+      outputError: (text, write) => write(text.replace(/^error: /, "streamlib: error SL_USAGE: ")),
+    })
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText(
       "after",
@@ -147,6 +153,8 @@ Exit status: 0 success, 1 pipeline or check failed, 2 usage error, 130 aborted b
         "run a pipeline in a process with only the permissions its actors' manifests declare, " +
           "or a script with the permissions given by --allow",
       )
+      // gst-launch's -e, which a user may type from habit: answered in _run, not in --help.
+      .addOption(new Option("-e, --eos-on-shutdown").hideHelp())
       .option("--offline", "run offline: as fast as possible, nothing dropped")
       .option("--print-permissions", "print the Deno flags the pipeline needs and exit")
       .option("--stats", "show each actor's rate and drops")
@@ -308,6 +316,7 @@ streamlib://nodes/{node}/graph. A pipeline run_pipeline starts runs as "streamli
 }
 
 interface _RunOptions extends _PluginOptions {
+  eosOnShutdown?: boolean;
   offline?: boolean;
   printPermissions?: boolean;
   stats?: boolean;
@@ -330,6 +339,15 @@ async function _run(
   out: (text: string) => void,
   err: (text: string) => void,
 ): Promise<number> {
+  if (options.eosOnShutdown) {
+    throw new StreamlibError(
+      "SL_USAGE",
+      `streamlib run has no -e: what gst-launch -e does (end-of-stream on shutdown) it always ` +
+        `does. Ctrl-C drains, and so do SIGTERM and SIGHUP (sources end, end-of-stream flows ` +
+        `through, files are finalised); ` +
+        `a second Ctrl-C aborts. Leave -e out`,
+    );
+  }
   if (_SCRIPT.test(target.trim())) {
     const pipelineOnly = [
       "offline",

@@ -88,9 +88,18 @@ Deno.test("streamlib run with ports that do not fit exits 2 with the caret messa
   assert.match(stderr, /Cannot link "datasrc0" to "motion0".*\n {2}datasrc ! motion\n {10}\^/);
 });
 
-Deno.test("streamlib with an unknown command or option exits 2; --help exits 0", async () => {
-  assert.equal((await cli(["frobnicate"])).code, 2);
-  assert.equal((await cli(["run", "--no-such-option", "datasrc ! log"])).code, 2);
+Deno.test("streamlib with an unknown command or option exits 2 with SL_USAGE; --help exits 0", async () => {
+  for (
+    const [args, message] of [
+      [["frobnicate"], "unknown command 'frobnicate'"],
+      [["run", "--no-such-option", "datasrc ! log"], "unknown option '--no-such-option'"],
+      [["inspect"], "missing required argument 'type'"],
+    ] as const
+  ) {
+    const { code, stderr } = await cli(args);
+    assert.equal(code, 2, args.join(" "));
+    assert.ok(stderr.startsWith(`streamlib: error SL_USAGE: ${message}\n`), stderr);
+  }
   assert.equal((await cli([])).code, 2);
   const help = await cli(["run", "--help"]);
   assert.equal(help.code, 0);
@@ -135,6 +144,11 @@ Deno.test("streamlib run refuses options that do not fit what it runs", async ()
   const permissions = await cli(["run", "--print-permissions", script]);
   assert.equal(permissions.code, 2);
   assert.match(permissions.stderr, /permissions of a script cannot be computed/);
+  // gst-launch's -e: what it asks for is what Ctrl-C does already.
+  const eos = await cli(["run", "-e", "datasrc count=3 ! log"]);
+  assert.equal(eos.code, 2);
+  assert.match(eos.stderr, /^streamlib: error SL_USAGE: streamlib run has no -e: .*Ctrl-C drains/);
+  assert.equal(eos.stdout, "");
 });
 
 Deno.test("streamlib graph prints the built pipeline as Graphviz DOT", async () => {

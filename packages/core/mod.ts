@@ -71,6 +71,7 @@ export * from "./runtime/pipeline_types.ts";
 export * from "./runtime/transfers.ts";
 export * from "./describe/pipeline_spec.ts";
 export * from "./describe/parse_pipeline.ts";
+export * from "./describe/point_at.ts";
 export * from "./describe/format_pipeline.ts";
 export * from "./describe/convert_quantity.ts";
 export * from "./describe/catalogue.ts";

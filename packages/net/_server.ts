@@ -36,6 +36,15 @@ export interface _Server {
   close(): Promise<void>;
 }
 
+/** The control API's answer to a request without its token. */
+const _UNAUTHORIZED_CONTROL = {
+  code: "SL_UNAUTHORIZED",
+  message: "This node's control API needs its access token: give the token the node printed " +
+    "(--token or STREAMLIB_TOKEN on the streamlib commands, an Authorization: Bearer header, " +
+    "or ?token= in the URL)",
+  details: {},
+} as const;
+
 /** Name of the cookie a page gets once it was opened with the right token. */
 export const _TOKEN_COOKIE: string = ACCESS_TOKEN_COOKIE;
 
@@ -48,10 +57,19 @@ export const _tokenFor: (host: string, token: string) => string | undefined = ac
 /**
  * Middleware refusing (401) requests that carry no valid token: `?token=`, an
  * `Authorization: Bearer` header, or the cookie set when the page was opened with `?token=`.
+ * `answer` says how: `text` for the pages people open (display, HLS), `json` for the control
+ * API, whose errors are `{ "error": { "code", "message", "details" } }`.
  */
-export function _tokenGuard(token: string | undefined): MiddlewareHandler {
+export function _tokenGuard(
+  token: string | undefined,
+  answer: "text" | "json" = "text",
+): MiddlewareHandler {
   return async (c, next): Promise<Response | void> => {
     if (!hasAccessToken(c.req.raw, token)) {
+      if (answer === "json") {
+        c.header("www-authenticate", 'Bearer realm="streamlib control"');
+        return c.json({ error: _UNAUTHORIZED_CONTROL }, 401);
+      }
       return c.text("401 Unauthorized: this stream needs its access token (?token=...)", 401);
     }
     await next();

@@ -50,6 +50,27 @@ Deno.test("a server with a token refuses requests without it and accepts query, 
   }
 });
 
+Deno.test("a refused page gets text, a refused control request the API's JSON error", async () => {
+  const page = await app("s3cret").request("/");
+  assert.equal(page.status, 401);
+  assert.match(page.headers.get("content-type") ?? "", /^text\/plain/);
+  assert.match(await page.text(), /^401 Unauthorized: this stream needs its access token/);
+  const control = new Hono();
+  control.use(_tokenGuard("s3cret", "json"));
+  control.get("/v1/info", (c) => c.json({}));
+  const refused = await control.request("/v1/info");
+  assert.equal(refused.status, 401);
+  assert.equal(refused.headers.get("www-authenticate"), 'Bearer realm="streamlib control"');
+  const { error } = await refused.json();
+  assert.equal(error.code, "SL_UNAUTHORIZED");
+  assert.match(error.message, /^This node's control API needs its access token/);
+  assert.deepEqual(error.details, {});
+  const allowed = await control.request("/v1/info", {
+    headers: { authorization: "Bearer s3cret" },
+  });
+  assert.equal(allowed.status, 200);
+});
+
 Deno.test("a loopback server without a token serves everyone", async () => {
   const server = _serve(app(undefined), { host: "127.0.0.1", port: 0, token: "", name: "t" });
   try {

@@ -14,7 +14,6 @@ import {
   type ControlEvent,
   type ControlGraph,
   formatValue,
-  parsePipeline,
   type PatchResult,
   type SpecValue,
   StreamlibError,
@@ -96,7 +95,9 @@ function _linkOf(
 
 /** Checks that a patch's new actors keep their files in the allowed folders. */
 function _checkPatchFiles(context: _McpContext, graph: ControlGraph, text: string): void {
-  const parsed = parsePipeline(text, { existing: graph.actors.map((a) => a.name) });
+  const parsed = context.discovery.catalogue.parse(text, {
+    existing: graph.actors.map((a) => a.name),
+  });
   _checkFiles(
     context.discovery.catalogue,
     parsed.spec.actors,

@@ -18,7 +18,8 @@ import { StreamlibError } from "../errors.ts";
 import { Pipeline } from "../runtime/pipeline.ts";
 import type { Connection } from "../runtime/pipeline_types.ts";
 import type { Catalogue, PermissionSet } from "../describe/catalogue.ts";
-import { type ParsedPipeline, parsePipeline, pointAt } from "../describe/parse_pipeline.ts";
+import type { ParsedPipeline } from "../describe/parse_pipeline.ts";
+import { pointAt } from "../describe/point_at.ts";
 import type { ActorSpec, LinkSpec } from "../describe/pipeline_spec.ts";
 import { _creationKeys, _located } from "../describe/_located.ts";
 import { _templateOf } from "./_graph_view.ts";
@@ -88,7 +89,7 @@ export async function _planPatch(
     );
   }
   const running = pipeline.actors.map((a) => a.name);
-  const parsed = parsePipeline(text, { existing: running });
+  const parsed = catalogue.parse(text, { existing: running });
   const { spec } = parsed;
   if (spec.actors.length === 0 && spec.links.length === 0) {
     throw new StreamlibError("SL_PIPELINE_SYNTAX", "The patch is empty: give actors or links");

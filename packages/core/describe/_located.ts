@@ -7,7 +7,8 @@
  */
 
 import { isStreamlibError, StreamlibError } from "../errors.ts";
-import { type ParsedPipeline, pointAt } from "./parse_pipeline.ts";
+import type { ParsedPipeline } from "./parse_pipeline.ts";
+import { pointAt } from "./point_at.ts";
 import type { ActorSpec } from "./pipeline_spec.ts";
 
 /**

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { _gstreamerParamHint } from "../graph/_gstreamer_names.ts";
+import { _gstreamerParamHint, _gstreamerValueHint } from "../graph/_gstreamer_names.ts";
 import { StreamlibError } from "../errors.ts";
 import { checkParam, describeParam, type ParamSchema } from "../graph/params.ts";
 import { _padEntriesProblem, _padParamList, _padTemplate } from "../graph/_pads.ts";
@@ -145,7 +145,16 @@ function _value(
       : `; expected ${describeParam(schema)}${
         "unit" in schema && schema.unit ? ` in ${schema.unit}` : ""
       }`;
-    throw new StreamlibError("SL_PARAM_INVALID", `${what} ${problem}${expected}`, { details });
+    const hint = _gstreamerValueHint(
+      String(details.param),
+      value,
+      schema.type === "string" ? schema.enum : undefined,
+    );
+    throw new StreamlibError(
+      "SL_PARAM_INVALID",
+      `${what} ${problem}${expected}${hint ? ` (${hint})` : ""}`,
+      { details },
+    );
   }
   return value;
 }

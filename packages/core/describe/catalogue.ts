@@ -15,7 +15,8 @@ import { contractOf, type Manifest, type ManifestActor, STREAMLIB_VERSION } from
 import { validateManifest } from "./validate_manifest.ts";
 import { satisfiesVersion } from "./satisfies_version.ts";
 import { _contractDifferences } from "./_contract_diff.ts";
-import { type ParsedPipeline, parsePipeline } from "./parse_pipeline.ts";
+import { type ParsedPipeline, type ParseOptions, parsePipeline } from "./parse_pipeline.ts";
+import { _textParams } from "./_text_params.ts";
 import { _creationKeys, _located } from "./_located.ts";
 import { _specPads, _specParams } from "./_spec_values.ts";
 import { Pipeline } from "../runtime/pipeline.ts";
@@ -294,6 +295,28 @@ export class Catalogue {
   }
 
   /**
+   * Parses pipeline text as {@linkcode parsePipeline} does, then gives a bare `null`, `true`,
+   * `false` or number to a parameter of type string as the text written (`device=null` is
+   * `"null"`; for an enum, where that text is one of its values). Other types keep their values.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Catalogue } from "@streamlib/core";
+   * const { spec } = Catalogue.withCore().parse("datasrc count=3 ! log prefix=1e3");
+   * assert.ok(spec.actors[0]?.params?.count === 3);
+   * assert.ok(spec.actors[1]?.params?.prefix === "1e3");
+   * ```
+   *
+   * @param text The pipeline text.
+   * @param options Actors that exist outside the text (for a patch to a running pipeline).
+   * @returns The JSON form and where each part stands in the text.
+   */
+  parse(text: string, options: ParseOptions = {}): ParsedPipeline {
+    return _textParams(parsePipeline(text, options), (type) => this.#entries.get(type)?.actor);
+  }
+
+  /**
    * Checks port parameters (`{ layer_1: { x: 10 } }`, `layer_1::x=10` in text) against a type's
    * manifest and converts quantities to each parameter's unit. `SL_PORT_NOT_FOUND` when no
    * request template with parameters fits a port, `SL_PARAM_UNKNOWN` lists the port's
@@ -395,9 +418,9 @@ export class Catalogue {
     options: PipelineOptions = {},
   ): Promise<Pipeline> {
     const parsed: ParsedPipeline | undefined = typeof input === "string"
-      ? parsePipeline(input)
+      ? this.parse(input)
       : _isParsed(input)
-      ? input
+      ? _textParams(input, (type) => this.#entries.get(type)?.actor)
       : undefined;
     // A parsed pipeline made by hand is checked as any description is.
     const spec = validatePipelineSpec(parsed === undefined ? input : parsed.spec);

@@ -152,6 +152,16 @@ Deno.test("Catalogue.build() points build errors at the text", async () => {
       /\(GStreamer's sync has no counterpart here: leave it out\)/,
     ],
     ["datasrc ! nosuch", "1:11", /Unknown actor type "nosuch"\. Known types: /],
+    ["fakesrc ! log", "1:1", /"fakesrc"; for GStreamer's fakesrc, use "datasrc" here\./],
+    [
+      "datasrc ! queue max-size-buffers=1 ! log",
+      "1:17",
+      /for GStreamer's max-size-buffers, use "capacity" here \(how many messages it holds; leaky=/,
+    ],
+    ["datasrc ! queue max-size-time=1000000 ! log", "1:17", /"capacity" here \(.*not a time/],
+    ["datasrc ! queue max-size-bytes=0 ! log", "1:17", /"capacity" here \(.*not bytes/],
+    ["datasrc ! queue leaky=2 ! log", "1:17", /\(GStreamer's leaky=2 is leaky=downstream here\)/],
+    ["! log", "1:1", /expected an actor type \(like videotestsrc or datasrc\)/],
     ["datasrc\n  ! log every=0", "2:9", /Parameter "every" of "log" must be ≥ 1/],
     ["datasrc ! log ! nullsink", "1:15", /Cannot link "log0" to "nullsink0"/],
     ["datasrc name=a ! log  a. ! log name=a", "1:32", /Two actors are named "a"/],
@@ -166,6 +176,48 @@ Deno.test("Catalogue.build() points build errors at the text", async () => {
       return true;
     });
   }
+});
+
+Deno.test("Catalogue.parse() gives a bare null, true or number to a string parameter as its text", async () => {
+  const catalogue = Catalogue.withCore();
+  const text =
+    "datasrc count=2 fps=10 topic=null ! log prefix=1e3  datasrc name=b topic=true ! nullsink";
+  const { spec } = catalogue.parse(text);
+  assert.deepEqual(spec.actors.map((a) => a.params), [
+    { count: 2, fps: 10, topic: "null" },
+    { prefix: "1e3" },
+    { topic: "true" },
+    undefined,
+  ]);
+  // Quoted values, typed parameters and the JSON form keep their values.
+  assert.deepEqual(catalogue.parse('log prefix="null" every=2').spec.actors[0]!.params, {
+    prefix: "null",
+    every: 2,
+  });
+  await assert.rejects(
+    catalogue.build({ actors: [{ name: "l", type: "log", params: { prefix: null } }], links: [] }),
+    code("SL_PARAM_INVALID"),
+  );
+  // An enum takes the word only where it is one of its values.
+  const leaky = new Catalogue().add({
+    name: "q",
+    version: "0.1.0",
+    streamlib: "^0.1.0",
+    actors: [{
+      type: "q",
+      description: "Takes a mode",
+      classification: "Filter/Data",
+      module: "./q.ts",
+      export: "Q",
+      params: { mode: { type: "string", enum: ["null", "auto"], default: "auto" } },
+    }],
+  }, "file:///plugins/q/manifest.json");
+  assert.equal(leaky.parse("q mode=null").spec.actors[0]!.params!.mode, "null");
+  assert.equal(leaky.parse("q mode=1").spec.actors[0]!.params!.mode, 1);
+  await assert.rejects(catalogue.build("datasrc pattern=1 ! log"), code("SL_PARAM_INVALID"));
+  // Building from text does the same.
+  const pipeline = await catalogue.build("datasrc count=1 ! log prefix=null", { mode: "offline" });
+  assert.deepEqual(pipeline.actor("log0")!.params.prefix, "null");
 });
 
 Deno.test("Catalogue.build() checks a JSON description and names the bad field", async () => {

@@ -1,31 +1,11 @@
 import { StreamlibError } from "../errors.ts";
+import { pointAt, type SourceSpan } from "./point_at.ts";
+import { _fileNameHint } from "./_file_name_hint.ts";
 import type { ActorSpec, LinkSpec, PipelineSpec, SpecValue } from "./pipeline_spec.ts";
 import { _NUMBER } from "./_number.ts";
 import { _MAX_DEPTH } from "./_json_value.ts";
 import { ACTOR_NAME, ACTOR_NAME_RULE, resolveEndpoint } from "../graph/names.ts";
 import { isRemoteAddress, parseRemoteEndpoint } from "../runtime/remote.ts";
-
-/**
- * Where something stands in pipeline text: 1-based line and column, 0-based offset, length.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { SourceSpan } from "@streamlib/core";
- * const span: SourceSpan = { offset: 10, line: 1, column: 11, length: 4 };
- * assert.ok(span.column === span.offset + 1);
- * ```
- */
-export interface SourceSpan {
-  /** Offset of the first character, from 0. */
-  readonly offset: number;
-  /** Line, from 1. */
-  readonly line: number;
-  /** Column, from 1. */
-  readonly column: number;
-  /** Characters covered. */
-  readonly length: number;
-}
 
 /**
  * What {@linkcode parsePipeline} returns: the JSON form, and where each part came from, so
@@ -50,36 +30,6 @@ export interface ParsedPipeline {
   readonly spans: ReadonlyMap<string, SourceSpan>;
   /** The text that was parsed. */
   readonly text: string;
-}
-
-/**
- * Formats a message that points at a place in pipeline text, with the line and a caret under
- * the span:
- *
- * ```console
- * line 1, column 18: unknown actor type "blr"; expected one of blur, testsrc
- *   testsrc fps=30 ! blr radius=4
- *                    ^^^
- * ```
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { pointAt } from "@streamlib/core";
- * const text = pointAt("a ! b", { offset: 4, line: 1, column: 5, length: 1 }, "unknown type");
- * assert.ok(text === "line 1, column 5: unknown type\n  a ! b\n      ^");
- * ```
- *
- * @param text The pipeline text.
- * @param span The place.
- * @param message What is wrong there.
- * @returns The message, the location, the line and the caret.
- */
-export function pointAt(text: string, span: SourceSpan, message: string): string {
-  const line = (text.split("\n")[span.line - 1] ?? "").replaceAll("\t", " ");
-  const caret = " ".repeat(span.column - 1) +
-    "^".repeat(Math.max(1, Math.min(span.length, line.length - span.column + 1)));
-  return `line ${span.line}, column ${span.column}: ${message}\n  ${line}\n  ${caret}`;
 }
 
 type _Token =
@@ -139,6 +89,9 @@ export interface ParseOptions {
  * - `!` links the actor on its left to the one on its right; with no ports given, the single
  *   compatible pair is used when the pipeline is built. `name.port` refers to a port of a named
  *   actor, `name.` to the actor (any port); references may come before the actor is defined.
+ * - A reference alone, linking nothing, must still name an actor (`datasrc ! log  nosuch.port` is
+ *   refused; a lone word that reads as a file name, `in.mp4`, is refused with what to write
+ *   instead), and text with no actor nor link at all is refused: there is nothing to run.
  * - A reference in the middle of a chain (`a ! c.layer_1 ! b`) takes the incoming link on that
  *   input and sends the outgoing one from any output of `c`.
  * - `actor://node/name.port` (or `actor://node/type/name.port`) is a port of an actor on
@@ -147,6 +100,8 @@ export interface ParseOptions {
  * - Values: `"quoted"` or `'quoted'` strings (with `\` escapes), numbers, `true`/`false`,
  *   `null`, quantities with a unit (`10s`, `500ms`, `48kHz`, kept as text for the catalogue to
  *   convert), JSON arrays and objects (`rect=[0,0,640,480]`), anything else a bare string.
+ *   `Catalogue.parse` then gives a bare `null`, `true`, `false` or number to a parameter of
+ *   type string as the word written (`audiosink device=null`).
  *
  * Errors are `SL_PIPELINE_SYNTAX`, pointing at the line and column with a caret and saying
  * what was expected there.
@@ -198,6 +153,8 @@ class _Parser {
   readonly #actors: _ParsedActor[] = [];
   readonly #links: Array<{ from: _Node; to: _Node; incoming: boolean; bang: SourceSpan }> = [];
   readonly #spans = new Map<string, SourceSpan>();
+  /** References that stand alone, linking nothing: checked like any other. */
+  readonly #lone: _Node[] = [];
   /** Actors outside the text that references may name. */
   readonly #existing: ReadonlySet<string>;
 
@@ -208,6 +165,14 @@ class _Parser {
 
   parse(): ParsedPipeline {
     this.#next();
+    const first: _Token = this.#token; // a copy: the loop below must not see it narrowed
+    if (first.kind === "end") {
+      this.#fail(
+        first.span,
+        "The pipeline text is empty (empty pipelines are not allowed)",
+        'an actor type, as in "videotestsrc ! display"',
+      );
+    }
     while (this.#token.kind !== "end") this.#chain();
     return { spec: this.#finish(), spans: this.#spans, text: this.#text };
   }
@@ -215,8 +180,11 @@ class _Parser {
   // ---- Grammar ----------------------------------------------------------------------------
 
   #chain(): void {
-    let left = this.#node("an actor type (like testsrc) or a reference (like name.port)");
+    let left = this.#node(
+      "an actor type (like videotestsrc or datasrc) or a reference (like name.port)",
+    );
     let leftIsTarget = false;
+    if (left.ref !== undefined && this.#token.kind !== "bang") this.#lone.push(left);
     while (this.#token.kind === "bang") {
       const bang = this.#token.span;
       this.#next();
@@ -415,6 +383,7 @@ class _Parser {
         ? `${name}.`
         : name;
     };
+    for (const node of this.#lone) this.#loneReference(node, known);
     const links: LinkSpec[] = this.#links.map((link, j) => {
       this.#spans.set(`links[${j}]`, link.bang);
       this.#spans.set(`links[${j}].from`, link.from.span);
@@ -432,6 +401,33 @@ class _Parser {
       ...(a.dispatch === undefined ? {} : { dispatch: a.dispatch }),
     }));
     return { actors, links };
+  }
+
+  /**
+   * A reference with no "!" on either side links nothing: one to a known actor is harmless, but
+   * any other is refused, with a hint where it reads as a file name (`streamlib run in.mp4`).
+   */
+  #loneReference(node: _Node, known: ReadonlySet<string>): void {
+    const text = node.ref!;
+    if (node.remote) {
+      this.#fail(
+        node.span,
+        `The port on another node "${text}" is linked to nothing`,
+        `"${text} ! actor" or "actor ! ${text}"`,
+      );
+    }
+    const [name] = resolveEndpoint(text, (n) => known.has(n));
+    if (known.has(name)) return;
+    const file = _fileNameHint(text);
+    if (file !== undefined) this.#fail(node.span, file.what, file.expected);
+    const names = known.size === 0 ? "" : ` or an automatic one (${[...known].join(", ")})`;
+    this.#fail(
+      node.span,
+      `No actor is named "${name}", and this reference links nothing`,
+      `a reference in a link ("${text} ! log") to a name given with name=${
+        this.#existing.size ? ", a running actor's" : ""
+      }${names}`,
+    );
   }
 
   // ---- Tokens -----------------------------------------------------------------------------

@@ -131,7 +131,6 @@ c. ! nullsink`,
       links: [{ from: "c", to: "log0" }, { from: "datasrc0", to: "c.layer_1" }],
     },
   ],
-  ["  \n# only a comment\n\n", { actors: [], links: [] }],
   [
     "blur name=blur1 ! blur",
     {
@@ -181,6 +180,15 @@ const invalid: Array<[text: string, line: number, column: number, expected: RegE
   ['a ! b\nc x="one\ntwo"', 2, 5, /on the same line/],
   ["a ! video/x-raw,width=640 ! b", 1, 5, /a GStreamer caps filter.*videoscale width=640/],
   ["a ! audio/x-raw ! b", 1, 5, /"audio\/x-raw" is a GStreamer caps filter/],
+  // Nothing to run, or a reference that links nothing and names no actor.
+  ["", 1, 1, /The pipeline text is empty.*an actor type/],
+  ["  # only a comment\n", 2, 1, /The pipeline text is empty/],
+  ["datasrc ! log  nosuch.port", 1, 16, /No actor is named "nosuch", and this reference links/],
+  ["a.b", 1, 1, /No actor is named "a".*"a\.b ! log"/],
+  ["in.mp4", 1, 1, /"in\.mp4" reads as a file name.*"filesrc location=in\.mp4 ! …"/],
+  ["clip.WAV", 1, 1, /"filesrc location=clip\.WAV ! …"/],
+  ["p.txt", 1, 1, /"p\.txt" reads as a file name.*the pipeline's text itself/],
+  ["actor://edge/mix.layer_1", 1, 1, /is linked to nothing/],
 ];
 
 for (const [text, line, column, expected] of invalid) {
@@ -198,6 +206,14 @@ for (const [text, line, column, expected] of invalid) {
     });
   });
 }
+
+Deno.test("parsePipeline() takes a reference alone to an actor that exists, which links nothing", () => {
+  assert.deepEqual(parsePipeline("datasrc name=s ! log  s.").spec.links, [{
+    from: "s",
+    to: "log0",
+  }]);
+  assert.deepEqual(parsePipeline("mix.", { existing: ["mix"] }).spec, { actors: [], links: [] });
+});
 
 Deno.test("parsePipeline() records where each actor, parameter and link end stands", () => {
   const { spans } = parsePipeline("datasrc count=3 ! log\n  src. ! b  datasrc name=src");

@@ -177,7 +177,7 @@ export function validatePipelineSpec(value: unknown, source = "pipeline"): Pipel
           problem(`${at}.name`, "a name no other actor has", actor.name);
         } else names.add(actor.name);
         if (typeof actor.type !== "string" || !TYPE.test(actor.type)) {
-          problem(`${at}.type`, "an actor type like testsrc", actor.type);
+          problem(`${at}.type`, "an actor type like videotestsrc or datasrc", actor.type);
         }
         if (actor.params !== undefined) {
           if (!isObject(actor.params)) {

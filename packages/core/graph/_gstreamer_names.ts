@@ -22,6 +22,7 @@ const _TYPES: Readonly<Record<string, readonly string[]>> = {
   alsasink: ["audiosink"],
   appsink: ["collect"],
   appsrc: ["datasrc"],
+  fakesrc: ["datasrc"],
   videorate: ["ratelimit"],
   audioconvert: ["channelmix", "audioresample"],
   videomixer: ["compositor"],
@@ -43,13 +44,33 @@ const _TYPES: Readonly<Record<string, readonly string[]>> = {
 
 /** GStreamer property → streamlib parameters that do its job. */
 const _PARAMS: Readonly<Record<string, readonly string[]>> = {
-  "num-buffers": ["frames", "count"],
+  "num-buffers": ["frames", "count", "buffers"],
+  "max-size-buffers": ["capacity"],
+  "max-size-time": ["capacity"],
+  "max-size-bytes": ["capacity"],
+  "freq": ["frequency"],
+  "samplesperbuffer": ["samplesPerBuffer"],
   "is-live": [],
   "sync": [],
   "alpha": ["opacity"],
   "xpos": ["x"],
   "ypos": ["y"],
   "uri": ["location"],
+};
+
+/** What a parameter named in a hint takes, where GStreamer's property counts otherwise. */
+const _NOTES: Readonly<Record<string, string>> = {
+  "max-size-buffers": "how many messages it holds; leaky=upstream or leaky=downstream drops " +
+    "when full, leaky=no holds the writer back",
+  "max-size-time": "how many messages it holds, not a time; leaky=upstream or " +
+    "leaky=downstream drops when full, leaky=no holds the writer back",
+  "max-size-bytes": "how many messages it holds, not bytes; leaky=upstream or " +
+    "leaky=downstream drops when full, leaky=no holds the writer back",
+};
+
+/** GStreamer's enum properties set by number (`leaky=2`), whose names streamlib takes. */
+const _VALUES: Readonly<Record<string, readonly string[]>> = {
+  leaky: ["no", "upstream", "downstream"],
 };
 
 /**
@@ -80,5 +101,31 @@ export function _gstreamerParamHint(key: string, valid: readonly string[]): stri
   }
   const ours = candidates.filter((c) => valid.includes(c));
   if (ours.length === 0) return undefined;
-  return `for GStreamer's ${key}, use ${ours.map((p) => `"${p}"`).join(" or ")} here`;
+  const note = _NOTES[key];
+  return `for GStreamer's ${key}, use ${ours.map((p) => `"${p}"`).join(" or ")} here${
+    note ? ` (${note})` : ""
+  }`;
+}
+
+/**
+ * The hint for a value given as GStreamer's number for an enum property that streamlib takes by
+ * name, where the parameter's values are GStreamer's names.
+ *
+ * @param key The parameter's name.
+ * @param value The value given.
+ * @param allowed The parameter's values.
+ * @returns E.g. `GStreamer's leaky=2 is leaky=downstream here`, or `undefined`.
+ */
+export function _gstreamerValueHint(
+  key: string,
+  value: unknown,
+  allowed: readonly string[] | undefined,
+): string | undefined {
+  const names = _VALUES[key];
+  if (names === undefined || typeof value !== "number" || !Number.isInteger(value)) {
+    return undefined;
+  }
+  const name = names[value];
+  if (name === undefined || !allowed?.includes(name)) return undefined;
+  return `GStreamer's ${key}=${value} is ${key}=${name} here`;
 }

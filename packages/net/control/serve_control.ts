@@ -200,7 +200,7 @@ export async function serveControl(
       const host = options.tcp.host ?? "127.0.0.1";
       const token = controlToken(options.tcp.token ?? "");
       const guarded = new Hono();
-      guarded.use(_tokenGuard(token));
+      guarded.use(_tokenGuard(token, "json"));
       guarded.all("*", (c) => app.fetch(c.req.raw));
       tcp = _serve(guarded, { host, port: options.tcp.port ?? 0, token, name });
       servers.push(tcp);
