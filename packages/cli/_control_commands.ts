@@ -77,6 +77,53 @@ function _int(name: string, min: number): (value: string) => number {
   };
 }
 
+/** A time in ms: a whole number of ms, or a quantity (`500ms`, `2s`, `1.5 s`, `1min`). */
+export function _ms(name: string): (value: string) => number {
+  return (value) => {
+    const match = /^(\d+(?:\.\d+)?)\s*(ms|s|min)?$/.exec(value.trim());
+    const n = match === null
+      ? NaN
+      : Number(match[1]) * (match[2] === "s" ? 1_000 : match[2] === "min" ? 60_000 : 1);
+    if (
+      match === null || !Number.isInteger(n) || (match[2] === undefined && match[1]!.includes("."))
+    ) {
+      throw new StreamlibError(
+        "SL_USAGE",
+        `--${name} takes a time: whole milliseconds (5000) or a quantity (500ms, 2s, 1min), ` +
+          `got "${value}"`,
+      );
+    }
+    return n;
+  };
+}
+
+/** The extensions `tap -o` writes for each kind of message, the first one the usual. */
+const _TAP_EXTENSIONS: Readonly<Record<string, readonly string[]>> = {
+  video: [".png"],
+  audio: [".wav"],
+  data: [".jsonl", ".json", ".ndjson", ".txt"],
+};
+
+/** `SL_USAGE` when `output` names a file of another kind than what the tap gives. */
+export function _checkExtension(output: string, kind: string, port: string): void {
+  const allowed = _TAP_EXTENSIONS[kind] ?? _TAP_EXTENSIONS.data!;
+  const base = output.slice(output.lastIndexOf("/") + 1);
+  const dot = base.lastIndexOf(".");
+  if (dot <= 0) return; // no extension: the user's choice
+  const extension = base.slice(dot).toLowerCase();
+  if (allowed.includes(extension)) return;
+  const what = kind === "video"
+    ? "video frames, written as PNG"
+    : kind === "audio"
+    ? "audio, written as WAV"
+    : "messages, written as JSON lines";
+  throw new StreamlibError(
+    "SL_USAGE",
+    `-o ${output}: ${port} gave ${what}; name the file ${allowed.join(" or ")} ` +
+      `(nothing was written)`,
+  );
+}
+
 /** `WxH`, `Wx` or `xH`. */
 function _scale(value: string | undefined): { width?: number; height?: number } {
   if (value === undefined) return {};
@@ -224,6 +271,11 @@ async function _tap(
   }
   const output = options.output;
   const videos = reply.messages.filter((m) => m.kind === "video");
+  _checkExtension(
+    output,
+    videos.length !== 0 ? "video" : reply.wav !== undefined ? "audio" : "data",
+    port,
+  );
   if (videos.length !== 0) {
     for (const [i, m] of videos.entries()) {
       const file = _numbered(output, i + 1, videos.length);
@@ -363,7 +415,12 @@ export function _addControlCommands(program: Command, io: _Io): void {
     .option("-o, --output <file>", "write the PNG (several: file-1.png…, or %d), WAV or JSON lines")
     .option("--count <n>", "messages to sample, 1 to 100", _int("count", 1), 1)
     .option("--scale <WxH>", "scale video to WxH (Wx or xH keeps the aspect ratio)")
-    .option("--timeout <ms>", "return what came within this time", _int("timeout", 0), 5_000)
+    .option(
+      "--timeout <time>",
+      "return what came within this time (ms, or 2s, 500ms)",
+      _ms("timeout"),
+      5_000,
+    )
     .option("--json", "print the reply as JSON (PNG and WAV in base64)")
     .option("--token <token>", _TOKEN_HELP)
     .action((target: string, options: Parameters<typeof _tap>[1]) => _tap(target, options, io));
@@ -425,7 +482,7 @@ export function _addControlCommands(program: Command, io: _Io): void {
     .argument("<node>", "a running pipeline")
     .description("stop a running pipeline: drain (end-of-stream flows, files finalise) or abort")
     .option("--abort", "stop at once instead of draining")
-    .option("--timeout <ms>", "abort a drain not done in this time", _int("timeout", 0))
+    .option("--timeout <time>", "abort a drain not done in this time (ms, or 10s)", _ms("timeout"))
     .option("--token <token>", _TOKEN_HELP)
     .action((node: string, options: Parameters<typeof _stop>[1]) => _stop(node, options, io));
 }
