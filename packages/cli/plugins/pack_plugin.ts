@@ -1,4 +1,5 @@
 import { join, relative, resolve, sep as SEPARATOR } from "node:path";
+import { _foreignImports } from "./_plugin_imports.ts";
 import { pathToFileURL } from "node:url";
 import { Catalogue, type Manifest, StreamlibError, validateManifest } from "@streamlib/core";
 import { PLUGIN_KEYWORD } from "./registry_client.ts";
@@ -100,6 +101,15 @@ export async function packPlugin(dir: string): Promise<PackedPlugin> {
   }
   const catalogue = new Catalogue().add(manifest, pathToFileURL(manifestPath));
   for (const actor of manifest.actors) await catalogue.verify(actor.type);
+  const foreign = await _foreignImports(root, manifest.actors.map((a) => resolve(root, a.module)));
+  if (foreign !== undefined && foreign.length !== 0) {
+    throw new StreamlibError(
+      "SL_MANIFEST_INVALID",
+      `${manifestPath}: the plugin's code imports what its package would not carry:\n` +
+        foreign.map((line) => `  ${line}`).join("\n"),
+      { details: { file: manifestPath, imports: foreign } },
+    );
+  }
 
   const files = new Map<string, Uint8Array>();
   for await (const path of _walk(root)) {
