@@ -6,7 +6,8 @@
  * @module
  */
 
-import { _gstreamerParamHint, _gstreamerValueHint } from "../graph/_gstreamer_names.ts";
+import { _gstreamerValueHint } from "../graph/_gstreamer_names.ts";
+import { _paramHint } from "../graph/_closest.ts";
 import { StreamlibError } from "../errors.ts";
 import { checkParam, describeParam, type ParamSchema } from "../graph/params.ts";
 import { _padEntriesProblem, _padParamList, _padTemplate } from "../graph/_pads.ts";
@@ -26,7 +27,7 @@ export function _specParams(actor: ManifestActor, params: _Values): Record<strin
   for (const [key, given] of Object.entries(params)) {
     const schema = Object.hasOwn(schemas, key) ? schemas[key] : undefined;
     if (schema === undefined) {
-      const hint = _gstreamerParamHint(key, Object.keys(schemas));
+      const hint = _paramHint(key, Object.keys(schemas));
       throw new StreamlibError(
         "SL_PARAM_UNKNOWN",
         `Unknown parameter "${key}" for "${actor.type}"${
@@ -76,9 +77,9 @@ export function _specPads(
       if (schema === undefined) {
         throw new StreamlibError(
           "SL_PARAM_UNKNOWN",
-          `Unknown parameter "${key}" of port "${pad}" of "${actor.type}"; its parameters: ${
-            _list(schemas) || "none"
-          }`,
+          `Unknown parameter "${key}" of port "${pad}" of "${actor.type}"${
+            _hinted(_paramHint(key, Object.keys(schemas)))
+          }; its parameters: ${_list(schemas) || "none"}`,
           { details: { ...details, valid: Object.keys(schemas) } },
         );
       }
@@ -162,4 +163,9 @@ function _value(
 /** `name (type…)` for each schema, for messages. */
 function _list(schemas: Readonly<Record<string, ParamSchema>>): string {
   return Object.entries(schemas).map(([name, s]) => `${name} (${describeParam(s)})`).join(", ");
+}
+
+/** ` (hint)`, or nothing. */
+function _hinted(hint: string | undefined): string {
+  return hint ? ` (${hint})` : "";
 }

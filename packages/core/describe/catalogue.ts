@@ -1,4 +1,5 @@
 import { _gstreamerTypes } from "../graph/_gstreamer_names.ts";
+import { _closest } from "../graph/_closest.ts";
 import type { Actor } from "../graph/actor.ts";
 import { Collect } from "../actors/collect.ts";
 import { DataSource } from "../actors/data_source.ts";
@@ -255,11 +256,7 @@ export class Catalogue {
     if (entry !== undefined) return entry;
     const known = [...this.#entries.keys()].sort();
     const gstreamer = _gstreamerTypes(type, (t) => this.#entries.has(t));
-    const close = gstreamer.length > 0 ? gstreamer : known.filter((k) => {
-      const most = Math.max(1, Math.floor(type.length / 3));
-      // The distance is at least the lengths' difference: a long word is not measured at all.
-      return Math.abs(k.length - type.length) <= most && _distance(k, type) <= most;
-    });
+    const close = gstreamer.length > 0 ? gstreamer : _closest(type, known);
     const names = close.map((c) => `"${c}"`).join(" or ");
     throw new StreamlibError(
       "SL_UNKNOWN_TYPE",
@@ -662,26 +659,6 @@ function _isParsed(input: unknown): input is ParsedPipeline {
   const candidate = input as Partial<ParsedPipeline> | null;
   return typeof candidate === "object" && candidate !== null &&
     candidate.spans instanceof Map && typeof candidate.text === "string";
-}
-
-/** Edit distance counting a swap of neighbours as one edit (OSA), for "did you mean". */
-function _distance(a: string, b: string): number {
-  const d: number[][] = Array.from(
-    { length: a.length + 1 },
-    (_, i) => [i, ...Array(b.length).fill(0)],
-  );
-  for (let j = 0; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      }
-      d[i]![j] = best;
-    }
-  }
-  return d[a.length]![b.length]!;
 }
 
 /** The folder of a printf-style file pattern (`shots/frame-%05d.png` → `shots`), else the path. */

@@ -88,6 +88,8 @@ Deno.test("Catalogue.create() checks parameters and converts quantities to their
       e.message,
       /valid parameters: count \(integer ≥ 0 \(default 0\)\), fps \(number > 0/,
     );
+    // A misspelt parameter gets the closest names, as a misspelt type does.
+    assert.match(e.message, /^Unknown parameter "cout" for "datasrc" \(did you mean "count"\?\);/);
     return true;
   });
   await assert.rejects(catalogue.create("datsrc"), (e: unknown) => {

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { _paramHint } from "./_closest.ts";
 import { StreamlibError } from "../errors.ts";
 import { checkParam, describeParam, type ParamSchema } from "./params.ts";
 import type { Contract } from "./spec.ts";
@@ -68,11 +69,12 @@ export function _checkPadChanges(
   for (const [key, value] of Object.entries(changes)) {
     const schema = Object.hasOwn(schemas, key) ? schemas[key] : undefined;
     if (schema === undefined) {
+      const hint = _paramHint(key, Object.keys(schemas));
       throw new StreamlibError(
         "SL_PARAM_UNKNOWN",
-        `Unknown parameter "${key}" of port "${pad}" of "${owner}"; its parameters: ${
-          _padParamList(schemas) || "none"
-        }`,
+        `Unknown parameter "${key}" of port "${pad}" of "${owner}"${
+          hint ? ` (${hint})` : ""
+        }; its parameters: ${_padParamList(schemas) || "none"}`,
         { details: { actor: owner, pad, param: key, valid: Object.keys(schemas) } },
       );
     }

@@ -126,10 +126,18 @@ Deno.test("setPadParams() refuses unknown ports, unknown names and bad values wi
   }
   assert.throws(() => mixer.padParams("control"), code("SL_PORT_NOT_FOUND"));
   assert.throws(() => mixer.inputs.control.setParams({ x: 1 }), code("SL_PORT_NOT_FOUND"));
-  assert.throws(() => mixer.setPadParams("layer_1", { xpos: 1 }), (e: unknown) => {
+  assert.throws(() => mixer.setPadParams("layer_1", { offset: 1 }), (e: unknown) => {
     assert.ok(isStreamlibError(e, "SL_PARAM_UNKNOWN"));
     assert.match(e.message, /port "layer_1" of "mixer"; its parameters: x \(integer/);
+    assert.doesNotMatch(e.message, /did you mean/); // "offset" is close to none
     assert.equal(e.details.pad, "layer_1");
+    return true;
+  });
+  assert.throws(() => mixer.setPadParams("layer_1", { alpah: 1 }), (e: unknown) => {
+    assert.match(
+      (e as Error).message,
+      /^Unknown parameter "alpah" of port "layer_1" of "mixer" \(did you mean "alpha"\?\);/,
+    );
     return true;
   });
   assert.throws(() => mixer.setPadParams("layer_1", { alpha: 2 }), (e: unknown) => {

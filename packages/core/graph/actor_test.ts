@@ -47,7 +47,7 @@ Deno.test("An actor rejects unknown and invalid parameters with the valid ones l
     assert.ok(isStreamlibError(e, "SL_PARAM_UNKNOWN"));
     assert.match(
       e.message,
-      /Unknown parameter "radus" for "blur"; valid parameters: radius \(number ≥ 0 ≤ 64 \(default 4\)\), mode/,
+      /Unknown parameter "radus" for "blur" \(did you mean "radius"\?\); valid parameters: radius \(number ≥ 0 ≤ 64 \(default 4\)\), mode/,
     );
     return true;
   });

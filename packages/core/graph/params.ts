@@ -1,4 +1,4 @@
-import { _gstreamerParamHint } from "./_gstreamer_names.ts";
+import { _paramHint } from "./_closest.ts";
 import { StreamlibError } from "../errors.ts";
 import { _fitsTemplate } from "./_template.ts";
 import { _patternProblem, _patternTest } from "./_pattern.ts";
@@ -557,7 +557,7 @@ export function resolveParams<P extends Readonly<Record<string, ParamSchema>>>(
   for (const key of Object.keys(given)) {
     if (!Object.hasOwn(schemas, key)) {
       const valid = Object.entries(schemas).map(([name, s]) => `${name} (${describeParam(s)})`);
-      const hint = _gstreamerParamHint(key, Object.keys(schemas));
+      const hint = _paramHint(key, Object.keys(schemas));
       throw new StreamlibError(
         "SL_PARAM_UNKNOWN",
         `Unknown parameter "${key}" for "${owner}"${hint ? ` (${hint})` : ""}; valid parameters: ${
