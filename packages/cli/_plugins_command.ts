@@ -6,7 +6,7 @@
  */
 
 import type { Command } from "commander";
-import { StreamlibError } from "@streamlib/core";
+import { isStreamlibError, StreamlibError } from "@streamlib/core";
 import { PLUGINS_FOLDER } from "./discover_plugins.ts";
 import { _printable } from "./_printable.ts";
 import { describeGrant } from "./plugin_grants.ts";
@@ -291,7 +291,11 @@ export function _addPluginsCommands(
           onIndexed: (registry, report) =>
             io.err(
               report instanceof Error
-                ? `streamlib: cannot index ${registry}: ${report.message}\n`
+                ? `streamlib: error ${
+                  isStreamlibError(report) ? report.code : "SL_REGISTRY"
+                }: cannot index ${registry} (the marketplace keeps serving what it has): ${
+                  _printable(report.message)
+                }\n`
                 : `streamlib: indexed ${registry}: ${report.packages} plugins (${report.unchanged} unchanged), ${report.added} versions added, ${report.refused} refused, ${report.removed} removed\n`,
             ),
         });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cli } from "../_testing.ts";
+import { cli, RunningCli } from "../_testing.ts";
+import { freePort } from "../../net/link/_nats_testing.ts";
 import { discoverPlugins } from "../discover_plugins.ts";
 import { serveMarket } from "../market/serve_market.ts";
 import { _jsonFile, _serveRegistry } from "./_registry_testing.ts";
@@ -206,6 +207,31 @@ Deno.test("plugins commands with nothing to do say so, install without names or 
         join(dir, "made/here", /^(\S+\.tgz):/.exec(folder.stdout)![1]!.split("/").pop()!),
       ).isFile,
     );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("market serve says with a code that a registry cannot be indexed, and keeps serving", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await using market = new RunningCli([
+      "market",
+      "serve",
+      "--registry",
+      `http://127.0.0.1:${freePort()}`,
+      "--db",
+      join(dir, "market.db"),
+      "--port",
+      String(freePort()),
+    ]);
+    await market.waitFor(
+      "stderr",
+      /^streamlib: error SL_REGISTRY: cannot index http:\/\/127\.0\.0\.1:\d+ \(the marketplace keeps serving what it has\): /m,
+    );
+    await market.waitFor("stderr", /the marketplace serves http:\/\/127\.0\.0\.1:\d+\//);
+    market.kill("SIGINT");
+    assert.equal((await market.ended()).code, 0);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
