@@ -25,7 +25,7 @@ import { _stoppedBeforeStart, _StopSignals } from "./_stop_signals.ts";
 import { runScript } from "./run_script.ts";
 import { shellQuote } from "./shell_quote.ts";
 import { validatePlugin } from "./validate_plugin.ts";
-import { type PermissionName, StreamlibError } from "@streamlib/core";
+import { isStreamlibError, type PermissionName, StreamlibError } from "@streamlib/core";
 import { type NodeReservation, reserveNode } from "@streamlib/net/control";
 import { _addControlCommands, _liveDot } from "./_control_commands.ts";
 import { _hostPort } from "./_address.ts";
@@ -239,8 +239,19 @@ Ctrl-C once drains the pipeline (end-of-stream flows, files are finalised); twic
       if (live !== undefined) dot = live;
       else {
         const { catalogue } = await discover(options);
-        const loaded = await loadPipeline([target, ...rest].join(" "), catalogue);
-        dot = (await catalogue.build(loaded.parsed ?? loaded.spec)).toDot();
+        try {
+          const loaded = await loadPipeline([target, ...rest].join(" "), catalogue);
+          dot = (await catalogue.build(loaded.parsed ?? loaded.spec)).toDot();
+        } catch (error) {
+          // One word that is no type: the user probably meant a node that has ended since.
+          if (rest.length !== 0 || !isStreamlibError(error, "SL_UNKNOWN_TYPE")) throw error;
+          throw new StreamlibError(
+            error.code,
+            `No node named "${target}" is running (streamlib nodes lists them), and as ` +
+              `pipeline text: ${error.message}`,
+            { cause: error, details: error.details },
+          );
+        }
       }
       if (options.output === undefined) out(dot);
       else await renderGraph(dot, options.output);

@@ -161,6 +161,15 @@ Deno.test("streamlib graph prints the built pipeline as Graphviz DOT", async () 
   assert.match(stdout, /\}\n$/);
 });
 
+Deno.test("streamlib graph of one word that is no type and no running node says both", async () => {
+  const { code, stderr } = await cli(["graph", "studio-9"]);
+  assert.equal(code, 2);
+  assert.match(
+    stderr,
+    /^streamlib: error SL_UNKNOWN_TYPE: No node named "studio-9" is running \(streamlib nodes lists them\), and as pipeline text: line 1, column 1: Unknown actor type "studio-9"/,
+  );
+});
+
 Deno.test("streamlib plugins list shows each manifest with its package, file and types", async () => {
   const { code, stdout } = await cli(["plugins", "list", ...plugins]);
   assert.equal(code, 0);
