@@ -103,6 +103,10 @@ export function _readable<T extends AnyMessage>(
     cancel(): void {
       closed = true;
       sink.end();
+      // The reader went away. While others read the output, its sink and link go too: a server
+      // that hands each client a stream would otherwise keep one of each per client, for good.
+      // The last reader's stay, finished, so that the output's actor ends with nobody to feed.
+      if (output._links.length > 1) pipeline.remove(sink).catch(() => {});
     },
   }, { highWaterMark: 1 });
 }

@@ -198,8 +198,9 @@ export class Pipeline {
     const schedule = contract.schedule ?? (hasInputs ? "input" : "tick");
     const node = new _Node(actor, this.#sched, schedule, resolveSupervision(options.supervision));
     node.bus = this.bus;
-    for (const key of Object.keys(options.inputs ?? {})) {
-      if ((actor.inputs as Record<string, Input>)[key] === undefined) {
+    for (const [key, given] of Object.entries(options.inputs ?? {})) {
+      const input = (actor.inputs as Record<string, Input>)[key];
+      if (input === undefined) {
         throw new StreamlibError(
           "SL_PORT_NOT_FOUND",
           `"${name}" has no input "${key}"; inputs: ${
@@ -207,6 +208,8 @@ export class Pipeline {
           }`,
         );
       }
+      // Checked before anything is registered: a refused policy leaves the actor free to retry.
+      if (given?.policy !== undefined) resolvePolicy(given.policy, input.spec.kind, this.mode);
     }
     if (schedule === "tick") {
       const fps = options.fps ?? actor.fps;
@@ -247,11 +250,14 @@ export class Pipeline {
           }`,
         );
       }
-      if (options.module === undefined || String(options.module) === "") {
+      const module = String(options.module ?? "");
+      if (module === "" || /^\.{1,2}\//.test(module)) {
+        // A relative path would be taken relative to streamlib's own Worker code.
         throw new StreamlibError(
           "SL_PARAM_INVALID",
           `"${name}" runs in a Worker, which builds it from its module: give options.module, ` +
-            `the URL of the module that exports ${actor.constructor.name}`,
+            `the URL of the module that exports ${actor.constructor.name}` +
+            (module ? `, not a path: new URL(${JSON.stringify(module)}, import.meta.url)` : ""),
         );
       }
       node.remote = new _WorkerHost(actor, node, {
@@ -583,7 +589,8 @@ export class Pipeline {
   /**
    * Exposes an output as a Web `ReadableStream`: a hidden sink with a blocking queue of
    * `highWaterMark` messages (default 8) feeds it, so a slow reader backpressures the pipeline.
-   * The stream closes at end-of-stream; cancelling it ends that sink.
+   * The stream closes at end-of-stream; cancelling it ends that sink, and takes it and its link
+   * out while other links read the output.
    *
    * @param output The output (object or `"name.port"`).
    * @param options Queue size and sink name.

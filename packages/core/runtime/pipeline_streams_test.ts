@@ -46,6 +46,22 @@ Deno.test("Cancelling a readable ends that branch and its endless source", async
   assert.equal((await pipeline.done).status, "eos");
 });
 
+Deno.test("Cancelled readables of a live output take their sinks and links out: a reader a client leaves nothing behind", async () => {
+  const pipeline = new Pipeline({ clock: new ManualClock() });
+  const src = pipeline.add(new DataSource({ fps: 10 }), { name: "src" });
+  pipeline.link(src, pipeline.add(new Collect(), { name: "keep" }));
+  await pipeline.start();
+  for (let i = 0; i < 20; i++) {
+    const reader = pipeline.readable<DataMessage>("src.out").getReader();
+    assert.equal(pipeline.actors.length, 3);
+    await reader.cancel();
+    await pipeline.idle();
+  }
+  assert.deepEqual(pipeline.actors.map((a) => a.name), ["src", "keep"]);
+  assert.equal(pipeline.toJSON().links.length, 1);
+  await pipeline.stop({ mode: "abort" });
+});
+
 Deno.test("Pipeline.writable() feeds an input with backpressure; closing sends end-of-stream", async () => {
   const clock = new ManualClock();
   const pipeline = new Pipeline({ clock });

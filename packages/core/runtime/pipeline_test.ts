@@ -579,3 +579,31 @@ Deno.test("An offline pipeline of slow steps gives timers a turn within a few st
   assert.ok(fired - asked < 1_000, `the timer came ${fired - asked} ms after it was set`);
   assert.ok(performance.now() - fired < 1_000, `stopped ${performance.now() - fired} ms late`);
 });
+
+Deno.test("A refused add() leaves nothing behind: the name stays free and the actor can be added again", () => {
+  const pipeline = new Pipeline();
+  const sink = new NullSink();
+  assert.throws(
+    () => pipeline.add(sink, { name: "out", inputs: { in: { policy: "queue:0:block" } } }),
+    (e) => isStreamlibError(e, "SL_POLICY_INVALID"),
+  );
+  assert.equal(pipeline.actors.length, 0);
+  assert.equal(
+    pipeline.add(sink, { name: "out", inputs: { in: { policy: "queue:4:block" } } }),
+    sink,
+  );
+  assert.deepEqual(pipeline.actors.map((a) => a.name), ["out"]);
+});
+
+Deno.test("A Worker actor's module given as a relative path is refused with the URL to write instead", () => {
+  const pipeline = new Pipeline();
+  for (const module of ["./square.ts", "../lib/square.ts"]) {
+    assert.throws(
+      () => pipeline.add(new Identity(), { dispatch: "worker", module }),
+      (e) =>
+        isStreamlibError(e, "SL_PARAM_INVALID") &&
+        e.message.endsWith(`not a path: new URL(${JSON.stringify(module)}, import.meta.url)`),
+    );
+  }
+  assert.deepEqual(pipeline.actors, []);
+});
