@@ -20,6 +20,9 @@ import type { _Ending, _Scheduler } from "./_scheduler.ts";
 type _Phase = "start" | "process" | "flush" | "stop";
 
 /** @internal */
+/** How long an aborted Worker actor has to answer before it leaves its Worker, in ms. */
+const _ABANDON_MS = 2_000;
+
 export class _Lifecycle implements _Ending {
   /** Settles when the run ends: resolves with how it ended, rejects when an actor failed. */
   readonly done: Promise<RunResult>;
@@ -219,7 +222,17 @@ export class _Lifecycle implements _Ending {
       node.state = "finished";
       // A Worker can be ended under a start that never returns.
       if (node.startPending) node.remote?.abandon();
-      const closing = this.#close(node).catch((stopError) => this.#report(node, stopError, "stop"));
+      // A Worker actor busy in a call that does not return (a loop in process()) cannot hear
+      // its stop: after a grace it leaves its Worker, which ends, so that the abort returns.
+      const stuck = node.remote === undefined ? undefined : setTimeout(
+        () =>
+          node.remote?.abandon(
+            `did not answer within ${_ABANDON_MS} ms of the abort; its Worker was ended`,
+          ),
+        _ABANDON_MS,
+      );
+      const closing = this.#close(node).catch((stopError) => this.#report(node, stopError, "stop"))
+        .finally(() => clearTimeout(stuck));
       if (!node.startPending) await closing;
     }));
     if (error) {

@@ -107,12 +107,14 @@ const hangContract = {
   params: {
     where: { type: "string", default: "start" },
     stopFile: { type: "string", default: "" },
+    loopMs: { type: "number", default: 0 },
   },
 } as const satisfies Contract;
 
 /**
  * Never returns from one hook: `start` (a promise that never settles), `start-loop` (a
- * synchronous endless loop) or `process`. Its hooks write what they reached to `stopFile`:
+ * synchronous endless loop) or `process`; or `process-loop`: a busy loop in `process()` that
+ * nothing can interrupt, for `loopMs`. Its hooks write what they reached to `stopFile`:
  * "starting", "processing", then "stopped".
  */
 export class Hang extends Actor<typeof hangContract> {
@@ -128,6 +130,10 @@ export class Hang extends Actor<typeof hangContract> {
     this.inputs.in.read();
     if (this.params.stopFile !== "") Deno.writeTextFileSync(this.params.stopFile, "processing");
     if (this.params.where === "process") return new Promise(() => {});
+    if (this.params.where === "process-loop") {
+      const end = Date.now() + this.params.loopMs;
+      while (Date.now() < end) { /* busy: neither terminate() nor a message gets in */ }
+    }
   }
   override stop(): void {
     if (this.params.stopFile !== "") Deno.writeTextFileSync(this.params.stopFile, "stopped");

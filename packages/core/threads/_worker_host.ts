@@ -50,8 +50,11 @@ export interface _Remote {
   padParamsChanged(pad: string, changes: Record<string, unknown>): void;
   /** A request input was released: the actor in the Worker lets go of it too. */
   inputReleased(input: string): void;
-  /** Gives up a `start()` still under way (it may never return): its Worker is left. */
-  abandon(): void;
+  /**
+   * Gives up a `start()` still under way (it may never return): its Worker is left. With
+   * `stuck`, gives up whatever call is under way (a `process()` that loops), the same way.
+   */
+  abandon(stuck?: string): void;
   /** The rate the actor gave after `start()`, for a tick actor. */
   readonly fps: number | undefined;
   /** The Worker's number, while there is one. */
@@ -230,9 +233,10 @@ export class _WorkerHost implements _Remote, _ThreadClient {
   /**
    * Gives up a start that has not returned: the actor leaves its Worker, which ends unless
    * other actors live there (a start that loops for ever ends with it). The start rejects.
+   * With `stuck` (why), gives up any call under way, which rejects with `SL_DEADLINE`.
    */
-  abandon(): void {
-    if (this.#starting) this.#leave();
+  abandon(stuck?: string): void {
+    if (this.#starting || stuck !== undefined) this.#leave(stuck);
   }
 
   progress(): _Progress {
@@ -377,13 +381,17 @@ export class _WorkerHost implements _Remote, _ThreadClient {
     return thread;
   }
 
-  #leave(): void {
+  #leave(stuck?: string): void {
     const thread = this.#thread;
     if (thread === undefined) return;
     this.#thread = undefined;
     thread.detach(this.#id);
     for (const p of this.#pending.values()) {
-      p.reject(new StreamlibError("SL_STATE", `"${this.#actor.address}" left its Worker`));
+      p.reject(
+        stuck === undefined
+          ? new StreamlibError("SL_STATE", `"${this.#actor.address}" left its Worker`)
+          : new StreamlibError("SL_DEADLINE", `"${this.#actor.address}" ${stuck}`),
+      );
     }
     this.#pending.clear();
     _release(this.#spec.pool, thread);

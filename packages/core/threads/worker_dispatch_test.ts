@@ -300,6 +300,34 @@ Deno.test("stop({ mode: 'abort' }) stops an actor whose process() never returns 
   assert.equal(_liveWorkers(), 0);
 });
 
+Deno.test("stop({ mode: 'abort' }) returns when a Worker actor is stuck in a busy loop: it leaves its Worker after a grace", async () => {
+  const stopFile = await Deno.makeTempFile();
+  const pipeline = new Pipeline({ mode: "offline" });
+  const errors: string[] = [];
+  pipeline.bus.on("error", (event) => errors.push(String((event.error as Error)?.message)));
+  pipeline.pipe(
+    pipeline.add(new DataSource({ count: 3 })),
+    // Longer than the grace: the abort must not wait for it (and cannot end it).
+    pipeline.add(new Hang({ where: "process-loop", stopFile, loopMs: 6_000 }), {
+      name: "hang",
+      ...inWorker,
+    }),
+  );
+  await pipeline.start();
+  await until(() => Deno.readTextFileSync(stopFile) === "processing");
+  const result = await pipeline.stop({ mode: "abort" });
+  assert.equal(result.status, "aborted");
+  assert.equal(_liveWorkers(), 0);
+  assert.equal(await Deno.readTextFile(stopFile), "processing", "stop() could not run");
+  assert.ok(
+    errors.some((e) =>
+      /"actor:\/\/local\/hang\/hang" did not answer within 2000 ms of the abort/.test(e)
+    ),
+    errors.join("\n"),
+  );
+  await Deno.remove(stopFile);
+});
+
 const firstsContract = {
   type: "firsts",
   inputs: { in: { kind: "video" } },
