@@ -263,6 +263,8 @@ export class Draw extends Actor<typeof drawContract> {
   #moduleUrl: string | undefined;
   #canvas: Canvas | undefined;
   #context: SKRSContext2D | undefined;
+  /** Errors thrown by the draw function this run, for the log (the first, then every 100th). */
+  #errorCount = 0;
 
   /**
    * Creates the source.
@@ -295,6 +297,7 @@ export class Draw extends Actor<typeof drawContract> {
 
   /** Loads Skia and the draw function (importing `module`). */
   override async start(): Promise<void> {
+    this.#errorCount = 0;
     const spec = this.params.module;
     if (spec !== "" && this.#inline !== undefined) {
       throw new StreamlibError(
@@ -382,6 +385,20 @@ export class Draw extends Actor<typeof drawContract> {
         frame: timing.position,
       };
       this.outputs.errors.write(createDataMessage(event, { topic: "error", ...timing }));
+      // Also in the log (streamlib run prints it), which nobody has to link: once, then one in a
+      // hundred with the count.
+      this.#errorCount++;
+      if (this.#errorCount === 1 || this.#errorCount % 100 === 0) {
+        const where = event.file === undefined
+          ? ""
+          : ` at ${event.file}${event.line === undefined ? "" : `:${event.line}:${event.column}`}`;
+        this.log(
+          `the draw function threw on frame ${event.frame}${where}: ${event.message}` +
+            (this.#errorCount === 1
+              ? " (a transparent frame went out; errors go out on the errors output)"
+              : ` (${this.#errorCount} frames so far)`),
+        );
+      }
     }
     const frame = createVideoFrame({
       format: "RGBA",

@@ -42,8 +42,10 @@ async function locate(url: URL, text: string): Promise<{ line: number; column: n
 /** Runs `draw` offline; returns its frames and its error events. */
 async function run(
   draw: Draw,
+  also: (pipeline: Pipeline) => void = () => {},
 ): Promise<{ frames: VideoFrame[]; errors: DrawErrorEvent[] }> {
   const pipeline = new Pipeline({ mode: "offline" });
+  also(pipeline);
   pipeline.add(draw, { name: "d" });
   const frames = pipeline.add(new Collect<VideoFrame>());
   const errors = pipeline.add(new Collect<DataMessage<DrawErrorEvent>>());
@@ -188,9 +190,23 @@ Deno.test(skia({
   fn: async () => {
     const url = testdata("throws.ts");
     const where = await locate(url, "new RangeError");
+    const draw = new Draw({
+      width: 4,
+      height: 4,
+      frames: 5,
+      module: url.href,
+      vars: { fail: [1, 3] },
+    });
+    const logs: string[] = [];
     const { frames, errors } = await run(
-      new Draw({ width: 4, height: 4, frames: 5, module: url.href, vars: { fail: [1, 3] } }),
+      draw,
+      (pipeline) => pipeline.bus.on("log", (event) => logs.push(event.text)),
     );
+    // The log (which streamlib run prints) has the first, where it was thrown.
+    assert.deepEqual(logs, [
+      `the draw function threw on frame 1 at ${url.href}:${where.line}:${where.column}: ` +
+      "frame 1 is cursed (a transparent frame went out; errors go out on the errors output)",
+    ]);
     assert.equal(frames.length, 5);
     frames.forEach((frame, n) => {
       const expected = n === 1 || n === 3 ? CLEAR : WHITE;
