@@ -109,6 +109,13 @@ function _videoArgs(
   filters.push(..._evenSize(codec, pixelFormat, frame.codedWidth, frame.codedHeight));
   if (filters.length) args.push("-vf", filters.join(","));
   if (yuvOut) args.push("-colorspace", tag, "-color_primaries", tag, "-color_trc", tag);
+  // Full-range YUV frames go to ffmpeg as they are: the file must say so, or every player
+  // stretches them again (crushed blacks, clipped whites). RGB is converted to the range the
+  // pixel format has (full for yuvj).
+  if (yuvOut) {
+    const full = pixelFormat.startsWith("yuvj") || (!rgb && frame.colorSpace?.fullRange === true);
+    args.push("-color_range", full ? "pc" : "tv");
+  }
   args.push("-c:v", codec, "-pix_fmt", pixelFormat);
   if (crf >= 0) args.push("-crf", String(crf));
   if (bitrate !== "") args.push("-b:v", bitrate);

@@ -440,9 +440,15 @@ export class FileReader extends Actor<typeof fileReaderContract> {
     this.#width = stream.width;
     this.#height = stream.height;
     this.#frameBytes = videoFrameLayout(format, stream.width, stream.height).byteLength;
+    // ffmpeg turns a full-range yuvj* picture into the limited range of yuv420p/nv12; a yuv*
+    // one tagged full range it passes on as it is.
+    const probed = this.#info?.video;
     this.#colorSpace = format === "I420" || format === "NV12"
-      ? this.#info?.video?.colorSpace ??
-        { matrix: stream.height >= 720 ? "bt709" : "smpte170m", fullRange: false }
+      ? probed?.colorSpace === undefined
+        ? { matrix: stream.height >= 720 ? "bt709" : "smpte170m", fullRange: false }
+        : probed.pixelFormat.startsWith("yuvj")
+        ? { ...probed.colorSpace, fullRange: false }
+        : probed.colorSpace
       : undefined;
   }
 

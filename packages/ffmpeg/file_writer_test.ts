@@ -285,3 +285,54 @@ Deno.test("FileWriter fails with SL_FFMPEG_EXITED when its ffmpeg is killed mid-
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test(probe({
+  name:
+    "Full-range YUV keeps its colours: filesink tags it full range, and filesrc labels what ffmpeg made of a full-range file",
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      // Written: full-range I420 frames pass to ffmpeg as they are, so the file says pc.
+      const full = [0, 1].map((n) => {
+        const frame = makeFrame("I420", 64, 48, n, timing(n));
+        return { ...frame, colorSpace: { matrix: "bt709" as const, fullRange: true } };
+      });
+      await new Pipeline({ mode: "offline" })
+        .pipe(new Replay(full), new FileWriter({ location: `${dir}/full.mp4`, crf: 0 }))
+        .run();
+      assert.equal((await ffprobe(`${dir}/full.mp4`)).streams[0]!.color_range, "pc");
+      const limited = [0, 1].map((n) => makeFrame("I420", 64, 48, n, timing(n)));
+      await new Pipeline({ mode: "offline" })
+        .pipe(new Replay(limited), new FileWriter({ location: `${dir}/tv.mp4`, crf: 0 }))
+        .run();
+      assert.equal((await ffprobe(`${dir}/tv.mp4`)).streams[0]!.color_range, "tv");
+      // Read: ffmpeg turns a yuvj420p (full-range JPEG) picture into limited yuv420p, and the
+      // frames say so.
+      const made = await new Deno.Command("ffmpeg", {
+        args: [
+          "-v",
+          "error",
+          "-f",
+          "lavfi",
+          "-i",
+          "smptebars=size=64x48:rate=25",
+          "-frames:v",
+          "1",
+          "-c:v",
+          "mjpeg",
+          "-pix_fmt",
+          "yuvj420p",
+          `${dir}/j.avi`,
+        ],
+      }).output();
+      assert.ok(made.success);
+      const got = new Collect<VideoFrame>();
+      await new Pipeline({ mode: "offline" })
+        .pipe(new FileReader({ location: `${dir}/j.avi`, format: "I420" }), got)
+        .run();
+      assert.equal(got.messages[0]!.colorSpace?.fullRange, false);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+}));
