@@ -81,7 +81,8 @@ export function _tickRate(text: string, fps: number): number {
 }
 
 /**
- * Throws `SL_FILE_NOT_FOUND` when `location` is a local path that does not exist.
+ * Throws `SL_FILE_NOT_FOUND` when `location` is a local path that does not exist (an image
+ * sequence's pattern is left to ffmpeg).
  *
  * @internal
  */
@@ -89,6 +90,8 @@ export async function _checkExists(location: string): Promise<void> {
   if (/^[a-z][a-z0-9+.-]*:/i.test(location) && !/^[a-z]:[\\/]/i.test(location)) {
     if (!location.startsWith("file:")) return;
   }
+  // An image sequence (img-%03d.png), as filesink writes one: ffmpeg finds its files.
+  if (/%0?\d*d/.test(location)) return;
   try {
     await Deno.stat(location.startsWith("file:") ? new URL(location) : location);
   } catch (cause) {

@@ -353,3 +353,28 @@ Deno.test("FileReader reads audio alone, resampled when asked, in buffers of sam
     return true;
   });
 });
+
+Deno.test("FileReader reads back the image sequence FileWriter writes (a %d pattern)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await new Pipeline({ mode: "offline" })
+      .pipe(
+        new Frames({ count: 4, width: 33, height: 17 }),
+        new FileWriter({ location: `${dir}/img-%03d.png` }),
+      )
+      .run();
+    const got = new Collect<VideoFrame>();
+    await new Pipeline({ mode: "offline" })
+      .pipe(new FileReader({ location: `${dir}/img-%03d.png` }), got)
+      .run();
+    assert.deepEqual(got.messages.map((f) => [f.codedWidth, f.codedHeight]), [
+      [33, 17],
+      [33, 17],
+      [33, 17],
+      [33, 17],
+    ]);
+    assert.deepEqual(ffmpegChildren(), []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
