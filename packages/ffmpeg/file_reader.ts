@@ -513,7 +513,10 @@ export class FileReader extends Actor<typeof fileReaderContract> {
     const process = this.#process!;
     const status = await process.wait();
     if (!status.success && !process.killed) throw await process.failure("failed while decoding");
-    // The audio may run a little past the last frame: send the rest before ending.
+    // The audio may run past the last frame (a little, or seconds): the video ends first, so
+    // that a writer interleaving both by time does not wait for frames that will not come,
+    // then the rest of the audio goes.
+    if (!this.outputs.out.ended) this.outputs.out.end();
     if (this.#audio !== undefined) await this.#sendAudio(Infinity, Infinity, tick);
     this.end();
   }
@@ -523,13 +526,20 @@ export class FileReader extends Actor<typeof fileReaderContract> {
    * skipped while late). `false` once the audio has ended.
    */
   async #sendAudio(end: number, from: number, tick: TimedTick): Promise<boolean> {
+    const ended = (): false => {
+      // The audio ended before the video: its output ends now, so that a writer interleaving
+      // both by time does not wait for audio that will not come.
+      if (!this.outputs.audio.ended) this.outputs.audio.end();
+      return false;
+    };
+    if (this.outputs.audio.ended) return false;
     const audio = this.#audio!;
     const channels = this.#channels;
     if (this.#samples < from && Number.isFinite(from)) {
       const skip = from - this.#samples;
       const bytes = await audio.read(skip * channels * 4, true);
       this.#samples += (bytes?.length ?? 0) / (channels * 4);
-      if (bytes === undefined || bytes.length < skip * channels * 4) return false;
+      if (bytes === undefined || bytes.length < skip * channels * 4) return ended();
     }
     const want = Number.isFinite(end) ? end - this.#samples : this.#rate;
     if (want <= 0) return true;
@@ -540,7 +550,7 @@ export class FileReader extends Actor<typeof fileReaderContract> {
         if (!status.success && !audio.killed) {
           throw await audio.failure("failed while decoding audio");
         }
-        return false;
+        return ended();
       }
       const frames = Math.floor(bytes.length / (channels * 4));
       const interleaved = new Float32Array(bytes.buffer, bytes.byteOffset, frames * channels);
@@ -557,7 +567,7 @@ export class FileReader extends Actor<typeof fileReaderContract> {
       }
       this.#samples += frames;
       await this.outputs.audio.write(buffer);
-      if (frames < want) return false;
+      if (frames < want) return ended();
       // After the last frame, keep reading until the audio ends.
       if (Number.isFinite(end)) return true;
     }

@@ -378,3 +378,67 @@ Deno.test("FileReader reads back the image sequence FileWriter writes (a %d patt
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("An offline transcode of a file whose audio outlasts its video, or the other way, ends with both whole", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    for (const [video, audio] of [[1, 3], [3, 1]] as const) {
+      const source = `${dir}/v${video}a${audio}.mkv`;
+      const made = await new Deno.Command("ffmpeg", {
+        args: [
+          "-v",
+          "error",
+          "-f",
+          "lavfi",
+          "-i",
+          `testsrc=size=64x48:rate=25:duration=${video}`,
+          "-f",
+          "lavfi",
+          "-i",
+          `sine=duration=${audio}`,
+          "-c:v",
+          "ffv1",
+          "-c:a",
+          "flac",
+          source,
+        ],
+      }).output();
+      assert.ok(made.success);
+      const pipeline = new Pipeline({ mode: "offline" });
+      const reader = pipeline.add(new FileReader({ location: source }), { name: "s" });
+      const writer = pipeline.add(new FileWriter({ location: `${dir}/out.mkv` }), { name: "o" });
+      pipeline.connect("s.out", "o.in");
+      pipeline.connect("s.audio", "o.audio");
+      // Before, the writer waited for the stream that had ended while the other filled up.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<"hung">((resolve) => timer = setTimeout(resolve, 60_000, "hung"));
+      const ended = await Promise.race([pipeline.run(), late]);
+      clearTimeout(timer);
+      if (ended === "hung") {
+        await pipeline.stop({ mode: "abort" });
+        assert.fail(`v${video}a${audio}: the transcode did not end`);
+      }
+      void reader;
+      void writer;
+      const { stdout } = await new Deno.Command("ffprobe", {
+        args: [
+          "-v",
+          "error",
+          "-show_entries",
+          "format=duration",
+          "-of",
+          "csv=p=0",
+          `${dir}/out.mkv`,
+        ],
+        stdout: "piped",
+      }).output();
+      const seconds = Number(new TextDecoder().decode(stdout));
+      assert.ok(
+        Math.abs(seconds - Math.max(video, audio)) < 0.1,
+        `v${video}a${audio}: ${seconds} s`,
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -369,8 +369,11 @@ export class FileMuxer {
    */
   async #drain(end: boolean): Promise<void> {
     const { in: video, audio } = this.#inputs;
-    for (let budget = end ? Infinity : 8; budget > 0 && !this.#stopped; budget--) {
-      this.#pull();
+    // The scheduler calls again only after a call that read something: a call that used its
+    // budget on what it had pulled before goes on until it reads (or can write nothing more).
+    let read = false;
+    for (let budget = end ? Infinity : 8; (budget > 0 || !read) && !this.#stopped; budget--) {
+      if (this.#pull()) read = true;
       const videoDone = end || video.ended || (!video.connected && this.#video.length === 0);
       const audioDone = end || audio.ended || (!audio.connected && this.#audio.length === 0);
       if (this.#process === undefined) {
@@ -393,13 +396,18 @@ export class FileMuxer {
     }
   }
 
-  /** Moves arrived messages into the pending lists, a few frames or about a second at most. */
-  #pull(): void {
+  /**
+   * Moves arrived messages into the pending lists, a few frames or about a second at most;
+   * whether it moved any.
+   */
+  #pull(): boolean {
     const { in: video, audio } = this.#inputs;
+    let moved = false;
     while (this.#video.length < 8) {
       const frame = video.read();
       if (frame === undefined) break;
       this.#video.push(frame);
+      moved = true;
     }
     let pending = this.#audio.reduce((us, b) => us + b.duration, 0);
     while (pending < 1_000_000) {
@@ -407,7 +415,9 @@ export class FileMuxer {
       if (buffer === undefined) break;
       this.#audio.push(buffer);
       pending += buffer.duration;
+      moved = true;
     }
+    return moved;
   }
 
   async #writeVideo(frame: VideoFrame): Promise<void> {
