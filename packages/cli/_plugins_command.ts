@@ -299,11 +299,13 @@ export function _addPluginsCommands(
                 : `streamlib: indexed ${registry}: ${report.packages} plugins (${report.unchanged} unchanged), ${report.added} versions added, ${report.refused} refused, ${report.removed} removed\n`,
             ),
         });
-        io.err(`streamlib: the marketplace serves ${server.url}\n`);
         const stop = Promise.withResolvers<void>();
         const onSignal = (): void => stop.resolve();
+        // Listening before saying where it serves: a Ctrl-C right after the line still stops
+        // it cleanly.
         Deno.addSignalListener("SIGINT", onSignal);
         Deno.addSignalListener("SIGTERM", onSignal);
+        io.err(`streamlib: the marketplace serves ${server.url}\n`);
         await stop.promise;
         Deno.removeSignalListener("SIGINT", onSignal);
         Deno.removeSignalListener("SIGTERM", onSignal);
