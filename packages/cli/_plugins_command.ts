@@ -5,6 +5,7 @@
  * @module
  */
 
+import { _isFile } from "./_is_file.ts";
 import type { Command } from "commander";
 import { isStreamlibError, StreamlibError } from "@streamlib/core";
 import { PLUGINS_FOLDER } from "./discover_plugins.ts";
@@ -432,13 +433,4 @@ function _number(text: string, flag: string): number {
     );
   }
   return value;
-}
-
-/** Whether `path` is a file (not a folder, not absent). */
-async function _isFile(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isFile;
-  } catch {
-    return false;
-  }
 }

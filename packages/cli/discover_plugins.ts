@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { _isFile } from "./_is_file.ts";
 import { pathToFileURL } from "node:url";
 import {
   Catalogue,
@@ -325,14 +326,6 @@ async function _childManifests(dir: string): Promise<URL[]> {
     }
   }
   return found.sort().map((path) => pathToFileURL(path));
-}
-
-async function _isFile(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isFile;
-  } catch {
-    return false;
-  }
 }
 
 async function _isDirectory(path: string): Promise<boolean> {

@@ -9,6 +9,7 @@
 
 import { resolve } from "node:path";
 import { StreamlibError } from "@streamlib/core";
+import { _localPath } from "./_output_file.ts";
 
 /** Readers by path: their actors' names. */
 const _reading = new Map<string, Set<string>>();
@@ -17,17 +18,13 @@ const _writing = new Map<string, Set<string>>();
 
 /** The key of a local file `location`, or `undefined` for a URL, a pipe or a sequence. */
 function _key(location: string): string | undefined {
-  let path = location;
-  if (location.startsWith("file:")) {
-    try {
-      path = decodeURIComponent(new URL(location).pathname);
-    } catch {
-      return undefined;
-    }
-  } else if (/^[a-z][a-z0-9+.-]*:/i.test(location) && !/^[a-z]:[\\/]/i.test(location)) {
-    return undefined;
+  let path: string | undefined;
+  try {
+    path = _localPath(location);
+  } catch {
+    return undefined; // a file: URL that is not one
   }
-  if (path === "" || path === "-" || /%0?\d*d/.test(path)) return undefined;
+  if (path === undefined || path === "" || path === "-" || /%0?\d*d/.test(path)) return undefined;
   try {
     return resolve(path);
   } catch {

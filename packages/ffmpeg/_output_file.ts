@@ -108,8 +108,8 @@ export class _OutputFile {
   }
 }
 
-/** The path of a local location (a plain path or a `file:` URL), else `undefined`. */
-function _localPath(location: string): string | undefined {
+/** The local path of `location` (a path or a `file:` URL), `undefined` for another URL. */
+export function _localPath(location: string): string | undefined {
   if (location.startsWith("file:")) return decodeURIComponent(new URL(location).pathname);
   if (/^[a-z][a-z0-9+.-]*:/i.test(location) && !/^[a-z]:[\\/]/i.test(location)) return undefined;
   return location;

@@ -27,11 +27,10 @@ export function _specParams(actor: ManifestActor, params: _Values): Record<strin
   for (const [key, given] of Object.entries(params)) {
     const schema = Object.hasOwn(schemas, key) ? schemas[key] : undefined;
     if (schema === undefined) {
-      const hint = _paramHint(key, Object.keys(schemas));
       throw new StreamlibError(
         "SL_PARAM_UNKNOWN",
         `Unknown parameter "${key}" for "${actor.type}"${
-          hint ? ` (${hint})` : ""
+          _paramHint(key, Object.keys(schemas))
         }; valid parameters: ${_list(schemas) || "none"}`,
         { details: { actor: actor.type, param: key, valid: Object.keys(schemas) } },
       );
@@ -78,7 +77,7 @@ export function _specPads(
         throw new StreamlibError(
           "SL_PARAM_UNKNOWN",
           `Unknown parameter "${key}" of port "${pad}" of "${actor.type}"${
-            _hinted(_paramHint(key, Object.keys(schemas)))
+            _paramHint(key, Object.keys(schemas))
           }; its parameters: ${_list(schemas) || "none"}`,
           { details: { ...details, valid: Object.keys(schemas) } },
         );
@@ -163,9 +162,4 @@ function _value(
 /** `name (type…)` for each schema, for messages. */
 function _list(schemas: Readonly<Record<string, ParamSchema>>): string {
   return Object.entries(schemas).map(([name, s]) => `${name} (${describeParam(s)})`).join(", ");
-}
-
-/** ` (hint)`, or nothing. */
-function _hinted(hint: string | undefined): string {
-  return hint ? ` (${hint})` : "";
 }

@@ -8,14 +8,15 @@
 import { _gstreamerParamHint } from "./_gstreamer_names.ts";
 
 /**
- * What an unknown parameter `key` gets beside the list of valid ones: GStreamer's name's
- * counterpart (`num-buffers` → use "frames"), else the closest names (`did you mean "frequency"?`).
+ * What follows an unknown parameter `key`'s name in its error, ` (…)` or nothing: GStreamer's
+ * name's counterpart (`num-buffers` → use "frames"), else the closest names
+ * (`did you mean "frequency"?`).
  */
-export function _paramHint(key: string, valid: readonly string[]): string | undefined {
+export function _paramHint(key: string, valid: readonly string[]): string {
   const gstreamer = _gstreamerParamHint(key, valid);
-  if (gstreamer !== undefined) return gstreamer;
+  if (gstreamer !== undefined) return ` (${gstreamer})`;
   const close = _closest(key, valid);
-  return close.length ? `did you mean ${close.map((n) => `"${n}"`).join(" or ")}?` : undefined;
+  return close.length ? ` (did you mean ${close.map((n) => `"${n}"`).join(" or ")}?)` : "";
 }
 
 /**

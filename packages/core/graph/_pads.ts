@@ -69,11 +69,10 @@ export function _checkPadChanges(
   for (const [key, value] of Object.entries(changes)) {
     const schema = Object.hasOwn(schemas, key) ? schemas[key] : undefined;
     if (schema === undefined) {
-      const hint = _paramHint(key, Object.keys(schemas));
       throw new StreamlibError(
         "SL_PARAM_UNKNOWN",
         `Unknown parameter "${key}" of port "${pad}" of "${owner}"${
-          hint ? ` (${hint})` : ""
+          _paramHint(key, Object.keys(schemas))
         }; its parameters: ${_padParamList(schemas) || "none"}`,
         { details: { actor: owner, pad, param: key, valid: Object.keys(schemas) } },
       );

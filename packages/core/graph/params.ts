@@ -557,12 +557,11 @@ export function resolveParams<P extends Readonly<Record<string, ParamSchema>>>(
   for (const key of Object.keys(given)) {
     if (!Object.hasOwn(schemas, key)) {
       const valid = Object.entries(schemas).map(([name, s]) => `${name} (${describeParam(s)})`);
-      const hint = _paramHint(key, Object.keys(schemas));
       throw new StreamlibError(
         "SL_PARAM_UNKNOWN",
-        `Unknown parameter "${key}" for "${owner}"${hint ? ` (${hint})` : ""}; valid parameters: ${
-          valid.length ? valid.join(", ") : "none"
-        }`,
+        `Unknown parameter "${key}" for "${owner}"${
+          _paramHint(key, Object.keys(schemas))
+        }; valid parameters: ${valid.length ? valid.join(", ") : "none"}`,
         { details: { actor: owner, param: key, valid: Object.keys(schemas) } },
       );
     }
