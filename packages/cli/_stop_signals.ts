@@ -12,14 +12,23 @@ export type _StopSignal = "SIGINT" | "SIGTERM" | "SIGHUP";
 /** Every signal that stops a run. */
 export const _STOP_SIGNALS: readonly _StopSignal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
-const _NUMBERS: Readonly<Record<_StopSignal, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+const _NUMBERS: Partial<Record<Deno.Signal, number>> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGABRT: 6,
+  SIGKILL: 9,
+  SIGSEGV: 11,
+  SIGPIPE: 13,
+  SIGTERM: 15,
+};
 
 /**
  * The exit status a shell reports for a process that a signal ended: 128 and its number (130
- * for SIGINT, 143 for SIGTERM, 129 for SIGHUP).
+ * for SIGINT, 143 for SIGTERM, 129 for SIGHUP); 128 for a signal not listed.
  */
-export function _signalStatus(signal: _StopSignal): number {
-  return 128 + _NUMBERS[signal];
+export function _signalStatus(signal: Deno.Signal): number {
+  return 128 + (_NUMBERS[signal] ?? 0);
 }
 
 /** How people call the signal: Ctrl-C for SIGINT, else its name. */

@@ -1,3 +1,4 @@
+import { _signalStatus } from "./_stop_signals.ts";
 import { shellQuote } from "./shell_quote.ts";
 
 /**
@@ -53,22 +54,8 @@ export async function runScript(path: string, options: RunScriptOptions): Promis
   Deno.addSignalListener("SIGINT", ignore);
   try {
     const status = await child.status;
-    return status.signal ? 128 + _signalNumber(status.signal) : status.code;
+    return status.signal ? _signalStatus(status.signal) : status.code;
   } finally {
     Deno.removeSignalListener("SIGINT", ignore);
   }
-}
-
-function _signalNumber(signal: Deno.Signal): number {
-  const numbers: Partial<Record<Deno.Signal, number>> = {
-    SIGHUP: 1,
-    SIGINT: 2,
-    SIGQUIT: 3,
-    SIGABRT: 6,
-    SIGKILL: 9,
-    SIGSEGV: 11,
-    SIGPIPE: 13,
-    SIGTERM: 15,
-  };
-  return numbers[signal] ?? 0;
 }

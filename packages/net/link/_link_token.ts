@@ -13,7 +13,7 @@
  * @module
  */
 
-import { createHmac } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { StreamlibError } from "@streamlib/core";
 import { _sameText } from "../_same_text.ts";
 import type { _Hello } from "./_link_sender.ts";
@@ -127,7 +127,7 @@ export function _sealed(hello: _Hello, now: number = Date.now()): Record<string,
   const { key, ...rest } = hello;
   if (key === undefined || key === "") return rest;
   const time = Math.round(now);
-  const nonce = _base64url(crypto.getRandomValues(new Uint8Array(16)));
+  const nonce = randomBytes(16).toString("base64url");
   return { ...rest, proof: `v2.${time}.${nonce}.${_mac(key, rest, time, nonce)}` };
 }
 
@@ -170,10 +170,4 @@ function _mac(
     nonce,
   ]);
   return createHmac("sha256", token).update(bound).digest("base64url");
-}
-
-function _base64url(bytes: Uint8Array): string {
-  let text = "";
-  for (const byte of bytes) text += String.fromCharCode(byte);
-  return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
