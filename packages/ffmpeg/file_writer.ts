@@ -512,33 +512,36 @@ export class FileMuxer {
     const params = this.params;
     // Before anything touches the file: a filesrc of this process may be reading it.
     this.#unwrite = _startWriting(params.location, this.#name);
-    let output: _OutputFile;
+    let started = false;
     try {
       // Outputs that pick their own muxer (HLS) own their location: written in place.
-      output = await _OutputFile.open(params.location, this.#outputArgs.includes("-f"), this.#name);
-    } catch (error) {
-      this.#unwrite();
-      throw error;
-    }
-    if (this.#stopped) {
-      this.#unwrite();
-      await output.discard();
-      return false;
-    }
-    this.#output = output;
-    const args = _encoderArgs(
-      { ...params, location: output.target },
-      frame,
-      buffer,
-      ffmpeg.version,
-      this.#outputArgs,
-    );
-    try {
-      this.#process = new FfmpegProcess(ffmpeg.path, args, { stdin: true });
-    } catch (error) {
-      this.#unwrite();
-      await output.discard();
-      throw error;
+      const output = await _OutputFile.open(
+        params.location,
+        this.#outputArgs.includes("-f"),
+        this.#name,
+      );
+      if (this.#stopped) {
+        await output.discard();
+        return false;
+      }
+      this.#output = output;
+      const args = _encoderArgs(
+        { ...params, location: output.target },
+        frame,
+        buffer,
+        ffmpeg.version,
+        this.#outputArgs,
+      );
+      try {
+        this.#process = new FfmpegProcess(ffmpeg.path, args, { stdin: true });
+      } catch (error) {
+        await output.discard();
+        throw error;
+      }
+      started = true;
+    } finally {
+      // Not started: nothing writes the location (once started, #finish lets it go).
+      if (!started) this.#unwrite();
     }
     await this.#process.write(this.#mkv.header());
     return true;

@@ -255,15 +255,14 @@ export function _controlApp(
     };
     _scaledSize(1, 1, request); // a bad size is refused before the tap
     const gone = new AbortController();
-    let started!: () => void;
-    const start = new Promise<"started">((resolve) => started = () => resolve("started"));
+    const started = Promise.withResolvers<"started">();
     const tap = control.tap(port, {
       ...(request.count === undefined ? {} : { count: request.count }),
       ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
       signal: AbortSignal.any([streams, gone.signal]),
-      onStart: started,
+      onStart: () => started.resolve("started"),
     });
-    const first = await Promise.race([tap, start]);
+    const first = await Promise.race([tap, started.promise]);
     if (first !== "started") return c.json(await _encodeTap(first, request));
     return _waitedJson(tap.then((result) => _encodeTap(result, request)), gone);
   });
