@@ -33,9 +33,27 @@ export function _errorText(
   causes: readonly string[],
   message: string,
 ): string {
-  const codes = [code, ...causes].filter((c): c is string => c?.startsWith("SL_") === true);
+  return `error${_slCodes(code, causes).length ? " " : ": "}${_codedText(code, causes, message)}`;
+}
+
+/** `SL_ACTOR_FAILED ← SL_FILE_INVALID: …`, or the message alone when no code is an `SL_` one. */
+export function _codedText(
+  code: string | undefined,
+  causes: readonly string[],
+  message: string,
+): string {
+  const codes = _slCodes(code, causes);
   // Messages quote manifests and registries: their escape sequences are shown, not obeyed.
-  return `error${codes.length ? ` ${codes.join(" ← ")}` : ""}: ${_printable(message)}`;
+  return `${codes.length ? `${codes.join(" ← ")}: ` : ""}${_printable(message)}`;
+}
+
+function _slCodes(code: string | undefined, causes: readonly string[]): string[] {
+  return [code, ...causes].filter((c): c is string => c?.startsWith("SL_") === true);
+}
+
+/** How a child process ended without saying why: `signal SIGKILL`, or `exit code 1`. */
+export function _exitText(status: Deno.CommandStatus | undefined): string {
+  return status?.signal ? `signal ${status.signal}` : `exit code ${status?.code ?? "unknown"}`;
 }
 
 /** The text of any error the command catches. */

@@ -1,4 +1,4 @@
-import { _errorText } from "./_error_text.ts";
+import { _errorText, _exitText } from "./_error_text.ts";
 import { _printable } from "./_printable.ts";
 import type { NodeReservation } from "@streamlib/net/control";
 import { isStreamlibError, type PermissionSet } from "@streamlib/core";
@@ -229,7 +229,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<number> 
   if (killed) return _signalStatus(first ?? "SIGINT");
   stderr(
     `streamlib: the pipeline process ended without a result (${
-      status.signal ? `signal ${status.signal}` : `exit code ${status.code}`
+      _exitText(status)
     }); see its messages above`,
   );
   return 1;

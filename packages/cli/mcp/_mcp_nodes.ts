@@ -12,7 +12,7 @@ import { StreamlibError } from "@streamlib/core";
 import { reserveNode } from "@streamlib/net/control";
 import type { Discovery } from "../discover_plugins.ts";
 import type { LoadedPipeline } from "../load_pipeline.ts";
-import { _errorText } from "../_error_text.ts";
+import { _codedText, _exitText } from "../_error_text.ts";
 import {
   describeChildError,
   type PipelineProcess,
@@ -172,9 +172,7 @@ export class _Nodes {
       }
       throw new StreamlibError(
         "SL_CONTROL_UNREACHABLE",
-        `The pipeline process ended (${
-          status.signal ? `signal ${status.signal}` : `exit code ${status.code}`
-        }) before it served its control API`,
+        `The pipeline process ended (${_exitText(status)}) before it served its control API`,
       );
     }
     const node: _StartedNode = {
@@ -203,15 +201,8 @@ export class _Nodes {
     if (ending?.type === "result") how = ending.status === "eos" ? "end-of-stream" : "aborted";
     else if (ending?.type === "error") {
       const text = describeChildError(ending, loaded, this.#discovery.catalogue, child.flags);
-      how = `failed: ${
-        _errorText(ending.code, ending.causes ?? [], text).replace(/^error:? ?/, "")
-      }`;
-    } else {
-      const status = end?.status;
-      how = `failed: its process ended (${
-        status?.signal ? `signal ${status.signal}` : `exit code ${status?.code ?? "unknown"}`
-      }) without a result`;
-    }
+      how = `failed: ${_codedText(ending.code, ending.causes ?? [], text)}`;
+    } else how = `failed: its process ended (${_exitText(end?.status)}) without a result`;
     this.#ended.delete(name);
     this.#ended.set(name, {
       name,
